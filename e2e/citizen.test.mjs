@@ -1,0 +1,207 @@
+// End to end: the citizen's path in a real headless Chromium at a 390×844 phone viewport,
+// against the release build in dist/. Waits on conditions only, never on fixed sleeps
+// (except where time passing is the point: the countdown and the reload-resume check).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve } from './server.mjs';
+import { launch, PHONE } from './browser.mjs';
+
+const bank = new Map(JSON.parse(fs.readFileSync('questions/default-bank.json', 'utf8')).questions.map((q) => [q.id, q]));
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(fs.existsSync('dist/index.html'), 'dist/ is built (trunk build --release)');
+  server = await serve({ root: path.resolve('dist'), mounts: { '/e2e/': path.resolve('tests/e2e-contests') } });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function phonePage() {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  return page;
+}
+
+const digits = async (locator) => Number((await locator.textContent()).match(/\d+/)[0]);
+
+async function register(page, url, name) {
+  await page.goto(url);
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('reg-name').fill(name);
+  await page.getByTestId('reg-region-1').selectOption({ label: '湖南省' });
+  await page.getByTestId('reg-region-2').selectOption({ label: '长沙市' });
+  await page.getByTestId('reg-region-3').selectOption({ label: '岳麓区' });
+  await page.getByTestId('reg-crowd').selectOption('农民');
+  await page.getByTestId('reg-submit').click();
+  await page.getByTestId('participant').waitFor();
+}
+
+/** The keys (A, B, …) of the right and of one wrong choice for the question on screen. */
+async function keysFor(page) {
+  const q = page.getByTestId('question');
+  const question = bank.get(await q.getAttribute('data-qid'));
+  assert.ok(question, 'the question on screen is in the bank');
+  assert.equal(await q.getAttribute('data-qtype'), question.type);
+  if (question.type === 'true_false') {
+    const right = question.answer === '正确' ? 'A' : 'B';
+    return { question, right: [right], wrong: [right === 'A' ? 'B' : 'A'] };
+  }
+  const right = [];
+  const wrong = [];
+  for (const option of await page.getByTestId('option').all()) {
+    const key = await option.getAttribute('data-key');
+    const text = (await option.locator('.text').textContent()).trim();
+    const index = question.options.indexOf(text);
+    assert.ok(index >= 0, `option "${text}" belongs to ${question.id}`);
+    (question.answer.includes(String.fromCharCode(65 + index)) ? right : wrong).push(key);
+  }
+  return { question, right, wrong: wrong.slice(0, 1) };
+}
+
+/** Answers the question on screen, right or wrong, and confirms it. */
+async function answer(page, beRight) {
+  const { question, right, wrong } = await keysFor(page);
+  for (const key of beRight ? right : wrong) {
+    const option = page.locator(`[data-testid="option"][data-key="${key}"]`);
+    await option.click();
+    assert.equal(await option.getAttribute('aria-pressed'), 'true');
+  }
+  const before = await page.getByTestId('progress').textContent();
+  await page.getByTestId('next').click();
+  await page.waitForFunction(
+    (b) => document.querySelector('[data-testid="result-score"]') || document.querySelector('[data-testid="progress"]')?.textContent !== b,
+    before,
+  );
+  return question;
+}
+
+test('register, answer a full round, and the score shown equals the expected score', async () => {
+  const page = await phonePage();
+  await register(page, server.url, '李四');
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  let expected = 0;
+  let right = 0;
+  const seen = new Set();
+  for (let i = 0; i < 20; i++) {
+    assert.equal(await page.getByTestId('progress').textContent(), `${i + 1}/20`);
+    const beRight = i % 3 !== 0;
+    const q = await answer(page, beRight);
+    assert.ok(!seen.has(q.id), 'no question twice in a round');
+    seen.add(q.id);
+    if (beRight) {
+      right += 1;
+      expected += q.points ?? 5;
+    }
+  }
+  assert.equal(await digits(page.getByTestId('result-score')), expected);
+  assert.equal(await digits(page.getByTestId('result-correct')), right);
+  assert.ok((await digits(page.getByTestId('result-time'))) <= 20 * 30);
+  assert.equal(await page.getByTestId('review-item').count(), 20);
+  // The rank on this device and the leaderboard reflect the attempt.
+  assert.match(await page.getByTestId('result-rank').textContent(), /第 1 名/);
+  await page.getByText('返回首页').click();
+  assert.match(await page.getByTestId('attempts-left').textContent(), /2/);
+  assert.match(await page.getByTestId('leaderboard').textContent(), new RegExp(`李四.*${expected}`));
+  // The English switch changes the interface and is remembered.
+  await page.getByTestId('lang').click();
+  assert.equal((await page.getByTestId('start-round').textContent()).trim(), 'Start the quiz');
+  await page.reload();
+  assert.equal((await page.getByTestId('start-round').textContent()).trim(), 'Start the quiz');
+  await page.context().close();
+});
+
+test('reloading mid-round resumes the same question with the time that really remains', async () => {
+  const page = await phonePage();
+  await register(page, server.url, '王五');
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  for (let i = 0; i < 3; i++) await answer(page, true);
+  const qid = await page.getByTestId('question').getAttribute('data-qid');
+  const { right } = await keysFor(page);
+  await page.locator(`[data-testid="option"][data-key="${right[0]}"]`).click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="timer"]').textContent.match(/\d+/)[0]) <= 28);
+  await page.reload();
+  await page.getByTestId('question').waitFor();
+  assert.equal(await page.getByTestId('question').getAttribute('data-qid'), qid);
+  assert.equal(await page.getByTestId('progress').textContent(), '4/20');
+  const left = await digits(page.getByTestId('timer'));
+  assert.ok(left <= 28 && left > 0, `the clock kept running: ${left} s left`);
+  assert.equal(await page.locator(`[data-testid="option"][data-key="${right[0]}"]`).getAttribute('aria-pressed'), 'true', 'the choice survives the reload');
+  await page.context().close();
+});
+
+test('time-outs advance unanswered questions and submit the round', async () => {
+  const page = await phonePage();
+  await register(page, `${server.url}?contest=e2e/fast-timer.json`, '赵六');
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  await page.getByTestId('result-score').waitFor({ timeout: 15_000 });
+  assert.equal(await digits(page.getByTestId('result-score')), 0);
+  assert.equal(await digits(page.getByTestId('result-correct')), 0);
+  assert.equal(await page.getByTestId('review-item').count(), 3);
+  assert.match(await page.getByTestId('review-item').first().textContent(), /未作答/);
+  await page.context().close();
+});
+
+test('the daily attempt limit is enforced with a clear message', async () => {
+  const page = await phonePage();
+  await register(page, `${server.url}?contest=e2e/limit.json`, '孙七');
+  assert.match(await page.getByTestId('attempts-left').textContent(), /1/);
+  await page.getByTestId('start-round').click();
+  for (let i = 0; i < 3; i++) await answer(page, true);
+  await page.getByTestId('result-score').waitFor();
+  await page.getByText('返回首页').click();
+  assert.match(await page.getByTestId('attempts-left').textContent(), /0/);
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('error').waitFor();
+  assert.match(await page.getByTestId('error').textContent(), /今天的 1 次答题机会已用完/);
+  assert.equal(await page.getByTestId('question').count(), 0);
+  // Handing the device on: the next person registers and may answer.
+  await page.getByTestId('next-participant').click();
+  await page.getByTestId('reg-name').fill('周八');
+  await page.getByTestId('reg-region-1').selectOption({ label: '北京市' });
+  await page.getByTestId('reg-region-2').selectOption({ index: 1 });
+  await page.getByTestId('reg-region-3').selectOption({ label: '东城区' });
+  await page.getByTestId('reg-crowd').selectOption('青少年');
+  await page.getByTestId('reg-submit').click();
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  await page.context().close();
+});
+
+test('registration refuses bad input with messages in plain words', async () => {
+  const page = await phonePage();
+  await page.goto(server.url);
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('reg-phone').fill('12345');
+  await page.getByTestId('reg-submit').click();
+  const errors = await page.getByTestId('error').allTextContents();
+  assert.deepEqual(errors, ['请填写姓名或昵称', '手机号应为 11 位数字，以 1 开头', '请选择所在地区', '请选择人群类别']);
+  await page.context().close();
+});
+
+for (const [file, reason] of [
+  ['e2e/missing.json', /404/],
+  ['e2e/broken.json', /JSON/],
+  ['e2e/shortfall.json', /题库不够组卷：判断题 需要 500 道/],
+  ['https://example.com/contest.json', /只能打开本站点/],
+]) {
+  test(`a bad ?contest= (${file}) shows load-error naming the file and the reason`, async () => {
+    const page = await phonePage();
+    await page.goto(`${server.url}?contest=${encodeURIComponent(file)}`);
+    const error = page.getByTestId('load-error');
+    await error.waitFor();
+    const text = await error.textContent();
+    assert.match(text, reason);
+    assert.ok(text.includes(file) || text.includes('default-bank.json'), text);
+    await page.context().close();
+  });
+}

@@ -1,0 +1,588 @@
+//! Contest packages: the rules of a contest plus its bank (inline, or a path beside it).
+
+use serde::{Deserialize, Serialize};
+
+use super::bank::{Bank, BankError, QuestionType};
+use super::clock::{format_shanghai, parse_shanghai};
+use super::Lang;
+
+pub const CONTEST_FORMAT: &str = "kepu-contest";
+pub const CONTEST_VERSION: u32 = 1;
+
+/// How many questions of a type (and optionally of one category) a round draws.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MixItem {
+    #[serde(rename = "type")]
+    pub qtype: QuestionType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    pub count: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MultipleScoring {
+    /// Full points only for exactly the right set.
+    #[default]
+    AllOrNothing,
+    /// A strict, non-empty subset with no wrong pick earns `partial_percent` of the points.
+    Partial,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scoring {
+    pub single: u32,
+    pub multiple: u32,
+    pub true_false: u32,
+    #[serde(default)]
+    pub multiple_mode: MultipleScoring,
+    #[serde(default = "default_partial_percent")]
+    pub partial_percent: u32,
+}
+
+fn default_partial_percent() -> u32 {
+    50
+}
+
+impl Scoring {
+    pub fn points_for(&self, qtype: QuestionType) -> u32 {
+        match qtype {
+            QuestionType::Single => self.single,
+            QuestionType::Multiple => self.multiple,
+            QuestionType::TrueFalse => self.true_false,
+        }
+    }
+}
+
+/// Which of a participant's attempts stands for their contest score.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScorePolicy {
+    #[default]
+    Best,
+    Cumulative,
+    Latest,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneField {
+    #[default]
+    Off,
+    Optional,
+    Required,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    #[serde(default)]
+    pub phone: PhoneField,
+    /// 0 = no region, 1 = province, 2 = city, 3 = county.
+    #[serde(default = "default_region_depth")]
+    pub region_depth: u8,
+    /// Narrows regions to one province or city: a GB/T 2260 code such as `440000` or `440100`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_scope: Option<String>,
+    #[serde(default)]
+    pub crowd: bool,
+}
+
+fn default_region_depth() -> u8 {
+    3
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundRules {
+    pub mix: Vec<MixItem>,
+    /// Seconds for each question; `None` for no per-question limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds_per_question: Option<u32>,
+    /// Seconds for the whole round; `None` for no round limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds_per_round: Option<u32>,
+    #[serde(default)]
+    pub allow_back: bool,
+}
+
+impl RoundRules {
+    pub fn question_count(&self) -> usize {
+        self.mix.iter().map(|m| m.count).sum()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestRules {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub organizer: String,
+    #[serde(default)]
+    pub revision: u32,
+    /// Asia/Shanghai wall time, `YYYY-MM-DD HH:MM`.
+    pub starts: String,
+    pub ends: String,
+    pub round: RoundRules,
+    /// 0 = unlimited.
+    #[serde(default)]
+    pub attempts_per_day: u32,
+    pub scoring: Scoring,
+    #[serde(default)]
+    pub score_policy: ScorePolicy,
+    pub registration: Registration,
+    /// Score needed to pass, in points.
+    #[serde(default)]
+    pub pass_mark: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleProblem {
+    MissingField(&'static str),
+    BadTime(&'static str, String),
+    EndsBeforeStart,
+    EmptyMix,
+    ZeroCount(usize),
+    BadRegionDepth(u8),
+    BadRegionScope(String),
+    PartialPercent(u32),
+    Shortfall { qtype: QuestionType, category: Option<String>, wanted: usize, available: usize },
+}
+
+impl RuleProblem {
+    pub fn message(&self, lang: Lang) -> String {
+        use RuleProblem::*;
+        match (self, lang) {
+            (MissingField(f), Lang::Zh) => format!("缺少 {f}"),
+            (MissingField(f), Lang::En) => format!("{f} is missing"),
+            (BadTime(f, v), Lang::Zh) => format!("{f} 的时间“{v}”无法识别（应为 YYYY-MM-DD HH:MM）"),
+            (BadTime(f, v), Lang::En) => format!("{f}: cannot read the time \"{v}\" (expected YYYY-MM-DD HH:MM)"),
+            (EndsBeforeStart, Lang::Zh) => "结束时间早于开始时间".into(),
+            (EndsBeforeStart, Lang::En) => "the contest ends before it starts".into(),
+            (EmptyMix, Lang::Zh) => "每轮题目数为 0".into(),
+            (EmptyMix, Lang::En) => "a round has no questions".into(),
+            (ZeroCount(i), Lang::Zh) => format!("组卷规则第 {} 项的题数为 0", i + 1),
+            (ZeroCount(i), Lang::En) => format!("mix item {} asks for 0 questions", i + 1),
+            (BadRegionDepth(d), Lang::Zh) => format!("地区层级 {d} 无效（应为 0–3）"),
+            (BadRegionDepth(d), Lang::En) => format!("region depth {d} is invalid (0–3)"),
+            (BadRegionScope(s), Lang::Zh) => format!("地区范围“{s}”不是 6 位省级或市级行政区划代码"),
+            (BadRegionScope(s), Lang::En) => format!("region scope \"{s}\" is not a six-digit province or city code"),
+            (PartialPercent(p), Lang::Zh) => format!("部分得分比例 {p}% 无效（应为 0–100）"),
+            (PartialPercent(p), Lang::En) => format!("partial credit {p}% is invalid (0–100)"),
+            (Shortfall { qtype, category, wanted, available }, Lang::Zh) => format!(
+                "题库不够组卷：{}{} 需要 {wanted} 道，只有 {available} 道",
+                category.as_deref().map(|c| format!("“{c}”类")).unwrap_or_default(),
+                qtype.label(lang)
+            ),
+            (Shortfall { qtype, category, wanted, available }, Lang::En) => format!(
+                "the bank cannot fill the round: {wanted} {} question(s){} wanted, {available} available",
+                qtype.label(lang),
+                category.as_deref().map(|c| format!(" in \"{c}\"")).unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// Where a contest's bank lives.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BankSource {
+    Inline(Box<Bank>),
+    /// Relative to the contest file.
+    Path(String),
+}
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ContestError {
+    #[error("not valid JSON: {0}")]
+    Json(String),
+    #[error("not a contest package")]
+    WrongFormat,
+    #[error("contest version {0} is newer than this app")]
+    NewerVersion(u32),
+    #[error("invalid rules")]
+    Rules(Vec<RuleProblem>),
+    #[error("invalid bank")]
+    Bank(BankError),
+}
+
+impl ContestError {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ContestError::Json(e), Lang::Zh) => format!("不是有效的 JSON：{e}"),
+            (ContestError::Json(e), Lang::En) => format!("not valid JSON: {e}"),
+            (ContestError::WrongFormat, Lang::Zh) => "这不是竞赛文件（format 应为 kepu-contest）".into(),
+            (ContestError::WrongFormat, Lang::En) => "not a contest package (format must be kepu-contest)".into(),
+            (ContestError::NewerVersion(v), Lang::Zh) => format!("竞赛文件版本 {v} 比本程序新，请更新程序"),
+            (ContestError::NewerVersion(v), Lang::En) => {
+                format!("contest file version {v} is newer than this app; please update")
+            }
+            (ContestError::Rules(ps), _) => ps.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("\n"),
+            (ContestError::Bank(e), _) => e.message(lang),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RawContest {
+    format: String,
+    version: u32,
+    rules: ContestRules,
+    bank: serde_json::Value,
+}
+
+/// The parsed rules with their times resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contest {
+    pub rules: ContestRules,
+    pub starts_ms: i64,
+    pub ends_ms: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Window {
+    NotYet,
+    Open,
+    Closed,
+}
+
+impl Contest {
+    /// Parses a contest package; the bank comes back separately, inline or as a path.
+    pub fn from_json(text: &str) -> Result<(Contest, BankSource), ContestError> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ContestError::Json(e.to_string()))?;
+        if value.get("format").and_then(|f| f.as_str()) != Some(CONTEST_FORMAT) {
+            return Err(ContestError::WrongFormat);
+        }
+        if let Some(v) = value.get("version").and_then(|v| v.as_u64()) {
+            if v > u64::from(CONTEST_VERSION) {
+                return Err(ContestError::NewerVersion(v as u32));
+            }
+        }
+        let raw: RawContest = serde_json::from_value(value).map_err(|e| ContestError::Json(e.to_string()))?;
+        let _ = (raw.format, raw.version);
+        let contest = Contest::new(raw.rules)?;
+        let bank = match raw.bank {
+            serde_json::Value::String(path) => BankSource::Path(path),
+            other => BankSource::Inline(Box::new(Bank::from_value(other).map_err(ContestError::Bank)?)),
+        };
+        Ok((contest, bank))
+    }
+
+    /// Checks the rules on their own (without a bank).
+    pub fn new(rules: ContestRules) -> Result<Contest, ContestError> {
+        let mut problems = Vec::new();
+        if rules.id.trim().is_empty() {
+            problems.push(RuleProblem::MissingField("id"));
+        }
+        if rules.title.trim().is_empty() {
+            problems.push(RuleProblem::MissingField("title"));
+        }
+        let starts = parse_shanghai(&rules.starts);
+        let ends = parse_shanghai(&rules.ends);
+        if starts.is_none() {
+            problems.push(RuleProblem::BadTime("starts", rules.starts.clone()));
+        }
+        if ends.is_none() {
+            problems.push(RuleProblem::BadTime("ends", rules.ends.clone()));
+        }
+        if let (Some(s), Some(e)) = (starts, ends) {
+            if e <= s {
+                problems.push(RuleProblem::EndsBeforeStart);
+            }
+        }
+        if rules.round.mix.is_empty() {
+            problems.push(RuleProblem::EmptyMix);
+        }
+        for (i, m) in rules.round.mix.iter().enumerate() {
+            if m.count == 0 {
+                problems.push(RuleProblem::ZeroCount(i));
+            }
+        }
+        if rules.registration.region_depth > 3 {
+            problems.push(RuleProblem::BadRegionDepth(rules.registration.region_depth));
+        }
+        if let Some(scope) = &rules.registration.region_scope {
+            let ok = scope.len() == 6 && scope.bytes().all(|b| b.is_ascii_digit()) && scope.ends_with("00");
+            if !ok {
+                problems.push(RuleProblem::BadRegionScope(scope.clone()));
+            }
+        }
+        if rules.scoring.partial_percent > 100 {
+            problems.push(RuleProblem::PartialPercent(rules.scoring.partial_percent));
+        }
+        if !problems.is_empty() {
+            return Err(ContestError::Rules(problems));
+        }
+        Ok(Contest { starts_ms: starts.unwrap_or_default(), ends_ms: ends.unwrap_or_default(), rules })
+    }
+
+    /// Every mix item the bank cannot fill. Items are filled in order, so a typed item
+    /// without category competes with category items of the same type for questions.
+    pub fn shortfalls(&self, bank: &Bank) -> Vec<RuleProblem> {
+        let mut out = Vec::new();
+        for qtype in QuestionType::ALL {
+            let items: Vec<&MixItem> = self.rules.round.mix.iter().filter(|m| m.qtype == qtype).collect();
+            let mut used_in_categories = 0;
+            for m in items.iter().filter(|m| m.category.is_some()) {
+                let available = bank.count(qtype, m.category.as_deref());
+                if available < m.count {
+                    out.push(RuleProblem::Shortfall {
+                        qtype,
+                        category: m.category.clone(),
+                        wanted: m.count,
+                        available,
+                    });
+                }
+                used_in_categories += m.count.min(available);
+            }
+            let open: usize = items.iter().filter(|m| m.category.is_none()).map(|m| m.count).sum();
+            if open > 0 {
+                let available = bank.count(qtype, None).saturating_sub(used_in_categories);
+                if available < open {
+                    out.push(RuleProblem::Shortfall { qtype, category: None, wanted: open, available });
+                }
+            }
+        }
+        out
+    }
+
+    pub fn window(&self, now_ms: i64) -> Window {
+        if now_ms < self.starts_ms {
+            Window::NotYet
+        } else if now_ms >= self.ends_ms {
+            Window::Closed
+        } else {
+            Window::Open
+        }
+    }
+
+    pub fn max_score(&self, bank: &Bank, qids: &[String]) -> u32 {
+        qids.iter()
+            .filter_map(|id| bank.get(id))
+            .map(|q| q.points.unwrap_or(self.rules.scoring.points_for(q.qtype)))
+            .sum()
+    }
+
+    /// The rules in plain words, one line each, for the home screen.
+    pub fn describe(&self, lang: Lang) -> Vec<String> {
+        let r = &self.rules;
+        let mut lines = Vec::new();
+        lines.push(match lang {
+            Lang::Zh => format!(
+                "比赛时间：{} 至 {}（北京时间）",
+                format_shanghai(self.starts_ms),
+                format_shanghai(self.ends_ms)
+            ),
+            Lang::En => format!(
+                "Open from {} to {} (Beijing time)",
+                format_shanghai(self.starts_ms),
+                format_shanghai(self.ends_ms)
+            ),
+        });
+        let parts: Vec<String> = r
+            .round
+            .mix
+            .iter()
+            .map(|m| match lang {
+                Lang::Zh => format!(
+                    "{}{} {} 道",
+                    m.category.as_deref().map(|c| format!("{c}·")).unwrap_or_default(),
+                    m.qtype.label(lang),
+                    m.count
+                ),
+                Lang::En => format!(
+                    "{} {}{}",
+                    m.count,
+                    m.qtype.label(lang),
+                    m.category.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()
+                ),
+            })
+            .collect();
+        lines.push(match lang {
+            Lang::Zh => format!("每轮 {} 题：{}", r.round.question_count(), parts.join("，")),
+            Lang::En => format!("{} questions a round: {}", r.round.question_count(), parts.join(", ")),
+        });
+        let mut time = Vec::new();
+        if let Some(s) = r.round.seconds_per_question {
+            time.push(match lang {
+                Lang::Zh => format!("每题限时 {s} 秒，时间到自动进入下一题"),
+                Lang::En => format!("{s} seconds per question; when time is up the next question comes"),
+            });
+        }
+        if let Some(s) = r.round.seconds_per_round {
+            time.push(match lang {
+                Lang::Zh => format!("整轮限时 {} 分 {} 秒", s / 60, s % 60),
+                Lang::En => format!("{} min {} s for the whole round", s / 60, s % 60),
+            });
+        }
+        lines.extend(time);
+        let s = &r.scoring;
+        lines.push(match lang {
+            Lang::Zh => format!(
+                "计分：判断题每题 {} 分，单选题每题 {} 分，多选题每题 {} 分{}",
+                s.true_false,
+                s.single,
+                s.multiple,
+                if s.multiple_mode == MultipleScoring::Partial {
+                    format!("（少选且无错选得 {}%）", s.partial_percent)
+                } else {
+                    "（须全部选对）".to_string()
+                }
+            ),
+            Lang::En => format!(
+                "Scoring: true/false {}, single {}, multiple {} points{}",
+                s.true_false,
+                s.single,
+                s.multiple,
+                if s.multiple_mode == MultipleScoring::Partial {
+                    format!(" ({}% for a correct subset with no wrong pick)", s.partial_percent)
+                } else {
+                    " (all correct choices needed)".to_string()
+                }
+            ),
+        });
+        if r.attempts_per_day > 0 {
+            lines.push(match lang {
+                Lang::Zh => format!("每人每天可答 {} 次", r.attempts_per_day),
+                Lang::En => format!("{} attempt(s) per person per day", r.attempts_per_day),
+            });
+        }
+        lines.push(match (r.score_policy, lang) {
+            (ScorePolicy::Best, Lang::Zh) => "成绩取最高一次".to_string(),
+            (ScorePolicy::Best, Lang::En) => "Your best attempt counts".to_string(),
+            (ScorePolicy::Cumulative, Lang::Zh) => "成绩按每次得分累计".to_string(),
+            (ScorePolicy::Cumulative, Lang::En) => "Scores of all attempts add up".to_string(),
+            (ScorePolicy::Latest, Lang::Zh) => "成绩取最近一次".to_string(),
+            (ScorePolicy::Latest, Lang::En) => "Your latest attempt counts".to_string(),
+        });
+        if r.pass_mark > 0 {
+            lines.push(match lang {
+                Lang::Zh => format!("{} 分及格", r.pass_mark),
+                Lang::En => format!("Pass mark: {} points", r.pass_mark),
+            });
+        }
+        lines
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn rules() -> ContestRules {
+        ContestRules {
+            id: "c1".into(),
+            title: "测试竞赛".into(),
+            organizer: "科协".into(),
+            revision: 1,
+            starts: "2026-11-01 00:00".into(),
+            ends: "2026-12-01 00:00".into(),
+            round: RoundRules {
+                mix: vec![
+                    MixItem { qtype: QuestionType::TrueFalse, category: None, count: 2 },
+                    MixItem { qtype: QuestionType::Single, category: Some("甲".into()), count: 1 },
+                    MixItem { qtype: QuestionType::Single, category: None, count: 1 },
+                    MixItem { qtype: QuestionType::Multiple, category: None, count: 1 },
+                ],
+                seconds_per_question: Some(20),
+                seconds_per_round: None,
+                allow_back: false,
+            },
+            attempts_per_day: 2,
+            scoring: Scoring {
+                single: 5,
+                multiple: 10,
+                true_false: 2,
+                multiple_mode: MultipleScoring::Partial,
+                partial_percent: 50,
+            },
+            score_policy: ScorePolicy::Best,
+            registration: Registration {
+                phone: PhoneField::Optional,
+                region_depth: 3,
+                region_scope: None,
+                crowd: true,
+            },
+            pass_mark: 10,
+        }
+    }
+
+    pub fn bank() -> Bank {
+        Bank::from_json(
+            r#"{"format":"kepu-bank","version":1,"id":"b","title":"t","questions":[
+            {"id":"t1","type":"true_false","stem":"t1","answer":"对","category":"甲"},
+            {"id":"t2","type":"true_false","stem":"t2","answer":"错","category":"乙"},
+            {"id":"t3","type":"true_false","stem":"t3","answer":"错","category":"乙"},
+            {"id":"s1","type":"single","stem":"s1","options":["a","b","c","d"],"answer":"B","category":"甲"},
+            {"id":"s2","type":"single","stem":"s2","options":["a","b","c","d"],"answer":"D","category":"乙"},
+            {"id":"s3","type":"single","stem":"s3","options":["a","b","c"],"answer":"A","category":"乙","points":7},
+            {"id":"m1","type":"multiple","stem":"m1","options":["a","b","c","d"],"answer":"AC","category":"甲"},
+            {"id":"m2","type":"multiple","stem":"m2","options":["a","b","c","d","e"],"answer":"BDE","category":"乙"}]}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn package_with_path_or_inline_bank() {
+        let rules_json = serde_json::to_string(&rules()).unwrap();
+        let text = format!(r#"{{"format":"kepu-contest","version":1,"rules":{rules_json},"bank":"bank.json"}}"#);
+        let (c, src) = Contest::from_json(&text).unwrap();
+        assert_eq!(src, BankSource::Path("bank.json".into()));
+        assert_eq!(c.rules, rules());
+        assert_eq!(c.starts_ms, parse_shanghai("2026-11-01 00:00").unwrap());
+        let inline =
+            format!(r#"{{"format":"kepu-contest","version":1,"rules":{rules_json},"bank":{}}}"#, bank().to_json());
+        let (_, src) = Contest::from_json(&inline).unwrap();
+        assert!(matches!(src, BankSource::Inline(b) if b.questions.len() == 8));
+    }
+
+    #[test]
+    fn bad_packages_say_why() {
+        assert_eq!(Contest::from_json("[]"), Err(ContestError::WrongFormat));
+        assert!(matches!(Contest::from_json("nope"), Err(ContestError::Json(_))));
+        assert_eq!(Contest::from_json(r#"{"format":"kepu-contest","version":2}"#), Err(ContestError::NewerVersion(2)));
+        let mut r = rules();
+        r.ends = "2026-10-01".into();
+        r.starts = "2026-11-01 25:00".into();
+        r.round.mix[0].count = 0;
+        r.registration.region_scope = Some("4401".into());
+        let err = Contest::new(r).unwrap_err();
+        let ContestError::Rules(ps) = &err else { panic!() };
+        assert_eq!(ps.len(), 3, "{ps:?}"); // bad start time, zero count, bad scope (end vs start needs both times)
+        let msg = err.message(Lang::Zh);
+        assert!(msg.contains("starts 的时间“2026-11-01 25:00”无法识别"), "{msg}");
+        assert!(msg.contains("组卷规则第 1 项的题数为 0"), "{msg}");
+        assert!(msg.contains("地区范围“4401”"), "{msg}");
+    }
+
+    #[test]
+    fn shortfall_names_type_and_category() {
+        let c = Contest::new(rules()).unwrap();
+        assert!(c.shortfalls(&bank()).is_empty());
+        let mut r = rules();
+        r.round.mix.push(MixItem { qtype: QuestionType::Multiple, category: Some("丙".into()), count: 1 });
+        r.round.mix[0].count = 4;
+        let c = Contest::new(r).unwrap();
+        let s = c.shortfalls(&bank());
+        assert_eq!(
+            s,
+            vec![
+                RuleProblem::Shortfall { qtype: QuestionType::TrueFalse, category: None, wanted: 4, available: 3 },
+                RuleProblem::Shortfall {
+                    qtype: QuestionType::Multiple,
+                    category: Some("丙".into()),
+                    wanted: 1,
+                    available: 0
+                },
+            ]
+        );
+        assert_eq!(s[1].message(Lang::Zh), "题库不够组卷：“丙”类多选题 需要 1 道，只有 0 道");
+    }
+
+    #[test]
+    fn window_follows_shanghai_time() {
+        let c = Contest::new(rules()).unwrap();
+        let start = parse_shanghai("2026-11-01 00:00").unwrap();
+        assert_eq!(c.window(start - 1), Window::NotYet);
+        assert_eq!(c.window(start), Window::Open);
+        assert_eq!(c.window(parse_shanghai("2026-12-01 00:00").unwrap()), Window::Closed);
+        assert!(c.describe(Lang::Zh).iter().any(|l| l.contains("每人每天可答 2 次")));
+    }
+}

@@ -1,0 +1,35 @@
+//! The domain of a quiz contest, free of any browser dependency.
+//!
+//! Randomness arrives as a seed and time as milliseconds since the Unix epoch, so every
+//! behaviour here is exact and tested natively with `cargo test`.
+
+pub mod bank;
+pub mod clock;
+pub mod contest;
+pub mod draw;
+pub mod ledger;
+pub mod participant;
+pub mod persist;
+pub mod region;
+pub mod rng;
+pub mod session;
+
+/// The language a person reads the app in. Error types render their messages in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "zh")]
+    Zh,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    /// Picks the Chinese or the English text.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}

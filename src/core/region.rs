@@ -1,0 +1,154 @@
+//! GB/T 2260 regions: province → city → county, derived from the six-digit codes.
+
+use serde::Deserialize;
+
+use super::Lang;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionTable {
+    /// Sorted by code.
+    entries: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+struct RawRegions {
+    format: String,
+    regions: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("region data unreadable: {0}")]
+pub struct RegionError(pub String);
+
+impl RegionError {
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("地区数据无法读取：{}", self.0),
+            Lang::En => format!("region data unreadable: {}", self.0),
+        }
+    }
+}
+
+/// 1 = province (`xx0000`), 2 = city (`xxxx00`), 3 = county.
+pub fn level(code: &str) -> u8 {
+    if code.ends_with("0000") {
+        1
+    } else if code.ends_with("00") {
+        2
+    } else {
+        3
+    }
+}
+
+/// The code of the region that contains `code` at `depth` (1 = province, 2 = city).
+pub fn ancestor(code: &str, depth: u8) -> Option<String> {
+    if code.len() != 6 || depth == 0 || depth > level(code) {
+        return None;
+    }
+    Some(match depth {
+        1 => format!("{}0000", &code[..2]),
+        2 => format!("{}00", &code[..4]),
+        _ => code.to_string(),
+    })
+}
+
+impl RegionTable {
+    pub fn from_json(text: &str) -> Result<RegionTable, RegionError> {
+        let raw: RawRegions = serde_json::from_str(text).map_err(|e| RegionError(e.to_string()))?;
+        if raw.format != "kepu-regions" {
+            return Err(RegionError("format".into()));
+        }
+        let mut entries = raw.regions;
+        if entries.iter().any(|(c, _)| c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(RegionError("code".into()));
+        }
+        entries.sort();
+        Ok(RegionTable { entries })
+    }
+
+    pub fn name(&self, code: &str) -> Option<&str> {
+        self.entries.binary_search_by(|(c, _)| c.as_str().cmp(code)).ok().map(|i| self.entries[i].1.as_str())
+    }
+
+    /// Direct children of `parent`, or the provinces for `None`.
+    pub fn children(&self, parent: Option<&str>) -> Vec<(&str, &str)> {
+        let (prefix, want) = match parent {
+            None => ("", 1),
+            Some(p) if level(p) == 1 => (&p[..2], 2),
+            Some(p) if level(p) == 2 => (&p[..4], 3),
+            Some(_) => return Vec::new(),
+        };
+        let start = self.entries.partition_point(|(c, _)| c.as_str() < prefix);
+        self.entries[start..]
+            .iter()
+            .take_while(|(c, _)| c.starts_with(prefix))
+            .filter(|(c, _)| level(c) == want)
+            .map(|(c, n)| (c.as_str(), n.as_str()))
+            .collect()
+    }
+
+    /// A chosen code is complete when it is at `depth`, or shallower with nothing below it.
+    pub fn is_complete(&self, code: &str, depth: u8) -> bool {
+        self.name(code).is_some() && (level(code) >= depth || self.children(Some(code)).is_empty())
+    }
+
+    /// Whether `code` lies inside `scope` (a province or city code); no scope = anywhere.
+    pub fn within(&self, code: &str, scope: Option<&str>) -> bool {
+        match scope {
+            None => true,
+            Some(s) if level(s) == 1 => code.get(..2) == s.get(..2),
+            Some(s) => code.get(..4) == s.get(..4),
+        }
+    }
+
+    /// `广东省 广州市 天河区` (a municipality's 市辖区 is left out).
+    pub fn full_name(&self, code: &str) -> String {
+        (1..=level(code))
+            .filter_map(|d| ancestor(code, d))
+            .filter_map(|c| self.name(&c))
+            .filter(|n| *n != "市辖区" && *n != "县")
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> RegionTable {
+        RegionTable::from_json(r#"{"format":"kepu-regions","version":1,"regions":[["110101","东城区"],["110000","北京市"],["110100","市辖区"],["440000","广东省"],["440100","广州市"],["440106","天河区"],["440103","荔湾区"],["441900","东莞市"]]}"#).unwrap()
+    }
+
+    #[test]
+    fn hierarchy_from_codes() {
+        let t = table();
+        assert_eq!(t.children(None), vec![("110000", "北京市"), ("440000", "广东省")]);
+        assert_eq!(t.children(Some("440000")), vec![("440100", "广州市"), ("441900", "东莞市")]);
+        assert_eq!(t.children(Some("440100")), vec![("440103", "荔湾区"), ("440106", "天河区")]);
+        assert!(t.children(Some("440106")).is_empty());
+        assert_eq!(t.full_name("440106"), "广东省 广州市 天河区");
+        assert_eq!(t.full_name("110101"), "北京市 东城区");
+        assert_eq!(ancestor("440106", 2).as_deref(), Some("440100"));
+        assert_eq!(ancestor("440000", 2), None);
+    }
+
+    #[test]
+    fn completeness_and_scope() {
+        let t = table();
+        assert!(t.is_complete("440106", 3));
+        assert!(!t.is_complete("440100", 3));
+        assert!(t.is_complete("441900", 3), "no counties below");
+        assert!(t.is_complete("440100", 2));
+        assert!(!t.is_complete("449999", 3), "unknown code");
+        assert!(t.within("440106", Some("440000")) && t.within("440106", Some("440100")));
+        assert!(!t.within("110101", Some("440000")));
+    }
+
+    #[test]
+    fn bad_region_files() {
+        assert!(RegionTable::from_json("[]").is_err());
+        assert!(RegionTable::from_json(r#"{"format":"x","regions":[]}"#).is_err());
+        assert!(RegionTable::from_json(r#"{"format":"kepu-regions","regions":[["12","x"]]}"#).is_err());
+    }
+}

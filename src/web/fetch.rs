@@ -1,0 +1,54 @@
+//! Fetching contest, bank and region files as text.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::core::Lang;
+
+/// Why a file could not be fetched, in words for the load-error page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FetchError {
+    Status(u16),
+    Network(String),
+    ForeignOrigin,
+}
+
+impl FetchError {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (FetchError::Status(404), Lang::Zh) => "文件不存在（HTTP 404）".into(),
+            (FetchError::Status(404), Lang::En) => "file not found (HTTP 404)".into(),
+            (FetchError::Status(s), Lang::Zh) => format!("服务器返回错误（HTTP {s}）"),
+            (FetchError::Status(s), Lang::En) => format!("the server answered with an error (HTTP {s})"),
+            (FetchError::Network(e), Lang::Zh) => format!("网络错误，无法下载（{e}）"),
+            (FetchError::Network(e), Lang::En) => format!("network error, could not download ({e})"),
+            (FetchError::ForeignOrigin, Lang::Zh) => "只能打开本站点上的竞赛文件".into(),
+            (FetchError::ForeignOrigin, Lang::En) => "only contest files on this site can be opened".into(),
+        }
+    }
+}
+
+/// Resolves `path` against `base` (a URL or page-relative path) to an absolute same-origin URL.
+pub fn resolve(path: &str, base: &str) -> Result<String, FetchError> {
+    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
+    let page = window.location().href().map_err(|_| FetchError::Network("no location".into()))?;
+    let base = web_sys::Url::new_with_base(base, &page).map_err(|_| FetchError::Network(base.to_string()))?;
+    let url = web_sys::Url::new_with_base(path, &base.href()).map_err(|_| FetchError::Network(path.to_string()))?;
+    let origin = window.location().origin().unwrap_or_default();
+    if url.origin() != origin {
+        return Err(FetchError::ForeignOrigin);
+    }
+    Ok(url.href())
+}
+
+pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
+    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
+    let net = |e: wasm_bindgen::JsValue| FetchError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")));
+    let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(net)?;
+    let response: web_sys::Response = response.dyn_into().map_err(net)?;
+    if !response.ok() {
+        return Err(FetchError::Status(response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(net)?).await.map_err(net)?;
+    Ok(text.as_string().unwrap_or_default())
+}

@@ -1,0 +1,25 @@
+//! The Yew front end: thin components over `crate::core`.
+
+mod app;
+mod fetch;
+mod pages;
+pub mod storage;
+
+/// Mounts the app over the static loading shell of `index.html`.
+pub fn start() {
+    let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
+    let root = document.get_element_by_id("app").expect("index.html has #app");
+    root.set_inner_html("");
+    yew::Renderer::<app::App>::with_root(root).render();
+}
+
+/// Milliseconds since the Unix epoch, from the device clock.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// A seed for drawing a round: the clock mixed with the browser's randomness.
+pub fn fresh_seed() -> u64 {
+    let r = (js_sys::Math::random() * u32::MAX as f64) as u64;
+    (r << 32) ^ now_ms() as u64
+}

@@ -1,0 +1,196 @@
+//! Registration: name, phone (per the rules), region as cascading selects, crowd group.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::core::contest::PhoneField;
+use crate::core::participant::{register, Field, FormProblem, RegistrationForm, CROWD_CHOICES};
+use crate::core::region::{ancestor, RegionTable};
+use crate::core::Lang;
+use crate::web::app::{Action, Screen, REGIONS_FILE};
+use crate::web::fetch::{fetch_text, resolve};
+
+use super::PageProps;
+
+async fn load_regions(lang: Lang) -> Result<RegionTable, String> {
+    let url = resolve(REGIONS_FILE, "./").map_err(|e| e.message(lang))?;
+    let text = fetch_text(&url).await.map_err(|e| format!("{REGIONS_FILE}: {}", e.message(lang)))?;
+    RegionTable::from_json(&text).map_err(|e| format!("{REGIONS_FILE}: {}", e.message(lang)))
+}
+
+#[component]
+pub fn RegisterPage(props: &PageProps) -> Html {
+    let state = &props.state;
+    let lang = state.prefs.lang;
+    let reg = state.loaded.contest.rules.registration.clone();
+    let name = use_node_ref();
+    let phone = use_node_ref();
+    // Chosen codes per level: province, city, county. A scope fixes the top levels.
+    let scope = reg.region_scope.clone();
+    let chosen = use_state(move || {
+        let mut c: [Option<String>; 3] = [None, None, None];
+        if let Some(s) = &scope {
+            c[0] = ancestor(s, 1);
+            if crate::core::region::level(s) == 2 {
+                c[1] = Some(s.clone());
+            }
+        }
+        c
+    });
+    let crowd = use_state(|| None::<String>);
+    let problems = use_state(Vec::<FormProblem>::new);
+    {
+        let state = state.clone();
+        let needed = reg.region_depth > 0 && state.regions.is_none();
+        use_effect_with(needed, move |needed| {
+            if *needed {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match load_regions(lang).await {
+                        Ok(t) => state.dispatch(Action::RegionsLoaded(Rc::new(t))),
+                        Err(e) => state.dispatch(Action::Notice(e)),
+                    }
+                });
+            }
+        });
+    }
+    let onsubmit = {
+        let state = state.clone();
+        let (name, phone, chosen, crowd, problems) =
+            (name.clone(), phone.clone(), chosen.clone(), crowd.clone(), problems.clone());
+        let reg = reg.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let form = RegistrationForm {
+                name: name.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default(),
+                phone: phone.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default(),
+                region: chosen.iter().rev().flatten().next().cloned(),
+                crowd: (*crowd).clone(),
+            };
+            match register(&reg, state.regions.as_deref(), &form) {
+                Ok(p) => state.dispatch(Action::Register(p)),
+                Err(p) => problems.set(p),
+            }
+        })
+    };
+    let errors_for = |field: Field| -> Html {
+        html! { <>{ for problems.iter().filter(|p| p.field() == field).map(|p| html! {
+            <p class="field-error" data-testid="error" role="alert">{ p.message(lang) }</p>
+        }) }</> }
+    };
+    let region_selects = match (&state.regions, reg.region_depth) {
+        (_, 0) => html! {},
+        (None, _) => html! { <p class="loading" role="status">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
+        (Some(table), depth) => {
+            let labels = [lang.pick("省份", "Province"), lang.pick("城市", "City"), lang.pick("区县", "County")];
+            html! {
+                <fieldset class="regions">
+                    <legend>{ lang.pick("所在地区", "Region") }</legend>
+                    { for (0..usize::from(depth)).map(|level| {
+                        let parent = if level == 0 { None } else { chosen[level - 1].clone() };
+                        if level > 0 && parent.is_none() {
+                            return html! {};
+                        }
+                        let options = table.children(parent.as_deref());
+                        if options.is_empty() {
+                            return html! {};
+                        }
+                        let fixed = level < 2 && scope_fixes(&reg.region_scope, level);
+                        let onchange = {
+                            let chosen = chosen.clone();
+                            Callback::from(move |e: Event| {
+                                let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+                                let mut c = (*chosen).clone();
+                                c[level] = (!value.is_empty()).then_some(value);
+                                for deeper in c.iter_mut().skip(level + 1) {
+                                    *deeper = None;
+                                }
+                                chosen.set(c);
+                            })
+                        };
+                        let id = format!("reg-region-{}", level + 1);
+                        let current = chosen[level].clone().unwrap_or_default();
+                        html! {
+                            <label for={id.clone()}>{ labels[level] }
+                                <select id={id.clone()} data-testid={id} {onchange} disabled={fixed}>
+                                    <option value="" selected={current.is_empty()}>{ lang.pick("请选择", "Choose") }</option>
+                                    { for options.into_iter().map(|(code, name)| html! {
+                                        <option value={code.to_string()} selected={current == code}>{ name.to_string() }</option>
+                                    }) }
+                                </select>
+                            </label>
+                        }
+                    }) }
+                    { errors_for(Field::Region) }
+                </fieldset>
+            }
+        }
+    };
+    let on_crowd = {
+        let crowd = crowd.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            crowd.set((!v.is_empty()).then_some(v));
+        })
+    };
+    let back = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Go(Screen::Home)))
+    };
+    html! {
+        <main class="page register">
+            <form class="card" {onsubmit} novalidate=true>
+                <h1>{ lang.pick("填写参赛信息", "Your details") }</h1>
+                <label for="reg-name">{ lang.pick("姓名或昵称", "Name or nickname") }
+                    <input id="reg-name" data-testid="reg-name" ref={name} type="text" autocomplete="name" maxlength="40" />
+                </label>
+                { errors_for(Field::Name) }
+                if reg.phone != PhoneField::Off {
+                    <label for="reg-phone">
+                        { if reg.phone == PhoneField::Required { lang.pick("手机号", "Mobile number") } else { lang.pick("手机号（选填）", "Mobile number (optional)") } }
+                        <input id="reg-phone" data-testid="reg-phone" ref={phone} type="tel" inputmode="numeric" autocomplete="tel" maxlength="20" />
+                    </label>
+                    { errors_for(Field::Phone) }
+                }
+                { region_selects }
+                if reg.crowd {
+                    <label for="reg-crowd">{ lang.pick("人群类别", "Group") }
+                        <select id="reg-crowd" data-testid="reg-crowd" onchange={on_crowd}>
+                            <option value="" selected={crowd.is_none()}>{ lang.pick("请选择", "Choose") }</option>
+                            { for CROWD_CHOICES.iter().map(|c| html! {
+                                <option value={*c} selected={crowd.as_deref() == Some(*c)}>{ crowd_label(c, lang) }</option>
+                            }) }
+                        </select>
+                    </label>
+                    { errors_for(Field::Crowd) }
+                }
+                <p class="privacy">{ lang.pick("信息只保存在本机，用于统计参赛人数；手机号只显示前三位和后四位。",
+                    "Your details stay on this device and are used to count participants; only part of your phone number is ever shown.") }</p>
+                <button class="primary big" type="submit" data-testid="reg-submit">{ lang.pick("确定", "Continue") }</button>
+                <button class="link" type="button" onclick={back}>{ lang.pick("返回", "Back") }</button>
+            </form>
+        </main>
+    }
+}
+
+fn scope_fixes(scope: &Option<String>, level: usize) -> bool {
+    match scope {
+        None => false,
+        Some(s) => level < usize::from(crate::core::region::level(s)),
+    }
+}
+
+fn crowd_label(c: &str, lang: Lang) -> &str {
+    match lang {
+        Lang::Zh => c,
+        Lang::En => match c {
+            "青少年" => "Young people",
+            "农民" => "Farmers",
+            "产业工人" => "Industrial workers",
+            "老年人" => "Older people",
+            "领导干部和公务员" => "Officials and civil servants",
+            _ => "Other",
+        },
+    }
+}

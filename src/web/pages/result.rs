@@ -1,0 +1,74 @@
+//! The result of a scored round: score, correct count, time, rank, and a full review.
+
+use yew::prelude::*;
+
+use crate::core::bank::AnswerSet;
+use crate::core::Lang;
+use crate::web::app::{Action, Screen};
+
+use super::PageProps;
+
+#[component]
+pub fn ResultPage(props: &PageProps) -> Html {
+    let state = &props.state;
+    let lang = state.prefs.lang;
+    let Some(a) = state.last.clone() else {
+        return html! {};
+    };
+    let rules = &state.loaded.contest.rules;
+    let bank = &state.loaded.bank;
+    let rank = state.ledger.rank_of(rules.score_policy, &a.participant_id);
+    let passed = rules.pass_mark > 0 && a.score >= rules.pass_mark;
+    let go_home = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Go(Screen::Home)))
+    };
+    let next_person = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::NextParticipant))
+    };
+    let answer_text = |q: &crate::core::bank::Question, set: AnswerSet| -> String {
+        if set.is_empty() {
+            return lang.pick("未作答", "No answer").to_string();
+        }
+        set.indices().map(|i| q.choice_text(i, lang)).collect::<Vec<_>>().join(lang.pick("；", "; "))
+    };
+    html! {
+        <main class="page result">
+            <section class="card score-card">
+                <h1>{ lang.pick("本轮成绩", "Your result") }</h1>
+                <p class="score"><span data-testid="result-score">{ a.score }</span>
+                    <span class="of">{ match lang { Lang::Zh => format!(" / {} 分", a.max_score), Lang::En => format!(" / {} points", a.max_score) } }</span></p>
+                <ul class="facts">
+                    <li>{ lang.pick("答对 ", "Correct: ") }<strong data-testid="result-correct">{ a.correct }</strong>
+                        { match lang { Lang::Zh => format!(" / {} 题", a.questions.len()), Lang::En => format!(" of {}", a.questions.len()) } }</li>
+                    <li>{ lang.pick("用时 ", "Time: ") }<strong data-testid="result-time">{ (a.time_used_ms + 999) / 1000 }</strong>{ lang.pick(" 秒", " s") }</li>
+                    if let Some((r, n)) = rank {
+                        <li data-testid="result-rank">{ match lang { Lang::Zh => format!("本机排名：第 {r} 名（共 {n} 人）"), Lang::En => format!("Rank on this device: {r} of {n}") } }</li>
+                    }
+                    if rules.pass_mark > 0 {
+                        <li class={if passed { "pass" } else { "fail" }}>{ if passed { lang.pick("已及格", "Passed") } else { lang.pick("未及格", "Not passed") } }</li>
+                    }
+                </ul>
+                <button class="primary big" onclick={go_home}>{ lang.pick("返回首页", "Home") }</button>
+                <button class="secondary big" data-testid="next-participant" onclick={next_person}>{ lang.pick("换下一位答题", "Next person") }</button>
+            </section>
+            <section class="card review">
+                <h2>{ lang.pick("答题回顾", "Review") }</h2>
+                <ol>
+                    { for a.questions.iter().zip(&a.answers).filter_map(|(qid, chosen)| bank.get(qid).map(|q| (q, AnswerSet(*chosen)))).map(|(q, chosen)| {
+                        let right = chosen == q.answer;
+                        html! {
+                            <li class={if right { "review-item right" } else { "review-item wrong" }} data-testid="review-item" data-qid={q.id.clone()}>
+                                <p class="stem"><span class="mark" aria-label={if right { lang.pick("答对", "correct") } else { lang.pick("答错", "wrong") }}>{ if right { "✓ " } else { "✗ " } }</span>{ q.stem.clone() }</p>
+                                <p>{ lang.pick("你的答案：", "Your answer: ") }{ answer_text(q, chosen) }</p>
+                                <p>{ lang.pick("正确答案：", "Right answer: ") }<strong>{ answer_text(q, q.answer) }</strong></p>
+                                <p class="explanation">{ lang.pick("解析：", "Why: ") }{ q.explanation.clone() }</p>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,132 @@
+//! One question per screen, with progress, countdown and big answer buttons.
+
+use gloo_timers::callback::Interval;
+use yew::prelude::*;
+
+use crate::core::bank::{letter, QuestionType};
+use crate::core::Lang;
+use crate::web::app::Action;
+use crate::web::now_ms;
+
+use super::PageProps;
+
+#[component]
+pub fn RoundPage(props: &PageProps) -> Html {
+    let state = &props.state;
+    let lang = state.prefs.lang;
+    let now = use_state(now_ms);
+    let timed = state.round.as_ref().is_some_and(|r| r.per_question_ms.is_some() || r.round_ms.is_some());
+    {
+        // Redraw the countdown four times a second; the clock itself lives in the round.
+        let now = now.clone();
+        use_effect_with(timed, move |timed| {
+            let interval = timed.then(|| Interval::new(250, move || now.set(now_ms())));
+            move || drop(interval)
+        });
+    }
+    let Some(round) = state.round.as_ref() else {
+        return html! {};
+    };
+    let remaining = round.remaining_ms(*now);
+    {
+        let state = state.clone();
+        use_effect_with((remaining == Some(0), round.current), move |(expired, _)| {
+            if *expired {
+                state.dispatch(Action::Tick(now_ms()));
+            }
+        });
+    }
+    let drawn = round.current_question();
+    let Some(q) = state.loaded.bank.get(&drawn.qid) else {
+        return html! { <p class="notice" data-testid="error">{ drawn.qid.clone() }</p> };
+    };
+    let total = round.questions.len();
+    let chosen_any = !round.answers[round.current].is_empty();
+    let on_next = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Next(now_ms())))
+    };
+    let next_label = if round.practice && !round.revealed {
+        lang.pick("查看答案", "Check")
+    } else if round.is_last() {
+        if round.practice {
+            lang.pick("完成练习", "Finish")
+        } else {
+            lang.pick("交卷", "Submit")
+        }
+    } else {
+        lang.pick("下一题", "Next")
+    };
+    let type_hint = match q.qtype {
+        QuestionType::Multiple => lang.pick("多选题：可以选多个答案", "Multiple choice: pick all that apply"),
+        QuestionType::Single => lang.pick("单选题：选一个答案", "Single choice: pick one"),
+        QuestionType::TrueFalse => lang.pick("判断题：这句话对吗？", "True or false?"),
+    };
+    let options = (0..drawn.order.len()).map(|shown| {
+        let index = drawn.bank_index(shown).unwrap_or(0);
+        let pressed = round.is_chosen(shown);
+        let verdict = if round.revealed {
+            if q.answer.contains(index) { " right" } else if pressed { " wrong" } else { "" }
+        } else {
+            ""
+        };
+        let onclick = {
+            let state = state.clone();
+            Callback::from(move |_| state.dispatch(Action::Choose { shown, now: now_ms() }))
+        };
+        let key = letter(shown).to_string();
+        html! {
+            <li>
+                <button class={format!("option{}{}", if pressed { " chosen" } else { "" }, verdict)}
+                    data-testid="option" data-key={key.clone()} aria-pressed={pressed.to_string()} {onclick}>
+                    <span class="key" aria-hidden="true">{ if q.qtype == QuestionType::TrueFalse { if index == 0 { "✓".to_string() } else { "✗".to_string() } } else { key } }</span>
+                    <span class="text">{ q.choice_text(index, lang) }</span>
+                </button>
+            </li>
+        }
+    });
+    let leave = if round.practice {
+        let state = state.clone();
+        html! { <button class="link" onclick={Callback::from(move |_| state.dispatch(Action::QuitPractice))}>{ lang.pick("退出练习", "Leave practice") }</button> }
+    } else {
+        html! {}
+    };
+    let back = if round.allow_back && round.current > 0 {
+        let state = state.clone();
+        html! { <button class="secondary" onclick={Callback::from(move |_| state.dispatch(Action::Previous(now_ms())))}>{ lang.pick("上一题", "Back") }</button> }
+    } else {
+        html! {}
+    };
+    html! {
+        <main class="page round">
+            <div class="round-bar">
+                <span class="progress" data-testid="progress" aria-label={lang.pick("进度", "Progress")}>{ format!("{}/{}", round.current + 1, total) }</span>
+                if round.practice {
+                    <span class="tag">{ lang.pick("练习", "Practice") }</span>
+                }
+                if let Some(ms) = remaining {
+                    <span class={if ms <= 5_000 { "timer urgent" } else { "timer" }} data-testid="timer" role="timer">
+                        { match lang { Lang::Zh => format!("剩余 {} 秒", (ms + 999) / 1000), Lang::En => format!("{} s left", (ms + 999) / 1000) } }
+                    </span>
+                }
+            </div>
+            <section class="card question" data-testid="question" data-qid={q.id.clone()} data-qtype={q.qtype.code()}>
+                <p class="hint">{ type_hint }</p>
+                <h1 class="stem">{ q.stem.clone() }</h1>
+                <ul class="options">{ for options }</ul>
+                if round.revealed {
+                    <div class={if round.answers[round.current] == q.answer { "feedback right" } else { "feedback wrong" }} role="status" data-testid="feedback">
+                        <p><strong>{ if round.answers[round.current] == q.answer { lang.pick("回答正确！", "Correct!") } else { lang.pick("回答错误。", "Not quite.") } }</strong>
+                            { lang.pick(" 正确答案：", " Answer: ") }{ q.answer.indices().map(|i| q.choice_text(i, lang)).collect::<Vec<_>>().join(lang.pick("；", "; ")) }</p>
+                        <p class="explanation">{ lang.pick("解析：", "Why: ") }{ q.explanation.clone() }</p>
+                    </div>
+                }
+            </section>
+            <div class="actions">
+                { back }
+                <button class="primary big" data-testid="next" onclick={on_next} disabled={!chosen_any}>{ next_label }</button>
+                { leave }
+            </div>
+        </main>
+    }
+}

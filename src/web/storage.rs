@@ -1,0 +1,61 @@
+//! The localStorage adapter over `core::persist`: never panics, reports what failed, and
+//! never overwrites data it could not read (that is first moved aside under its own key).
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::core::persist::{decode, encode, StorageError, Stored};
+
+pub struct LocalStore {
+    storage: web_sys::Storage,
+}
+
+fn js_error_name(e: &wasm_bindgen::JsValue) -> String {
+    js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default()
+}
+
+impl LocalStore {
+    pub fn open() -> Result<LocalStore, StorageError> {
+        let window = web_sys::window().ok_or_else(|| StorageError::Unavailable("no window".into()))?;
+        match window.local_storage() {
+            Ok(Some(storage)) => Ok(LocalStore { storage }),
+            Ok(None) => Err(StorageError::Unavailable("localStorage".into())),
+            Err(e) => Err(StorageError::Unavailable(js_error_name(&e))),
+        }
+    }
+
+    /// `Ok(None)` when nothing is stored; an error leaves the stored text untouched.
+    pub fn load<T: DeserializeOwned>(&self, kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
+        match self.raw(&kind.key(contest))? {
+            None => Ok(None),
+            Some(text) => decode(kind, &text).map(Some),
+        }
+    }
+
+    pub fn save<T: Serialize>(&self, kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
+        self.storage.set_item(&kind.key(contest), &encode(kind, value)).map_err(|e| match js_error_name(&e).as_str() {
+            "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED" => StorageError::QuotaExceeded,
+            other => StorageError::Unavailable(other.to_string()),
+        })
+    }
+
+    pub fn remove(&self, kind: Stored, contest: &str) {
+        let _ = self.storage.remove_item(&kind.key(contest));
+    }
+
+    /// Moves unreadable data to `<key>.unreadable.<ms>` so a fresh value can be saved
+    /// without destroying it. Returns the key it was kept under.
+    pub fn set_aside(&self, kind: Stored, contest: &str, now_ms: i64) -> Result<String, StorageError> {
+        let key = kind.key(contest);
+        let aside = format!("{key}.unreadable.{now_ms}");
+        if let Some(text) = self.raw(&key)? {
+            self.storage.set_item(&aside, &text).map_err(|e| StorageError::Unavailable(js_error_name(&e)))?;
+            self.storage.remove_item(&key).map_err(|e| StorageError::Unavailable(js_error_name(&e)))?;
+        }
+        Ok(aside)
+    }
+
+    pub fn raw(&self, key: &str) -> Result<Option<String>, StorageError> {
+        self.storage.get_item(key).map_err(|e| StorageError::Unavailable(js_error_name(&e)))
+    }
+}
