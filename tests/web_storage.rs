@@ -37,6 +37,7 @@ fn ledger(n: usize, name: &str) -> AttemptLedger {
             max_score: 100,
             correct: 16,
             time_used_ms: 60_000,
+            question_ds: vec![30; 20],
             rules_revision: 1,
             bank: "b@1".into(),
         })

@@ -152,7 +152,7 @@ pub fn parse_answer(qtype: QuestionType, text: &str) -> Result<AnswerSet, Proble
     Ok(AnswerSet(set))
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Question {
     pub id: String,
     pub qtype: QuestionType,
@@ -229,7 +229,7 @@ struct RawBank {
 }
 
 /// Why one question is not acceptable.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Problem {
     EmptyStem,
     UnknownType(String),

@@ -47,6 +47,9 @@ pub struct Attempt {
     pub correct: u32,
     #[serde(rename = "t")]
     pub time_used_ms: i64,
+    /// Tenths of a second spent on each question, in the order asked (item analysis).
+    #[serde(rename = "qt", default)]
+    pub question_ds: Vec<u32>,
     #[serde(rename = "rv")]
     pub rules_revision: u32,
     #[serde(rename = "b")]
@@ -79,6 +82,9 @@ impl Attempt {
             max_score: outcome.max_score,
             correct: outcome.correct,
             time_used_ms: outcome.time_used_ms,
+            question_ds: (0..round.questions.len())
+                .map(|i| (round.spent_ms.get(i).copied().unwrap_or(0) / 100).clamp(0, i64::from(u32::MAX)) as u32)
+                .collect(),
             rules_revision: contest.rules.revision,
             bank: format!("{}@{}", bank.id, bank.revision),
         })
@@ -242,6 +248,7 @@ mod tests {
             max_score: 100,
             correct: 0,
             time_used_ms: time,
+            question_ds: vec![],
             rules_revision: 1,
             bank: "b@1".into(),
         }
@@ -323,9 +330,10 @@ mod tests {
         let expected_max = if a.questions.iter().any(|q| q == "s3") { 26 } else { 24 };
         assert_eq!((a.score, a.correct, a.max_score), (0, 0, expected_max));
         assert_eq!(a.time_used_ms, 100_000);
+        assert_eq!(a.question_ds, vec![200; 5]);
         assert_eq!(a.bank, "b@0");
         let json = serde_json::to_string(&a).unwrap();
-        assert!(json.contains(r#""sc":0"#) && json.len() < 300, "{json}");
+        assert!(json.contains(r#""sc":0"#) && json.len() < 330, "{json}");
         let back: Attempt = serde_json::from_str(&json).unwrap();
         assert_eq!(back, a);
     }

@@ -7,12 +7,16 @@ pub mod bank;
 pub mod clock;
 pub mod contest;
 pub mod draw;
+pub mod export;
+pub mod import;
 pub mod ledger;
+pub mod ledger_file;
 pub mod participant;
 pub mod persist;
 pub mod region;
 pub mod rng;
 pub mod session;
+pub mod stats;
 
 /// The language a person reads the app in. Error types render their messages in it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

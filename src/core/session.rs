@@ -66,6 +66,9 @@ pub struct Round {
     /// Practice only: the current question's answer has been checked and shown.
     #[serde(default)]
     pub revealed: bool,
+    /// Milliseconds spent on each question (for item analysis).
+    #[serde(default)]
+    pub spent_ms: Vec<i64>,
 }
 
 impl Round {
@@ -86,6 +89,7 @@ impl Round {
             round_ms: r.seconds_per_round.map(|s| i64::from(s) * 1000),
             allow_back: r.allow_back,
             revealed: false,
+            spent_ms: Vec::new(),
         }
     }
 
@@ -112,6 +116,7 @@ impl Round {
             round_ms: None,
             allow_back: true,
             revealed: false,
+            spent_ms: Vec::new(),
         }
     }
 
@@ -130,6 +135,14 @@ impl Round {
     /// Whether the choice shown at position `shown` of the current question is picked.
     pub fn is_chosen(&self, shown: usize) -> bool {
         self.current_question().bank_index(shown).is_some_and(|i| self.answers[self.current].contains(i))
+    }
+
+    /// Books the time spent on the current question up to `at` (never negative).
+    fn leave_current(&mut self, at: i64) {
+        if self.spent_ms.len() < self.questions.len() {
+            self.spent_ms.resize(self.questions.len(), 0);
+        }
+        self.spent_ms[self.current] += (at - self.question_started_at).max(0);
     }
 
     /// The moment the current question times out, if any limit applies.
@@ -165,6 +178,7 @@ impl Round {
             }
             moved = true;
             let round_over = self.round_ms.is_some_and(|ms| deadline >= self.started_at + ms);
+            self.leave_current(deadline);
             if round_over || self.is_last() {
                 self.finished_at = Some(deadline);
             } else {
@@ -211,6 +225,7 @@ impl Round {
             return Ok(());
         }
         self.revealed = false;
+        self.leave_current(now);
         if self.is_last() {
             self.finished_at = Some(now.max(self.started_at));
         } else {
@@ -229,7 +244,9 @@ impl Round {
             return Err(QuizError::NoGoingBack);
         }
         if self.current > 0 {
+            self.leave_current(now);
             self.current -= 1;
+            self.question_started_at = now;
             self.revealed = false;
         }
         Ok(())
@@ -239,6 +256,7 @@ impl Round {
     pub fn finish(&mut self, now: i64) {
         self.sync(now);
         if !self.is_finished() {
+            self.leave_current(now);
             self.finished_at = Some(now.max(self.started_at));
         }
     }
@@ -354,6 +372,7 @@ mod tests {
         assert_eq!(o.score, o.max_score);
         assert_eq!(o.correct, 5);
         assert_eq!(o.time_used_ms, 5000);
+        assert_eq!(r.spent_ms, vec![1000; 5]);
         assert_eq!(r.next(T0 + 9000), Err(QuizError::Finished));
     }
 
@@ -425,6 +444,7 @@ mod tests {
         let o = r.outcome(&b, &c.rules.scoring).unwrap();
         assert!(o.items[0].correct, "the choice on screen stands at time-out");
         assert_eq!(o.items[1].chosen, AnswerSet(0), "unanswered");
+        assert_eq!(r.spent_ms, vec![20_000; 5], "each question used its full 20 s");
         assert!(!o.items[1].correct);
         assert_eq!(o.time_used_ms, 100_000);
     }

@@ -1,0 +1,1 @@
+//! Files for organizers reports: region counts CSV, attempt list, item analysis. (in progress)

@@ -1,0 +1,1 @@
+//! Importing question banks from organizers files (CSV, XLSX, JSON, GIFT, Aiken). (in progress)

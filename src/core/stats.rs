@@ -1,0 +1,1 @@
+//! Participation statistics and item analysis. (in progress)
