@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use kepu_quiz::core::bank::{Bank, Difficulty, QuestionType};
-use kepu_quiz::core::contest::{BankSource, Contest};
+use kepu_quiz::core::contest::{BankSource, Contest, ContestError};
 use kepu_quiz::core::draw::draw_round;
 use kepu_quiz::core::region::{level, RegionTable};
 
@@ -103,7 +103,20 @@ fn every_contest_file_parses() {
         for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             let text = read(path.to_str().unwrap());
-            if !text.contains("\"kepu-contest\"") || path.file_name().unwrap() == "broken.json" {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            // Files the end-to-end tests use to show errors must fail, and as expected.
+            match name {
+                "broken.json" => {
+                    assert!(matches!(Contest::from_json(&text), Err(ContestError::Json(_))));
+                    continue;
+                }
+                "newer.json" => {
+                    assert_eq!(Contest::from_json(&text), Err(ContestError::NewerVersion(2)));
+                    continue;
+                }
+                _ => {}
+            }
+            if !text.contains("\"kepu-contest\"") {
                 continue;
             }
             let (contest, bank) = check_contest(&path);

@@ -11,6 +11,7 @@ pub mod export;
 pub mod import;
 pub mod ledger;
 pub mod ledger_file;
+pub mod organizer;
 pub mod participant;
 pub mod persist;
 pub mod region;

@@ -20,6 +20,12 @@ pub enum Stored {
     Round,
     /// Language and text size.
     Prefs,
+    /// The organizer's PIN hash.
+    OrganizerPin,
+    /// Banks the organizer saved on this device.
+    Banks,
+    /// Which bank and rules a contest uses on this device.
+    Setup,
 }
 
 impl Stored {
@@ -35,6 +41,9 @@ impl Stored {
             Stored::Prefs => format!("{KEY_PREFIX}prefs"),
             Stored::Ledger => format!("{KEY_PREFIX}ledger.{contest_id}"),
             Stored::Round => format!("{KEY_PREFIX}round.{contest_id}"),
+            Stored::OrganizerPin => format!("{KEY_PREFIX}organizer.pin"),
+            Stored::Banks => format!("{KEY_PREFIX}banks"),
+            Stored::Setup => format!("{KEY_PREFIX}setup.{contest_id}"),
         }
     }
 }

@@ -1,0 +1,372 @@
+//! The spreadsheet template shared by CSV and XLSX: finding columns by header, reading a
+//! row's cells into a question, and pointing each problem at the header it concerns.
+
+use serde::{Deserialize, Serialize};
+
+use super::text::{half_width, half_width_char};
+use super::{csv, Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, RowProblem};
+use crate::core::bank::{QuestionType, RawQuestion, MAX_OPTIONS};
+use crate::core::Lang;
+
+/// A column of the template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Type,
+    Stem,
+    Options,
+    Answer,
+    Explanation,
+    Category,
+    Difficulty,
+    Points,
+    Crowd,
+    Id,
+}
+
+impl Field {
+    const ALL: [Field; 10] = [
+        Field::Type,
+        Field::Stem,
+        Field::Options,
+        Field::Answer,
+        Field::Explanation,
+        Field::Category,
+        Field::Difficulty,
+        Field::Points,
+        Field::Crowd,
+        Field::Id,
+    ];
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Field::Type => lang.pick("题型", "question type"),
+            Field::Stem => lang.pick("题干", "stem"),
+            Field::Options => lang.pick("选项", "options"),
+            Field::Answer => lang.pick("答案", "answer"),
+            Field::Explanation => lang.pick("解析", "explanation"),
+            Field::Category => lang.pick("分类", "category"),
+            Field::Difficulty => lang.pick("难度", "difficulty"),
+            Field::Points => lang.pick("分值", "points"),
+            Field::Crowd => lang.pick("适用人群", "crowd"),
+            Field::Id => lang.pick("编号", "id"),
+        }
+    }
+
+    /// The headers the template accepts for this column (options: the first of each form).
+    pub fn headers(self) -> &'static [&'static str] {
+        match self {
+            Field::Type => &["题型", "题目类型", "类型", "type"],
+            Field::Stem => &["题干", "题目", "题目内容", "试题", "question", "stem"],
+            Field::Options => &["选项A … 选项H", "A … H", "option_a … option_h"],
+            Field::Answer => &["答案", "正确答案", "正确选项", "标准答案", "answer"],
+            Field::Explanation => &["解析", "答案解析", "说明", "explanation"],
+            Field::Category => &["分类", "题目分类", "类别", "知识点", "category"],
+            Field::Difficulty => &["难度", "题目难度", "difficulty"],
+            Field::Points => &["分值", "分数", "points"],
+            Field::Crowd => &["适用人群", "人群", "crowd"],
+            Field::Id => &["编号", "题号", "序号", "id"],
+        }
+    }
+}
+
+/// What a header cell names: a field, or option `i` (0 = A).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Field(Field),
+    Option(usize),
+}
+
+/// Trim, fold full-width forms, drop `（必填）`/`(必填)`/`*` and inner spaces, lower-case latin.
+fn normalize_header(header: &str) -> String {
+    half_width(header)
+        .replace("(必填)", "")
+        .replace('*', "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
+
+fn match_header(header: &str) -> Option<Column> {
+    let h = normalize_header(header);
+    for field in Field::ALL {
+        if field != Field::Options && field.headers().contains(&h.as_str()) {
+            return Some(Column::Field(field));
+        }
+    }
+    let letter = h.strip_prefix("选项").or_else(|| h.strip_prefix("option_")).unwrap_or(&h);
+    let mut chars = letter.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c @ 'a'..='h'), None) => Some(Column::Option(c as usize - 'a' as usize)),
+        _ => None,
+    }
+}
+
+/// Whether a text line is a header row of the template (used to sniff `.txt` files).
+pub(crate) fn looks_like_header(line: &str) -> bool {
+    let delimiter = csv::detect_delimiter(line);
+    let cells: Vec<Option<Column>> = line.split(delimiter).map(|c| match_header(c.trim_matches('"'))).collect();
+    cells.contains(&Some(Column::Field(Field::Stem))) && cells.contains(&Some(Column::Field(Field::Answer)))
+}
+
+/// One row of a sheet: its number as Excel shows it and its non-empty cells by column.
+pub(crate) struct SheetRow {
+    pub number: usize,
+    /// Sorted by column index.
+    pub cells: Vec<(usize, String)>,
+}
+
+impl SheetRow {
+    fn get(&self, column: Option<usize>) -> &str {
+        column
+            .and_then(|c| self.cells.binary_search_by_key(&c, |(i, _)| *i).ok())
+            .map_or("", |i| self.cells[i].1.as_str())
+    }
+
+    fn is_blank(&self) -> bool {
+        self.cells.iter().all(|(_, v)| v.trim().is_empty())
+    }
+}
+
+/// A sheet to read: its name when several are read, and the type its name gives.
+pub(crate) struct Sheet {
+    pub name: Option<String>,
+    pub default_type: Option<QuestionType>,
+    pub rows: Vec<SheetRow>,
+}
+
+#[derive(Default)]
+struct Layout {
+    /// By `Field as usize` (declaration order, as in `Field::ALL`).
+    fields: [Option<usize>; Field::ALL.len()],
+    options: [Option<usize>; MAX_OPTIONS],
+    names: ColumnNames,
+}
+
+impl Layout {
+    fn field(&self, field: Field) -> Option<usize> {
+        self.fields[field as usize]
+    }
+}
+
+pub(crate) fn import_csv(text: &str, out: &mut Collector) -> Result<(), ImportError> {
+    let parsed = csv::parse(text, csv::detect_delimiter(text));
+    if let Some(row) = parsed.unterminated_quote_row {
+        out.warn(ImportWarning::UnterminatedQuote { file_name: out.file_name().to_string(), row });
+    }
+    let rows = parsed
+        .records
+        .into_iter()
+        .enumerate()
+        .map(|(i, fields)| SheetRow {
+            number: i + 1,
+            cells: fields.into_iter().enumerate().filter(|(_, v)| !v.is_empty()).collect(),
+        })
+        .collect();
+    match import_sheet(Sheet { name: None, default_type: None, rows }, out) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(out.error(None, ImportFailure::NoHeaderRow)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Reads one sheet into the collector; `Ok(false)` when the sheet has no rows at all.
+pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, ImportError> {
+    let Sheet { name, default_type, rows } = sheet;
+    let rows: Vec<SheetRow> = rows.into_iter().filter(|r| !r.is_blank()).collect();
+    let Some(first) = rows.first() else {
+        return Ok(false);
+    };
+    // The first row is the header; a title row above it is tolerated.
+    let header_index = rows
+        .iter()
+        .take(10)
+        .position(|r| {
+            let columns: Vec<Option<Column>> = r.cells.iter().map(|(_, v)| match_header(v)).collect();
+            columns.contains(&Some(Column::Field(Field::Stem))) && columns.contains(&Some(Column::Field(Field::Answer)))
+        })
+        .unwrap_or(0);
+    let header = &rows[header_index];
+    let file_name = out.file_name().to_string();
+    if header.number != first.number {
+        out.warn(ImportWarning::HeaderNotOnFirstRow {
+            file_name: file_name.clone(),
+            sheet: name.clone(),
+            header_row: header.number,
+        });
+    }
+
+    let mut layout = Layout::default();
+    let mut unknown = Vec::new();
+    for (index, text) in &header.cells {
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let slot = match match_header(text) {
+            Some(Column::Field(f)) => &mut layout.fields[f as usize],
+            Some(Column::Option(i)) => &mut layout.options[i],
+            None => {
+                unknown.push(text.to_string());
+                continue;
+            }
+        };
+        if slot.is_some() {
+            out.warn(ImportWarning::DuplicateColumn {
+                file_name: file_name.clone(),
+                sheet: name.clone(),
+                column: text.to_string(),
+            });
+        } else {
+            *slot = Some(*index);
+        }
+    }
+    if !unknown.is_empty() {
+        out.warn(ImportWarning::UnknownColumns { file_name: file_name.clone(), sheet: name.clone(), columns: unknown });
+    }
+    let header_text = |column: Option<usize>| column.map(|c| header.get(Some(c)).trim().to_string());
+    layout.names = ColumnNames {
+        qtype: header_text(layout.field(Field::Type)),
+        stem: header_text(layout.field(Field::Stem)),
+        options: layout.options.iter().map(|c| header_text(*c)).collect(),
+        all_options: None,
+        answer: header_text(layout.field(Field::Answer)),
+        category: header_text(layout.field(Field::Category)),
+        difficulty: header_text(layout.field(Field::Difficulty)),
+        points: header_text(layout.field(Field::Points)),
+        crowd: header_text(layout.field(Field::Crowd)),
+        id: header_text(layout.field(Field::Id)),
+    };
+
+    let mut missing = Vec::new();
+    if layout.field(Field::Type).is_none() && default_type.is_none() {
+        missing.push(Field::Type);
+    }
+    for field in [Field::Stem, Field::Answer] {
+        if layout.field(field).is_none() {
+            missing.push(field);
+        }
+    }
+    if !missing.is_empty() {
+        return Err(out.error(name, ImportFailure::MissingColumns(missing)));
+    }
+
+    let entries: Vec<Entry> =
+        rows[header_index + 1..].iter().filter_map(|row| read_row(row, &layout, name.as_ref(), default_type)).collect();
+    let needs_options = entries.iter().any(|e| {
+        matches!(QuestionType::parse(&e.raw.qtype), Some(QuestionType::Single) | Some(QuestionType::Multiple))
+    });
+    if needs_options && layout.options.iter().all(Option::is_none) {
+        return Err(out.error(name, ImportFailure::MissingColumns(vec![Field::Options])));
+    }
+    for entry in entries {
+        out.add(entry, &layout.names);
+    }
+    Ok(true)
+}
+
+/// A data row as a question; `None` for a row with no question content (stem, options,
+/// answer and explanation all blank), such as a template row with only its type filled in.
+fn read_row(
+    row: &SheetRow,
+    layout: &Layout,
+    sheet: Option<&String>,
+    default_type: Option<QuestionType>,
+) -> Option<Entry> {
+    let cell = |field: Field| row.get(layout.field(field)).trim();
+    let used_options = layout.options.iter().rposition(Option::is_some).map_or(0, |p| p + 1);
+    let options: Vec<String> = layout.options[..used_options].iter().map(|c| row.get(*c).to_string()).collect();
+    let has_content = [Field::Stem, Field::Answer, Field::Explanation].iter().any(|f| !cell(*f).is_empty())
+        || options.iter().any(|o| !o.trim().is_empty());
+    if !has_content {
+        return None;
+    }
+    let mut problems = Vec::new();
+    let points = match parse_points(cell(Field::Points)) {
+        Ok(p) => p,
+        Err(text) => {
+            problems.push((layout.names.points.clone(), RowProblem::BadPoints(text)));
+            None
+        }
+    };
+    let qtype = match (cell(Field::Type), default_type) {
+        ("", Some(t)) => t.code().to_string(),
+        (text, _) => text.to_string(),
+    };
+    let optional = |text: &str| Some(text.to_string()).filter(|t| !t.is_empty());
+    let raw = RawQuestion {
+        id: optional(cell(Field::Id)),
+        qtype,
+        stem: cell(Field::Stem).to_string(),
+        options,
+        answer: half_width(cell(Field::Answer)),
+        explanation: cell(Field::Explanation).to_string(),
+        category: cell(Field::Category).to_string(),
+        difficulty: optional(&half_width(cell(Field::Difficulty))),
+        points,
+        crowds: split_crowds(cell(Field::Crowd)),
+        source: None,
+    };
+    Some(Entry { sheet: sheet.cloned(), row: row.number, raw, problems })
+}
+
+/// Points as a whole number ≥ 0: `5`, `５`, `5.0` (a number cell) → 5; empty → none.
+fn parse_points(text: &str) -> Result<Option<u32>, String> {
+    let t = half_width(text.trim());
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(n) = t.parse::<u32>() {
+        return Ok(Some(n));
+    }
+    match t.parse::<f64>() {
+        Ok(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f <= f64::from(u32::MAX) => Ok(Some(f as u32)),
+        _ => Err(text.trim().to_string()),
+    }
+}
+
+/// One or more crowd groups separated by 、 , ; or spaces (full-width too).
+fn split_crowds(text: &str) -> Vec<String> {
+    text.split(|c: char| matches!(half_width_char(c), '、' | ',' | ';') || half_width_char(c).is_whitespace())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_match_after_normalisation() {
+        assert_eq!(match_header(" 题干（必填）"), Some(Column::Field(Field::Stem)));
+        assert_eq!(match_header("*答案"), Some(Column::Field(Field::Answer)));
+        assert_eq!(match_header("正确答案(必填)"), Some(Column::Field(Field::Answer)));
+        assert_eq!(match_header("ＴＹＰＥ"), Some(Column::Field(Field::Type)));
+        assert_eq!(match_header("选项Ｃ"), Some(Column::Option(2)));
+        assert_eq!(match_header("选项 c"), Some(Column::Option(2)));
+        assert_eq!(match_header("Option_H"), Some(Column::Option(7)));
+        assert_eq!(match_header("ｄ"), Some(Column::Option(3)));
+        assert_eq!(match_header("选项I"), None);
+        assert_eq!(match_header("备注"), None);
+        assert_eq!(match_header("知识点"), Some(Column::Field(Field::Category)));
+    }
+
+    #[test]
+    fn points_and_crowds() {
+        assert_eq!(parse_points("5"), Ok(Some(5)));
+        assert_eq!(parse_points("5.0"), Ok(Some(5)));
+        assert_eq!(parse_points("５"), Ok(Some(5)));
+        assert_eq!(parse_points(""), Ok(None));
+        assert_eq!(parse_points("2.5"), Err("2.5".into()));
+        assert_eq!(parse_points("-1"), Err("-1".into()));
+        assert_eq!(parse_points("五"), Err("五".into()));
+        assert_eq!(parse_points("1e99"), Err("1e99".into()));
+        assert_eq!(
+            split_crowds("农民、老年人，青少年;产业工人　领导干部和公务员"),
+            vec!["农民", "老年人", "青少年", "产业工人", "领导干部和公务员"]
+        );
+    }
+}

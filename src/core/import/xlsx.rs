@@ -1,0 +1,271 @@
+//! XLSX workbooks: the zip is checked against bombs from its central directory before
+//! calamine opens it, then sheets are streamed cell by cell (never as a dense grid, so a
+//! stray cell at XFD1048576 costs nothing).
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{DataRef, Reader, Xlsx};
+
+use super::sheet::{import_sheet, Sheet, SheetRow};
+use super::text::half_width;
+use super::{
+    Collector, ImportError, ImportFailure, ImportWarning, MAX_XLSX_COMPRESSION_RATIO, MAX_XLSX_UNCOMPRESSED_BYTES,
+};
+use crate::core::bank::QuestionType;
+
+/// Entries smaller than this are not held to the compression ratio: they cannot hurt, and
+/// tiny runs of repeated XML compress very well.
+const RATIO_CHECK_MIN_BYTES: u64 = 1024 * 1024;
+
+pub(crate) fn import(bytes: &[u8], out: &mut Collector) -> Result<(), ImportError> {
+    check_zip(bytes).map_err(|reason| out.error(None, reason))?;
+    // calamine 0.38 does unchecked arithmetic on cell references (`r="AAAAAAAA1"`), which
+    // panics in builds with overflow checks (debug, tests) and wraps in release. A damaged
+    // workbook must be an error, not a crash, wherever unwinding is available.
+    let file_name = out.file_name().to_string();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(bytes, out))).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(ImportError { file_name, sheet: None, reason: ImportFailure::NotASpreadsheet(format!("damaged: {why}")) })
+    })
+}
+
+fn read_workbook(bytes: &[u8], out: &mut Collector) -> Result<(), ImportError> {
+    let mut workbook =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| out.error(None, ImportFailure::NotASpreadsheet(e.to_string())))?;
+    let mut names = workbook.sheet_names();
+    // Excel forbids two sheets of one name, but a crafted file may have them; calamine would
+    // hand back the first for both.
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    if names.is_empty() {
+        return Err(out.error(None, ImportFailure::NotASpreadsheet("no sheets".into())));
+    }
+    let sheet_type = |name: &str| QuestionType::parse(&half_width(name));
+    let typed: Vec<&String> = names.iter().filter(|n| sheet_type(n).is_some()).collect();
+    let to_read: Vec<String> = if names.len() > 1 && !typed.is_empty() {
+        typed.into_iter().cloned().collect()
+    } else {
+        vec![names[0].clone()]
+    };
+    let several = to_read.len() > 1;
+
+    let mut ignored = Vec::new();
+    for name in names.iter().filter(|n| !to_read.contains(n)) {
+        if read_rows(&mut workbook, name, true).is_ok_and(|rows| !rows.is_empty()) {
+            ignored.push(name.clone());
+        }
+    }
+    if !ignored.is_empty() {
+        out.warn(ImportWarning::ExtraSheetsIgnored {
+            file_name: out.file_name().to_string(),
+            read: to_read.clone(),
+            ignored,
+        });
+    }
+
+    for name in &to_read {
+        let label = several.then(|| name.clone());
+        let rows = read_rows(&mut workbook, name, false)
+            .map_err(|e| out.error(label.clone(), ImportFailure::NotASpreadsheet(e)))?;
+        let sheet = Sheet { name: label.clone(), default_type: sheet_type(name), rows };
+        if !import_sheet(sheet, out)? {
+            if several {
+                out.warn(ImportWarning::EmptySheet { file_name: out.file_name().to_string(), sheet: name.clone() });
+            } else {
+                return Err(out.error(None, ImportFailure::NoHeaderRow));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The non-empty cells of a sheet by row; with `first_only`, stops at the first one.
+fn read_rows<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+    first_only: bool,
+) -> Result<Vec<SheetRow>, String> {
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+    let mut rows: BTreeMap<u32, Vec<(usize, String)>> = BTreeMap::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let text = cell_text(cell.get_value());
+        if text.trim().is_empty() {
+            continue;
+        }
+        let (row, column) = cell.get_position();
+        rows.entry(row).or_default().push((column as usize, text));
+        if first_only {
+            break;
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, mut cells)| {
+            cells.sort_by_key(|(c, _)| *c);
+            // A column written twice in one row keeps its last value, as Excel would show.
+            cells.reverse();
+            cells.dedup_by_key(|(c, _)| *c);
+            cells.reverse();
+            SheetRow { number: row as usize + 1, cells }
+        })
+        .collect())
+}
+
+/// A cell as the text a person sees: whole numbers without ".0" (a points cell typed as 5,
+/// an id typed as 1024), booleans as TRUE/FALSE.
+fn cell_text(value: &DataRef<'_>) -> String {
+    match value {
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => s.to_string(),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        DataRef::DateTime(d) => number_text(d.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => e.to_string(),
+        DataRef::Empty => String::new(),
+    }
+}
+
+fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?)))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?)))
+}
+
+fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// Walks the zip's central directory and refuses an archive that declares more than 200 MiB
+/// in all, or an entry compressed more than 200:1. The zip reader never inflates an entry past
+/// its declared size, so the declared sizes bound what parsing can allocate.
+pub(crate) fn check_zip(bytes: &[u8]) -> Result<(), ImportFailure> {
+    let broken = |what: &str| ImportFailure::NotASpreadsheet(what.to_string());
+    const EOCD: &[u8] = b"PK\x05\x06";
+    let search_from = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = (search_from..bytes.len().saturating_sub(21))
+        .rev()
+        .find(|&i| bytes[i..].starts_with(EOCD))
+        .ok_or_else(|| broken("no zip directory"))?;
+    let mut entries = u16_at(bytes, eocd + 10).ok_or_else(|| broken("truncated zip directory"))?;
+    let mut cd_size = u32_at(bytes, eocd + 12).ok_or_else(|| broken("truncated zip directory"))?;
+    let mut cd_offset = u32_at(bytes, eocd + 16).ok_or_else(|| broken("truncated zip directory"))?;
+    if entries == 0xFFFF || cd_size == 0xFFFF_FFFF || cd_offset == 0xFFFF_FFFF {
+        // ZIP64: the locator sits just before the end record and points at the ZIP64 end record.
+        let locator = eocd.checked_sub(20).filter(|&l| bytes[l..].starts_with(b"PK\x06\x07"));
+        let record = locator
+            .and_then(|l| u64_at(bytes, l + 8))
+            .and_then(|r| usize::try_from(r).ok())
+            .filter(|&r| bytes.get(r..).is_some_and(|b| b.starts_with(b"PK\x06\x06")))
+            .ok_or_else(|| broken("broken ZIP64 directory"))?;
+        entries = u64_at(bytes, record + 32).ok_or_else(|| broken("broken ZIP64 directory"))?;
+        cd_size = u64_at(bytes, record + 40).ok_or_else(|| broken("broken ZIP64 directory"))?;
+        cd_offset = u64_at(bytes, record + 48).ok_or_else(|| broken("broken ZIP64 directory"))?;
+    }
+    // Data prepended to the archive shifts every offset; the directory then ends at the end record.
+    let mut at = usize::try_from(cd_offset).unwrap_or(usize::MAX);
+    if !bytes.get(at..).is_some_and(|b| b.starts_with(b"PK\x01\x02")) {
+        at = usize::try_from(cd_size)
+            .ok()
+            .and_then(|s| eocd.checked_sub(s))
+            .ok_or_else(|| broken("no zip directory"))?;
+    }
+    let mut total: u64 = 0;
+    for _ in 0..entries {
+        if !bytes.get(at..).is_some_and(|b| b.starts_with(b"PK\x01\x02")) {
+            return Err(broken("broken zip directory"));
+        }
+        let field = |off: usize| u32_at(bytes, at + off).ok_or_else(|| broken("truncated zip directory"));
+        let short = |off: usize| u16_at(bytes, at + off).ok_or_else(|| broken("truncated zip directory"));
+        let mut compressed = field(20)?;
+        let mut uncompressed = field(24)?;
+        let name_len = short(28)? as usize;
+        let extra_len = short(30)? as usize;
+        let comment_len = short(32)? as usize;
+        let name_at = at + 46;
+        let name = bytes.get(name_at..name_at + name_len).ok_or_else(|| broken("truncated zip directory"))?;
+        let extra = bytes
+            .get(name_at + name_len..name_at + name_len + extra_len)
+            .ok_or_else(|| broken("truncated zip directory"))?;
+        if uncompressed == 0xFFFF_FFFF || compressed == 0xFFFF_FFFF {
+            let (u, c) = zip64_sizes(extra, uncompressed == 0xFFFF_FFFF, compressed == 0xFFFF_FFFF)
+                .ok_or_else(|| broken("broken ZIP64 entry"))?;
+            uncompressed = u.unwrap_or(uncompressed);
+            compressed = c.unwrap_or(compressed);
+        }
+        total = total.saturating_add(uncompressed);
+        if total > MAX_XLSX_UNCOMPRESSED_BYTES {
+            return Err(ImportFailure::ZipTooLarge { declared: total });
+        }
+        if uncompressed >= RATIO_CHECK_MIN_BYTES && uncompressed / compressed.max(1) > MAX_XLSX_COMPRESSION_RATIO {
+            return Err(ImportFailure::ZipRatio {
+                entry: String::from_utf8_lossy(name).into_owned(),
+                ratio: uncompressed / compressed.max(1),
+            });
+        }
+        at = name_at + name_len + extra_len + comment_len;
+    }
+    Ok(())
+}
+
+/// The 64-bit sizes of the ZIP64 extra field (id 1), present only for the sizes marked.
+fn zip64_sizes(extra: &[u8], has_uncompressed: bool, has_compressed: bool) -> Option<(Option<u64>, Option<u64>)> {
+    let mut at = 0;
+    while at + 4 <= extra.len() {
+        let id = u16_at(extra, at)?;
+        let len = u16_at(extra, at + 2)? as usize;
+        let data = extra.get(at + 4..at + 4 + len)?;
+        if id == 1 {
+            let mut pos = 0;
+            let mut next = |present: bool| -> Option<Option<u64>> {
+                if !present {
+                    return Some(None);
+                }
+                let v = u64_at(data, pos)?;
+                pos += 8;
+                Some(Some(v))
+            };
+            let u = next(has_uncompressed)?;
+            let c = next(has_compressed)?;
+            return Some((u, c));
+        }
+        at += 4 + len;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_people_typed_them() {
+        assert_eq!(number_text(5.0), "5");
+        assert_eq!(number_text(20240001.0), "20240001");
+        assert_eq!(number_text(2.5), "2.5");
+        assert_eq!(number_text(-3.0), "-3");
+        assert_eq!(cell_text(&DataRef::Bool(true)), "TRUE");
+    }
+
+    #[test]
+    fn not_a_zip_is_refused() {
+        assert!(matches!(check_zip(b"hello"), Err(ImportFailure::NotASpreadsheet(_))));
+        assert!(matches!(check_zip(b"PK\x05\x06"), Err(ImportFailure::NotASpreadsheet(_))));
+    }
+}

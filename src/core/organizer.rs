@@ -1,0 +1,193 @@
+//! The organizer's settings on a device: the PIN (stored only as a salted, iterated hash),
+//! banks saved from imports, and which bank and rules a contest uses here.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::bank::{Bank, BankError};
+use super::contest::{Contest, ContestRules, RuleProblem, CONTEST_FORMAT, CONTEST_VERSION};
+use super::Lang;
+
+pub const PIN_MIN_DIGITS: usize = 4;
+pub const PIN_ITERATIONS: u32 = 20_000;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinHash {
+    pub salt: String,
+    pub iterations: u32,
+    pub hash: String,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn derive(pin: &str, salt: &str, iterations: u32) -> String {
+    let mut digest = Sha256::digest(format!("kepu-pin\u{1f}{salt}\u{1f}{pin}").as_bytes());
+    for _ in 1..iterations {
+        let mut h = Sha256::new();
+        h.update(salt.as_bytes());
+        h.update(digest);
+        digest = h.finalize();
+    }
+    hex(&digest)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PinProblem {
+    TooShort,
+    NotDigits,
+    Wrong,
+}
+
+impl PinProblem {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (PinProblem::TooShort, Lang::Zh) => format!("密码至少 {PIN_MIN_DIGITS} 位数字"),
+            (PinProblem::TooShort, Lang::En) => format!("The PIN needs at least {PIN_MIN_DIGITS} digits"),
+            (PinProblem::NotDigits, Lang::Zh) => "密码只能是数字".into(),
+            (PinProblem::NotDigits, Lang::En) => "The PIN may contain digits only".into(),
+            (PinProblem::Wrong, Lang::Zh) => "密码错误，请重试".into(),
+            (PinProblem::Wrong, Lang::En) => "Wrong PIN, please try again".into(),
+        }
+    }
+}
+
+impl PinHash {
+    /// A new PIN; `salt_seed` comes from the browser's randomness.
+    pub fn set(pin: &str, salt_seed: u64) -> Result<PinHash, PinProblem> {
+        let pin = pin.trim();
+        if !pin.chars().all(|c| c.is_ascii_digit()) {
+            return Err(PinProblem::NotDigits);
+        }
+        if pin.len() < PIN_MIN_DIGITS {
+            return Err(PinProblem::TooShort);
+        }
+        let salt = format!("{salt_seed:016x}");
+        Ok(PinHash { hash: derive(pin, &salt, PIN_ITERATIONS), salt, iterations: PIN_ITERATIONS })
+    }
+
+    pub fn check(&self, pin: &str) -> Result<(), PinProblem> {
+        if derive(pin.trim(), &self.salt, self.iterations) == self.hash {
+            Ok(())
+        } else {
+            Err(PinProblem::Wrong)
+        }
+    }
+}
+
+/// A bank the organizer imported and saved on this device (kept in our JSON format).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedBank {
+    pub id: String,
+    pub title: String,
+    pub source_file: String,
+    pub saved_at: i64,
+    pub questions: usize,
+    pub json: String,
+}
+
+impl SavedBank {
+    pub fn new(bank: &Bank, source_file: &str, saved_at: i64) -> SavedBank {
+        SavedBank {
+            id: bank.id.clone(),
+            title: bank.title.clone(),
+            source_file: source_file.to_string(),
+            saved_at,
+            questions: bank.questions.len(),
+            json: bank.to_json(),
+        }
+    }
+
+    pub fn bank(&self) -> Result<Bank, BankError> {
+        Bank::from_json(&self.json)
+    }
+}
+
+/// What the organizer changed for a contest on this device.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestSetup {
+    /// Id of a saved bank used instead of the package's bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_id: Option<String>,
+    /// Rules used instead of the package's rules (same contest id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<ContestRules>,
+}
+
+/// Checks edited rules against a bank: the rules themselves, then whether the bank fills the mix.
+pub fn check_rules(rules: ContestRules, bank: &Bank) -> Result<Contest, Vec<RuleProblem>> {
+    let contest = Contest::new(rules).map_err(|e| match e {
+        super::contest::ContestError::Rules(p) => p,
+        _ => Vec::new(),
+    })?;
+    let shortfalls = contest.shortfalls(bank);
+    if shortfalls.is_empty() {
+        Ok(contest)
+    } else {
+        Err(shortfalls)
+    }
+}
+
+/// One self-contained contest package (rules + inline bank) that can be put in `questions/`.
+pub fn contest_package(rules: &ContestRules, bank: &Bank) -> String {
+    let bank: serde_json::Value = serde_json::from_str(&bank.to_json()).expect("bank JSON is valid");
+    let package = serde_json::json!({
+        "format": CONTEST_FORMAT,
+        "version": CONTEST_VERSION,
+        "rules": rules,
+        "bank": bank,
+    });
+    serde_json::to_string_pretty(&package).expect("a package always serializes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::bank::QuestionType;
+    use crate::core::contest::tests::{bank, rules};
+    use crate::core::contest::{BankSource, MixItem};
+
+    #[test]
+    fn pin_is_salted_and_checked() {
+        let a = PinHash::set("2468", 1).unwrap();
+        let b = PinHash::set("2468", 2).unwrap();
+        assert_ne!(a.hash, b.hash, "different salts, different hashes");
+        assert!(!a.hash.contains("2468") && !a.salt.contains("2468"));
+        assert_eq!(a.check("2468"), Ok(()));
+        assert_eq!(a.check(" 2468 "), Ok(()));
+        assert_eq!(a.check("2469"), Err(PinProblem::Wrong));
+        assert_eq!(PinHash::set("123", 1), Err(PinProblem::TooShort));
+        assert_eq!(PinHash::set("12a4", 1), Err(PinProblem::NotDigits));
+        assert_eq!(a.hash.len(), 64);
+    }
+
+    #[test]
+    fn saved_bank_round_trips() {
+        let b = bank();
+        let saved = SavedBank::new(&b, "题库.xlsx", 5);
+        assert_eq!(saved.questions, 8);
+        assert_eq!(saved.bank().unwrap(), b);
+    }
+
+    #[test]
+    fn edited_rules_are_refused_with_the_shortfall() {
+        let mut r = rules();
+        r.round.mix.push(MixItem { qtype: QuestionType::Single, category: Some("丙".into()), count: 2 });
+        let problems = check_rules(r, &bank()).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message(Lang::Zh).contains("“丙”类单选题 需要 2 道，只有 0 道"));
+        let mut r = rules();
+        r.title = " ".into();
+        assert_eq!(check_rules(r, &bank()).unwrap_err(), vec![RuleProblem::MissingField("title")]);
+        assert!(check_rules(rules(), &bank()).is_ok());
+    }
+
+    #[test]
+    fn package_opens_as_a_contest_with_its_bank_inline() {
+        let text = contest_package(&rules(), &bank());
+        let (c, src) = Contest::from_json(&text).unwrap();
+        assert_eq!(c.rules, rules());
+        assert!(matches!(src, BankSource::Inline(b) if *b == bank()));
+    }
+}

@@ -1,0 +1,549 @@
+//! Organizer statistics, report files and results-file merging, on a hand-built fixture
+//! whose every expected number was worked out by hand (see the tables below).
+
+use std::collections::HashMap;
+use std::fs;
+
+use kepu_quiz::core::bank::{AnswerSet, Bank};
+use kepu_quiz::core::clock::parse_shanghai;
+use kepu_quiz::core::export::{attempts_csv, items_csv, region_csv};
+use kepu_quiz::core::ledger::{Attempt, AttemptLedger};
+use kepu_quiz::core::ledger_file::{export_ledger, merge_into, read_ledger_file, LedgerFileError, MergeReport};
+use kepu_quiz::core::region::RegionTable;
+use kepu_quiz::core::stats::{
+    by_crowd, by_day, by_region, headline, item_analysis, rank_regions, score_distribution, GroupRow, ItemFlag, RankBy,
+    RegionRow,
+};
+use kepu_quiz::core::Lang;
+
+const CONTEST: &str = "kepu-demo";
+
+fn regions() -> RegionTable {
+    RegionTable::from_json(
+        r#"{"format":"kepu-regions","version":1,"regions":[
+        ["430000","湖南省"],["430100","长沙市"],["430102","芙蓉区"],["430104","岳麓区"],
+        ["430200","株洲市"],["430202","荷塘区"]]}"#,
+    )
+    .unwrap()
+}
+
+/// Keys: t1 正确 (1), t2 错误 (2), s1 B (2), s2 A (1), m1 ACD (1+4+8 = 13).
+fn bank() -> Bank {
+    Bank::from_json(
+        r#"{"format":"kepu-bank","version":1,"id":"demo","title":"测试题库","revision":1,"questions":[
+        {"id":"t1","type":"判断","stem":"接种疫苗可以预防相应的传染病。","answer":"对","category":"生命与健康"},
+        {"id":"t2","type":"判断","stem":"抗生素可以治疗病毒性感冒。","answer":"错","category":"生命与健康"},
+        {"id":"s1","type":"单选","stem":"太阳系中离太阳第二近的行星是？","options":["水星","金星","地球","火星"],"answer":"B","category":"地球与环境"},
+        {"id":"s2","type":"单选","stem":"=1+1\n等于几？","options":["2","3"],"answer":"A","category":"数学与信息"},
+        {"id":"m1","type":"多选","stem":"下列属于\"可再生能源\"的有,请选出全部","options":["太阳能","煤炭","风能","水能"],"answer":"ACD","category":"物质与能量"}
+        ]}"#,
+    )
+    .unwrap()
+}
+
+struct Person {
+    id: &'static str,
+    name: &'static str,
+    phone: Option<&'static str>,
+    crowd: Option<&'static str>,
+}
+
+const P1: Person = Person { id: "p1", name: "张三", phone: Some("138****0001"), crowd: Some("青少年") };
+const P2: Person = Person { id: "p2", name: "李,四", phone: None, crowd: Some("农民") };
+const P3: Person = Person { id: "p3", name: "王五", phone: Some("139****0003"), crowd: Some("青少年") };
+const P4: Person = Person { id: "p4", name: "赵六", phone: None, crowd: Some("产业工人") };
+const P5: Person = Person { id: "p5", name: "钱\"七\"", phone: None, crowd: Some("老年人") };
+const P6: Person = Person { id: "p6", name: "孙八", phone: Some("137****0006"), crowd: Some("老年人") };
+const P7: Person = Person { id: "p7", name: "周九", phone: None, crowd: Some("农民") };
+const P8: Person = Person { id: "p8", name: "@吴十", phone: None, crowd: None };
+
+#[allow(clippy::too_many_arguments)]
+fn att(
+    id: &str,
+    p: &Person,
+    region: Option<&str>,
+    start: &str,
+    time_ms: i64,
+    questions: &[&str],
+    answers: &[u8],
+    ds: &[u32],
+    correct: u32,
+) -> Attempt {
+    let started_at = parse_shanghai(start).unwrap();
+    Attempt {
+        id: id.into(),
+        contest_id: CONTEST.into(),
+        participant_id: p.id.into(),
+        name: p.name.into(),
+        phone: p.phone.map(Into::into),
+        region: region.map(Into::into),
+        crowd: p.crowd.map(Into::into),
+        started_at,
+        finished_at: started_at + time_ms,
+        questions: questions.iter().map(|q| q.to_string()).collect(),
+        answers: answers.to_vec(),
+        score: 10 * correct,
+        max_score: 10 * questions.len() as u32,
+        correct,
+        time_used_ms: time_ms,
+        question_ds: ds.to_vec(),
+        rules_revision: 1,
+        bank: "demo@1".into(),
+    }
+}
+
+/// 13 attempts by 8 people. p1 changed region between a01 (芙蓉区) and a02 (岳麓区); p6
+/// answered three times; p7 chose only the city 株洲市; p8 gave no region or crowd.
+/// Each question is worth 10; x9 is no longer in the bank (a04 got it right).
+///
+/// | id  | who | region | start (Shanghai) | t1 s1 m1 + 4th  | correct/score |
+/// |-----|-----|--------|------------------|-----------------|---------------|
+/// | a01 | p1  | 430102 | 11-20 09:00      | 1 2 13 s2:1     | 4  40/40      |
+/// | a02 | p1  | 430104 | 11-20 23:59      | 1 4 13 s2:2     | 2  20/40      |
+/// | a03 | p2  | 430102 | 11-21 00:01      | 1 4 5  s2:2     | 1  10/40      |
+/// | a04 | p3  | 430104 | 11-21 10:00      | 1 2 5  x9:1     | 3  30/40      |
+/// | a05 | p3  | 430104 | 11-21 15:00      | 1 4 9  t2:1     | 1  10/40      |
+/// | a06 | p4  | 430104 | 11-22 08:00      | 1 2 9  t2:2     | 3  30/40      |
+/// | a07 | p5  | 430104 | 11-22 09:00      | 1 4 12          | 1  10/30      |
+/// | a08 | p6  | 430202 | 11-22 10:00      | 1 1 12          | 1  10/30      |
+/// | a09 | p6  | 430202 | 11-22 11:00      | 1 4 15          | 1  10/30      |
+/// | a10 | p6  | 430202 | 11-22 12:00      | 1 0 15          | 1  10/30      |
+/// | a11 | p7  | 430200 | 11-23 09:00      | 1 4 1           | 1  10/30      |
+/// | a12 | p8  | —      | 11-23 10:00      | 1 0 0           | 1  10/30      |
+/// | a13 | p8  | —      | 11-23 23:58      | 1 2 0           | 2  20/30      |
+fn fixture() -> Vec<Attempt> {
+    let q3 = ["t1", "s1", "m1"];
+    vec![
+        att(
+            "a01",
+            &P1,
+            Some("430102"),
+            "2026-11-20 09:00",
+            95_500,
+            &["t1", "s1", "m1", "s2"],
+            &[1, 2, 13, 1],
+            &[50, 100, 200, 25],
+            4,
+        ),
+        att(
+            "a02",
+            &P1,
+            Some("430104"),
+            "2026-11-20 23:59",
+            120_000,
+            &["t1", "s1", "m1", "s2"],
+            &[1, 4, 13, 2],
+            &[40, 90, 150, 30],
+            2,
+        ),
+        att(
+            "a03",
+            &P2,
+            Some("430102"),
+            "2026-11-21 00:01",
+            61_001,
+            &["t1", "s1", "m1", "s2"],
+            &[1, 4, 5, 2],
+            &[60, 110, 180, 35],
+            1,
+        ),
+        att(
+            "a04",
+            &P3,
+            Some("430104"),
+            "2026-11-21 10:00",
+            150_000,
+            &["t1", "s1", "m1", "x9"],
+            &[1, 2, 5, 1],
+            &[30, 80, 170, 99],
+            3,
+        ),
+        att(
+            "a05",
+            &P3,
+            Some("430104"),
+            "2026-11-21 15:00",
+            90_000,
+            &["t1", "s1", "m1", "t2"],
+            &[1, 4, 9, 1],
+            &[45, 120, 160, 40],
+            1,
+        ),
+        att(
+            "a06",
+            &P4,
+            Some("430104"),
+            "2026-11-22 08:00",
+            100_000,
+            &["t1", "s1", "m1", "t2"],
+            &[1, 2, 9, 2],
+            &[55, 70, 190, 50],
+            3,
+        ),
+        att("a07", &P5, Some("430104"), "2026-11-22 09:00", 80_000, &q3, &[1, 4, 12], &[35, 150, 210], 1),
+        att("a08", &P6, Some("430202"), "2026-11-22 10:00", 70_000, &q3, &[1, 1, 12], &[65, 200, 230], 1),
+        att("a09", &P6, Some("430202"), "2026-11-22 11:00", 65_000, &q3, &[1, 4, 15], &[20, 60, 140], 1),
+        att("a10", &P6, Some("430202"), "2026-11-22 12:00", 60_000, &q3, &[1, 0, 15], &[100, 20, 220], 1),
+        // Older records without per-question times.
+        att("a11", &P7, Some("430200"), "2026-11-23 09:00", 110_000, &q3, &[1, 4, 1], &[], 1),
+        att("a12", &P8, None, "2026-11-23 10:00", 45_000, &q3, &[1, 0, 0], &[], 1),
+        att("a13", &P8, None, "2026-11-23 23:58", 300_000, &q3, &[1, 2, 0], &[], 2),
+    ]
+}
+
+fn population() -> HashMap<String, u64> {
+    HashMap::from([("430102".to_string(), 8_000), ("430104".to_string(), 20_000), ("430202".to_string(), 3_000)])
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+fn row(code: &str, name: &str, participants: usize, participations: usize) -> (String, String, usize, usize) {
+    (code.into(), name.into(), participants, participations)
+}
+
+fn counts(rows: &[RegionRow]) -> Vec<(String, String, usize, usize)> {
+    rows.iter().map(|r| (r.code.clone(), r.name.clone(), r.participants, r.participations)).collect()
+}
+
+fn group(key: &str, participants: usize, participations: usize) -> GroupRow {
+    GroupRow { key: key.into(), participants, participations }
+}
+
+fn fixture_file(name: &str) -> Vec<u8> {
+    let path = format!("tests/fixtures/reports/{name}");
+    fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+// ---- statistics ----
+
+#[test]
+fn headline_counts_people_and_attempts_apart() {
+    let h = headline(&fixture(), 20);
+    assert_eq!((h.participants, h.participations), (8, 13));
+    // 40+20+10+30+10+30 + 6×10 + 20 = 220.
+    assert!(close(h.average_score, 220.0 / 13.0), "{}", h.average_score);
+    assert!(close(h.perfect_rate, 1.0 / 13.0), "only a01 scored its maximum");
+    // ≥ 20: a01 a02 a04 a06 a13.
+    assert!(close(h.pass_rate, 5.0 / 13.0));
+    assert!(close(headline(&fixture(), 0).pass_rate, 1.0));
+    assert!(close(headline(&fixture(), 41).pass_rate, 0.0));
+    let empty = headline(&[], 0);
+    assert_eq!((empty.participants, empty.participations), (0, 0));
+    assert!(close(empty.average_score, 0.0) && close(empty.pass_rate, 0.0));
+}
+
+#[test]
+fn by_region_at_each_level() {
+    let (a, t) = (fixture(), regions());
+    // County: p1 is counted in both 芙蓉区 (a01) and 岳麓区 (a02); a11 chose only a city
+    // and a12/a13 no region, so they are 未知地区 (p7, p8).
+    assert_eq!(
+        counts(&by_region(&a, &t, 3, None)),
+        vec![
+            row("430102", "湖南省 长沙市 芙蓉区", 2, 2),
+            row("430104", "湖南省 长沙市 岳麓区", 4, 5),
+            row("430202", "湖南省 株洲市 荷塘区", 1, 3),
+            row("", "未知地区", 2, 3),
+        ]
+    );
+    assert_eq!(
+        counts(&by_region(&a, &t, 2, None)),
+        vec![row("430100", "湖南省 长沙市", 5, 7), row("430200", "湖南省 株洲市", 2, 4), row("", "未知地区", 1, 2)]
+    );
+    assert_eq!(counts(&by_region(&a, &t, 1, None)), vec![row("430000", "湖南省", 7, 11), row("", "未知地区", 1, 2)]);
+    assert!(by_region(&a, &t, 3, None).iter().all(|r| r.population.is_none() && r.per_10k.is_none()));
+}
+
+#[test]
+fn participants_per_ten_thousand() {
+    let rows = by_region(&fixture(), &regions(), 3, Some(&population()));
+    let per: Vec<(Option<u64>, Option<f64>)> = rows.iter().map(|r| (r.population, r.per_10k)).collect();
+    // 2/8000, 4/20000, 1/3000 per 10,000.
+    assert_eq!(per[0].0, Some(8_000));
+    assert!(close(per[0].1.unwrap(), 2.5));
+    assert!(close(per[1].1.unwrap(), 2.0));
+    assert!(close(per[2].1.unwrap(), 10.0 / 3.0));
+    assert_eq!(per[3], (None, None), "未知地区 has no population");
+}
+
+fn ranking(rows: &[RegionRow], by: RankBy) -> Vec<(String, f64)> {
+    rank_regions(rows, by).into_iter().map(|(r, s)| (r.code, s)).collect()
+}
+
+fn assert_ranking(got: Vec<(String, f64)>, want: &[(&str, f64)]) {
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((code, score), (want_code, want_score)) in got.iter().zip(want) {
+        assert_eq!(code, want_code, "{got:?}");
+        assert!(close(*score, *want_score), "{code}: {score} ≠ {want_score}");
+    }
+}
+
+#[test]
+fn rank_regions_by_each_measure() {
+    let rows = by_region(&fixture(), &regions(), 3, Some(&population()));
+    // 未知地区 is never ranked.
+    assert_ranking(ranking(&rows, RankBy::Participants), &[("430104", 4.0), ("430102", 2.0), ("430202", 1.0)]);
+    assert_ranking(ranking(&rows, RankBy::Participations), &[("430104", 5.0), ("430202", 3.0), ("430102", 2.0)]);
+    assert_ranking(ranking(&rows, RankBy::PerTenThousand), &[("430202", 10.0 / 3.0), ("430102", 2.5), ("430104", 2.0)]);
+    // Max 人数 = 4, max 人次 = 5.
+    // 70/30: 岳麓 0.7×4/4 + 0.3×5/5 = 1.0; 芙蓉 0.7×2/4 + 0.3×2/5 = 0.35 + 0.12 = 0.47;
+    //        荷塘 0.7×1/4 + 0.3×3/5 = 0.175 + 0.18 = 0.355.
+    assert_ranking(
+        ranking(&rows, RankBy::Composite { participants_weight: 70 }),
+        &[("430104", 1.0), ("430102", 0.47), ("430202", 0.355)],
+    );
+    // 30/70 reverses the last two: 芙蓉 0.3×0.5 + 0.7×0.4 = 0.43; 荷塘 0.3×0.25 + 0.7×0.6 = 0.495.
+    assert_ranking(
+        ranking(&rows, RankBy::Composite { participants_weight: 30 }),
+        &[("430104", 1.0), ("430202", 0.495), ("430102", 0.43)],
+    );
+    // Without populations nothing can be ranked per 10,000 residents.
+    assert!(rank_regions(&by_region(&fixture(), &regions(), 3, None), RankBy::PerTenThousand).is_empty());
+}
+
+#[test]
+fn rank_ties_go_by_code() {
+    let mk = |code: &str, p: usize| RegionRow {
+        code: code.into(),
+        name: code.into(),
+        participants: p,
+        participations: p,
+        population: None,
+        per_10k: None,
+    };
+    let rows = vec![mk("430202", 3), mk("430104", 3), mk("430102", 1)];
+    assert_ranking(ranking(&rows, RankBy::Participants), &[("430104", 3.0), ("430202", 3.0), ("430102", 1.0)]);
+}
+
+#[test]
+fn counts_by_crowd_in_registration_order() {
+    assert_eq!(
+        by_crowd(&fixture()),
+        vec![
+            group("青少年", 2, 4),
+            group("农民", 2, 2),
+            group("产业工人", 1, 1),
+            group("老年人", 2, 4),
+            group("未填写", 1, 2),
+        ]
+    );
+}
+
+#[test]
+fn counts_by_shanghai_day() {
+    // a02 starts 23:59 and a03 00:01 Shanghai (15:59 and 16:01 UTC, the same UTC day):
+    // they land on different days. a13 starts 23:58 and ends after midnight: its start day.
+    assert_eq!(
+        by_day(&fixture()),
+        vec![
+            group("2026-11-20", 1, 2),
+            group("2026-11-21", 2, 3),
+            group("2026-11-22", 3, 5),
+            group("2026-11-23", 2, 3)
+        ]
+    );
+}
+
+#[test]
+fn score_distribution_by_percent() {
+    // Percents: a01 100, a02 50, a03 25, a04 75, a05 25, a06 75, a07–a12 33.3, a13 66.7.
+    assert_eq!(
+        score_distribution(&fixture(), 10),
+        vec![
+            (0, 10, 0),
+            (10, 20, 0),
+            (20, 30, 2),
+            (30, 40, 6),
+            (40, 50, 0),
+            (50, 60, 1),
+            (60, 70, 1),
+            (70, 80, 2),
+            (80, 90, 0),
+            (90, 100, 1),
+        ]
+    );
+    assert_eq!(score_distribution(&fixture(), 4), vec![(0, 25, 0), (25, 50, 8), (50, 75, 2), (75, 100, 3)]);
+}
+
+#[test]
+fn item_analysis_rates_times_wrong_answers_and_flags() {
+    let items = item_analysis(&fixture(), &bank());
+    let order: Vec<&str> = items.iter().map(|i| i.qid.as_str()).collect();
+    // 2/13, 4/13, 1/3, 1/2, 13/13; x9 is not in the bank.
+    assert_eq!(order, vec!["m1", "s1", "s2", "t2", "t1"]);
+    let by = |id: &str| items.iter().find(|i| i.qid == id).unwrap();
+
+    let m1 = by("m1");
+    assert_eq!((m1.shown, m1.correct, m1.unanswered), (13, 2, 2));
+    assert!(close(m1.correct_rate, 2.0 / 13.0));
+    // AC, AD, CD, ABCD were each chosen twice (A once): the smallest mask wins the tie,
+    // and 2 is not more than the 2 correct answers, so it is hard, not mis-keyed.
+    assert_eq!(m1.top_wrong, Some((AnswerSet(5), 2)));
+    assert_eq!(m1.flag, Some(ItemFlag::TooHard));
+    // (200+150+180+170+160+190+210+230+140+220) / 10 answers with times = 185 ds.
+    assert!(close(m1.mean_seconds.unwrap(), 18.5));
+
+    let s1 = by("s1");
+    assert_eq!((s1.shown, s1.correct, s1.unanswered), (13, 4, 2));
+    // C chosen 6 times against 4 for the key B.
+    assert_eq!(s1.top_wrong, Some((AnswerSet(4), 6)));
+    assert_eq!(s1.flag, Some(ItemFlag::PossiblyMiskeyed));
+    assert!(close(s1.mean_seconds.unwrap(), 10.0));
+
+    let s2 = by("s2");
+    assert_eq!((s2.shown, s2.correct), (3, 1));
+    assert_eq!(s2.top_wrong, Some((AnswerSet(2), 2)));
+    assert_eq!(s2.flag, None, "a wrong answer beats the key, but 3 answers are too few to flag");
+    assert!(close(s2.mean_seconds.unwrap(), 3.0));
+
+    let t2 = by("t2");
+    assert_eq!((t2.shown, t2.correct, t2.top_wrong), (2, 1, Some((AnswerSet::TRUE, 1))));
+
+    let t1 = by("t1");
+    assert_eq!((t1.shown, t1.correct, t1.top_wrong, t1.unanswered), (13, 13, None, 0));
+    assert_eq!(t1.flag, Some(ItemFlag::TooEasy));
+    assert!(close(t1.mean_seconds.unwrap(), 5.0));
+
+    // Without any recorded times there is no mean.
+    let mut old = fixture();
+    old.iter_mut().for_each(|a| a.question_ds.clear());
+    assert!(item_analysis(&old, &bank()).iter().all(|i| i.mean_seconds.is_none()));
+}
+
+// ---- report files ----
+
+#[test]
+fn region_csv_matches_the_fixture_byte_for_byte() {
+    let a = fixture();
+    let h = headline(&a, 0);
+    let bytes = region_csv(&by_region(&a, &regions(), 3, Some(&population())), h.participants, h.participations);
+    assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF], "UTF-8 BOM");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    assert!(text.starts_with("地区代码,地区,参赛人数,参赛人次,"));
+    assert_eq!(text.matches("\r\n").count(), text.matches('\n').count(), "every line ends CRLF");
+    // The rows add up to 9 people (p1 is in two counties); the total is the 8 distinct.
+    assert!(text.ends_with(",合计,8,13,,\r\n"), "{text}");
+    assert_eq!(String::from_utf8(bytes.clone()).unwrap(), String::from_utf8(fixture_file("regions.csv")).unwrap());
+    assert_eq!(bytes, fixture_file("regions.csv"));
+}
+
+#[test]
+fn region_csv_without_population_has_four_columns() {
+    let a = fixture();
+    let bytes = region_csv(&by_region(&a, &regions(), 2, None), 8, 13);
+    assert_eq!(String::from_utf8(bytes.clone()).unwrap(), String::from_utf8(fixture_file("regions-city.csv")).unwrap());
+    assert_eq!(bytes, fixture_file("regions-city.csv"));
+}
+
+#[test]
+fn attempts_csv_matches_the_fixture_byte_for_byte() {
+    // Given in reverse: the file lists attempts by start time. It quotes 李,四 and 钱"七"
+    // and guards @吴十 against formula injection.
+    let mut a = fixture();
+    a.reverse();
+    let bytes = attempts_csv(&a, &regions());
+    assert_eq!(String::from_utf8(bytes.clone()).unwrap(), String::from_utf8(fixture_file("attempts.csv")).unwrap());
+    assert_eq!(bytes, fixture_file("attempts.csv"));
+}
+
+#[test]
+fn items_csv_matches_the_fixture_byte_for_byte() {
+    // The m1 stem needs quotes (comma and quotes); s2's starts with = and holds a newline.
+    let b = bank();
+    let bytes = items_csv(&item_analysis(&fixture(), &b), &b);
+    assert_eq!(String::from_utf8(bytes.clone()).unwrap(), String::from_utf8(fixture_file("items.csv")).unwrap());
+    assert_eq!(bytes, fixture_file("items.csv"));
+}
+
+// ---- results files ----
+
+fn device_a() -> Vec<Attempt> {
+    fixture()[..7].to_vec() // a01–a07
+}
+
+fn device_b() -> Vec<Attempt> {
+    fixture()[4..].to_vec() // a05–a13, overlapping a05–a07
+}
+
+#[test]
+fn results_file_round_trip() {
+    let text = export_ledger(CONTEST, "平板一号", &device_a(), parse_shanghai("2026-11-23 18:00").unwrap());
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        (v["format"].as_str(), v["version"].as_u64(), v["count"].as_u64()),
+        (Some("kepu-ledger"), Some(1), Some(7))
+    );
+    assert_eq!(v["checksum"].as_str().unwrap().len(), 64);
+    assert_eq!(read_ledger_file(&text, CONTEST).unwrap(), device_a());
+    // A BOM added by an editor does not matter.
+    assert_eq!(read_ledger_file(&format!("\u{feff}{text}"), CONTEST).unwrap(), device_a());
+}
+
+#[test]
+fn results_file_refusals() {
+    let text = export_ledger(CONTEST, "平板一号", &device_a(), 0);
+    // a01 is the only score of 40.
+    assert_eq!(text.matches(r#""sc":40"#).count(), 1);
+    let tampered = text.replace(r#""sc":40"#, r#""sc":30"#);
+    assert_eq!(read_ledger_file(&tampered, CONTEST), Err(LedgerFileError::Tampered));
+    assert_eq!(LedgerFileError::Tampered.message(Lang::Zh), "文件校验不通过，可能被修改过");
+
+    // Changing the contest id in the file is caught too.
+    let moved = text.replace(r#""contest_id":"kepu-demo""#, r#""contest_id":"other""#);
+    assert_eq!(read_ledger_file(&moved, "other"), Err(LedgerFileError::Tampered));
+
+    let err = read_ledger_file(&text, "other-contest").unwrap_err();
+    assert_eq!(err, LedgerFileError::ForeignContest { found: CONTEST.into() });
+    assert!(err.message(Lang::Zh).contains("kepu-demo") && err.message(Lang::En).contains("another contest"));
+
+    assert_eq!(read_ledger_file("姓名,手机\r\n张三,138", CONTEST), Err(LedgerFileError::NotALedger));
+    assert_eq!(read_ledger_file(r#"{"version":1,"data":{"attempts":[]}}"#, CONTEST), Err(LedgerFileError::NotALedger));
+    let truncated = &text[..text.find(r#"{"id":"a04""#).unwrap()];
+    assert!(matches!(read_ledger_file(truncated, CONTEST), Err(LedgerFileError::Json(_))));
+    let no_attempts = r#"{"format":"kepu-ledger","version":1,"contest_id":"kepu-demo"}"#;
+    assert!(matches!(read_ledger_file(no_attempts, CONTEST), Err(LedgerFileError::Json(_))));
+}
+
+fn ids(ledger: &AttemptLedger) -> Vec<String> {
+    let mut ids: Vec<String> = ledger.attempts.iter().map(|a| a.id.clone()).collect();
+    ids.sort();
+    ids
+}
+
+fn file_of(attempts: &[Attempt]) -> Vec<Attempt> {
+    read_ledger_file(&export_ledger(CONTEST, "d", attempts, 0), CONTEST).unwrap()
+}
+
+#[test]
+fn merging_is_idempotent_and_commutative() {
+    let mut ab = AttemptLedger::default();
+    assert_eq!(merge_into(&mut ab, file_of(&device_a())), MergeReport { added: 7, already_present: 0, conflicting: 0 });
+    assert_eq!(merge_into(&mut ab, file_of(&device_b())), MergeReport { added: 6, already_present: 3, conflicting: 0 });
+    let once = ab.clone();
+    assert_eq!(merge_into(&mut ab, file_of(&device_b())), MergeReport { added: 0, already_present: 9, conflicting: 0 });
+    assert_eq!(ab, once, "merging the same file twice changes nothing");
+
+    let mut ba = AttemptLedger { attempts: device_b() };
+    merge_into(&mut ba, file_of(&device_a()));
+    assert_eq!(ids(&ab), ids(&ba));
+    assert_eq!(ids(&ab).len(), 13);
+
+    // The merged counts are those of the union.
+    let (h_ab, h_ba) = (headline(&ab.attempts, 0), headline(&ba.attempts, 0));
+    assert_eq!((h_ab.participants, h_ab.participations), (8, 13));
+    assert_eq!((h_ba.participants, h_ba.participations), (8, 13));
+}
+
+#[test]
+fn a_conflicting_record_keeps_the_existing_one() {
+    let mut ledger = AttemptLedger { attempts: device_a() };
+    let mut changed = fixture()[4].clone(); // a05
+    changed.score = 40;
+    let report = merge_into(&mut ledger, vec![changed, fixture()[8].clone()]);
+    assert_eq!(report, MergeReport { added: 1, already_present: 0, conflicting: 1 });
+    let a05 = ledger.attempts.iter().find(|a| a.id == "a05").unwrap();
+    assert_eq!(a05, &fixture()[4]);
+    assert_eq!(ledger.attempts.len(), 8);
+}
