@@ -11,7 +11,7 @@ const TYPES = {
 };
 
 /** Starts serving; resolves to { url, close }. Port 0 picks a free port on 127.0.0.1. */
-export function serve({ root, mounts = {}, port = 0 }) {
+export function serve({ root, mounts = {}, port = 0, host = '127.0.0.1' }) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     let base = root;
@@ -29,9 +29,16 @@ export function serve({ root, mounts = {}, port = 0 }) {
     });
   });
   return new Promise((resolve) => {
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://${host}:${port}/`, close: () => new Promise((r) => server.close(r)) });
     });
   });
+}
+
+// As a command: node e2e/server.mjs DIR [ADDRESS] [PORT]
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [root = 'dist', host = '127.0.0.1', port = '8080'] = process.argv.slice(2);
+  const { url } = await serve({ root: path.resolve(root), host, port: Number(port) });
+  console.log(`serving ${root} at ${url}`);
 }

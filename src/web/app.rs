@@ -5,8 +5,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::core::bank::Bank;
-use crate::core::contest::{BankSource, Contest, ContestError};
 use crate::core::draw::{draw_practice, draw_round};
 use crate::core::ledger::{Attempt, AttemptLedger};
 use crate::core::participant::{Participant, Roster};
@@ -15,59 +13,15 @@ use crate::core::region::RegionTable;
 use crate::core::session::Round;
 use crate::core::Lang;
 
-use super::fetch::{fetch_text, resolve};
+use super::loader::{contest_path, load_contest, stored_prefs, Loaded};
 use super::now_ms;
 use super::pages::{Home, PracticePick, RegisterPage, ResultPage, RoundPage};
 use super::storage::LocalStore;
-
-pub const DEFAULT_CONTEST: &str = "questions/contest.json";
-pub const REGIONS_FILE: &str = "questions/regions.json";
-
-/// A contest package ready to run.
-pub struct Loaded {
-    pub contest: Contest,
-    pub bank: Bank,
-}
 
 enum Load {
     Loading,
     Failed { file: String, reason: String },
     Ready(Rc<Loaded>),
-}
-
-fn stored_prefs() -> Prefs {
-    LocalStore::open().ok().and_then(|s| s.load(Stored::Prefs, "").ok().flatten()).unwrap_or_default()
-}
-
-/// The `?contest=` parameter, or the bundled default.
-fn contest_path() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
-        .and_then(|p| p.get("contest"))
-        .filter(|p| !p.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_CONTEST.to_string())
-}
-
-/// Fetches and checks the contest and its bank; the error names the file and the reason.
-async fn load_contest(path: &str, lang: Lang) -> Result<Loaded, (String, String)> {
-    let fail = |file: &str, reason: String| (file.to_string(), reason);
-    let url = resolve(path, "./").map_err(|e| fail(path, e.message(lang)))?;
-    let text = fetch_text(&url).await.map_err(|e| fail(path, e.message(lang)))?;
-    let (contest, source) = Contest::from_json(&text).map_err(|e| fail(path, e.message(lang)))?;
-    let (bank, bank_file) = match source {
-        BankSource::Inline(bank) => (*bank, path.to_string()),
-        BankSource::Path(bank_path) => {
-            let bank_url = resolve(&bank_path, &url).map_err(|e| fail(&bank_path, e.message(lang)))?;
-            let text = fetch_text(&bank_url).await.map_err(|e| fail(&bank_path, e.message(lang)))?;
-            (Bank::from_json(&text).map_err(|e| fail(&bank_path, e.message(lang)))?, bank_path)
-        }
-    };
-    let shortfalls = contest.shortfalls(&bank);
-    if !shortfalls.is_empty() {
-        return Err(fail(&bank_file, ContestError::Rules(shortfalls).message(lang)));
-    }
-    Ok(Loaded { contest, bank })
 }
 
 #[component]
@@ -79,7 +33,7 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let path = contest_path();
-                load.set(match load_contest(&path, lang).await {
+                load.set(match load_contest(&path, "./", lang).await {
                     Ok(l) => Load::Ready(Rc::new(l)),
                     Err((file, reason)) => Load::Failed { file, reason },
                 });
@@ -125,6 +79,8 @@ pub struct DeviceState {
     pub round: Option<Round>,
     /// The attempt just finished (kept even if it could not be saved).
     pub last: Option<Rc<Attempt>>,
+    /// The last attempt could not be saved (storage full): it is offered as a download.
+    pub unsaved: bool,
     pub screen: Screen,
     /// A message for the person (shown with `data-testid="error"`).
     pub notice: Option<String>,
@@ -144,6 +100,7 @@ impl PartialEq for DeviceState {
             && self.screen == o.screen
             && self.notice == o.notice
             && self.practice_done == o.practice_done
+            && self.unsaved == o.unsaved
             && self.last.as_ref().map(Rc::as_ptr) == o.last.as_ref().map(Rc::as_ptr)
             && self.regions.as_ref().map(Rc::as_ptr) == o.regions.as_ref().map(Rc::as_ptr)
     }
@@ -158,13 +115,25 @@ pub enum Action {
     Register(Participant),
     Select(String),
     NextParticipant,
-    StartRound { now: i64, seed: u64 },
-    StartPractice { category: Option<String>, now: i64, seed: u64 },
-    Choose { shown: usize, now: i64 },
+    StartRound {
+        now: i64,
+        seed: u64,
+    },
+    StartPractice {
+        category: Option<String>,
+        now: i64,
+        seed: u64,
+    },
+    Choose {
+        shown: usize,
+        now: i64,
+    },
     Next(i64),
     Previous(i64),
     Tick(i64),
     QuitPractice,
+    /// Another tab changed this device's storage.
+    StorageChanged,
 }
 
 impl DeviceState {
@@ -184,48 +153,10 @@ impl DeviceState {
     fn restore(loaded: Rc<Loaded>) -> DeviceState {
         let prefs = stored_prefs();
         let mut notices = Vec::new();
-        let store = LocalStore::open();
         let id = loaded.contest.rules.id.clone();
-        let mut read = |kind: Stored| -> Option<String> {
-            let store = match &store {
-                Ok(s) => s,
-                Err(e) => {
-                    notices.push(e.message(prefs.lang));
-                    return None;
-                }
-            };
-            match store.raw(&kind.key(&id)) {
-                Ok(t) => t,
-                Err(e) => {
-                    notices.push(e.message(prefs.lang));
-                    None
-                }
-            }
-        };
-        let roster_text = read(Stored::Roster);
-        let ledger_text = read(Stored::Ledger);
-        let round_text = read(Stored::Round);
-        let mut decode_or_set_aside = |kind: Stored, text: Option<String>| -> Option<serde_json::Value> {
-            let text = text?;
-            match crate::core::persist::decode::<serde_json::Value>(kind, &text) {
-                Ok(v) => Some(v),
-                Err(e) => {
-                    notices.push(e.message(prefs.lang));
-                    if let (Ok(s), StorageError::Unreadable(_)) = (&store, &e) {
-                        let _ = s.set_aside(kind, &id, now_ms());
-                    }
-                    None
-                }
-            }
-        };
-        let roster: Roster = decode_or_set_aside(Stored::Roster, roster_text)
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default();
-        let ledger: AttemptLedger = decode_or_set_aside(Stored::Ledger, ledger_text)
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default();
-        let round: Option<Round> =
-            decode_or_set_aside(Stored::Round, round_text).and_then(|v| serde_json::from_value(v).ok());
+        let roster = read_stored::<Roster>(Stored::Roster, &id, prefs.lang, &mut notices).unwrap_or_default();
+        let ledger = read_stored::<AttemptLedger>(Stored::Ledger, &id, prefs.lang, &mut notices).unwrap_or_default();
+        let round = read_stored::<Round>(Stored::Round, &id, prefs.lang, &mut notices);
         let mut state = DeviceState {
             loaded,
             prefs,
@@ -233,26 +164,86 @@ impl DeviceState {
             ledger: Rc::new(ledger),
             round: None,
             last: None,
+            unsaved: false,
             screen: Screen::Home,
             notice: (!notices.is_empty()).then(|| notices.join("\n")),
             practice_done: None,
             regions: None,
         };
-        if let Some(mut round) = round.filter(|r| r.contest_id == state.contest_id() && !r.practice) {
-            state.roster.select(&round.participant_id);
-            round.sync(now_ms());
-            state.round = Some(round);
-            state.screen = Screen::Round;
-            state.after_move();
-        }
+        state.resume(round);
         state
     }
 
-    fn save<T: serde::Serialize>(&mut self, kind: Stored, value: &T) {
-        let result = LocalStore::open().and_then(|s| s.save(kind, self.contest_id(), value));
-        if let Err(e) = result {
-            self.notice = Some(e.message(self.lang()));
+    /// Takes up a scored round in progress (stored by this tab or another one).
+    fn resume(&mut self, round: Option<Round>) {
+        if let Some(mut round) = round.filter(|r| r.contest_id == self.contest_id() && !r.practice) {
+            self.roster.select(&round.participant_id);
+            round.sync(now_ms());
+            self.round = Some(round);
+            self.screen = Screen::Round;
+            self.after_move();
         }
+    }
+
+    /// Picks up what another tab wrote: people, attempts, and a round in progress.
+    fn refresh_from_storage(&mut self) {
+        let (id, lang) = (self.contest_id().to_string(), self.lang());
+        let mut notices = Vec::new();
+        if let Some(roster) = read_stored::<Roster>(Stored::Roster, &id, lang, &mut notices) {
+            let current = self.roster.current.clone();
+            self.roster = roster;
+            if let Some(c) = current {
+                self.roster.select(&c);
+            }
+        }
+        if let Some(stored) = read_stored::<AttemptLedger>(Stored::Ledger, &id, lang, &mut notices) {
+            let ledger = Rc::make_mut(&mut self.ledger);
+            for a in stored.attempts {
+                ledger.record(a);
+            }
+        }
+        let stored_round = read_stored::<Round>(Stored::Round, &id, lang, &mut notices);
+        match (&self.round, stored_round) {
+            // Another tab moved the shared round on: follow it.
+            (Some(mine), Some(theirs)) if !mine.practice && mine.started_at == theirs.started_at => {
+                self.round = Some(theirs);
+            }
+            // Another tab finished the round (or it was never ours to keep).
+            (Some(mine), None) if !mine.practice => {
+                self.round = None;
+                self.screen = Screen::Home;
+            }
+            (None, Some(theirs)) if self.screen != Screen::Result => self.resume(Some(theirs)),
+            _ => {}
+        }
+        if !notices.is_empty() {
+            self.notice = Some(notices.join("\n"));
+        }
+    }
+
+    fn save<T: serde::Serialize>(&mut self, kind: Stored, value: &T) -> bool {
+        match LocalStore::open().and_then(|s| s.save(kind, self.contest_id(), value)) {
+            Ok(()) => true,
+            Err(e) => {
+                self.notice = Some(e.message(self.lang()));
+                false
+            }
+        }
+    }
+
+    /// Saves the ledger without losing what another tab saved meanwhile: the stored
+    /// attempts are read and merged in first (attempts are only ever added).
+    fn save_ledger(&mut self) -> bool {
+        let (id, lang) = (self.contest_id().to_string(), self.lang());
+        let mut notices = Vec::new();
+        if let Some(stored) = read_stored::<AttemptLedger>(Stored::Ledger, &id, lang, &mut notices) {
+            let ledger = Rc::make_mut(&mut self.ledger);
+            for a in stored.attempts {
+                ledger.record(a);
+            }
+        }
+        let ledger = self.ledger.clone();
+        self.save(Stored::Ledger, &*ledger)
     }
 
     /// After any move in a round: save it, or finish it when it is over.
@@ -281,12 +272,14 @@ impl DeviceState {
         match attempt {
             Ok(attempt) => {
                 Rc::make_mut(&mut self.ledger).record(attempt.clone());
-                let ledger = self.ledger.clone();
-                self.save(Stored::Ledger, &*ledger);
-                if self.notice.is_none() {
-                    if let Ok(s) = LocalStore::open() {
-                        s.remove(Stored::Round, self.contest_id());
-                    }
+                // If the ledger cannot be saved (storage full), the finished round stays
+                // stored so a reload records it again, and the result is offered as a file.
+                self.unsaved = !self.save_ledger();
+                if self.unsaved {
+                    let _ = self.save(Stored::Round, &round);
+                    self.notice = Some(StorageError::QuotaExceeded.message(self.lang()));
+                } else if let Ok(s) = LocalStore::open() {
+                    s.remove(Stored::Round, self.contest_id());
                 }
                 self.last = Some(Rc::new(attempt));
                 self.screen = Screen::Result;
@@ -297,6 +290,56 @@ impl DeviceState {
             }
         }
     }
+}
+
+/// Reads one stored value; data that cannot be read is reported and moved aside (never
+/// overwritten), and the caller starts from an empty value.
+fn read_stored<T: serde::de::DeserializeOwned>(
+    kind: Stored,
+    id: &str,
+    lang: Lang,
+    notices: &mut Vec<String>,
+) -> Option<T> {
+    let store = match LocalStore::open() {
+        Ok(s) => s,
+        Err(e) => {
+            notices.push(e.message(lang));
+            return None;
+        }
+    };
+    match store.load::<T>(kind, id) {
+        Ok(v) => v,
+        Err(e @ (StorageError::Unreadable(_) | StorageError::NewerVersion(_))) => {
+            let aside = store.set_aside(kind, id, now_ms()).unwrap_or_default();
+            notices.push(format!("{} [{aside}]", e.message(lang)));
+            None
+        }
+        Err(e) => {
+            notices.push(e.message(lang));
+            None
+        }
+    }
+}
+
+/// Listens to `storage` events (fired in the other tabs of this origin).
+fn gloo_events_storage(on_key: impl Fn(String) + 'static) -> impl Drop {
+    use wasm_bindgen::JsCast;
+    struct Listener(wasm_bindgen::closure::Closure<dyn Fn(web_sys::StorageEvent)>);
+    impl Drop for Listener {
+        fn drop(&mut self) {
+            if let Some(w) = web_sys::window() {
+                let _ = w.remove_event_listener_with_callback("storage", self.0.as_ref().unchecked_ref());
+            }
+        }
+    }
+    let closure =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
+            on_key(e.key().unwrap_or_default());
+        });
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback("storage", closure.as_ref().unchecked_ref());
+    }
+    Listener(closure)
 }
 
 impl Reducible for DeviceState {
@@ -350,6 +393,12 @@ impl Reducible for DeviceState {
                     s.screen = Screen::Register;
                     return Rc::new(s);
                 };
+                // Another tab may have started a round or finished attempts meanwhile:
+                // a round in progress is resumed, never started twice.
+                s.refresh_from_storage();
+                if s.round.is_some() {
+                    return Rc::new(s);
+                }
                 let contest = &s.loaded.contest;
                 if let Err(refusal) = s.ledger.can_start(contest, &p.id, now) {
                     s.notice = Some(refusal.message(lang));
@@ -401,6 +450,7 @@ impl Reducible for DeviceState {
                 s.notice = None;
                 s.after_move();
             }
+            Action::StorageChanged => s.refresh_from_storage(),
             Action::QuitPractice => {
                 if s.round.as_ref().is_some_and(|r| r.practice) {
                     s.round = None;
@@ -436,6 +486,18 @@ fn ContestApp(props: &ContestAppProps) -> Html {
                 let _ = root.set_attribute("lang", prefs.lang.pick("zh-CN", "en"));
                 let _ = root.set_attribute("class", if prefs.large_text { "large" } else { "" });
             }
+        });
+    }
+    {
+        // Two tabs on one device: follow what the other tab writes.
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let listener = gloo_events_storage(move |key| {
+                if key.starts_with(crate::core::persist::KEY_PREFIX) {
+                    state.dispatch(Action::StorageChanged);
+                }
+            });
+            move || drop(listener)
         });
     }
     let toggle_lang = {

@@ -1,7 +1,11 @@
 //! The Yew front end: thin components over `crate::core`.
 
 mod app;
+pub mod download;
 mod fetch;
+pub mod import_worker;
+mod loader;
+pub mod organizer;
 mod pages;
 pub mod storage;
 

@@ -98,6 +98,11 @@ pub fn Home(props: &PageProps) -> Html {
                     </ol>
                 </section>
             }
+            <p class="footer">
+                <a data-testid="organizer-entry" href={format!("organizer/{}", web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default())}>
+                    { lang.pick("主办方管理入口", "Organizer area") }
+                </a>
+            </p>
         </main>
     }
 }

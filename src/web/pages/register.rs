@@ -9,8 +9,9 @@ use crate::core::contest::PhoneField;
 use crate::core::participant::{register, Field, FormProblem, RegistrationForm, CROWD_CHOICES};
 use crate::core::region::{ancestor, RegionTable};
 use crate::core::Lang;
-use crate::web::app::{Action, Screen, REGIONS_FILE};
+use crate::web::app::{Action, Screen};
 use crate::web::fetch::{fetch_text, resolve};
+use crate::web::loader::REGIONS_FILE;
 
 use super::PageProps;
 

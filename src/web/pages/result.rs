@@ -33,8 +33,28 @@ pub fn ResultPage(props: &PageProps) -> Html {
         }
         set.indices().map(|i| q.choice_text(i, lang)).collect::<Vec<_>>().join(lang.pick("；", "; "))
     };
+    let save_file = {
+        let (a, id) = (a.clone(), rules.id.clone());
+        Callback::from(move |_| {
+            let text = crate::core::ledger_file::export_ledger(
+                &id,
+                "unsaved",
+                std::slice::from_ref(&*a),
+                crate::web::now_ms(),
+            );
+            let name = crate::core::export::report_file_name(&id, "成绩文件", a.finished_at).replace(".csv", ".json");
+            crate::web::download::download(&name, "application/json", text.as_bytes());
+        })
+    };
     html! {
         <main class="page result">
+            if state.unsaved {
+                <section class="card warn" data-testid="unsaved" role="alert">
+                    <p>{ lang.pick("浏览器存储空间已满，这次成绩没能保存在本机。请下载成绩文件交给主办方；清理浏览器空间后刷新页面，程序会再次尝试保存。",
+                        "Browser storage is full, so this result could not be saved on the device. Download the results file and give it to the organizer; after freeing space, reload the page and the app tries to save it again.") }</p>
+                    <button class="primary big" data-testid="download-unsaved" onclick={save_file}>{ lang.pick("下载成绩文件", "Download the results file") }</button>
+                </section>
+            }
             <section class="card score-card">
                 <h1>{ lang.pick("本轮成绩", "Your result") }</h1>
                 <p class="score"><span data-testid="result-score">{ a.score }</span>

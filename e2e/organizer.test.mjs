@@ -1,0 +1,194 @@
+// End to end: the organizer's workspace in headless Chromium — PIN, importing CSV and XLSX
+// banks through `bank-file`, running a round with the imported bank, statistics, the
+// region CSV download, and merging a second device's results file.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve } from './server.mjs';
+import { launch, PHONE } from './browser.mjs';
+
+let server;
+let browser;
+const PIN = '2468';
+
+before(async () => {
+  assert.ok(fs.existsSync('dist/organizer/index.html'), 'dist/ is built (scripts/build)');
+  server = await serve({ root: path.resolve('dist'), mounts: { '/e2e/': path.resolve('tests/e2e-contests') } });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A device: its own browser context, so its own localStorage. */
+async function device() {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  return page;
+}
+
+/** Waits until the element's text matches (the element may still show an older text). */
+async function waitText(page, testid, pattern) {
+  await page.waitForFunction(
+    ([id, source]) => new RegExp(source).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
+    [testid, pattern.source],
+  );
+}
+
+const number = async (locator) => Number((await locator.textContent()).match(/\d+/)[0]);
+
+async function register(page, name, county) {
+  await page.goto(server.url);
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('reg-name').fill(name);
+  await page.getByTestId('reg-region-1').selectOption({ label: '湖南省' });
+  await page.getByTestId('reg-region-2').selectOption({ label: '长沙市' });
+  await page.getByTestId('reg-region-3').selectOption({ label: county });
+  await page.getByTestId('reg-crowd').selectOption('产业工人');
+  await page.getByTestId('reg-submit').click();
+  await page.getByTestId('participant').waitFor();
+}
+
+/** Plays a whole round choosing the first choice each time; returns the question ids seen. */
+async function playRound(page) {
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  const ids = [];
+  for (;;) {
+    ids.push(await page.getByTestId('question').getAttribute('data-qid'));
+    await page.getByTestId('option').first().click();
+    const before = await page.getByTestId('progress').textContent();
+    await page.getByTestId('next').click();
+    await page.waitForFunction(
+      (b) => document.querySelector('[data-testid="result-score"]') || document.querySelector('[data-testid="progress"]')?.textContent !== b,
+      before,
+    );
+    if (await page.getByTestId('result-score').count()) return ids;
+  }
+}
+
+async function openOrganizer(page, pin = PIN) {
+  await page.goto(server.url);
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill(pin);
+  await page.getByTestId('pin-submit').click();
+}
+
+async function download(page, testid) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return { name: file.suggestedFilename(), bytes: fs.readFileSync(await file.path()) };
+}
+
+test('the PIN is set on the first visit, then required; a wrong PIN says so', async () => {
+  const page = await device();
+  await openOrganizer(page);
+  await page.getByTestId('tab-stats').waitFor();
+  const stored = await page.evaluate(() => localStorage.getItem('kepu.v1.organizer.pin'));
+  assert.ok(stored && !stored.includes(PIN), 'only a salted hash is stored');
+  await openOrganizer(page, '1357');
+  assert.match(await page.getByTestId('error').textContent(), /密码错误/);
+  assert.equal(await page.getByTestId('tab-stats').count(), 0);
+  await page.getByTestId('pin-input').fill(PIN);
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-stats').waitFor();
+  await page.context().close();
+});
+
+test('import a CSV and an XLSX bank, then run a round with the imported bank', async () => {
+  const page = await device();
+  await openOrganizer(page);
+  await page.getByTestId('tab-banks').click();
+  await page.getByTestId('bank-file').setInputFiles('tests/fixtures/e2e/bank.csv');
+  const report = page.getByTestId('import-report');
+  await report.waitFor();
+  assert.match(await report.textContent(), /可导入 23 题，拒绝 1 行/);
+  const rejected = await page.getByTestId('import-rejected').allTextContents();
+  assert.equal(rejected.length, 1);
+  assert.match(rejected[0], /第 12 行/);
+  assert.match(rejected[0], /答案/);
+  await page.getByTestId('import-confirm').click();
+  await page.getByTestId('bank-item').waitFor();
+
+  await page.getByTestId('bank-file').setInputFiles('tests/fixtures/e2e/bank.xlsx');
+  await page.getByTestId('import-report').waitFor();
+  assert.match(await page.getByTestId('import-report').textContent(), /可导入 23 题，拒绝 0 行/);
+  await page.getByTestId('bank-title').fill('表格题库');
+  await page.getByTestId('import-confirm').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="bank-item"]').length === 2);
+
+  // Use the XLSX bank (the second saved one).
+  await page.getByTestId('bank-item').nth(1).getByTestId('bank-use').click();
+  await page.getByTestId('flash').waitFor();
+  assert.equal(await page.getByTestId('bank-current').textContent(), '表格题库');
+
+  await register(page, '钱九', '岳麓区');
+  const ids = await playRound(page);
+  assert.equal(ids.length, 20);
+  assert.ok(ids.every((id) => id.startsWith('E2E-')), `every question comes from the imported bank: ${ids}`);
+  await page.context().close();
+});
+
+test('a bank that cannot fill the round is refused with the shortfall', async () => {
+  const page = await device();
+  await openOrganizer(page);
+  await page.getByTestId('tab-banks').click();
+  await page.getByTestId('bank-file').setInputFiles('tests/fixtures/e2e/small.aiken.txt');
+  await page.getByTestId('import-report').waitFor();
+  await page.getByTestId('import-confirm').click();
+  await page.getByTestId('bank-item').getByTestId('bank-use').click();
+  assert.match(await page.getByTestId('error').textContent(), /判断题 需要 7 道，只有 0 道/);
+  assert.notEqual(await page.getByTestId('bank-current').textContent(), 'small.aiken.txt');
+  await page.context().close();
+});
+
+test('statistics, the region CSV, and merging a second device', async () => {
+  const a = await device();
+  await register(a, '张三', '岳麓区');
+  await playRound(a);
+  await openOrganizer(a);
+  await a.getByTestId('tab-data').click();
+  const ledger = await download(a, 'export-ledger');
+  assert.match(ledger.name, /kepu-demo/);
+  const file = path.resolve('target/e2e-device-a.json');
+  fs.mkdirSync('target', { recursive: true });
+  fs.writeFileSync(file, ledger.bytes);
+
+  const b = await device();
+  await register(b, '李四', '芙蓉区');
+  await playRound(b);
+  await b.getByText('返回首页').click();
+  await playRound(b);
+  await openOrganizer(b);
+  assert.equal(await number(b.getByTestId('stat-participants')), 1);
+  assert.equal(await number(b.getByTestId('stat-participations')), 2);
+
+  await b.getByTestId('tab-data').click();
+  await b.getByTestId('ledger-file').setInputFiles(file);
+  await waitText(b, 'flash', /新增 1 条/);
+  await b.getByTestId('ledger-file').setInputFiles(file);
+  await waitText(b, 'flash', /新增 0 条，已有 1 条/);
+
+  // A tampered file is refused and changes nothing.
+  const tampered = path.resolve('target/e2e-tampered.json');
+  fs.writeFileSync(tampered, ledger.bytes.toString('utf8').replace(/"sc":(\d+)/, (_, n) => `"sc":${Number(n) + 1}`));
+  await b.getByTestId('ledger-file').setInputFiles(tampered);
+  await waitText(b, 'error', /校验/);
+
+  await b.getByTestId('tab-stats').click();
+  assert.equal(await number(b.getByTestId('stat-participants')), 2);
+  assert.equal(await number(b.getByTestId('stat-participations')), 3);
+  await b.getByTestId('region-table').waitFor();
+  const csv = await download(b, 'export-region-csv');
+  assert.match(csv.name, /^kepu-demo_.*\.csv$/);
+  assert.deepEqual([...csv.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+  const lines = csv.bytes.subarray(3).toString('utf8').split('\r\n');
+  assert.ok(lines[0].startsWith('地区代码,地区,参赛人数,参赛人次'), lines[0]);
+  assert.ok(lines.includes('430102,湖南省 长沙市 芙蓉区,1,2'), lines.join('\n'));
+  assert.ok(lines.includes('430104,湖南省 长沙市 岳麓区,1,1'), lines.join('\n'));
+  assert.ok(lines.includes(',合计,2,3'), lines.join('\n'));
+  await a.context().close();
+  await b.context().close();
+});

@@ -1,0 +1,181 @@
+// End to end: nothing lost, nothing injected — storage full, unreadable stored data, two
+// tabs on one device, hostile content, bad contest files, and the Content-Security-Policy.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve } from './server.mjs';
+import { launch, PHONE } from './browser.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve({ root: path.resolve('dist'), mounts: { '/e2e/': path.resolve('tests/e2e-contests') } });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A page that records CSP violations and page errors. */
+async function phonePage(context) {
+  context ??= await browser.newContext(PHONE);
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/.test(m.text())) page.problems.push(m.text());
+  });
+  return page;
+}
+
+async function register(page, url, name) {
+  await page.goto(url);
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('reg-name').fill(name);
+  await page.getByTestId('reg-region-1').selectOption({ label: '上海市' });
+  await page.getByTestId('reg-region-2').selectOption({ index: 1 });
+  await page.getByTestId('reg-region-3').selectOption({ label: '浦东新区' });
+  await page.getByTestId('reg-crowd').selectOption('其他');
+  await page.getByTestId('reg-submit').click();
+  await page.getByTestId('participant').waitFor();
+}
+
+async function next(page) {
+  await page.getByTestId('option').first().click();
+  const before = await page.getByTestId('progress').textContent();
+  await page.getByTestId('next').click();
+  await page.waitForFunction(
+    (b) => document.querySelector('[data-testid="result-score"]') || document.querySelector('[data-testid="progress"]')?.textContent !== b,
+    before,
+  );
+}
+
+test('the built pages carry a CSP without inline script, and the app runs under it', async () => {
+  for (const file of ['dist/index.html', 'dist/organizer/index.html']) {
+    const html = fs.readFileSync(file, 'utf8');
+    const csp = html.match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1];
+    assert.ok(csp, `${file} has a CSP`);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+    assert.doesNotMatch(csp, /unsafe-inline|\*/);
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, `${file}: no inline script`);
+  }
+  const page = await phonePage();
+  await register(page, `${server.url}?contest=e2e/limit.json`, '甲');
+  await page.getByTestId('start-round').click();
+  for (let i = 0; i < 3; i++) await next(page);
+  await page.getByTestId('result-score').waitFor();
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('storage full when a round ends: a clear message, the result offered as a file, old data intact', async () => {
+  const page = await phonePage();
+  await register(page, `${server.url}?contest=e2e/fast-timer.json`, '乙');
+  // One finished attempt first, so there is something that must not be lost.
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('result-score').waitFor({ timeout: 15_000 });
+  await page.getByText('返回首页').click();
+  const ledgerBefore = await page.evaluate(() => localStorage.getItem('kepu.v1.ledger.e2e-timer'));
+  assert.ok(ledgerBefore.includes('"sc"'));
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  const filled = await page.evaluate(() => {
+    const chunk = 'x'.repeat(64 * 1024);
+    let i = 0;
+    try {
+      for (; i < 1000; i++) localStorage.setItem(`filler.${i}`, chunk);
+    } catch { /* full */ }
+    try {
+      for (let j = 0; j < 10000; j++) localStorage.setItem(`filler.small.${j}`, 'x'.repeat(64));
+    } catch { /* full to the last bytes */ }
+    return i;
+  });
+  assert.ok(filled > 10 && filled < 1000, `localStorage filled after ${filled} chunks`);
+  await page.getByTestId('unsaved').waitFor({ timeout: 15_000 });
+  assert.match(await page.getByTestId('error').textContent(), /存储空间已满/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-unsaved').click()]);
+  const file = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  assert.equal(file.format, 'kepu-ledger');
+  assert.equal(file.attempts.length, 1);
+  assert.equal(await page.evaluate(() => localStorage.getItem('kepu.v1.ledger.e2e-timer')), ledgerBefore, 'no half-written key');
+  // Space freed and the page reloaded: the finished round is recorded after all.
+  await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('filler.')).forEach((k) => localStorage.removeItem(k)));
+  await page.reload();
+  await page.getByTestId('result-score').waitFor();
+  const ledger = JSON.parse(await page.evaluate(() => localStorage.getItem('kepu.v1.ledger.e2e-timer')));
+  assert.equal(ledger.data.attempts.length, 2);
+  await page.context().close();
+});
+
+for (const [label, raw, message] of [
+  ['truncated JSON', '{"version":1,"data":{"attempts":[{"id"', /无法读取/],
+  ['a wrong type', '{"version":1,"data":{"attempts":5}}', /无法读取/],
+  ['a newer version', '{"version":9,"data":{"attempts":[]}}', /更新版本/],
+]) {
+  test(`stored data with ${label} is reported, kept aside, and the app still works`, async () => {
+    const page = await phonePage();
+    // Write the bad data from a page of the same origin that does not run the app.
+    await page.goto(`${server.url}questions/contest.json`);
+    await page.evaluate((raw) => localStorage.setItem('kepu.v1.ledger.kepu-demo', raw), raw);
+    await page.goto(server.url);
+    await page.getByTestId('start-round').waitFor();
+    assert.match(await page.getByTestId('error').textContent(), message);
+    const kept = await page.evaluate(() =>
+      Object.keys(localStorage).filter((k) => k.startsWith('kepu.v1.ledger.kepu-demo.unreadable.')).map((k) => localStorage.getItem(k)));
+    assert.deepEqual(kept, [raw], 'the raw data is kept aside byte for byte');
+    await page.context().close();
+  });
+}
+
+test('two tabs: both see new attempts and a round is never answered twice in parallel', async () => {
+  const context = await browser.newContext(PHONE);
+  const one = await phonePage(context);
+  await register(one, `${server.url}?contest=e2e/limit.json`, '丙');
+  const two = await phonePage(context);
+  await two.goto(`${server.url}?contest=e2e/limit.json`);
+  assert.match(await two.getByTestId('participant').textContent(), /丙/);
+  await one.getByTestId('start-round').click();
+  const qid = await one.getByTestId('question').getAttribute('data-qid');
+  // The other tab follows the round in progress instead of starting a second one.
+  await two.getByTestId('question').waitFor();
+  assert.equal(await two.getByTestId('question').getAttribute('data-qid'), qid);
+  for (let i = 0; i < 3; i++) await next(one);
+  await one.getByTestId('result-score').waitFor();
+  await two.getByTestId('start-round').waitFor();
+  assert.match(await two.getByTestId('attempts-left').textContent(), /0/);
+  await two.getByTestId('start-round').click();
+  assert.match(await two.getByTestId('error').textContent(), /今天的 1 次答题机会已用完/);
+  const ledger = JSON.parse(await one.evaluate(() => localStorage.getItem('kepu.v1.ledger.e2e-limit')));
+  assert.equal(ledger.data.attempts.length, 1);
+  await context.close();
+});
+
+test('HTML in a contest file is shown as text, never run', async () => {
+  const page = await phonePage();
+  await register(page, `${server.url}?contest=e2e/hostile.json`, '丁');
+  assert.match(await page.getByTestId('contest-title').textContent(), /<b>标题<\/b><script>/);
+  await page.getByTestId('start-round').click();
+  const question = page.getByTestId('question');
+  await question.waitFor();
+  assert.match(await question.textContent(), /<img src=x onerror=/);
+  assert.equal(await question.locator('img, b, script').count(), 0);
+  await next(page);
+  assert.match(await page.getByTestId('review-item').textContent(), /<i>解析<\/i>/);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  await page.context().close();
+});
+
+test('a bad ?contest= leaves what is stored untouched', async () => {
+  const page = await phonePage();
+  await register(page, server.url, '戊');
+  const before = await page.evaluate(() => JSON.stringify(localStorage));
+  for (const [file, reason] of [['e2e/newer.json', /比本程序新/], ['e2e/broken.json', /JSON/], ['e2e/missing.json', /404/]]) {
+    await page.goto(`${server.url}?contest=${file}`);
+    assert.match(await page.getByTestId('load-error').textContent(), reason);
+  }
+  assert.equal(await page.evaluate(() => JSON.stringify(localStorage)), before);
+  await page.context().close();
+});

@@ -1,0 +1,90 @@
+//! Loading a contest for either app: the package named by `?contest=` (or the default),
+//! its bank, and what the organizer changed on this device (a saved bank, edited rules).
+
+use crate::core::bank::Bank;
+use crate::core::contest::{BankSource, Contest, ContestError};
+use crate::core::organizer::{ContestSetup, SavedBank};
+use crate::core::persist::{Prefs, Stored};
+use crate::core::Lang;
+
+use super::fetch::{fetch_text, resolve};
+use super::storage::LocalStore;
+
+pub const DEFAULT_CONTEST: &str = "questions/contest.json";
+pub const REGIONS_FILE: &str = "questions/regions.json";
+
+/// A contest ready to run, and the package it came from.
+pub struct Loaded {
+    pub contest: Contest,
+    pub bank: Bank,
+    /// The path given in `?contest=` (or the default), relative to the app root.
+    pub path: String,
+    /// The package's own rules and bank, before this device's changes.
+    pub package_contest: Contest,
+    pub package_bank: Bank,
+}
+
+pub fn stored_prefs() -> Prefs {
+    LocalStore::open().ok().and_then(|s| s.load(Stored::Prefs, "").ok().flatten()).unwrap_or_default()
+}
+
+/// The `?contest=` parameter, or the bundled default.
+pub fn contest_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+        .and_then(|p| p.get("contest"))
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_CONTEST.to_string())
+}
+
+/// The banks the organizer saved on this device.
+pub fn saved_banks() -> Vec<SavedBank> {
+    LocalStore::open().ok().and_then(|s| s.load(Stored::Banks, "").ok().flatten()).unwrap_or_default()
+}
+
+pub fn contest_setup(contest_id: &str) -> ContestSetup {
+    LocalStore::open().ok().and_then(|s| s.load(Stored::Setup, contest_id).ok().flatten()).unwrap_or_default()
+}
+
+/// Fetches and checks the contest and its bank; `root` is the app root relative to the
+/// page (`./` for the citizen app, `../` for the organizer's). Errors name the file.
+pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, (String, String)> {
+    let fail = |file: &str, reason: String| (file.to_string(), reason);
+    let root_url = resolve(root, "./").map_err(|e| fail(path, e.message(lang)))?;
+    let url = resolve(path, &root_url).map_err(|e| fail(path, e.message(lang)))?;
+    let text = fetch_text(&url).await.map_err(|e| fail(path, e.message(lang)))?;
+    let (package_contest, source) = Contest::from_json(&text).map_err(|e| fail(path, e.message(lang)))?;
+    let (package_bank, bank_file) = match source {
+        BankSource::Inline(bank) => (*bank, path.to_string()),
+        BankSource::Path(bank_path) => {
+            let bank_url = resolve(&bank_path, &url).map_err(|e| fail(&bank_path, e.message(lang)))?;
+            let text = fetch_text(&bank_url).await.map_err(|e| fail(&bank_path, e.message(lang)))?;
+            (Bank::from_json(&text).map_err(|e| fail(&bank_path, e.message(lang)))?, bank_path)
+        }
+    };
+    // What the organizer changed on this device; a setup that no longer fits is ignored
+    // (the organizer area shows why), so citizens always get a working contest.
+    let setup = contest_setup(&package_contest.rules.id);
+    let bank = setup
+        .bank_id
+        .as_deref()
+        .and_then(|id| saved_banks().into_iter().find(|b| b.id == id))
+        .and_then(|saved| saved.bank().ok())
+        .unwrap_or_else(|| package_bank.clone());
+    let contest = setup
+        .rules
+        .filter(|r| r.id == package_contest.rules.id)
+        .and_then(|r| Contest::new(r).ok())
+        .unwrap_or_else(|| package_contest.clone());
+    let (contest, bank) = if contest.shortfalls(&bank).is_empty() {
+        (contest, bank)
+    } else {
+        (package_contest.clone(), package_bank.clone())
+    };
+    let shortfalls = contest.shortfalls(&bank);
+    if !shortfalls.is_empty() {
+        return Err(fail(&bank_file, ContestError::Rules(shortfalls).message(lang)));
+    }
+    Ok(Loaded { contest, bank, path: path.to_string(), package_contest, package_bank })
+}

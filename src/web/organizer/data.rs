@@ -1,0 +1,93 @@
+//! Exports for the organizer's report, and results files to merge devices.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::core::export::{attempts_csv, items_csv, report_file_name};
+use crate::core::ledger_file::{export_ledger, read_ledger_file};
+use crate::core::stats::item_analysis;
+use crate::core::Lang;
+use crate::web::download::download;
+use crate::web::now_ms;
+
+use super::stats::use_regions;
+use super::{DeskAction, DeskProps};
+
+#[component]
+pub fn DataTab(props: &DeskProps) -> Html {
+    let desk = &props.desk;
+    let lang = desk.lang;
+    use_regions(desk);
+    let csv = |kind: &'static str, make: fn(&super::Desk) -> Option<Vec<u8>>| {
+        let desk = desk.clone();
+        Callback::from(move |_| {
+            if let Some(bytes) = make(&desk) {
+                download(&report_file_name(&desk.contest.rules.id, kind, now_ms()), "text/csv;charset=utf-8", &bytes);
+            }
+        })
+    };
+    let export_attempts = csv("答题记录", |d| d.regions.as_ref().map(|r| attempts_csv(&d.ledger.attempts, r)));
+    let export_items = csv("题目分析", |d| Some(items_csv(&item_analysis(&d.ledger.attempts, &d.bank), &d.bank)));
+    let export_ledger_file = {
+        let desk = desk.clone();
+        Callback::from(move |_| {
+            let id = &desk.contest.rules.id;
+            let text = export_ledger(id, &device_label(), &desk.ledger.attempts, now_ms());
+            let name = report_file_name(id, "成绩文件", now_ms()).replace(".csv", ".json");
+            download(&name, "application/json", text.as_bytes());
+        })
+    };
+    let on_ledger_file = {
+        let desk = desk.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(files) = input.files() else { return };
+            for i in 0..files.length() {
+                let Some(file) = files.get(i) else { continue };
+                let desk = desk.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let name = file.name();
+                    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                        .await
+                        .ok()
+                        .and_then(|t| t.as_string())
+                        .unwrap_or_default();
+                    match read_ledger_file(&text, &desk.contest.rules.id) {
+                        Ok(attempts) => desk.dispatch(DeskAction::Merge(attempts)),
+                        Err(e) => desk.dispatch(DeskAction::Notice(format!("{name}: {}", e.message(desk.lang)))),
+                    }
+                });
+            }
+            input.set_value("");
+        })
+    };
+    html! {
+        <>
+            <section class="card">
+                <h2>{ lang.pick("导出报表", "Reports") }</h2>
+                <p class="hint">{ lang.pick("CSV 文件为 UTF-8（带 BOM），可直接用 Excel 打开；手机号只导出打码后的形式。地区统计在“统计”页按所选层级下载。",
+                    "CSV files are UTF-8 with BOM and open in Excel; phones are exported masked. Region counts download from the Statistics tab at the chosen level.") }</p>
+                <button class="secondary" data-testid="export-attempts-csv" onclick={export_attempts} disabled={desk.regions.is_none()}>{ lang.pick("下载答题记录 CSV", "Download attempts (CSV)") }</button>
+                <button class="secondary" data-testid="export-items-csv" onclick={export_items}>{ lang.pick("下载题目分析 CSV", "Download item analysis (CSV)") }</button>
+            </section>
+            <section class="card">
+                <h2>{ lang.pick("多台设备合并", "Merge devices") }</h2>
+                <p>{ match lang {
+                    Lang::Zh => format!("本机共有 {} 条答题记录。", desk.ledger.attempts.len()),
+                    Lang::En => format!("{} attempts on this device.", desk.ledger.attempts.len()),
+                } }</p>
+                <button class="primary" data-testid="export-ledger" onclick={export_ledger_file}>{ lang.pick("导出本机成绩文件", "Export this device's results file") }</button>
+                <label for="ledger-file">{ lang.pick("合并其他设备的成绩文件（可多选）", "Merge results files from other devices (several allowed)") }
+                    <input id="ledger-file" data-testid="ledger-file" type="file" accept=".json,application/json" multiple=true onchange={on_ledger_file} />
+                </label>
+                <p class="hint">{ lang.pick("同一条记录只计一次；被改动过或属于其他竞赛的文件会被拒绝，本机已有记录不会被改变。",
+                    "Each record counts once; altered files and files of another contest are refused; records already here are never changed.") }</p>
+            </section>
+        </>
+    }
+}
+
+/// A label for this device in exported files (its browser, as far as it tells).
+fn device_label() -> String {
+    web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default().chars().take(120).collect()
+}

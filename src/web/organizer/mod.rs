@@ -1,0 +1,436 @@
+//! The organizer's workspace (a separate page and wasm, so citizens never download it):
+//! PIN gate, statistics, question banks, rules, exports and merging results files.
+
+mod banks;
+mod data;
+mod rules;
+mod stats;
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::core::bank::Bank;
+use crate::core::contest::{Contest, ContestRules};
+use crate::core::ledger::{Attempt, AttemptLedger};
+use crate::core::ledger_file::{merge_into, MergeReport};
+use crate::core::organizer::{ContestSetup, PinHash, SavedBank};
+use crate::core::persist::Stored;
+use crate::core::region::RegionTable;
+use crate::core::Lang;
+
+use super::fresh_seed;
+use super::loader::{contest_path, contest_setup, load_contest, saved_banks, stored_prefs, Loaded};
+use super::storage::LocalStore;
+
+/// Mounts the organizer's app.
+pub fn start() {
+    let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
+    let root = document.get_element_by_id("app").expect("organizer page has #app");
+    root.set_inner_html("");
+    yew::Renderer::<OrganizerApp>::with_root(root).render();
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Stats,
+    Banks,
+    Rules,
+    Data,
+}
+
+/// The organizer's desk: the effective contest on this device and everything saved here.
+#[derive(Clone)]
+pub struct Desk {
+    pub package: Rc<Loaded>,
+    pub contest: Rc<Contest>,
+    pub bank: Rc<Bank>,
+    pub lang: Lang,
+    pub pin: Option<PinHash>,
+    pub unlocked: bool,
+    pub tab: Tab,
+    pub ledger: Rc<AttemptLedger>,
+    pub banks: Rc<Vec<SavedBank>>,
+    pub setup: ContestSetup,
+    pub regions: Option<Rc<RegionTable>>,
+    pub notice: Option<String>,
+    pub flash: Option<String>,
+}
+
+impl PartialEq for Desk {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.contest, &o.contest)
+            && Rc::ptr_eq(&self.bank, &o.bank)
+            && Rc::ptr_eq(&self.ledger, &o.ledger)
+            && Rc::ptr_eq(&self.banks, &o.banks)
+            && self.unlocked == o.unlocked
+            && self.pin == o.pin
+            && self.tab == o.tab
+            && self.setup == o.setup
+            && self.notice == o.notice
+            && self.flash == o.flash
+            && self.regions.as_ref().map(Rc::as_ptr) == o.regions.as_ref().map(Rc::as_ptr)
+    }
+}
+
+pub enum DeskAction {
+    SetPin(PinHash),
+    Unlock,
+    ResetOrganizer,
+    Tab(Tab),
+    Regions(Rc<RegionTable>),
+    SaveBank(Box<SavedBank>),
+    DeleteBank(String),
+    UseBank(Option<String>),
+    SaveRules(Box<ContestRules>),
+    ResetRules,
+    Merge(Vec<Attempt>),
+    Notice(String),
+    Flash(String),
+}
+
+impl Desk {
+    fn new(package: Rc<Loaded>) -> Desk {
+        let store = LocalStore::open().ok();
+        let id = package.contest.rules.id.clone();
+        let mut notice = None;
+        let ledger: AttemptLedger = match store.as_ref().map(|s| s.load(Stored::Ledger, &id)) {
+            Some(Ok(l)) => l.unwrap_or_default(),
+            Some(Err(e)) => {
+                notice = Some(e.message(stored_prefs().lang));
+                AttemptLedger::default()
+            }
+            None => AttemptLedger::default(),
+        };
+        let pin = store.as_ref().and_then(|s| s.load(Stored::OrganizerPin, "").ok().flatten());
+        Desk {
+            contest: Rc::new(package.contest.clone()),
+            bank: Rc::new(package.bank.clone()),
+            setup: contest_setup(&id),
+            package,
+            lang: stored_prefs().lang,
+            pin,
+            unlocked: false,
+            tab: Tab::Stats,
+            ledger: Rc::new(ledger),
+            banks: Rc::new(saved_banks()),
+            regions: None,
+            notice,
+            flash: None,
+        }
+    }
+
+    fn id(&self) -> String {
+        self.package.contest.rules.id.clone()
+    }
+
+    /// Saves, reporting a failure; returns whether it was saved.
+    fn save<T: serde::Serialize>(&mut self, kind: Stored, key: &str, value: &T) -> bool {
+        match LocalStore::open().and_then(|s| s.save(kind, key, value)) {
+            Ok(()) => true,
+            Err(e) => {
+                self.notice = Some(e.message(self.lang));
+                false
+            }
+        }
+    }
+}
+
+impl Reducible for Desk {
+    type Action = DeskAction;
+
+    fn reduce(self: Rc<Self>, action: DeskAction) -> Rc<Self> {
+        let mut d = (*self).clone();
+        let lang = d.lang;
+        d.flash = None;
+        match action {
+            DeskAction::SetPin(pin) => {
+                if d.save(Stored::OrganizerPin, "", &pin) {
+                    d.pin = Some(pin);
+                    d.unlocked = true;
+                    d.notice = None;
+                }
+            }
+            DeskAction::Unlock => {
+                d.unlocked = true;
+                d.notice = None;
+            }
+            DeskAction::ResetOrganizer => {
+                // Only organizer settings go; participants' results are never touched.
+                if let Ok(s) = LocalStore::open() {
+                    s.remove(Stored::OrganizerPin, "");
+                    s.remove(Stored::Setup, &d.id());
+                }
+                d.pin = None;
+                d.setup = ContestSetup::default();
+                d.contest = Rc::new(d.package.package_contest.clone());
+                d.bank = Rc::new(d.package.package_bank.clone());
+                d.notice = None;
+                d.flash = Some(
+                    lang.pick(
+                        "管理设置已清除，请设置新密码。成绩数据未受影响。",
+                        "Organizer settings cleared; set a new PIN. Results were not touched.",
+                    )
+                    .into(),
+                );
+            }
+            DeskAction::Tab(t) => {
+                d.tab = t;
+                d.notice = None;
+            }
+            DeskAction::Regions(t) => d.regions = Some(t),
+            DeskAction::SaveBank(saved) => {
+                let mut banks = (*d.banks).clone();
+                banks.retain(|b| b.id != saved.id);
+                banks.push(*saved);
+                if d.save(Stored::Banks, "", &banks) {
+                    d.banks = Rc::new(banks);
+                    d.notice = None;
+                    d.flash = Some(lang.pick("题库已保存", "Bank saved").into());
+                }
+            }
+            DeskAction::DeleteBank(id) => {
+                let mut banks = (*d.banks).clone();
+                banks.retain(|b| b.id != id);
+                if d.setup.bank_id.as_deref() == Some(id.as_str()) {
+                    return Rc::new(Desk {
+                        notice: Some(
+                            lang.pick(
+                                "正在使用的题库不能删除，请先换用其他题库",
+                                "The bank in use cannot be deleted; switch banks first",
+                            )
+                            .into(),
+                        ),
+                        ..d
+                    });
+                }
+                if d.save(Stored::Banks, "", &banks) {
+                    d.banks = Rc::new(banks);
+                }
+            }
+            DeskAction::UseBank(id) => {
+                let bank = match &id {
+                    None => Ok(d.package.package_bank.clone()),
+                    Some(id) => match d.banks.iter().find(|b| &b.id == id).map(SavedBank::bank) {
+                        Some(Ok(b)) => Ok(b),
+                        Some(Err(e)) => Err(e.message(lang)),
+                        None => Err(lang.pick("找不到这个题库", "No such bank").to_string()),
+                    },
+                };
+                match bank {
+                    Err(e) => d.notice = Some(e),
+                    Ok(bank) => {
+                        let shortfalls = d.contest.shortfalls(&bank);
+                        if !shortfalls.is_empty() {
+                            d.notice = Some(shortfalls.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("\n"));
+                        } else {
+                            let mut setup = d.setup.clone();
+                            setup.bank_id = id;
+                            if d.save(Stored::Setup, &d.id(), &setup) {
+                                d.setup = setup;
+                                d.bank = Rc::new(bank);
+                                d.notice = None;
+                                d.flash = Some(
+                                    lang.pick("竞赛已改用这个题库", "The contest now draws from this bank").into(),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            DeskAction::SaveRules(rules) => match crate::core::organizer::check_rules((*rules).clone(), &d.bank) {
+                Err(problems) => {
+                    d.notice = Some(problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("\n"))
+                }
+                Ok(contest) => {
+                    let mut setup = d.setup.clone();
+                    setup.rules = Some(*rules);
+                    if d.save(Stored::Setup, &d.id(), &setup) {
+                        d.setup = setup;
+                        d.contest = Rc::new(contest);
+                        d.notice = None;
+                        d.flash = Some(
+                            lang.pick(
+                                "规则已保存，本机下一轮答题起生效",
+                                "Rules saved; they apply from the next round on this device",
+                            )
+                            .into(),
+                        );
+                    }
+                }
+            },
+            DeskAction::ResetRules => {
+                let mut setup = d.setup.clone();
+                setup.rules = None;
+                if d.package.package_contest.shortfalls(&d.bank).is_empty() && d.save(Stored::Setup, &d.id(), &setup) {
+                    d.setup = setup;
+                    d.contest = Rc::new(d.package.package_contest.clone());
+                }
+            }
+            DeskAction::Merge(attempts) => {
+                let mut ledger = (*d.ledger).clone();
+                let MergeReport { added, already_present, conflicting } = merge_into(&mut ledger, attempts);
+                if d.save(Stored::Ledger, &d.id(), &ledger) {
+                    d.ledger = Rc::new(ledger);
+                    d.notice = None;
+                    d.flash = Some(match lang {
+                        Lang::Zh => format!("合并完成：新增 {added} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）"),
+                        Lang::En => format!("Merged: {added} added, {already_present} already here, {conflicting} conflicting (this device's record kept)"),
+                    });
+                }
+            }
+            DeskAction::Notice(n) => d.notice = Some(n),
+            DeskAction::Flash(f) => d.flash = Some(f),
+        }
+        Rc::new(d)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DeskProps {
+    pub desk: UseReducerHandle<Desk>,
+}
+
+#[component]
+fn OrganizerApp() -> Html {
+    let load = use_state(|| None::<Result<Rc<Loaded>, (String, String)>>);
+    let lang = stored_prefs().lang;
+    {
+        let load = load.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = load_contest(&contest_path(), "../", lang).await.map(Rc::new);
+                load.set(Some(result));
+            });
+        });
+    }
+    match &*load {
+        None => html! { <p class="loading" role="status">{ lang.pick("正在加载…", "Loading…") }</p> },
+        Some(Err((file, reason))) => html! {
+            <main class="page"><section class="card load-error" data-testid="load-error" role="alert">
+                <h1>{ lang.pick("无法打开竞赛", "Cannot open the contest") }</h1>
+                <p>{ lang.pick("文件：", "File: ") }<code>{ file.clone() }</code></p>
+                <pre class="reason">{ reason.clone() }</pre>
+            </section></main>
+        },
+        Some(Ok(loaded)) => html! { <DeskView loaded={loaded.clone()} /> },
+    }
+}
+
+#[derive(Properties)]
+struct DeskViewProps {
+    loaded: Rc<Loaded>,
+}
+
+impl PartialEq for DeskViewProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.loaded, &o.loaded)
+    }
+}
+
+#[component]
+fn DeskView(props: &DeskViewProps) -> Html {
+    let loaded = props.loaded.clone();
+    let desk = use_reducer(move || Desk::new(loaded));
+    let lang = desk.lang;
+    let body = if !desk.unlocked {
+        html! { <PinGate desk={desk.clone()} /> }
+    } else {
+        let tab = |t: Tab, zh: &'static str, en: &'static str, id: &'static str| {
+            let desk = desk.clone();
+            let current = desk.tab == t;
+            html! {
+                <button role="tab" aria-selected={current.to_string()} class={if current { "tab current" } else { "tab" }}
+                    data-testid={id} onclick={Callback::from(move |_| desk.dispatch(DeskAction::Tab(t)))}>{ lang.pick(zh, en) }</button>
+            }
+        };
+        html! {
+            <>
+                <nav class="tabs" role="tablist">
+                    { tab(Tab::Stats, "统计", "Statistics", "tab-stats") }
+                    { tab(Tab::Banks, "题库", "Banks", "tab-banks") }
+                    { tab(Tab::Rules, "规则", "Rules", "tab-rules") }
+                    { tab(Tab::Data, "导出与合并", "Export & merge", "tab-data") }
+                </nav>
+                { match desk.tab {
+                    Tab::Stats => html! { <stats::StatsTab desk={desk.clone()} /> },
+                    Tab::Banks => html! { <banks::BanksTab desk={desk.clone()} /> },
+                    Tab::Rules => html! { <rules::RulesTab desk={desk.clone()} /> },
+                    Tab::Data => html! { <data::DataTab desk={desk.clone()} /> },
+                } }
+            </>
+        }
+    };
+    let back = format!("../{}", web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default());
+    html! {
+        <>
+            <header class="topbar">
+                <span class="brand">{ lang.pick("科普答题 · 管理", "Science Quiz · Organizer") }</span>
+                <a class="chip" href={back}>{ lang.pick("返回答题", "Back to quiz") }</a>
+            </header>
+            <main class="page organizer">
+                <p class="contest-name">{ desk.contest.rules.title.clone() }</p>
+                if let Some(n) = &desk.notice {
+                    <p class="notice" data-testid="error" role="alert">{ n.clone() }</p>
+                }
+                if let Some(f) = &desk.flash {
+                    <p class="flash" role="status" data-testid="flash">{ f.clone() }</p>
+                }
+                { body }
+            </main>
+        </>
+    }
+}
+
+#[component]
+fn PinGate(props: &DeskProps) -> Html {
+    let desk = &props.desk;
+    let lang = desk.lang;
+    let input = use_node_ref();
+    let forgot = use_state(|| false);
+    let first = desk.pin.is_none();
+    let onsubmit = {
+        let (desk, input) = (desk.clone(), input.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let pin = input.cast::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            match &desk.pin {
+                None => match PinHash::set(&pin, fresh_seed()) {
+                    Ok(h) => desk.dispatch(DeskAction::SetPin(h)),
+                    Err(p) => desk.dispatch(DeskAction::Notice(p.message(lang))),
+                },
+                Some(h) => match h.check(&pin) {
+                    Ok(()) => desk.dispatch(DeskAction::Unlock),
+                    Err(p) => desk.dispatch(DeskAction::Notice(p.message(lang))),
+                },
+            }
+        })
+    };
+    let reset = {
+        let desk = desk.clone();
+        Callback::from(move |_| desk.dispatch(DeskAction::ResetOrganizer))
+    };
+    html! {
+        <form class="card" {onsubmit}>
+            <h1>{ if first { lang.pick("设置管理密码", "Set an organizer PIN") } else { lang.pick("输入管理密码", "Enter the organizer PIN") } }</h1>
+            if first {
+                <p>{ lang.pick("第一次进入管理区，请设置至少 4 位数字的密码。密码只以加盐散列保存在本机。",
+                    "First visit: choose a PIN of at least 4 digits. Only a salted hash of it is kept on this device.") }</p>
+            }
+            <label for="pin">{ lang.pick("密码", "PIN") }
+                <input id="pin" data-testid="pin-input" ref={input} type="password" inputmode="numeric" autocomplete="off" />
+            </label>
+            <button class="primary big" type="submit" data-testid="pin-submit">{ if first { lang.pick("设置并进入", "Set and enter") } else { lang.pick("进入", "Enter") } }</button>
+            if !first {
+                <button class="link" type="button" onclick={let forgot = forgot.clone(); Callback::from(move |_| forgot.set(!*forgot))}>{ lang.pick("忘记密码？", "Forgot the PIN?") }</button>
+                if *forgot {
+                    <div class="card warn">
+                        <p>{ lang.pick("重设密码需要清除本竞赛在本机的管理设置（改用的题库和规则），参赛者的成绩记录不会被删除。",
+                            "Resetting the PIN clears this contest's organizer settings on this device (chosen bank and edited rules). Participants' results are never deleted.") }</p>
+                        <button class="secondary" type="button" data-testid="pin-reset" onclick={reset}>{ lang.pick("清除管理设置并重设密码", "Clear organizer settings and reset the PIN") }</button>
+                    </div>
+                }
+            }
+        </form>
+    }
+}

@@ -1,0 +1,171 @@
+//! The rules editor: every rule of the contest package, checked against the bank.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::core::bank::QuestionType;
+use crate::core::contest::{ContestRules, MixItem, MultipleScoring, PhoneField, ScorePolicy};
+use crate::core::Lang;
+
+use super::{DeskAction, DeskProps};
+
+fn input_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+fn select_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+#[component]
+pub fn RulesTab(props: &DeskProps) -> Html {
+    let desk = &props.desk;
+    let lang = desk.lang;
+    let draft = {
+        let rules = desk.contest.rules.clone();
+        use_state(move || rules)
+    };
+    // One callback per field: apply `edit` to a copy of the draft.
+    let edit = |f: fn(&mut ContestRules, String)| {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let mut r = (*draft).clone();
+            let v = if e.target_dyn_into::<HtmlSelectElement>().is_some() { select_value(&e) } else { input_value(&e) };
+            f(&mut r, v);
+            draft.set(r);
+        })
+    };
+    let r = (*draft).clone();
+    let categories = desk.bank.categories();
+    let save = {
+        let (desk, draft) = (desk.clone(), draft.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            desk.dispatch(DeskAction::SaveRules(Box::new((*draft).clone())));
+        })
+    };
+    let reset = {
+        let (desk, draft) = (desk.clone(), draft.clone());
+        Callback::from(move |_| {
+            draft.set(desk.package.package_contest.rules.clone());
+            desk.dispatch(DeskAction::ResetRules);
+        })
+    };
+    let add_mix = {
+        let draft = draft.clone();
+        Callback::from(move |_| {
+            let mut r = (*draft).clone();
+            r.round.mix.push(MixItem { qtype: QuestionType::Single, category: None, count: 1 });
+            draft.set(r);
+        })
+    };
+    let mix_rows = r.round.mix.iter().enumerate().map(|(i, m)| {
+        let set = |f: fn(&mut MixItem, String)| {
+            let draft = draft.clone();
+            Callback::from(move |e: Event| {
+                let mut r = (*draft).clone();
+                let v = if e.target_dyn_into::<HtmlSelectElement>().is_some() { select_value(&e) } else { input_value(&e) };
+                f(&mut r.round.mix[i], v);
+                draft.set(r);
+            })
+        };
+        let remove = {
+            let draft = draft.clone();
+            Callback::from(move |_| {
+                let mut r = (*draft).clone();
+                r.round.mix.remove(i);
+                draft.set(r);
+            })
+        };
+        html! {
+            <tr data-testid="mix-row">
+                <td><select aria-label={lang.pick("题型", "Type")} onchange={set(|m, v| m.qtype = QuestionType::parse(&v).unwrap_or(m.qtype))}>
+                    { for QuestionType::ALL.iter().map(|t| html! { <option value={t.code()} selected={*t == m.qtype}>{ t.label(lang) }</option> }) }
+                </select></td>
+                <td><select aria-label={lang.pick("分类", "Category")} onchange={set(|m, v| m.category = (!v.is_empty()).then_some(v))}>
+                    <option value="" selected={m.category.is_none()}>{ lang.pick("不限分类", "Any category") }</option>
+                    { for categories.iter().map(|c| html! { <option value={c.clone()} selected={m.category.as_ref() == Some(c)}>{ c.clone() }</option> }) }
+                </select></td>
+                <td><input type="number" min="1" aria-label={lang.pick("题数", "Count")} data-testid="mix-count" value={m.count.to_string()}
+                    onchange={set(|m, v| m.count = v.trim().parse().unwrap_or(0))} /></td>
+                <td><button type="button" class="link" onclick={remove}>{ lang.pick("删除", "Remove") }</button></td>
+            </tr>
+        }
+    });
+    html! {
+        <form class="card rules-form" onsubmit={save}>
+            <h2>{ lang.pick("竞赛规则", "Contest rules") }</h2>
+            <label>{ lang.pick("竞赛名称", "Title") }<input type="text" data-testid="rule-title" value={r.title.clone()} onchange={edit(|r, v| r.title = v)} /></label>
+            <label>{ lang.pick("主办单位", "Organizer") }<input type="text" value={r.organizer.clone()} onchange={edit(|r, v| r.organizer = v)} /></label>
+            <label>{ lang.pick("开始时间（北京时间）", "Starts (Beijing time)") }<input type="text" placeholder="2026-01-01 00:00" value={r.starts.clone()} onchange={edit(|r, v| r.starts = v)} /></label>
+            <label>{ lang.pick("结束时间（北京时间）", "Ends (Beijing time)") }<input type="text" placeholder="2026-12-31 23:59" value={r.ends.clone()} onchange={edit(|r, v| r.ends = v)} /></label>
+            <fieldset><legend>{ lang.pick("每轮组卷", "Questions per round") }</legend>
+                <table class="grid"><tbody>{ for mix_rows }</tbody></table>
+                <button type="button" class="secondary" onclick={add_mix}>{ lang.pick("增加一项", "Add a row") }</button>
+            </fieldset>
+            <label>{ lang.pick("每题限时（秒，空为不限）", "Seconds per question (empty = none)") }
+                <input type="number" min="0" value={r.round.seconds_per_question.map(|s| s.to_string()).unwrap_or_default()}
+                    onchange={edit(|r, v| r.round.seconds_per_question = v.trim().parse::<u32>().ok().filter(|n| *n > 0))} /></label>
+            <label>{ lang.pick("整轮限时（秒，空为不限）", "Seconds per round (empty = none)") }
+                <input type="number" min="0" value={r.round.seconds_per_round.map(|s| s.to_string()).unwrap_or_default()}
+                    onchange={edit(|r, v| r.round.seconds_per_round = v.trim().parse::<u32>().ok().filter(|n| *n > 0))} /></label>
+            <label>{ lang.pick("允许返回上一题", "Allow going back") }
+                <select onchange={edit(|r, v| r.round.allow_back = v == "yes")}>
+                    <option value="no" selected={!r.round.allow_back}>{ lang.pick("不允许", "No") }</option>
+                    <option value="yes" selected={r.round.allow_back}>{ lang.pick("允许", "Yes") }</option>
+                </select></label>
+            <label>{ lang.pick("每人每天答题次数（0 为不限）", "Attempts per person per day (0 = unlimited)") }
+                <input type="number" min="0" data-testid="rule-attempts" value={r.attempts_per_day.to_string()} onchange={edit(|r, v| r.attempts_per_day = v.trim().parse().unwrap_or(0))} /></label>
+            <fieldset><legend>{ lang.pick("每题分值", "Points per question") }</legend>
+                <label>{ QuestionType::TrueFalse.label(lang) }<input type="number" min="0" value={r.scoring.true_false.to_string()} onchange={edit(|r, v| r.scoring.true_false = v.trim().parse().unwrap_or(0))} /></label>
+                <label>{ QuestionType::Single.label(lang) }<input type="number" min="0" value={r.scoring.single.to_string()} onchange={edit(|r, v| r.scoring.single = v.trim().parse().unwrap_or(0))} /></label>
+                <label>{ QuestionType::Multiple.label(lang) }<input type="number" min="0" value={r.scoring.multiple.to_string()} onchange={edit(|r, v| r.scoring.multiple = v.trim().parse().unwrap_or(0))} /></label>
+                <label>{ lang.pick("多选题计分", "Multiple choice") }
+                    <select onchange={edit(|r, v| r.scoring.multiple_mode = if v == "partial" { MultipleScoring::Partial } else { MultipleScoring::AllOrNothing })}>
+                        <option value="all" selected={r.scoring.multiple_mode == MultipleScoring::AllOrNothing}>{ lang.pick("全部选对才得分", "All or nothing") }</option>
+                        <option value="partial" selected={r.scoring.multiple_mode == MultipleScoring::Partial}>{ lang.pick("少选且无错选得部分分", "Partial credit for a correct subset") }</option>
+                    </select></label>
+                if r.scoring.multiple_mode == MultipleScoring::Partial {
+                    <label>{ lang.pick("部分得分比例（%）", "Partial credit (%)") }<input type="number" min="0" max="100" value={r.scoring.partial_percent.to_string()} onchange={edit(|r, v| r.scoring.partial_percent = v.trim().parse().unwrap_or(50))} /></label>
+                }
+            </fieldset>
+            <label>{ lang.pick("成绩计算", "Score policy") }
+                <select onchange={edit(|r, v| r.score_policy = match v.as_str() { "cumulative" => ScorePolicy::Cumulative, "latest" => ScorePolicy::Latest, _ => ScorePolicy::Best })}>
+                    <option value="best" selected={r.score_policy == ScorePolicy::Best}>{ lang.pick("取最高一次", "Best attempt") }</option>
+                    <option value="cumulative" selected={r.score_policy == ScorePolicy::Cumulative}>{ lang.pick("累计", "Cumulative") }</option>
+                    <option value="latest" selected={r.score_policy == ScorePolicy::Latest}>{ lang.pick("取最近一次", "Latest attempt") }</option>
+                </select></label>
+            <label>{ lang.pick("及格分", "Pass mark") }<input type="number" min="0" value={r.pass_mark.to_string()} onchange={edit(|r, v| r.pass_mark = v.trim().parse().unwrap_or(0))} /></label>
+            <fieldset><legend>{ lang.pick("报名信息", "Registration") }</legend>
+                <label>{ lang.pick("手机号", "Phone") }
+                    <select onchange={edit(|r, v| r.registration.phone = match v.as_str() { "optional" => PhoneField::Optional, "required" => PhoneField::Required, _ => PhoneField::Off })}>
+                        <option value="off" selected={r.registration.phone == PhoneField::Off}>{ lang.pick("不填", "Off") }</option>
+                        <option value="optional" selected={r.registration.phone == PhoneField::Optional}>{ lang.pick("选填", "Optional") }</option>
+                        <option value="required" selected={r.registration.phone == PhoneField::Required}>{ lang.pick("必填", "Required") }</option>
+                    </select></label>
+                <label>{ lang.pick("地区选到", "Region down to") }
+                    <select onchange={edit(|r, v| r.registration.region_depth = v.parse().unwrap_or(3))}>
+                        { for [(0u8, "不填", "none"), (1, "省", "province"), (2, "市", "city"), (3, "县（区）", "county")].iter().map(|(d, zh, en)| html! {
+                            <option value={d.to_string()} selected={r.registration.region_depth == *d}>{ lang.pick(zh, en) }</option>
+                        }) }
+                    </select></label>
+                <label>{ lang.pick("地区范围（省或市的 6 位代码，空为全国）", "Region scope (6-digit province or city code; empty = whole country)") }
+                    <input type="text" inputmode="numeric" value={r.registration.region_scope.clone().unwrap_or_default()}
+                        onchange={edit(|r, v| r.registration.region_scope = (!v.trim().is_empty()).then(|| v.trim().to_string()))} /></label>
+                <label>{ lang.pick("填写人群类别", "Ask for the group") }
+                    <select onchange={edit(|r, v| r.registration.crowd = v == "yes")}>
+                        <option value="yes" selected={r.registration.crowd}>{ lang.pick("是", "Yes") }</option>
+                        <option value="no" selected={!r.registration.crowd}>{ lang.pick("否", "No") }</option>
+                    </select></label>
+            </fieldset>
+            <button class="primary big" type="submit" data-testid="rules-save">{ lang.pick("保存规则", "Save the rules") }</button>
+            if desk.setup.rules.is_some() {
+                <button class="link" type="button" onclick={reset}>{ lang.pick("恢复竞赛文件中的规则", "Restore the package's rules") }</button>
+            }
+            <p class="hint">{ match lang {
+                Lang::Zh => format!("改动只对本机生效；要发给所有人，请在“题库”页下载竞赛文件。竞赛编号 {} 不可修改。", r.id),
+                Lang::En => format!("Changes apply on this device; to publish them, download the contest package on the Banks tab. The contest id {} cannot change.", r.id),
+            } }</p>
+        </form>
+    }
+}

@@ -1,0 +1,255 @@
+//! Statistics: headline counts, regions (with ranking and per-10k), crowds, days, scores,
+//! and item analysis.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::core::bank::AnswerSet;
+use crate::core::export::{region_csv, report_file_name};
+use crate::core::stats::{
+    by_crowd, by_day, by_region, headline, item_analysis, parse_population_csv, rank_regions, score_distribution,
+    GroupRow, ItemFlag, RankBy,
+};
+use crate::core::Lang;
+use crate::web::download::download;
+use crate::web::fetch::{fetch_text, resolve};
+use crate::web::loader::REGIONS_FILE;
+use crate::web::now_ms;
+
+use super::{DeskAction, DeskProps};
+
+/// Loads the region table once for the organizer's pages.
+#[hook]
+pub fn use_regions(desk: &UseReducerHandle<super::Desk>) {
+    let desk = desk.clone();
+    let needed = desk.regions.is_none();
+    use_effect_with(needed, move |needed| {
+        if *needed {
+            wasm_bindgen_futures::spawn_local(async move {
+                let lang = desk.lang;
+                let result = async {
+                    let url = resolve(&format!("../{REGIONS_FILE}"), "./").map_err(|e| e.message(lang))?;
+                    let text = fetch_text(&url).await.map_err(|e| e.message(lang))?;
+                    crate::core::region::RegionTable::from_json(&text).map_err(|e| e.message(lang))
+                }
+                .await;
+                match result {
+                    Ok(t) => desk.dispatch(DeskAction::Regions(Rc::new(t))),
+                    Err(e) => desk.dispatch(DeskAction::Notice(format!("{REGIONS_FILE}: {e}"))),
+                }
+            });
+        }
+    });
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// A horizontal bar chart in plain SVG (no library): one bar per labelled value.
+pub fn bar_chart(title: &str, rows: &[(String, usize)]) -> Html {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let h = 26;
+    let height = (rows.len() * h + 4).max(30);
+    html! {
+        <figure class="chart">
+            <figcaption>{ title.to_string() }</figcaption>
+            <svg viewBox={format!("0 0 320 {height}")} role="img" aria-label={title.to_string()} width="100%">
+                { for rows.iter().enumerate().map(|(i, (label, v))| {
+                    let y = i * h + 2;
+                    let w = (*v as f64 / max as f64 * 170.0).round() as usize;
+                    html! { <g>
+                        <text x="0" y={(y + 17).to_string()} font-size="13">{ label.clone() }</text>
+                        <rect x="100" y={(y + 4).to_string()} width={w.max(1).to_string()} height="16" fill="#0b6e4f" rx="2" />
+                        <text x={(104 + w).to_string()} y={(y + 17).to_string()} font-size="13">{ v.to_string() }</text>
+                    </g> }
+                }) }
+            </svg>
+        </figure>
+    }
+}
+
+fn group_table(lang: Lang, key_label: &str, rows: &[GroupRow]) -> Html {
+    html! {
+        <table class="grid">
+            <thead><tr><th>{ key_label.to_string() }</th><th>{ lang.pick("参赛人数", "Participants") }</th><th>{ lang.pick("参赛人次", "Attempts") }</th></tr></thead>
+            <tbody>{ for rows.iter().map(|r| html! { <tr><td>{ r.key.clone() }</td><td>{ r.participants }</td><td>{ r.participations }</td></tr> }) }</tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn StatsTab(props: &DeskProps) -> Html {
+    let desk = &props.desk;
+    let lang = desk.lang;
+    use_regions(desk);
+    let level = use_state(|| 3u8);
+    let rank = use_state(|| "participants".to_string());
+    let weight = use_state(|| 70u32);
+    let population = use_state(|| None::<Rc<HashMap<String, u64>>>);
+    let attempts = &desk.ledger.attempts;
+    let h = headline(attempts, desk.contest.rules.pass_mark);
+    let by = match rank.as_str() {
+        "participations" => RankBy::Participations,
+        "per10k" => RankBy::PerTenThousand,
+        "composite" => RankBy::Composite { participants_weight: *weight },
+        _ => RankBy::Participants,
+    };
+    let regions_html = match &desk.regions {
+        None => html! { <p class="loading">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
+        Some(table) => {
+            let rows = by_region(attempts, table, *level, population.as_deref());
+            let ranked = rank_regions(&rows, by);
+            let export = {
+                let (desk, rows, h) = (desk.clone(), rows.clone(), h.participants);
+                let total = attempts.len();
+                Callback::from(move |_| {
+                    let bytes = region_csv(&rows, h, total);
+                    let name =
+                        report_file_name(&desk.contest.rules.id, desk.lang.pick("地区参赛统计", "regions"), now_ms());
+                    download(&name, "text/csv;charset=utf-8", &bytes);
+                })
+            };
+            html! {
+                <>
+                    <table class="grid" data-testid="region-table">
+                        <thead><tr>
+                            <th>{ "#" }</th><th>{ lang.pick("地区", "Region") }</th><th>{ lang.pick("人数", "People") }</th>
+                            <th>{ lang.pick("人次", "Attempts") }</th>
+                            if population.is_some() { <th>{ lang.pick("每万人", "Per 10k") }</th> }
+                            if matches!(by, RankBy::Composite { .. }) { <th>{ lang.pick("综合分", "Score") }</th> }
+                        </tr></thead>
+                        <tbody>{ for ranked.iter().enumerate().map(|(i, (r, score))| html! {
+                            <tr>
+                                <td>{ i + 1 }</td><td>{ r.name.clone() }</td><td>{ r.participants }</td><td>{ r.participations }</td>
+                                if population.is_some() { <td>{ r.per_10k.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into()) }</td> }
+                                if matches!(by, RankBy::Composite { .. }) { <td>{ format!("{:.1}", score * 100.0) }</td> }
+                            </tr>
+                        }) }</tbody>
+                    </table>
+                    <button class="primary" data-testid="export-region-csv" onclick={export}>{ lang.pick("下载地区统计 CSV", "Download region counts (CSV)") }</button>
+                </>
+            }
+        }
+    };
+    let on_level = {
+        let level = level.clone();
+        Callback::from(move |e: Event| {
+            level.set(e.target_unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(3))
+        })
+    };
+    let on_rank = {
+        let rank = rank.clone();
+        Callback::from(move |e: Event| rank.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_weight = {
+        let weight = weight.clone();
+        Callback::from(move |e: Event| {
+            weight.set(e.target_unchecked_into::<HtmlInputElement>().value().parse::<u32>().unwrap_or(70).min(100))
+        })
+    };
+    let on_population = {
+        let (desk, population) = (desk.clone(), population.clone());
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let (desk, population) = (desk.clone(), population.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_default();
+                match parse_population_csv(&text) {
+                    Ok(map) => population.set(Some(Rc::new(map))),
+                    Err(e) => desk.dispatch(DeskAction::Notice(format!("{name}: {}", e.message(desk.lang)))),
+                }
+            });
+        })
+    };
+    let days: Vec<(String, usize)> =
+        by_day(attempts).into_iter().map(|r| (r.key[5..].to_string(), r.participations)).collect();
+    let scores: Vec<(String, usize)> =
+        score_distribution(attempts, 10).into_iter().map(|(lo, hi, n)| (format!("{lo}–{hi}%"), n)).collect();
+    let items = item_analysis(attempts, &desk.bank);
+    let flag_text = |f: &Option<ItemFlag>| match f {
+        Some(ItemFlag::TooEasy) => lang.pick("过易", "too easy"),
+        Some(ItemFlag::TooHard) => lang.pick("过难", "too hard"),
+        Some(ItemFlag::PossiblyMiskeyed) => lang.pick("答案可能有误", "possibly mis-keyed"),
+        None => "",
+    };
+    html! {
+        <>
+            <section class="card">
+                <h2>{ lang.pick("参赛概况", "Overview") }</h2>
+                <div class="kpis">
+                    <div class="kpi"><span class="n" data-testid="stat-participants">{ h.participants }</span><span>{ lang.pick("参赛人数", "participants") }</span></div>
+                    <div class="kpi"><span class="n" data-testid="stat-participations">{ h.participations }</span><span>{ lang.pick("参赛人次", "attempts") }</span></div>
+                    <div class="kpi"><span class="n">{ format!("{:.1}", h.average_score) }</span><span>{ lang.pick("平均分", "average score") }</span></div>
+                    <div class="kpi"><span class="n">{ pct(h.perfect_rate) }</span><span>{ lang.pick("满分率", "perfect scores") }</span></div>
+                    <div class="kpi"><span class="n">{ pct(h.pass_rate) }</span><span>{ lang.pick("及格率", "pass rate") }</span></div>
+                </div>
+            </section>
+            <section class="card">
+                <h2>{ lang.pick("按地区", "By region") }</h2>
+                <div class="controls">
+                    <label>{ lang.pick("层级", "Level") }
+                        <select data-testid="stat-level" onchange={on_level}>
+                            <option value="1" selected={*level == 1}>{ lang.pick("省", "Province") }</option>
+                            <option value="2" selected={*level == 2}>{ lang.pick("市", "City") }</option>
+                            <option value="3" selected={*level == 3}>{ lang.pick("县（区）", "County") }</option>
+                        </select>
+                    </label>
+                    <label>{ lang.pick("排名依据", "Rank by") }
+                        <select data-testid="stat-rank" onchange={on_rank}>
+                            <option value="participants" selected={*rank == "participants"}>{ lang.pick("参赛人数", "participants") }</option>
+                            <option value="participations" selected={*rank == "participations"}>{ lang.pick("参赛人次", "attempts") }</option>
+                            <option value="composite" selected={*rank == "composite"}>{ lang.pick("综合（人数与人次加权）", "weighted composite") }</option>
+                            <option value="per10k" selected={*rank == "per10k"}>{ lang.pick("每万人参赛人数", "per 10,000 residents") }</option>
+                        </select>
+                    </label>
+                    if *rank == "composite" {
+                        <label>{ lang.pick("人数权重（%），其余为人次", "Weight of participants (%), rest on attempts") }
+                            <input type="number" min="0" max="100" value={weight.to_string()} onchange={on_weight} />
+                        </label>
+                    }
+                    <label>{ lang.pick("人口数据（CSV：地区代码,人口）", "Population (CSV: code,population)") }
+                        <input type="file" accept=".csv,text/csv" data-testid="population-file" onchange={on_population} />
+                    </label>
+                </div>
+                { regions_html }
+            </section>
+            <section class="card">
+                <h2>{ lang.pick("按人群", "By group") }</h2>
+                { group_table(lang, lang.pick("人群", "Group"), &by_crowd(attempts)) }
+            </section>
+            <section class="card">
+                { bar_chart(lang.pick("每日参赛人次", "Attempts per day"), &days) }
+                { bar_chart(lang.pick("得分分布（占满分比例）", "Scores (share of the maximum)"), &scores) }
+            </section>
+            <section class="card">
+                <h2>{ lang.pick("题目分析", "Item analysis") }</h2>
+                <p class="hint">{ lang.pick("作答 10 次以上的题目才会标注提示。", "Flags need at least 10 answers.") }</p>
+                <table class="grid" data-testid="item-table">
+                    <thead><tr><th>{ lang.pick("题目", "Question") }</th><th>{ lang.pick("作答", "Shown") }</th><th>{ lang.pick("正确率", "Correct") }</th>
+                        <th>{ lang.pick("平均用时", "Mean time") }</th><th>{ lang.pick("最常见错选", "Top wrong") }</th><th>{ lang.pick("提示", "Flag") }</th></tr></thead>
+                    <tbody>{ for items.iter().map(|it| {
+                        let q = desk.bank.get(&it.qid);
+                        let wrong = it.top_wrong.map(|(a, n): (AnswerSet, usize)| {
+                            let text = q.map(|q| a.indices().map(|i| q.choice_text(i, lang)).collect::<Vec<_>>().join("；")).unwrap_or_default();
+                            format!("{text} ({n})")
+                        }).unwrap_or_default();
+                        html! { <tr class={if it.flag.is_some() { "flagged" } else { "" }}>
+                            <td>{ q.map(|q| q.stem.clone()).unwrap_or_else(|| it.qid.clone()) }</td><td>{ it.shown }</td><td>{ pct(it.correct_rate) }</td>
+                            <td>{ it.mean_seconds.map(|s| format!("{s:.1}s")).unwrap_or_default() }</td><td>{ wrong }</td><td>{ flag_text(&it.flag) }</td>
+                        </tr> }
+                    }) }</tbody>
+                </table>
+            </section>
+        </>
+    }
+}
