@@ -49,6 +49,23 @@ try {
   await page.goto(server.url + '?contest=e2e/missing.json');
   await page.getByTestId('load-error').waitFor();
   await shot('9-load-error');
+  await page.goto(server.url);
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').waitFor();
+  await shot('10-organizer-pin');
+  await page.getByTestId('pin-input').fill('2468');
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('stat-participants').waitFor();
+  await page.getByTestId('region-table').waitFor();
+  await shot('11-organizer-stats');
+  await page.getByTestId('tab-banks').click();
+  await page.getByTestId('bank-file').setInputFiles('tests/fixtures/e2e/bank.csv');
+  await page.getByTestId('import-report').waitFor();
+  await shot('12-organizer-import-report');
+  await page.getByTestId('tab-rules').click();
+  await shot('13-organizer-rules');
+  await page.getByTestId('tab-data').click();
+  await shot('14-organizer-data');
 } finally {
   await browser.close();
   await server.close();

@@ -3,12 +3,29 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm', '.json': 'application/json; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json', '.txt': 'text/plain; charset=utf-8',
 };
+
+const COMPRESSIBLE = /\.(html|js|mjs|wasm|json|css|svg|webmanifest|txt)$/;
+const compressed = new Map();
+
+/** Brotli or gzip as the browser accepts, the way a CDN serves the build (cached per file). */
+function encode(file, body, accept) {
+  const kind = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : null;
+  if (!kind || !COMPRESSIBLE.test(file)) return { body };
+  const key = `${kind}:${file}:${body.length}`;
+  if (!compressed.has(key)) {
+    compressed.set(key, kind === 'br'
+      ? zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } })
+      : zlib.gzipSync(body, { level: 9 }));
+  }
+  return { body: compressed.get(key), encoding: kind };
+}
 
 /** Starts serving; resolves to { url, close }. Port 0 picks a free port on 127.0.0.1. */
 export function serve({ root, mounts = {}, port = 0, host = '127.0.0.1' }) {
@@ -24,8 +41,13 @@ export function serve({ root, mounts = {}, port = 0, host = '127.0.0.1' }) {
     if (!file.startsWith(path.resolve(base))) { res.writeHead(403).end(); return; }
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
-      res.end(body);
+      const out = encode(file, body, req.headers['accept-encoding'] ?? '');
+      res.writeHead(200, {
+        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-cache',
+        ...(out.encoding ? { 'content-encoding': out.encoding, vary: 'accept-encoding' } : {}),
+      });
+      res.end(out.body);
     });
   });
   return new Promise((resolve) => {

@@ -45,6 +45,9 @@ pub fn use_regions(desk: &UseReducerHandle<super::Desk>) {
     });
 }
 
+/// Item-analysis rows shown before "show all".
+const ITEMS_SHOWN: usize = 30;
+
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
@@ -90,6 +93,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     let rank = use_state(|| "participants".to_string());
     let weight = use_state(|| 70u32);
     let population = use_state(|| None::<Rc<HashMap<String, u64>>>);
+    let all_items = use_state(|| false);
     let attempts = &desk.ledger.attempts;
     let h = headline(attempts, desk.contest.rules.pass_mark);
     let by = match rank.as_str() {
@@ -176,6 +180,12 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     let scores: Vec<(String, usize)> =
         score_distribution(attempts, 10).into_iter().map(|(lo, hi, n)| (format!("{lo}–{hi}%"), n)).collect();
     let items = item_analysis(attempts, &desk.bank);
+    // Hardest first; a phone shows the first rows, the rest on request.
+    let shown_items = if *all_items { items.len() } else { items.len().min(ITEMS_SHOWN) };
+    let show_all = {
+        let all_items = all_items.clone();
+        Callback::from(move |_| all_items.set(true))
+    };
     let flag_text = |f: &Option<ItemFlag>| match f {
         Some(ItemFlag::TooEasy) => lang.pick("过易", "too easy"),
         Some(ItemFlag::TooHard) => lang.pick("过难", "too hard"),
@@ -237,7 +247,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                 <table class="grid" data-testid="item-table">
                     <thead><tr><th>{ lang.pick("题目", "Question") }</th><th>{ lang.pick("作答", "Shown") }</th><th>{ lang.pick("正确率", "Correct") }</th>
                         <th>{ lang.pick("平均用时", "Mean time") }</th><th>{ lang.pick("最常见错选", "Top wrong") }</th><th>{ lang.pick("提示", "Flag") }</th></tr></thead>
-                    <tbody>{ for items.iter().map(|it| {
+                    <tbody>{ for items.iter().take(shown_items).map(|it| {
                         let q = desk.bank.get(&it.qid);
                         let wrong = it.top_wrong.map(|(a, n): (AnswerSet, usize)| {
                             let text = q.map(|q| a.indices().map(|i| q.choice_text(i, lang)).collect::<Vec<_>>().join("；")).unwrap_or_default();
@@ -249,6 +259,12 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                         </tr> }
                     }) }</tbody>
                 </table>
+                if shown_items < items.len() {
+                    <button class="secondary" onclick={show_all}>{ match lang {
+                        Lang::Zh => format!("显示全部 {} 题", items.len()),
+                        Lang::En => format!("Show all {} questions", items.len()),
+                    } }</button>
+                }
             </section>
         </>
     }

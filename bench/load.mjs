@@ -1,0 +1,79 @@
+// Load-time benchmark of the citizen's path in headless Chromium with Lighthouse's mobile
+// throttling applied through the DevTools protocol. Serves dist/ on 127.0.0.1 with brotli.
+// usage: node bench/load.mjs [runs]   (median of the runs; not part of CI's pass/fail)
+import path from 'node:path';
+import { serve } from '../e2e/server.mjs';
+import { launch, PHONE } from '../e2e/browser.mjs';
+
+const runs = Number(process.argv[2] ?? 5);
+const PROFILES = {
+  'Slow 4G': { latency: 150 * 3.75, down: (1.6 * 1024 * 1024 * 0.9) / 8, up: (750 * 1024 * 0.9) / 8, cpu: 4 },
+  'Regular 3G': { latency: 300, down: (700 * 1024) / 8, up: (700 * 1024) / 8, cpu: 4 },
+};
+const ROSTER = JSON.stringify({ version: 1, data: { people: [{ id: 'pbench', name: '测速', region: '110101', crowd: '其他' }], current: 'pbench' } });
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function throttled(browser, profile, registered) {
+  const context = await browser.newContext(PHONE);
+  if (registered) await context.addInitScript((r) => localStorage.getItem('kepu.v1.roster') || localStorage.setItem('kepu.v1.roster', r), ROSTER);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: profile.latency, downloadThroughput: profile.down, uploadThroughput: profile.up });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
+  return { context, page };
+}
+
+/** Milliseconds from navigation start until start-round is on screen and enabled, and FCP. */
+async function startRoundReady(page) {
+  await page.waitForFunction(() => {
+    const b = document.querySelector('[data-testid="start-round"]');
+    return b && !b.disabled;
+  }, null, { timeout: 60_000, polling: 20 });
+  return page.evaluate(() => ({
+    ready: performance.now(),
+    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+  }));
+}
+
+/** Milliseconds from the tap on start-round until the first question is shown (measured in the page). */
+function tapToQuestion(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const t0 = performance.now();
+    const done = () => document.querySelector('[data-testid="question"]') && (resolve(performance.now() - t0), true);
+    new MutationObserver((_, o) => done() && o.disconnect()).observe(document.body, { childList: true, subtree: true });
+    document.querySelector('[data-testid="start-round"]').click();
+  }));
+}
+
+const server = await serve({ root: path.resolve('dist') });
+const browser = await launch();
+try {
+  for (const [name, profile] of Object.entries(PROFILES)) {
+    const cold = [];
+    const fcp = [];
+    const tap = [];
+    const repeat = [];
+    for (let i = 0; i < runs; i++) {
+      const { context, page } = await throttled(browser, profile, true);
+      await page.goto(server.url);
+      const first = await startRoundReady(page);
+      cold.push(first.ready);
+      fcp.push(first.fcp);
+      tap.push(await tapToQuestion(page));
+      // Repeat visit: the service worker answers from its cache.
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+      await page.evaluate(() => localStorage.removeItem('kepu.v1.round.kepu-demo'));
+      await page.goto('about:blank');
+      await page.goto(server.url);
+      repeat.push((await startRoundReady(page)).ready);
+      await context.close();
+    }
+    const f = (xs) => `${Math.round(median(xs))} ms`;
+    console.log(`${name.padEnd(11)} cold start-round ready ${f(cold)} · first contentful paint ${f(fcp)} · tap→first question ${f(tap)} · repeat visit (service worker) ${f(repeat)}   (median of ${runs})`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,43 @@
+// Registers the service worker, announces a new version, and asks the browser to keep
+// this site's storage (results live in localStorage).
+(() => {
+  if (!('serviceWorker' in navigator)) return;
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  const announce = (worker) => {
+    if (document.querySelector('[data-testid="update-ready"]')) return;
+    const bar = document.createElement('div');
+    bar.className = 'update';
+    bar.setAttribute('role', 'status');
+    bar.dataset.testid = 'update-ready';
+    const text = document.createElement('span');
+    text.textContent = document.documentElement.lang === 'en' ? 'A new version is ready. ' : '新版本已准备好。';
+    const button = document.createElement('button');
+    button.textContent = document.documentElement.lang === 'en' ? 'Update' : '更新';
+    button.addEventListener('click', () => worker.postMessage('skipWaiting'));
+    bar.append(text, button);
+    document.body.append(bar);
+  };
+  let reloading = false;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    // Only an update reloads; the first install just starts controlling the page.
+    if (hadController && !reloading) {
+      reloading = true;
+      location.reload();
+    }
+  });
+  window.addEventListener('load', async () => {
+    try {
+      const registration = await navigator.serviceWorker.register('./sw.js');
+      if (registration.waiting && hadController) announce(registration.waiting);
+      registration.addEventListener('updatefound', () => {
+        const worker = registration.installing;
+        worker?.addEventListener('statechange', () => {
+          if (worker.state === 'installed' && navigator.serviceWorker.controller) announce(worker);
+        });
+      });
+    } catch (e) {
+      console.warn('offline support unavailable:', e);
+    }
+    if (navigator.storage?.persist && !(await navigator.storage.persisted())) await navigator.storage.persist();
+  });
+})();

@@ -1,0 +1,20 @@
+// Post-build step: writes dist/sw.js with the list of files the citizen's app needs
+// offline and a version named after their content (a new build = a new cache).
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+const dist = process.argv[2] ?? 'dist';
+const top = fs.readdirSync(dist).filter((f) => /\.(html|js|wasm|webmanifest)$/.test(f) && f !== 'sw.js');
+const files = [
+  ...top,
+  ...['contest.json', 'default-bank.json', 'regions.json'].map((f) => `questions/${f}`),
+  ...fs.readdirSync(path.join(dist, 'icons')).map((f) => `icons/${f}`),
+].sort();
+const hash = crypto.createHash('sha256');
+for (const f of files) hash.update(f).update(fs.readFileSync(path.join(dist, f)));
+const version = hash.digest('hex').slice(0, 12);
+const template = fs.readFileSync('pwa/sw.js', 'utf8');
+fs.writeFileSync(path.join(dist, 'sw.js'),
+  template.replace('__VERSION__', version).replace('__PRECACHE__', JSON.stringify(files)));
+console.log(`sw.js: version ${version}, ${files.length} files precached`);
