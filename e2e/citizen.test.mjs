@@ -1,47 +1,16 @@
 // End to end: the citizen's path in a real headless Chromium at a 390×844 phone viewport,
 // against the release build in dist/. Waits on conditions only, never on fixed sleeps
 // (except where time passing is the point: the countdown and the reload-resume check).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { serve } from './server.mjs';
-import { launch, PHONE } from './browser.mjs';
+import { useHarness, phonePage as newPage, register as registerAs, confirmAndWait, number as digits } from './helpers.mjs';
 
 const bank = new Map(JSON.parse(fs.readFileSync('questions/default-bank.json', 'utf8')).questions.map((q) => [q.id, q]));
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(fs.existsSync('dist/index.html'), 'dist/ is built (trunk build --release)');
-  server = await serve({ root: path.resolve('dist'), mounts: { '/e2e/': path.resolve('tests/e2e-contests') } });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function phonePage() {
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  return page;
-}
-
-const digits = async (locator) => Number((await locator.textContent()).match(/\d+/)[0]);
-
-async function register(page, url, name) {
-  await page.goto(url);
-  await page.getByTestId('start-round').click();
-  await page.getByTestId('reg-name').fill(name);
-  await page.getByTestId('reg-region-1').selectOption({ label: '湖南省' });
-  await page.getByTestId('reg-region-2').selectOption({ label: '长沙市' });
-  await page.getByTestId('reg-region-3').selectOption({ label: '岳麓区' });
-  await page.getByTestId('reg-crowd').selectOption('农民');
-  await page.getByTestId('reg-submit').click();
-  await page.getByTestId('participant').waitFor();
-}
+const h = useHarness();
+const phonePage = () => newPage(h.browser);
+const register = (page, url, name) =>
+  registerAs(page, url, { name, province: '湖南省', city: '长沙市', county: '岳麓区', crowd: '农民' });
 
 /** The keys (A, B, …) of the right and of one wrong choice for the question on screen. */
 async function keysFor(page) {
@@ -73,18 +42,13 @@ async function answer(page, beRight) {
     await option.click();
     assert.equal(await option.getAttribute('aria-pressed'), 'true');
   }
-  const before = await page.getByTestId('progress').textContent();
-  await page.getByTestId('next').click();
-  await page.waitForFunction(
-    (b) => document.querySelector('[data-testid="result-score"]') || document.querySelector('[data-testid="progress"]')?.textContent !== b,
-    before,
-  );
+  await confirmAndWait(page);
   return question;
 }
 
 test('register, answer a full round, and the score shown equals the expected score', async () => {
   const page = await phonePage();
-  await register(page, server.url, '李四');
+  await register(page, h.server.url, '李四');
   await page.getByTestId('start-round').click();
   await page.getByTestId('question').waitFor();
   let expected = 0;
@@ -120,7 +84,7 @@ test('register, answer a full round, and the score shown equals the expected sco
 
 test('reloading mid-round resumes the same question with the time that really remains', async () => {
   const page = await phonePage();
-  await register(page, server.url, '王五');
+  await register(page, h.server.url, '王五');
   await page.getByTestId('start-round').click();
   await page.getByTestId('question').waitFor();
   for (let i = 0; i < 3; i++) await answer(page, true);
@@ -140,7 +104,7 @@ test('reloading mid-round resumes the same question with the time that really re
 
 test('time-outs advance unanswered questions and submit the round', async () => {
   const page = await phonePage();
-  await register(page, `${server.url}?contest=e2e/fast-timer.json`, '赵六');
+  await register(page, `${h.server.url}?contest=e2e/fast-timer.json`, '赵六');
   await page.getByTestId('start-round').click();
   await page.getByTestId('question').waitFor();
   await page.getByTestId('result-score').waitFor({ timeout: 15_000 });
@@ -153,7 +117,7 @@ test('time-outs advance unanswered questions and submit the round', async () => 
 
 test('the daily attempt limit is enforced with a clear message', async () => {
   const page = await phonePage();
-  await register(page, `${server.url}?contest=e2e/limit.json`, '孙七');
+  await register(page, `${h.server.url}?contest=e2e/limit.json`, '孙七');
   assert.match(await page.getByTestId('attempts-left').textContent(), /1/);
   await page.getByTestId('start-round').click();
   for (let i = 0; i < 3; i++) await answer(page, true);
@@ -179,7 +143,7 @@ test('the daily attempt limit is enforced with a clear message', async () => {
 
 test('registration refuses bad input with messages in plain words', async () => {
   const page = await phonePage();
-  await page.goto(server.url);
+  await page.goto(h.server.url);
   await page.getByTestId('start-round').click();
   await page.getByTestId('reg-phone').fill('12345');
   await page.getByTestId('reg-submit').click();
@@ -196,7 +160,7 @@ for (const [file, reason] of [
 ]) {
   test(`a bad ?contest= (${file}) shows load-error naming the file and the reason`, async () => {
     const page = await phonePage();
-    await page.goto(`${server.url}?contest=${encodeURIComponent(file)}`);
+    await page.goto(`${h.server.url}?contest=${encodeURIComponent(file)}`);
     const error = page.getByTestId('load-error');
     await error.waitFor();
     const text = await error.textContent();

@@ -1,27 +1,15 @@
 // End to end: after one visit, the whole contest (app, bank, region data) works offline
 // through the service worker, and the app asks for persistent storage.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { serve } from './server.mjs';
-import { launch, PHONE } from './browser.mjs';
+import { useHarness, phonePage, register } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve({ root: path.resolve('dist') });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const h = useHarness();
 
 test('after one visit the contest works in airplane mode', async () => {
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  await page.goto(server.url);
+  const page = await phonePage(h.browser);
+  const context = page.context();
+  await page.goto(h.server.url);
   await page.getByTestId('start-round').waitFor();
   // The service worker installs, precaches, and takes control of the page.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
@@ -36,29 +24,21 @@ test('after one visit the contest works in airplane mode', async () => {
   assert.ok(cached.some((f) => f.endsWith('_bg.wasm')), 'the wasm is precached');
 
   await context.setOffline(true);
-  await page.reload();
-  await page.getByTestId('start-round').click();
-  await page.getByTestId('reg-name').fill('离线');
-  await page.getByTestId('reg-region-1').selectOption({ label: '西藏自治区' });
-  await page.getByTestId('reg-region-2').selectOption({ label: '拉萨市' });
-  await page.getByTestId('reg-region-3').selectOption({ label: '城关区' });
-  await page.getByTestId('reg-crowd').selectOption('农民');
-  await page.getByTestId('reg-submit').click();
+  await register(page, h.server.url, { name: '离线', province: '西藏自治区', city: '拉萨市', county: '城关区', crowd: '农民' });
   await page.getByTestId('start-round').click();
   await page.getByTestId('question').waitFor();
   await page.getByTestId('option').first().click();
   await page.getByTestId('next').click();
   assert.equal(await page.getByTestId('progress').textContent(), '2/20');
   // A link with ?contest= to the default package also opens offline.
-  await page.goto(`${server.url}?contest=questions/contest.json`);
+  await page.goto(`${h.server.url}?contest=questions/contest.json`);
   await page.getByTestId('question').waitFor();
   await context.close();
 });
 
 test('the manifest makes the app installable with a name and icons', async () => {
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  await page.goto(server.url);
+  const page = await phonePage(h.browser);
+  await page.goto(h.server.url);
   const manifest = await page.evaluate(async () => {
     const href = document.querySelector('link[rel="manifest"]').href;
     return (await fetch(href)).json();
@@ -69,5 +49,5 @@ test('the manifest makes the app installable with a name and icons', async () =>
     const status = await page.evaluate(async (src) => (await fetch(src)).status, icon.src);
     assert.equal(status, 200, icon.src);
   }
-  await context.close();
+  await page.context().close();
 });

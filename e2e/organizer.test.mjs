@@ -1,34 +1,20 @@
 // End to end: the organizer's workspace in headless Chromium — PIN, importing CSV and XLSX
 // banks through `bank-file`, running a round with the imported bank, statistics, the
 // region CSV download, and merging a second device's results file.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve } from './server.mjs';
-import { launch, PHONE } from './browser.mjs';
+import { useHarness, phonePage, register as registerAs, answerFirst, number } from './helpers.mjs';
 
-let server;
-let browser;
+const h = useHarness();
 const PIN = '2468';
 
-before(async () => {
-  assert.ok(fs.existsSync('dist/organizer/index.html'), 'dist/ is built (scripts/build)');
-  server = await serve({ root: path.resolve('dist'), mounts: { '/e2e/': path.resolve('tests/e2e-contests') } });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 /** A device: its own browser context, so its own localStorage. */
-async function device() {
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  return page;
-}
+const device = () => phonePage(h.browser);
+
+const register = (page, name, county) =>
+  registerAs(page, h.server.url, { name, province: '湖南省', city: '长沙市', county, crowd: '产业工人' });
 
 /** Waits until the element's text matches (the element may still show an older text). */
 async function waitText(page, testid, pattern) {
@@ -38,40 +24,20 @@ async function waitText(page, testid, pattern) {
   );
 }
 
-const number = async (locator) => Number((await locator.textContent()).match(/\d+/)[0]);
-
-async function register(page, name, county) {
-  await page.goto(server.url);
-  await page.getByTestId('start-round').click();
-  await page.getByTestId('reg-name').fill(name);
-  await page.getByTestId('reg-region-1').selectOption({ label: '湖南省' });
-  await page.getByTestId('reg-region-2').selectOption({ label: '长沙市' });
-  await page.getByTestId('reg-region-3').selectOption({ label: county });
-  await page.getByTestId('reg-crowd').selectOption('产业工人');
-  await page.getByTestId('reg-submit').click();
-  await page.getByTestId('participant').waitFor();
-}
-
 /** Plays a whole round choosing the first choice each time; returns the question ids seen. */
 async function playRound(page) {
   await page.getByTestId('start-round').click();
   await page.getByTestId('question').waitFor();
   const ids = [];
-  for (;;) {
+  while (!(await page.getByTestId('result-score').count())) {
     ids.push(await page.getByTestId('question').getAttribute('data-qid'));
-    await page.getByTestId('option').first().click();
-    const before = await page.getByTestId('progress').textContent();
-    await page.getByTestId('next').click();
-    await page.waitForFunction(
-      (b) => document.querySelector('[data-testid="result-score"]') || document.querySelector('[data-testid="progress"]')?.textContent !== b,
-      before,
-    );
-    if (await page.getByTestId('result-score').count()) return ids;
+    await answerFirst(page);
   }
+  return ids;
 }
 
 async function openOrganizer(page, pin = PIN) {
-  await page.goto(server.url);
+  await page.goto(h.server.url);
   await page.getByTestId('organizer-entry').click();
   await page.getByTestId('pin-input').fill(pin);
   await page.getByTestId('pin-submit').click();

@@ -1,57 +1,14 @@
 // End to end: nothing lost, nothing injected — storage full, unreadable stored data, two
 // tabs on one device, hostile content, bad contest files, and the Content-Security-Policy.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { serve } from './server.mjs';
-import { launch, PHONE } from './browser.mjs';
+import { useHarness, phonePage as newPage, register as registerAs, answerFirst as next } from './helpers.mjs';
+import { PHONE } from './browser.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve({ root: path.resolve('dist'), mounts: { '/e2e/': path.resolve('tests/e2e-contests') } });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A page that records CSP violations and page errors. */
-async function phonePage(context) {
-  context ??= await browser.newContext(PHONE);
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/.test(m.text())) page.problems.push(m.text());
-  });
-  return page;
-}
-
-async function register(page, url, name) {
-  await page.goto(url);
-  await page.getByTestId('start-round').click();
-  await page.getByTestId('reg-name').fill(name);
-  await page.getByTestId('reg-region-1').selectOption({ label: '上海市' });
-  await page.getByTestId('reg-region-2').selectOption({ index: 1 });
-  await page.getByTestId('reg-region-3').selectOption({ label: '浦东新区' });
-  await page.getByTestId('reg-crowd').selectOption('其他');
-  await page.getByTestId('reg-submit').click();
-  await page.getByTestId('participant').waitFor();
-}
-
-async function next(page) {
-  await page.getByTestId('option').first().click();
-  const before = await page.getByTestId('progress').textContent();
-  await page.getByTestId('next').click();
-  await page.waitForFunction(
-    (b) => document.querySelector('[data-testid="result-score"]') || document.querySelector('[data-testid="progress"]')?.textContent !== b,
-    before,
-  );
-}
+const h = useHarness();
+const phonePage = (context) => newPage(h.browser, context);
+const register = (page, url, name) => registerAs(page, url, { name, province: '上海市', county: '浦东新区' });
 
 test('the built pages carry a CSP without inline script, and the app runs under it', async () => {
   for (const file of ['dist/index.html', 'dist/organizer/index.html']) {
@@ -63,7 +20,7 @@ test('the built pages carry a CSP without inline script, and the app runs under 
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, `${file}: no inline script`);
   }
   const page = await phonePage();
-  await register(page, `${server.url}?contest=e2e/limit.json`, '甲');
+  await register(page, `${h.server.url}?contest=e2e/limit.json`, '甲');
   await page.getByTestId('start-round').click();
   for (let i = 0; i < 3; i++) await next(page);
   await page.getByTestId('result-score').waitFor();
@@ -73,7 +30,7 @@ test('the built pages carry a CSP without inline script, and the app runs under 
 
 test('storage full when a round ends: a clear message, the result offered as a file, old data intact', async () => {
   const page = await phonePage();
-  await register(page, `${server.url}?contest=e2e/fast-timer.json`, '乙');
+  await register(page, `${h.server.url}?contest=e2e/fast-timer.json`, '乙');
   // One finished attempt first, so there is something that must not be lost.
   await page.getByTestId('start-round').click();
   await page.getByTestId('result-score').waitFor({ timeout: 15_000 });
@@ -118,9 +75,9 @@ for (const [label, raw, message] of [
   test(`stored data with ${label} is reported, kept aside, and the app still works`, async () => {
     const page = await phonePage();
     // Write the bad data from a page of the same origin that does not run the app.
-    await page.goto(`${server.url}questions/contest.json`);
+    await page.goto(`${h.server.url}questions/contest.json`);
     await page.evaluate((raw) => localStorage.setItem('kepu.v1.ledger.kepu-demo', raw), raw);
-    await page.goto(server.url);
+    await page.goto(h.server.url);
     await page.getByTestId('start-round').waitFor();
     assert.match(await page.getByTestId('error').textContent(), message);
     const kept = await page.evaluate(() =>
@@ -131,11 +88,11 @@ for (const [label, raw, message] of [
 }
 
 test('two tabs: both see new attempts and a round is never answered twice in parallel', async () => {
-  const context = await browser.newContext(PHONE);
+  const context = await h.browser.newContext(PHONE);
   const one = await phonePage(context);
-  await register(one, `${server.url}?contest=e2e/limit.json`, '丙');
+  await register(one, `${h.server.url}?contest=e2e/limit.json`, '丙');
   const two = await phonePage(context);
-  await two.goto(`${server.url}?contest=e2e/limit.json`);
+  await two.goto(`${h.server.url}?contest=e2e/limit.json`);
   assert.match(await two.getByTestId('participant').textContent(), /丙/);
   await one.getByTestId('start-round').click();
   const qid = await one.getByTestId('question').getAttribute('data-qid');
@@ -155,7 +112,7 @@ test('two tabs: both see new attempts and a round is never answered twice in par
 
 test('HTML in a contest file is shown as text, never run', async () => {
   const page = await phonePage();
-  await register(page, `${server.url}?contest=e2e/hostile.json`, '丁');
+  await register(page, `${h.server.url}?contest=e2e/hostile.json`, '丁');
   assert.match(await page.getByTestId('contest-title').textContent(), /<b>标题<\/b><script>/);
   await page.getByTestId('start-round').click();
   const question = page.getByTestId('question');
@@ -170,10 +127,10 @@ test('HTML in a contest file is shown as text, never run', async () => {
 
 test('a bad ?contest= leaves what is stored untouched', async () => {
   const page = await phonePage();
-  await register(page, server.url, '戊');
+  await register(page, h.server.url, '戊');
   const before = await page.evaluate(() => JSON.stringify(localStorage));
   for (const [file, reason] of [['e2e/newer.json', /比本程序新/], ['e2e/broken.json', /JSON/], ['e2e/missing.json', /404/]]) {
-    await page.goto(`${server.url}?contest=${file}`);
+    await page.goto(`${h.server.url}?contest=${file}`);
     assert.match(await page.getByTestId('load-error').textContent(), reason);
   }
   assert.equal(await page.evaluate(() => JSON.stringify(localStorage)), before);

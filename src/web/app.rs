@@ -13,7 +13,7 @@ use crate::core::region::RegionTable;
 use crate::core::session::Round;
 use crate::core::Lang;
 
-use super::loader::{contest_path, load_contest, stored_prefs, Loaded};
+use super::loader::{contest_path, load_contest, load_error_view, stored_prefs, Loaded};
 use super::now_ms;
 use super::pages::{Home, PracticePick, RegisterPage, ResultPage, RoundPage};
 use super::storage::LocalStore;
@@ -45,17 +45,7 @@ pub fn App() -> Html {
         Load::Loading => {
             html! { <p class="loading" role="status">{ lang.pick("正在加载题库…", "Loading the contest…") }</p> }
         }
-        Load::Failed { file, reason } => html! {
-            <main class="page">
-            <section class="card load-error" data-testid="load-error" role="alert">
-                <h1>{ lang.pick("无法打开竞赛", "Cannot open the contest") }</h1>
-                <p>{ lang.pick("文件：", "File: ") }<code>{ file.clone() }</code></p>
-                <pre class="reason">{ reason.clone() }</pre>
-                <p>{ lang.pick("请检查链接是否正确，或联系主办方。", "Check the link, or contact the organizer.") }</p>
-                <a class="button" href="./">{ lang.pick("打开默认竞赛", "Open the default contest") }</a>
-            </section>
-            </main>
-        },
+        Load::Failed { file, reason } => load_error_view(file, reason, lang, "./"),
         Load::Ready(loaded) => html! { <ContestApp loaded={loaded.clone()} /> },
     }
 }

@@ -52,3 +52,8 @@ pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
     let text = JsFuture::from(response.text().map_err(net)?).await.map_err(net)?;
     Ok(text.as_string().unwrap_or_default())
 }
+
+/// The text of a file the person picked (empty if the browser cannot read it).
+pub async fn file_text(file: &web_sys::File) -> String {
+    JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default()
+}

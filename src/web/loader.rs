@@ -88,3 +88,18 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
     }
     Ok(Loaded { contest, bank, path: path.to_string(), package_contest, package_bank })
 }
+
+/// The page shown when a contest cannot be opened: which file, and why.
+pub fn load_error_view(file: &str, reason: &str, lang: Lang, home: &str) -> yew::Html {
+    yew::html! {
+        <main class="page">
+            <section class="card load-error" data-testid="load-error" role="alert">
+                <h1>{ lang.pick("无法打开竞赛", "Cannot open the contest") }</h1>
+                <p>{ lang.pick("文件：", "File: ") }<code>{ file.to_string() }</code></p>
+                <pre class="reason">{ reason.to_string() }</pre>
+                <p>{ lang.pick("请检查链接是否正确，或联系主办方。", "Check the link, or contact the organizer.") }</p>
+                <a class="button" href={home.to_string()}>{ lang.pick("打开默认竞赛", "Open the default contest") }</a>
+            </section>
+        </main>
+    }
+}

@@ -8,6 +8,7 @@ use crate::core::ledger_file::{export_ledger, read_ledger_file};
 use crate::core::stats::item_analysis;
 use crate::core::Lang;
 use crate::web::download::download;
+use crate::web::fetch::file_text;
 use crate::web::now_ms;
 
 use super::stats::use_regions;
@@ -47,11 +48,7 @@ pub fn DataTab(props: &DeskProps) -> Html {
                 let desk = desk.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let name = file.name();
-                    let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                        .await
-                        .ok()
-                        .and_then(|t| t.as_string())
-                        .unwrap_or_default();
+                    let text = file_text(&file).await;
                     match read_ledger_file(&text, &desk.contest.rules.id) {
                         Ok(attempts) => desk.dispatch(DeskAction::Merge(attempts)),
                         Err(e) => desk.dispatch(DeskAction::Notice(format!("{name}: {}", e.message(desk.lang)))),

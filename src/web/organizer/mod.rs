@@ -20,7 +20,7 @@ use crate::core::region::RegionTable;
 use crate::core::Lang;
 
 use super::fresh_seed;
-use super::loader::{contest_path, contest_setup, load_contest, saved_banks, stored_prefs, Loaded};
+use super::loader::{contest_path, contest_setup, load_contest, load_error_view, saved_banks, stored_prefs, Loaded};
 use super::storage::LocalStore;
 
 /// Mounts the organizer's app.
@@ -306,13 +306,7 @@ fn OrganizerApp() -> Html {
     }
     match &*load {
         None => html! { <p class="loading" role="status">{ lang.pick("正在加载…", "Loading…") }</p> },
-        Some(Err((file, reason))) => html! {
-            <main class="page"><section class="card load-error" data-testid="load-error" role="alert">
-                <h1>{ lang.pick("无法打开竞赛", "Cannot open the contest") }</h1>
-                <p>{ lang.pick("文件：", "File: ") }<code>{ file.clone() }</code></p>
-                <pre class="reason">{ reason.clone() }</pre>
-            </section></main>
-        },
+        Some(Err((file, reason))) => load_error_view(file, reason, lang, "../"),
         Some(Ok(loaded)) => html! { <DeskView loaded={loaded.clone()} /> },
     }
 }

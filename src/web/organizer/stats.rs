@@ -15,7 +15,7 @@ use crate::core::stats::{
 };
 use crate::core::Lang;
 use crate::web::download::download;
-use crate::web::fetch::{fetch_text, resolve};
+use crate::web::fetch::{fetch_text, file_text, resolve};
 use crate::web::loader::REGIONS_FILE;
 use crate::web::now_ms;
 
@@ -163,11 +163,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
             let (desk, population) = (desk.clone(), population.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
-                let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                    .await
-                    .ok()
-                    .and_then(|t| t.as_string())
-                    .unwrap_or_default();
+                let text = file_text(&file).await;
                 match parse_population_csv(&text) {
                     Ok(map) => population.set(Some(Rc::new(map))),
                     Err(e) => desk.dispatch(DeskAction::Notice(format!("{name}: {}", e.message(desk.lang)))),

@@ -1,0 +1,64 @@
+// Shared pieces of the end-to-end tests: one server and one browser per test file, a
+// phone-sized page, registration, and moving through a round.
+import { before, after } from 'node:test';
+import path from 'node:path';
+import { serve } from './server.mjs';
+import { launch, PHONE } from './browser.mjs';
+
+/** Serves dist/ (and the test contests under /e2e/) and starts Chromium for this file's tests. */
+export function useHarness() {
+  const h = {};
+  before(async () => {
+    h.server = await serve({ root: path.resolve('dist'), mounts: { '/e2e/': path.resolve('tests/e2e-contests') } });
+    h.browser = await launch();
+  });
+  after(async () => {
+    await h.browser?.close();
+    await h.server?.close();
+  });
+  return h;
+}
+
+/** A phone-sized page (a fresh device unless a context is given) that records page errors. */
+export async function phonePage(browser, context) {
+  context ??= await browser.newContext(PHONE);
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/.test(m.text())) page.problems.push(m.text());
+  });
+  return page;
+}
+
+/** Opens `url`, registers a participant through the form, and waits for the home screen. */
+export async function register(page, url, { name, province, city = { index: 1 }, county, crowd = '其他' }) {
+  await page.goto(url);
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('reg-name').fill(name);
+  await page.getByTestId('reg-region-1').selectOption({ label: province });
+  await page.getByTestId('reg-region-2').selectOption(typeof city === 'string' ? { label: city } : city);
+  await page.getByTestId('reg-region-3').selectOption({ label: county });
+  await page.getByTestId('reg-crowd').selectOption(crowd);
+  await page.getByTestId('reg-submit').click();
+  await page.getByTestId('participant').waitFor();
+}
+
+/** Clicks `next` and waits until the next question or the result is on screen. */
+export async function confirmAndWait(page) {
+  const before = await page.getByTestId('progress').textContent();
+  await page.getByTestId('next').click();
+  await page.waitForFunction(
+    (b) => document.querySelector('[data-testid="result-score"]') || document.querySelector('[data-testid="progress"]')?.textContent !== b,
+    before,
+  );
+}
+
+/** Answers with the first choice and goes on. */
+export async function answerFirst(page) {
+  await page.getByTestId('option').first().click();
+  await confirmAndWait(page);
+}
+
+/** The first number in an element's text. */
+export const number = async (locator) => Number((await locator.textContent()).match(/\d+/)[0]);
