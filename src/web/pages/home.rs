@@ -36,7 +36,7 @@ pub fn Home(props: &PageProps) -> Html {
     let standings = state.ledger.standings(rules.score_policy);
     let region_name = |code: &Option<String>| -> String {
         match (code, &state.regions) {
-            (Some(c), Some(t)) => t.full_name(c),
+            (Some(c), Some(t)) => format!("（{}）", t.full_name(c)),
             _ => String::new(),
         }
     };
