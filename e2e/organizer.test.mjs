@@ -155,6 +155,11 @@ test('statistics, the region CSV, and merging a second device', async () => {
   assert.ok(lines.includes('430102,湖南省 长沙市 芙蓉区,1,2'), lines.join('\n'));
   assert.ok(lines.includes('430104,湖南省 长沙市 岳麓区,1,1'), lines.join('\n'));
   assert.ok(lines.includes(',合计,2,3'), lines.join('\n'));
+  // The same counts as an Excel workbook (read back cell by cell by the native tests).
+  const xlsx = await download(b, 'export-region-xlsx');
+  assert.match(xlsx.name, /^kepu-demo_.*\.xlsx$/);
+  assert.equal(xlsx.bytes.subarray(0, 2).toString(), 'PK');
+  assert.ok(xlsx.bytes.includes(Buffer.from('湖南省 长沙市 芙蓉区')) && xlsx.bytes.includes(Buffer.from('合计')));
   await a.context().close();
   await b.context().close();
 });

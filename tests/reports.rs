@@ -3,10 +3,13 @@
 
 use std::collections::HashMap;
 use std::fs;
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
 use kepu_quiz::core::bank::{AnswerSet, Bank};
 use kepu_quiz::core::clock::parse_shanghai;
-use kepu_quiz::core::export::{attempts_csv, items_csv, region_csv};
+use kepu_quiz::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, region_csv, region_xlsx};
 use kepu_quiz::core::ledger::{Attempt, AttemptLedger};
 use kepu_quiz::core::ledger_file::{export_ledger, merge_into, read_ledger_file, LedgerFileError, MergeReport};
 use kepu_quiz::core::region::RegionTable;
@@ -455,6 +458,98 @@ fn items_csv_matches_the_fixture_byte_for_byte() {
     let bytes = items_csv(&item_analysis(&fixture(), &b), &b);
     assert_eq!(String::from_utf8(bytes.clone()).unwrap(), String::from_utf8(fixture_file("items.csv")).unwrap());
     assert_eq!(bytes, fixture_file("items.csv"));
+}
+
+/// The one sheet of a report workbook: its name and its cells from A1 by absolute position.
+fn read_report_xlsx(bytes: Vec<u8>) -> (String, Vec<Vec<Data>>) {
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("calamine opens the workbook");
+    let names = book.sheet_names();
+    assert_eq!(names.len(), 1, "{names:?}");
+    let range = book.worksheet_range(&names[0]).unwrap();
+    let (end_row, end_col) = range.end().unwrap();
+    let rows = (0..=end_row)
+        .map(|r| (0..=end_col).map(|c| range.get_value((r, c)).cloned().unwrap_or(Data::Empty)).collect())
+        .collect();
+    (names[0].clone(), rows)
+}
+
+#[test]
+fn region_xlsx_holds_the_region_csv_table() {
+    let a = fixture();
+    let h = headline(&a, 0);
+    for population in [Some(population()), None] {
+        let rows = by_region(&a, &regions(), 3, population.as_ref());
+        let csv = String::from_utf8(region_csv(&rows, h.participants, h.participations)).unwrap();
+        let (name, sheet) = read_report_xlsx(region_xlsx(&rows, h.participants, h.participations));
+        assert_eq!(name, "地区参赛统计");
+
+        // The fixture's CSV has no quoted fields, so splitting it is parsing it.
+        let csv_rows: Vec<Vec<&str>> = csv
+            .trim_start_matches('\u{feff}')
+            .trim_end_matches("\r\n")
+            .split("\r\n")
+            .map(|l| l.split(',').collect())
+            .collect();
+        assert_eq!(sheet.len(), csv_rows.len());
+        assert_eq!(sheet[0].len(), if population.is_some() { 6 } else { 4 });
+        for (r, (cells, fields)) in sheet.iter().zip(&csv_rows).enumerate() {
+            assert_eq!(cells.len(), fields.len(), "row {r}");
+            for (c, (cell, field)) in cells.iter().zip(fields).enumerate() {
+                // Codes and names stay text (a code is not a number); the rest are numbers.
+                let want = match *field {
+                    "" => Data::Empty,
+                    text if r == 0 || c < 2 => Data::String(text.to_string()),
+                    number => Data::Float(number.parse().unwrap()),
+                };
+                assert_eq!(cell, &want, "row {r} column {c}");
+            }
+        }
+        let total = sheet.last().unwrap();
+        assert_eq!(&total[..4], [Data::Empty, Data::String("合计".into()), Data::Float(8.0), Data::Float(13.0)]);
+    }
+}
+
+#[test]
+fn attempts_xlsx_writes_raw_text_and_numbers() {
+    let (name, sheet) = read_report_xlsx(attempts_xlsx(&fixture(), &regions()));
+    assert_eq!(name, "答题记录");
+    assert_eq!(sheet.len(), 14);
+    assert_eq!(sheet[0][10], Data::String("用时(秒)".into()));
+    // a01: 95.5 s shows as 96; a13 (p8) has no phone or region, and @吴十 needs no guard.
+    let s = |v: &str| Data::String(v.into());
+    assert_eq!(
+        sheet[1],
+        [
+            s("张三"),
+            s("138****0001"),
+            s("430102"),
+            s("湖南省 长沙市 芙蓉区"),
+            s("青少年"),
+            s("2026-11-20 09:00"),
+            s("2026-11-20 09:01"),
+            Data::Float(40.0),
+            Data::Float(40.0),
+            Data::Float(4.0),
+            Data::Float(96.0),
+        ]
+    );
+    assert_eq!(sheet[13][..5], [s("@吴十"), Data::Empty, Data::Empty, Data::Empty, Data::Empty]);
+}
+
+#[test]
+fn items_xlsx_writes_raw_stems_and_rates_as_fractions() {
+    let b = bank();
+    let (name, sheet) = read_report_xlsx(items_xlsx(&item_analysis(&fixture(), &b), &b));
+    assert_eq!(name, "题目分析");
+    assert_eq!(sheet.len(), 6);
+    let s = |v: &str| Data::String(v.into());
+    // m1: 2 of 13 right is 15.4%, 18.5 s on average.
+    assert_eq!(sheet[1][4..8], [Data::Float(13.0), Data::Float(2.0), Data::Float(0.154), Data::Float(18.5)]);
+    // s2's stem starts with = and holds a newline: an inline string is never a formula.
+    assert_eq!(sheet[3][3], s("=1+1\n等于几？"));
+    assert_eq!(sheet[3][6], Data::Float(0.333), "1 of 3, not 0.33299999999999996");
+    assert_eq!(sheet[3][9], Data::Empty);
+    assert_eq!(sheet[4][8], s("正确（1次）"));
 }
 
 // ---- results files ----

@@ -3,7 +3,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::core::export::{attempts_csv, items_csv, report_file_name};
+use crate::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name};
 use crate::core::ledger_file::{export_ledger, read_ledger_file};
 use crate::core::stats::item_analysis;
 use crate::core::Lang;
@@ -19,22 +19,29 @@ pub fn DataTab(props: &DeskProps) -> Html {
     let desk = &props.desk;
     let lang = desk.lang;
     use_regions(desk);
-    let csv = |kind: &'static str, make: fn(&super::Desk) -> Option<Vec<u8>>| {
+    let report = |kind: &'static str, extension: &'static str, make: fn(&super::Desk) -> Option<Vec<u8>>| {
         let desk = desk.clone();
         Callback::from(move |_| {
             if let Some(bytes) = make(&desk) {
-                download(&report_file_name(&desk.contest.rules.id, kind, now_ms()), "text/csv;charset=utf-8", &bytes);
+                let name = report_file_name(&desk.contest.rules.id, kind, extension, now_ms());
+                download(&name, mime(extension), &bytes);
             }
         })
     };
-    let export_attempts = csv("答题记录", |d| d.regions.as_ref().map(|r| attempts_csv(&d.ledger.attempts, r)));
-    let export_items = csv("题目分析", |d| Some(items_csv(&item_analysis(&d.ledger.attempts, &d.bank), &d.bank)));
+    let export_attempts =
+        report("答题记录", "csv", |d| d.regions.as_ref().map(|r| attempts_csv(&d.ledger.attempts, r)));
+    let export_attempts_xlsx =
+        report("答题记录", "xlsx", |d| d.regions.as_ref().map(|r| attempts_xlsx(&d.ledger.attempts, r)));
+    let export_items =
+        report("题目分析", "csv", |d| Some(items_csv(&item_analysis(&d.ledger.attempts, &d.bank), &d.bank)));
+    let export_items_xlsx =
+        report("题目分析", "xlsx", |d| Some(items_xlsx(&item_analysis(&d.ledger.attempts, &d.bank), &d.bank)));
     let export_ledger_file = {
         let desk = desk.clone();
         Callback::from(move |_| {
             let id = &desk.contest.rules.id;
             let text = export_ledger(id, &device_label(), &desk.ledger.attempts, now_ms());
-            let name = report_file_name(id, "成绩文件", now_ms()).replace(".csv", ".json");
+            let name = report_file_name(id, "成绩文件", "json", now_ms());
             download(&name, "application/json", text.as_bytes());
         })
     };
@@ -65,7 +72,9 @@ pub fn DataTab(props: &DeskProps) -> Html {
                 <p class="hint">{ lang.pick("CSV 文件为 UTF-8（带 BOM），可直接用 Excel 打开；手机号只导出打码后的形式。地区统计在“统计”页按所选层级下载。",
                     "CSV files are UTF-8 with BOM and open in Excel; phones are exported masked. Region counts download from the Statistics tab at the chosen level.") }</p>
                 <button class="secondary" data-testid="export-attempts-csv" onclick={export_attempts} disabled={desk.regions.is_none()}>{ lang.pick("下载答题记录 CSV", "Download attempts (CSV)") }</button>
+                <button class="secondary" data-testid="export-attempts-xlsx" onclick={export_attempts_xlsx} disabled={desk.regions.is_none()}>{ lang.pick("下载答题记录 Excel", "Download attempts (Excel)") }</button>
                 <button class="secondary" data-testid="export-items-csv" onclick={export_items}>{ lang.pick("下载题目分析 CSV", "Download item analysis (CSV)") }</button>
+                <button class="secondary" data-testid="export-items-xlsx" onclick={export_items_xlsx}>{ lang.pick("下载题目分析 Excel", "Download item analysis (Excel)") }</button>
             </section>
             <section class="card">
                 <h2>{ lang.pick("多台设备合并", "Merge devices") }</h2>
@@ -87,4 +96,13 @@ pub fn DataTab(props: &DeskProps) -> Html {
 /// A label for this device in exported files (its browser, as far as it tells).
 fn device_label() -> String {
     web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default().chars().take(120).collect()
+}
+
+/// The MIME type of a report file.
+pub fn mime(extension: &str) -> &'static str {
+    match extension {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "json" => "application/json",
+        _ => "text/csv;charset=utf-8",
+    }
 }

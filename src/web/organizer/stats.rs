@@ -8,7 +8,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::bank::AnswerSet;
-use crate::core::export::{region_csv, report_file_name};
+use crate::core::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::stats::{
     by_crowd, by_day, by_region, headline, item_analysis, parse_population_csv, rank_regions, score_distribution,
     GroupRow, ItemFlag, RankBy,
@@ -107,14 +107,17 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         Some(table) => {
             let rows = by_region(attempts, table, *level, population.as_deref());
             let ranked = rank_regions(&rows, by);
-            let export = {
+            let export = |extension: &'static str| {
                 let (desk, rows, h) = (desk.clone(), rows.clone(), h.participants);
                 let total = attempts.len();
                 Callback::from(move |_| {
-                    let bytes = region_csv(&rows, h, total);
-                    let name =
-                        report_file_name(&desk.contest.rules.id, desk.lang.pick("地区参赛统计", "regions"), now_ms());
-                    download(&name, "text/csv;charset=utf-8", &bytes);
+                    let bytes = match extension {
+                        "xlsx" => region_xlsx(&rows, h, total),
+                        _ => region_csv(&rows, h, total),
+                    };
+                    let kind = desk.lang.pick("地区参赛统计", "regions");
+                    let name = report_file_name(&desk.contest.rules.id, kind, extension, now_ms());
+                    download(&name, super::data::mime(extension), &bytes);
                 })
             };
             html! {
@@ -134,7 +137,8 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                             </tr>
                         }) }</tbody>
                     </table>
-                    <button class="primary" data-testid="export-region-csv" onclick={export}>{ lang.pick("下载地区统计 CSV", "Download region counts (CSV)") }</button>
+                    <button class="primary" data-testid="export-region-csv" onclick={export("csv")}>{ lang.pick("下载地区统计 CSV", "Download region counts (CSV)") }</button>
+                    <button class="secondary" data-testid="export-region-xlsx" onclick={export("xlsx")}>{ lang.pick("下载地区统计 Excel", "Download region counts (Excel)") }</button>
                 </>
             }
         }

@@ -42,7 +42,7 @@ pub fn ResultPage(props: &PageProps) -> Html {
                 std::slice::from_ref(&*a),
                 crate::web::now_ms(),
             );
-            let name = crate::core::export::report_file_name(&id, "成绩文件", a.finished_at).replace(".csv", ".json");
+            let name = crate::core::export::report_file_name(&id, "成绩文件", "json", a.finished_at);
             crate::web::download::download(&name, "application/json", text.as_bytes());
         })
     };
