@@ -83,6 +83,13 @@ for (const [label, raw, message] of [
     const kept = await page.evaluate(() =>
       Object.keys(localStorage).filter((k) => k.startsWith('kepu.v1.ledger.kepu-demo.unreadable.')).map((k) => localStorage.getItem(k)));
     assert.deepEqual(kept, [raw], 'the raw data is kept aside byte for byte');
+    // The organizer can download it as it was.
+    await page.getByTestId('organizer-entry').click();
+    await page.getByTestId('pin-input').fill('2468');
+    await page.getByTestId('pin-submit').click();
+    await page.getByTestId('tab-data').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-set-aside').click()]);
+    assert.equal(fs.readFileSync(await download.path(), 'utf8'), raw);
     await page.context().close();
   });
 }

@@ -133,7 +133,7 @@ mod tests {
 
     #[test]
     fn v1_fixture_loads() {
-        let text = include_str!("../../tests/fixtures/ledger-v1.json");
+        let text = include_str!("../../tests/fixtures/stored/ledger-v1.json");
         let l: AttemptLedger = decode(Stored::Ledger, text).unwrap();
         assert_eq!(l.attempts.len(), 1);
         assert_eq!(l.attempts[0].score, 35);

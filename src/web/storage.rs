@@ -55,6 +55,17 @@ impl LocalStore {
         Ok(aside)
     }
 
+    /// Keys holding data that could not be read and was moved aside (see `set_aside`).
+    pub fn set_aside_keys(&self) -> Vec<String> {
+        let n = self.storage.length().unwrap_or(0);
+        let mut keys: Vec<String> = (0..n)
+            .filter_map(|i| self.storage.key(i).ok().flatten())
+            .filter(|k| k.starts_with(crate::core::persist::KEY_PREFIX) && k.contains(".unreadable."))
+            .collect();
+        keys.sort();
+        keys
+    }
+
     pub fn raw(&self, key: &str) -> Result<Option<String>, StorageError> {
         self.storage.get_item(key).map_err(|e| StorageError::Unavailable(js_error_name(&e)))
     }

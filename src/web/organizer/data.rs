@@ -10,6 +10,7 @@ use crate::core::Lang;
 use crate::web::download::download;
 use crate::web::fetch::file_text;
 use crate::web::now_ms;
+use crate::web::storage::LocalStore;
 
 use super::stats::use_regions;
 use super::{DeskAction, DeskProps};
@@ -65,8 +66,24 @@ pub fn DataTab(props: &DeskProps) -> Html {
             input.set_value("");
         })
     };
+    let set_aside: Vec<String> = LocalStore::open().map(|s| s.set_aside_keys()).unwrap_or_default();
     html! {
         <>
+            if !set_aside.is_empty() {
+                <section class="card warn" data-testid="set-aside">
+                    <h2>{ lang.pick("本机无法读取的数据", "Data this device could not read") }</h2>
+                    <p>{ lang.pick("这些数据已原样保留，没有被覆盖。可以下载后交给技术人员检查。",
+                        "It was kept exactly as found, never overwritten. Download it for a technician to look at.") }</p>
+                    <ul>{ for set_aside.into_iter().map(|key| {
+                        let k = key.clone();
+                        let save = Callback::from(move |_| {
+                            let text = LocalStore::open().ok().and_then(|s| s.raw(&k).ok().flatten()).unwrap_or_default();
+                            download(&format!("{k}.json"), mime("json"), text.as_bytes());
+                        });
+                        html! { <li><code>{ key }</code> <button class="secondary" data-testid="download-set-aside" onclick={save}>{ lang.pick("下载", "Download") }</button></li> }
+                    }) }</ul>
+                </section>
+            }
             <section class="card">
                 <h2>{ lang.pick("导出报表", "Reports") }</h2>
                 <p class="hint">{ lang.pick("CSV 文件为 UTF-8（带 BOM），可直接用 Excel 打开；手机号只导出打码后的形式。地区统计在“统计”页按所选层级下载。",
