@@ -42,7 +42,7 @@ impl QuestionType {
 
     /// Reads the type notations of the spreadsheet template and of our JSON.
     pub fn parse(text: &str) -> Option<QuestionType> {
-        match text.trim().to_lowercase().as_str() {
+        match text.trim().to_ascii_lowercase().as_str() {
             "single" | "单选" | "单选题" | "单项选择" | "单项选择题" => Some(QuestionType::Single),
             "multiple" | "多选" | "多选题" | "多项选择" | "多项选择题" => Some(QuestionType::Multiple),
             "true_false" | "判断" | "判断题" | "是非" | "是非题" => Some(QuestionType::TrueFalse),
@@ -62,7 +62,7 @@ pub enum Difficulty {
 
 impl Difficulty {
     pub fn parse(text: &str) -> Option<Difficulty> {
-        match text.trim().to_lowercase().as_str() {
+        match text.trim().to_ascii_lowercase().as_str() {
             "easy" | "易" | "简单" | "1" => Some(Difficulty::Easy),
             "medium" | "中" | "一般" | "中等" | "2" => Some(Difficulty::Medium),
             "hard" | "难" | "困难" | "3" => Some(Difficulty::Hard),
@@ -117,7 +117,7 @@ pub fn parse_answer(qtype: QuestionType, text: &str) -> Result<AnswerSet, Proble
         return Err(Problem::AnswerMissing);
     }
     if qtype == QuestionType::TrueFalse {
-        return match t.to_lowercase().as_str() {
+        return match t.to_ascii_lowercase().as_str() {
             "对" | "正确" | "是" | "√" | "✓" | "✔" | "t" | "true" | "a" | "ａ" | "y" | "yes" => {
                 Ok(AnswerSet::TRUE)
             }
