@@ -13,7 +13,7 @@ use crate::core::region::RegionTable;
 use crate::core::session::Round;
 use crate::core::Lang;
 
-use super::loader::{contest_path, load_contest, load_error_view, stored_prefs, Loaded};
+use super::loader::{contest_path, load_contest, load_error_view, stored_prefs, Loaded, LoadedProps};
 use super::now_ms;
 use super::pages::{Home, PracticePick, RegisterPage, ResultPage, RoundPage};
 use super::storage::LocalStore;
@@ -452,19 +452,8 @@ impl Reducible for DeviceState {
     }
 }
 
-#[derive(Properties)]
-struct ContestAppProps {
-    loaded: Rc<Loaded>,
-}
-
-impl PartialEq for ContestAppProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.loaded, &o.loaded)
-    }
-}
-
 #[component]
-fn ContestApp(props: &ContestAppProps) -> Html {
+fn ContestApp(props: &LoadedProps) -> Html {
     let loaded = props.loaded.clone();
     let state = use_reducer(move || DeviceState::restore(loaded));
     let lang = state.prefs.lang;

@@ -89,6 +89,18 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
     Ok(Loaded { contest, bank, path: path.to_string(), package_contest, package_bank })
 }
 
+/// Props of a component that runs a loaded contest (compared by identity).
+#[derive(yew::Properties)]
+pub struct LoadedProps {
+    pub loaded: std::rc::Rc<Loaded>,
+}
+
+impl PartialEq for LoadedProps {
+    fn eq(&self, o: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.loaded, &o.loaded)
+    }
+}
+
 /// The page shown when a contest cannot be opened: which file, and why.
 pub fn load_error_view(file: &str, reason: &str, lang: Lang, home: &str) -> yew::Html {
     yew::html! {

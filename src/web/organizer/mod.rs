@@ -20,7 +20,9 @@ use crate::core::region::RegionTable;
 use crate::core::Lang;
 
 use super::fresh_seed;
-use super::loader::{contest_path, contest_setup, load_contest, load_error_view, saved_banks, stored_prefs, Loaded};
+use super::loader::{
+    contest_path, contest_setup, load_contest, load_error_view, saved_banks, stored_prefs, Loaded, LoadedProps,
+};
 use super::storage::LocalStore;
 
 /// Mounts the organizer's app.
@@ -311,19 +313,8 @@ fn OrganizerApp() -> Html {
     }
 }
 
-#[derive(Properties)]
-struct DeskViewProps {
-    loaded: Rc<Loaded>,
-}
-
-impl PartialEq for DeskViewProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.loaded, &o.loaded)
-    }
-}
-
 #[component]
-fn DeskView(props: &DeskViewProps) -> Html {
+fn DeskView(props: &LoadedProps) -> Html {
     let loaded = props.loaded.clone();
     let desk = use_reducer(move || Desk::new(loaded));
     let lang = desk.lang;
