@@ -42,9 +42,29 @@ pub fn resolve(path: &str, base: &str) -> Result<String, FetchError> {
 }
 
 pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
-    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
+    PendingFetch::start(url)?.text().await
+}
+
+/// A download already under way, so the next file can start before this one is read.
+pub struct PendingFetch {
+    pub url: String,
+    promise: js_sys::Promise,
+}
+
+impl PendingFetch {
+    pub fn start(url: &str) -> Result<PendingFetch, FetchError> {
+        let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
+        Ok(PendingFetch { url: url.to_string(), promise: window.fetch_with_str(url) })
+    }
+
+    pub async fn text(self) -> Result<String, FetchError> {
+        read_text(self.promise).await
+    }
+}
+
+async fn read_text(promise: js_sys::Promise) -> Result<String, FetchError> {
     let net = |e: wasm_bindgen::JsValue| FetchError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")));
-    let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(net)?;
+    let response = JsFuture::from(promise).await.map_err(net)?;
     let response: web_sys::Response = response.dyn_into().map_err(net)?;
     if !response.ok() {
         return Err(FetchError::Status(response.status()));

@@ -7,10 +7,12 @@ use crate::core::organizer::{ContestSetup, SavedBank};
 use crate::core::persist::{Prefs, Stored};
 use crate::core::Lang;
 
-use super::fetch::{fetch_text, resolve};
+use super::fetch::{fetch_text, resolve, PendingFetch};
 use super::storage::LocalStore;
 
 pub const DEFAULT_CONTEST: &str = "questions/contest.json";
+/// The bank the default contest names (fetched together with it).
+const DEFAULT_BANK: &str = "questions/default-bank.json";
 pub const REGIONS_FILE: &str = "questions/regions.json";
 
 /// A contest ready to run, and the package it came from.
@@ -53,13 +55,22 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
     let fail = |file: &str, reason: String| (file.to_string(), reason);
     let root_url = resolve(root, "./").map_err(|e| fail(path, e.message(lang)))?;
     let url = resolve(path, &root_url).map_err(|e| fail(path, e.message(lang)))?;
+    // The default contest's bank starts downloading with the contest file, saving a round
+    // trip on slow networks; any other bank is fetched once the package names it.
+    let default_bank = (path == DEFAULT_CONTEST)
+        .then(|| resolve(DEFAULT_BANK, &root_url).ok().and_then(|u| PendingFetch::start(&u).ok()))
+        .flatten();
     let text = fetch_text(&url).await.map_err(|e| fail(path, e.message(lang)))?;
     let (package_contest, source) = Contest::from_json(&text).map_err(|e| fail(path, e.message(lang)))?;
     let (package_bank, bank_file) = match source {
         BankSource::Inline(bank) => (*bank, path.to_string()),
         BankSource::Path(bank_path) => {
             let bank_url = resolve(&bank_path, &url).map_err(|e| fail(&bank_path, e.message(lang)))?;
-            let text = fetch_text(&bank_url).await.map_err(|e| fail(&bank_path, e.message(lang)))?;
+            let text = match default_bank.filter(|f| f.url == bank_url) {
+                Some(started) => started.text().await,
+                None => fetch_text(&bank_url).await,
+            }
+            .map_err(|e| fail(&bank_path, e.message(lang)))?;
             (Bank::from_json(&text).map_err(|e| fail(&bank_path, e.message(lang)))?, bank_path)
         }
     };
