@@ -40,7 +40,7 @@ pub fn App() -> Html {
             });
         });
     }
-    // The static shell in index.html stays until the first real screen replaces it.
+    // start() replaced the static shell of index.html; this shows until the contest loads.
     match &*load {
         Load::Loading => {
             html! { <p class="loading" role="status">{ lang.pick("正在加载题库…", "Loading the contest…") }</p> }
