@@ -16,7 +16,7 @@ use crate::core::Lang;
 use super::loader::{contest_path, load_contest, load_error_view, stored_prefs, Loaded, LoadedProps};
 use super::now_ms;
 use super::pages::{Home, PracticePick, RegisterPage, ResultPage, RoundPage};
-use super::storage::LocalStore;
+use super::storage::{read_or_set_aside, LocalStore};
 
 enum Load {
     Loading,
@@ -144,9 +144,10 @@ impl DeviceState {
         let prefs = stored_prefs();
         let mut notices = Vec::new();
         let id = loaded.contest.rules.id.clone();
-        let roster = read_stored::<Roster>(Stored::Roster, &id, prefs.lang, &mut notices).unwrap_or_default();
-        let ledger = read_stored::<AttemptLedger>(Stored::Ledger, &id, prefs.lang, &mut notices).unwrap_or_default();
-        let round = read_stored::<Round>(Stored::Round, &id, prefs.lang, &mut notices);
+        let roster = read_or_set_aside::<Roster>(Stored::Roster, &id, prefs.lang, &mut notices).unwrap_or_default();
+        let ledger =
+            read_or_set_aside::<AttemptLedger>(Stored::Ledger, &id, prefs.lang, &mut notices).unwrap_or_default();
+        let round = read_or_set_aside::<Round>(Stored::Round, &id, prefs.lang, &mut notices);
         let mut state = DeviceState {
             loaded,
             prefs,
@@ -179,20 +180,20 @@ impl DeviceState {
     fn refresh_from_storage(&mut self) {
         let (id, lang) = (self.contest_id().to_string(), self.lang());
         let mut notices = Vec::new();
-        if let Some(roster) = read_stored::<Roster>(Stored::Roster, &id, lang, &mut notices) {
+        if let Some(roster) = read_or_set_aside::<Roster>(Stored::Roster, &id, lang, &mut notices) {
             let current = self.roster.current.clone();
             self.roster = roster;
             if let Some(c) = current {
                 self.roster.select(&c);
             }
         }
-        if let Some(stored) = read_stored::<AttemptLedger>(Stored::Ledger, &id, lang, &mut notices) {
+        if let Some(stored) = read_or_set_aside::<AttemptLedger>(Stored::Ledger, &id, lang, &mut notices) {
             let ledger = Rc::make_mut(&mut self.ledger);
             for a in stored.attempts {
                 ledger.record(a);
             }
         }
-        let stored_round = read_stored::<Round>(Stored::Round, &id, lang, &mut notices);
+        let stored_round = read_or_set_aside::<Round>(Stored::Round, &id, lang, &mut notices);
         match (&self.round, stored_round) {
             // Another tab moved the shared round on: follow it.
             (Some(mine), Some(theirs)) if !mine.practice && mine.started_at == theirs.started_at => {
@@ -226,7 +227,7 @@ impl DeviceState {
     fn save_ledger(&mut self) -> bool {
         let (id, lang) = (self.contest_id().to_string(), self.lang());
         let mut notices = Vec::new();
-        if let Some(stored) = read_stored::<AttemptLedger>(Stored::Ledger, &id, lang, &mut notices) {
+        if let Some(stored) = read_or_set_aside::<AttemptLedger>(Stored::Ledger, &id, lang, &mut notices) {
             let ledger = Rc::make_mut(&mut self.ledger);
             for a in stored.attempts {
                 ledger.record(a);
@@ -278,35 +279,6 @@ impl DeviceState {
                 self.notice = Some(e.message(self.lang()));
                 self.screen = Screen::Home;
             }
-        }
-    }
-}
-
-/// Reads one stored value; data that cannot be read is reported and moved aside (never
-/// overwritten), and the caller starts from an empty value.
-fn read_stored<T: serde::de::DeserializeOwned>(
-    kind: Stored,
-    id: &str,
-    lang: Lang,
-    notices: &mut Vec<String>,
-) -> Option<T> {
-    let store = match LocalStore::open() {
-        Ok(s) => s,
-        Err(e) => {
-            notices.push(e.message(lang));
-            return None;
-        }
-    };
-    match store.load::<T>(kind, id) {
-        Ok(v) => v,
-        Err(e @ (StorageError::Unreadable(_) | StorageError::NewerVersion(_))) => {
-            let aside = store.set_aside(kind, id, now_ms()).unwrap_or_default();
-            notices.push(format!("{} [{aside}]", e.message(lang)));
-            None
-        }
-        Err(e) => {
-            notices.push(e.message(lang));
-            None
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::core::persist::{Prefs, Stored};
 use crate::core::Lang;
 
 use super::fetch::{fetch_text, resolve, PendingFetch};
-use super::storage::LocalStore;
+use super::storage::read_or_set_aside;
 
 pub const DEFAULT_CONTEST: &str = "questions/contest.json";
 /// The bank the default contest names (fetched together with it).
@@ -26,8 +26,14 @@ pub struct Loaded {
     pub package_bank: Bank,
 }
 
+/// A stored value, or the default; data that cannot be read is first moved aside, so a
+/// later save never overwrites it (the pages that own the data report it).
+fn stored_or_default<T: serde::de::DeserializeOwned + Default>(kind: Stored, key: &str) -> T {
+    read_or_set_aside(kind, key, Lang::Zh, &mut Vec::new()).unwrap_or_default()
+}
+
 pub fn stored_prefs() -> Prefs {
-    LocalStore::open().ok().and_then(|s| s.load(Stored::Prefs, "").ok().flatten()).unwrap_or_default()
+    stored_or_default(Stored::Prefs, "")
 }
 
 /// The `?contest=` parameter, or the bundled default.
@@ -42,11 +48,11 @@ pub fn contest_path() -> String {
 
 /// The banks the organizer saved on this device.
 pub fn saved_banks() -> Vec<SavedBank> {
-    LocalStore::open().ok().and_then(|s| s.load(Stored::Banks, "").ok().flatten()).unwrap_or_default()
+    stored_or_default(Stored::Banks, "")
 }
 
 pub fn contest_setup(contest_id: &str) -> ContestSetup {
-    LocalStore::open().ok().and_then(|s| s.load(Stored::Setup, contest_id).ok().flatten()).unwrap_or_default()
+    stored_or_default(Stored::Setup, contest_id)
 }
 
 /// Fetches and checks the contest and its bank; `root` is the app root relative to the

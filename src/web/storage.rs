@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::core::persist::{decode, encode, StorageError, Stored};
+use crate::core::Lang;
 
 pub struct LocalStore {
     storage: web_sys::Storage,
@@ -68,5 +69,34 @@ impl LocalStore {
 
     pub fn raw(&self, key: &str) -> Result<Option<String>, StorageError> {
         self.storage.get_item(key).map_err(|e| StorageError::Unavailable(js_error_name(&e)))
+    }
+}
+
+/// Reads one stored value; data that cannot be read is reported and moved aside (never
+/// overwritten), and the caller starts from an empty value.
+pub fn read_or_set_aside<T: serde::de::DeserializeOwned>(
+    kind: Stored,
+    id: &str,
+    lang: Lang,
+    notices: &mut Vec<String>,
+) -> Option<T> {
+    let store = match LocalStore::open() {
+        Ok(s) => s,
+        Err(e) => {
+            notices.push(e.message(lang));
+            return None;
+        }
+    };
+    match store.load::<T>(kind, id) {
+        Ok(v) => v,
+        Err(e @ (StorageError::Unreadable(_) | StorageError::NewerVersion(_))) => {
+            let aside = store.set_aside(kind, id, crate::web::now_ms()).unwrap_or_default();
+            notices.push(format!("{} [{aside}]", e.message(lang)));
+            None
+        }
+        Err(e) => {
+            notices.push(e.message(lang));
+            None
+        }
     }
 }

@@ -23,7 +23,7 @@ use super::fresh_seed;
 use super::loader::{
     contest_path, contest_setup, load_contest, load_error_view, saved_banks, stored_prefs, Loaded, LoadedProps,
 };
-use super::storage::LocalStore;
+use super::storage::{read_or_set_aside, LocalStore};
 
 /// Mounts the organizer's app.
 pub fn start() {
@@ -93,31 +93,24 @@ pub enum DeskAction {
 
 impl Desk {
     fn new(package: Rc<Loaded>) -> Desk {
-        let store = LocalStore::open().ok();
         let id = package.contest.rules.id.clone();
-        let mut notice = None;
-        let ledger: AttemptLedger = match store.as_ref().map(|s| s.load(Stored::Ledger, &id)) {
-            Some(Ok(l)) => l.unwrap_or_default(),
-            Some(Err(e)) => {
-                notice = Some(e.message(stored_prefs().lang));
-                AttemptLedger::default()
-            }
-            None => AttemptLedger::default(),
-        };
-        let pin = store.as_ref().and_then(|s| s.load(Stored::OrganizerPin, "").ok().flatten());
+        let lang = stored_prefs().lang;
+        let mut notices = Vec::new();
+        let ledger: AttemptLedger = read_or_set_aside(Stored::Ledger, &id, lang, &mut notices).unwrap_or_default();
+        let pin = read_or_set_aside(Stored::OrganizerPin, "", lang, &mut notices);
         Desk {
             contest: Rc::new(package.contest.clone()),
             bank: Rc::new(package.bank.clone()),
             setup: contest_setup(&id),
             package,
-            lang: stored_prefs().lang,
+            lang,
             pin,
             unlocked: false,
             tab: Tab::Stats,
             ledger: Rc::new(ledger),
             banks: Rc::new(saved_banks()),
             regions: None,
-            notice,
+            notice: (!notices.is_empty()).then(|| notices.join("\n")),
             flash: None,
         }
     }
