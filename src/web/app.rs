@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::core::draw::{draw_practice, draw_round};
 use crate::core::ledger::{Attempt, AttemptLedger};
+use crate::core::ledger_file::merge_into;
 use crate::core::participant::{Participant, Roster};
 use crate::core::persist::{Prefs, StorageError, Stored};
 use crate::core::region::RegionTable;
@@ -188,10 +189,7 @@ impl DeviceState {
             }
         }
         if let Some(stored) = read_or_set_aside::<AttemptLedger>(Stored::Ledger, &id, lang, &mut notices) {
-            let ledger = Rc::make_mut(&mut self.ledger);
-            for a in stored.attempts {
-                ledger.record(a);
-            }
+            merge_into(Rc::make_mut(&mut self.ledger), stored.attempts);
         }
         let stored_round = read_or_set_aside::<Round>(Stored::Round, &id, lang, &mut notices);
         match (&self.round, stored_round) {
@@ -228,10 +226,7 @@ impl DeviceState {
         let (id, lang) = (self.contest_id().to_string(), self.lang());
         let mut notices = Vec::new();
         if let Some(stored) = read_or_set_aside::<AttemptLedger>(Stored::Ledger, &id, lang, &mut notices) {
-            let ledger = Rc::make_mut(&mut self.ledger);
-            for a in stored.attempts {
-                ledger.record(a);
-            }
+            merge_into(Rc::make_mut(&mut self.ledger), stored.attempts);
         }
         let ledger = self.ledger.clone();
         self.save(Stored::Ledger, &*ledger)
