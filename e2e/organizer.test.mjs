@@ -160,6 +160,15 @@ test('statistics, the region CSV, and merging a second device', async () => {
   assert.match(xlsx.name, /^kepu-demo_.*\.xlsx$/);
   assert.equal(xlsx.bytes.subarray(0, 2).toString(), 'PK');
   assert.ok(xlsx.bytes.includes(Buffer.from('湖南省 长沙市 芙蓉区')) && xlsx.bytes.includes(Buffer.from('合计')));
+
+  // Merged records live in IndexedDB, apart from this device's own ledger, and survive a reload.
+  const own = JSON.parse(await b.evaluate(() => localStorage.getItem('kepu.v1.ledger.kepu-demo')));
+  assert.equal(own.data.attempts.length, 2, 'the own ledger is not touched by a merge');
+  await openOrganizer(b);
+  await b.getByTestId('tab-data').click();
+  await waitText(b, 'attempt-counts', /本机答题 2 条，合并进来的 1 条，共 3 条/);
+  await b.getByTestId('tab-stats').click();
+  assert.equal(await number(b.getByTestId('stat-participations')), 3);
   await a.context().close();
   await b.context().close();
 });

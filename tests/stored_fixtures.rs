@@ -39,3 +39,21 @@ fn version_1_records_of_every_kind_load() {
     let bank = banks[0].bank().unwrap();
     assert_eq!((bank.questions.len(), bank.questions[0].answer), (1, AnswerSet::TRUE));
 }
+
+#[test]
+fn version_2_ledger_loads_and_version_1_migrates_to_it() {
+    let v2: AttemptLedger = decode(Stored::Ledger, &fixture("ledger-v2.json")).unwrap();
+    let v1: AttemptLedger = decode(Stored::Ledger, &fixture("ledger-v1.json")).unwrap();
+    assert_eq!(v2.attempts[0], v1.attempts[0], "the same attempt in both encodings");
+    let a = &v2.attempts[1];
+    assert_eq!((a.name.as_str(), a.region.as_deref(), a.crowd.as_deref()), ("张三", Some("440106"), Some("农民")));
+    assert_eq!(a.id, format!("p1-{:x}", a.started_at), "the usual id is derived, not stored");
+    assert_eq!((a.questions.clone(), a.answers.clone()), (vec!["s1".to_string(), "t1".to_string()], vec![1, 0]));
+    assert_eq!((a.score, a.max_score, a.correct, a.question_ds.clone()), (30, 40, 1, vec![300, 200]));
+    assert_eq!((a.finished_at - a.started_at, a.time_used_ms), (50_000, 50_000));
+    assert_eq!(
+        kepu_quiz::core::persist::encode(Stored::Ledger, &v2),
+        fixture("ledger-v2.json").trim_end(),
+        "written back unchanged"
+    );
+}

@@ -534,18 +534,12 @@ impl Bank {
 
     /// Parses and validates a bank in our JSON format, reporting every problem at once.
     pub fn from_json(text: &str) -> Result<Bank, BankError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| BankError::Json(e.to_string()))?;
-        Self::from_value(value)
-    }
-
-    pub fn from_value(value: serde_json::Value) -> Result<Bank, BankError> {
-        if value.get("format").and_then(|f| f.as_str()) != Some(BANK_FORMAT) {
-            return Err(BankError::WrongFormat);
-        }
-        let raw: RawBank = serde_json::from_value(value).map_err(|e| BankError::Json(e.to_string()))?;
-        if raw.version > BANK_VERSION {
-            return Err(BankError::NewerVersion(raw.version));
-        }
+        super::check_header(text, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
+            super::HeaderError::Json(e) => BankError::Json(e),
+            super::HeaderError::WrongFormat => BankError::WrongFormat,
+            super::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),
+        })?;
+        let raw: RawBank = serde_json::from_str(text).map_err(|e| BankError::Json(e.to_string()))?;
         let mut issues = Vec::new();
         let mut questions = Vec::with_capacity(raw.questions.len());
         let mut seen = HashSet::new();

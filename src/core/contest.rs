@@ -225,7 +225,7 @@ struct RawContest {
     format: String,
     version: u32,
     rules: ContestRules,
-    bank: serde_json::Value,
+    bank: Box<serde_json::value::RawValue>,
 }
 
 /// The parsed rules with their times resolved.
@@ -246,21 +246,17 @@ pub enum Window {
 impl Contest {
     /// Parses a contest package; the bank comes back separately, inline or as a path.
     pub fn from_json(text: &str) -> Result<(Contest, BankSource), ContestError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ContestError::Json(e.to_string()))?;
-        if value.get("format").and_then(|f| f.as_str()) != Some(CONTEST_FORMAT) {
-            return Err(ContestError::WrongFormat);
-        }
-        if let Some(v) = value.get("version").and_then(|v| v.as_u64()) {
-            if v > u64::from(CONTEST_VERSION) {
-                return Err(ContestError::NewerVersion(v as u32));
-            }
-        }
-        let raw: RawContest = serde_json::from_value(value).map_err(|e| ContestError::Json(e.to_string()))?;
+        super::check_header(text, CONTEST_FORMAT, CONTEST_VERSION).map_err(|e| match e {
+            super::HeaderError::Json(e) => ContestError::Json(e),
+            super::HeaderError::WrongFormat => ContestError::WrongFormat,
+            super::HeaderError::NewerVersion(v) => ContestError::NewerVersion(v),
+        })?;
+        let raw: RawContest = serde_json::from_str(text).map_err(|e| ContestError::Json(e.to_string()))?;
         let _ = (raw.format, raw.version);
         let contest = Contest::new(raw.rules)?;
-        let bank = match raw.bank {
-            serde_json::Value::String(path) => BankSource::Path(path),
-            other => BankSource::Inline(Box::new(Bank::from_value(other).map_err(ContestError::Bank)?)),
+        let bank = match serde_json::from_str::<String>(raw.bank.get()) {
+            Ok(path) => BankSource::Path(path),
+            Err(_) => BankSource::Inline(Box::new(Bank::from_json(raw.bank.get()).map_err(ContestError::Bank)?)),
         };
         Ok((contest, bank))
     }

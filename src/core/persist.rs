@@ -4,7 +4,9 @@
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
+use super::ledger::{Attempt, AttemptLedger};
 use super::Lang;
 
 pub const KEY_PREFIX: &str = "kepu.v1.";
@@ -14,8 +16,11 @@ pub const KEY_PREFIX: &str = "kepu.v1.";
 pub enum Stored {
     /// People registered on this device and who is answering now.
     Roster,
-    /// Finished attempts of one contest.
+    /// Finished attempts of one contest on this device.
     Ledger,
+    /// Attempts the organizer merged in from other devices' results files (in IndexedDB,
+    /// which holds far more than localStorage); the same encoding as `Ledger`.
+    Collected,
     /// The round in progress, so a reload resumes it.
     Round,
     /// Language and text size.
@@ -31,7 +36,11 @@ pub enum Stored {
 impl Stored {
     /// The current data version of this kind of record.
     pub fn version(self) -> u32 {
-        1
+        match self {
+            // 2: the compact ledger of `ledger_codec` (1 was a JSON object per attempt).
+            Stored::Ledger | Stored::Collected => 2,
+            _ => 1,
+        }
     }
 
     /// The localStorage key, per contest where the data belongs to one.
@@ -44,6 +53,7 @@ impl Stored {
             Stored::OrganizerPin => format!("{KEY_PREFIX}organizer.pin"),
             Stored::Banks => format!("{KEY_PREFIX}banks"),
             Stored::Setup => format!("{KEY_PREFIX}setup.{contest_id}"),
+            Stored::Collected => format!("{KEY_PREFIX}collected.{contest_id}"),
         }
     }
 }
@@ -99,33 +109,35 @@ pub fn encode<T: Serialize>(kind: Stored, data: &T) -> String {
 }
 
 pub fn decode<T: DeserializeOwned>(kind: Stored, text: &str) -> Result<T, StorageError> {
-    let envelope: Envelope<serde_json::Value> =
-        serde_json::from_str(text).map_err(|e| StorageError::Unreadable(e.to_string()))?;
-    if envelope.version > kind.version() {
-        return Err(StorageError::NewerVersion(envelope.version));
-    }
-    let data = migrate(kind, envelope.version, envelope.data)?;
-    serde_json::from_value(data).map_err(|e| StorageError::Unreadable(e.to_string()))
-}
-
-/// Brings data of an older version up to the current one, one step at a time.
-fn migrate(_kind: Stored, version: u32, data: serde_json::Value) -> Result<serde_json::Value, StorageError> {
-    match version {
-        1 => Ok(data),
-        v => Err(StorageError::Unreadable(format!("version {v}"))),
+    let unreadable = |e: serde_json::Error| StorageError::Unreadable(e.to_string());
+    let envelope: Envelope<Box<RawValue>> = serde_json::from_str(text).map_err(unreadable)?;
+    let data = envelope.data.get();
+    match (kind, envelope.version) {
+        (_, v) if v > kind.version() => Err(StorageError::NewerVersion(v)),
+        (_, v) if v == kind.version() => serde_json::from_str(data).map_err(unreadable),
+        // Older versions are brought forward here, one arm per step.
+        (Stored::Ledger, 1) => {
+            #[derive(Deserialize)]
+            struct LedgerV1 {
+                attempts: Vec<Attempt>,
+            }
+            let v1: LedgerV1 = serde_json::from_str(data).map_err(unreadable)?;
+            serde_json::from_str(&serde_json::to_string(&AttemptLedger { attempts: v1.attempts }).map_err(unreadable)?)
+                .map_err(unreadable)
+        }
+        (_, v) => Err(StorageError::Unreadable(format!("version {v}"))),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ledger::AttemptLedger;
 
     #[test]
     fn envelope_round_trip_and_keys() {
         let l = AttemptLedger::default();
         let text = encode(Stored::Ledger, &l);
-        assert_eq!(text, r#"{"version":1,"data":{"attempts":[]}}"#);
+        assert_eq!(text, r#"{"version":2,"data":{"c":[],"p":[],"b":[],"q":[],"attempts":[]}}"#);
         assert_eq!(decode::<AttemptLedger>(Stored::Ledger, &text), Ok(l));
         assert_eq!(Stored::Ledger.key("c1"), "kepu.v1.ledger.c1");
         assert_eq!(Stored::Roster.key("c1"), "kepu.v1.roster");

@@ -3,6 +3,7 @@
 mod app;
 pub mod download;
 mod fetch;
+pub mod idb;
 pub mod import_worker;
 mod loader;
 pub mod organizer;

@@ -1,26 +1,31 @@
 //! Exports for the organizer's report, and results files to merge devices.
 
+use std::rc::Rc;
+
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name};
-use crate::core::ledger_file::{export_ledger, read_ledger_file};
+use crate::core::ledger::AttemptLedger;
+use crate::core::ledger_file::{export_ledger, merge_into, read_ledger_file, MergeReport};
+use crate::core::persist::Stored;
 use crate::core::stats::item_analysis;
 use crate::core::Lang;
 use crate::web::download::download;
 use crate::web::fetch::file_text;
+use crate::web::idb;
 use crate::web::now_ms;
 use crate::web::storage::LocalStore;
 
 use super::stats::use_regions;
-use super::{DeskAction, DeskProps};
+use super::{Desk, DeskAction, DeskProps};
 
 #[component]
 pub fn DataTab(props: &DeskProps) -> Html {
     let desk = &props.desk;
     let lang = desk.lang;
     use_regions(desk);
-    let report = |kind: &'static str, extension: &'static str, make: fn(&super::Desk) -> Option<Vec<u8>>| {
+    let report = |kind: &'static str, extension: &'static str, make: fn(&Desk) -> Option<Vec<u8>>| {
         let desk = desk.clone();
         Callback::from(move |_| {
             if let Some(bytes) = make(&desk) {
@@ -51,19 +56,9 @@ pub fn DataTab(props: &DeskProps) -> Html {
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(files) = input.files() else { return };
-            for i in 0..files.length() {
-                let Some(file) = files.get(i) else { continue };
-                let desk = desk.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let name = file.name();
-                    let text = file_text(&file).await;
-                    match read_ledger_file(&text, &desk.contest.rules.id) {
-                        Ok(attempts) => desk.dispatch(DeskAction::Merge(attempts)),
-                        Err(e) => desk.dispatch(DeskAction::Notice(format!("{name}: {}", e.message(desk.lang)))),
-                    }
-                });
-            }
+            let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
             input.set_value("");
+            wasm_bindgen_futures::spawn_local(merge_files(desk.clone(), files));
         })
     };
     let set_aside: Vec<String> = LocalStore::open().map(|s| s.set_aside_keys()).unwrap_or_default();
@@ -95,11 +90,12 @@ pub fn DataTab(props: &DeskProps) -> Html {
             </section>
             <section class="card">
                 <h2>{ lang.pick("多台设备合并", "Merge devices") }</h2>
-                <p>{ match lang {
-                    Lang::Zh => format!("本机共有 {} 条答题记录。", desk.ledger.attempts.len()),
-                    Lang::En => format!("{} attempts on this device.", desk.ledger.attempts.len()),
+                <p data-testid="attempt-counts">{ match (lang, &desk.collected) {
+                    (Lang::Zh, Some(c)) => format!("本机答题 {} 条，合并进来的 {} 条，共 {} 条（去重后）。", desk.own.attempts.len(), c.attempts.len(), desk.ledger.attempts.len()),
+                    (Lang::En, Some(c)) => format!("{} attempts on this device, {} merged in, {} in all (each counted once).", desk.own.attempts.len(), c.attempts.len(), desk.ledger.attempts.len()),
+                    (_, None) => lang.pick("正在读取合并进来的成绩…", "Reading merged results…").to_string(),
                 } }</p>
-                <button class="primary" data-testid="export-ledger" onclick={export_ledger_file}>{ lang.pick("导出本机成绩文件", "Export this device's results file") }</button>
+                <button class="primary" data-testid="export-ledger" onclick={export_ledger_file}>{ lang.pick("导出成绩文件（含合并进来的）", "Export the results file (merged ones included)") }</button>
                 <label for="ledger-file">{ lang.pick("合并其他设备的成绩文件（可多选）", "Merge results files from other devices (several allowed)") }
                     <input id="ledger-file" data-testid="ledger-file" type="file" accept=".json,application/json" multiple=true onchange={on_ledger_file} />
                 </label>
@@ -107,6 +103,47 @@ pub fn DataTab(props: &DeskProps) -> Html {
                     "Each record counts once; altered files and files of another contest are refused; records already here are never changed.") }</p>
             </section>
         </>
+    }
+}
+
+/// Merges results files into the collection in IndexedDB: read, merge every file, write once,
+/// so files chosen together never overwrite each other's records.
+async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
+    let (id, lang) = (desk.id(), desk.lang);
+    let mut collected = match idb::load::<AttemptLedger>(Stored::Collected, &id).await {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => return desk.dispatch(DeskAction::Notice(e.message(lang))),
+    };
+    // Reported against everything already here, this device's own attempts included.
+    let mut all = (*desk.own).clone();
+    merge_into(&mut all, collected.attempts.clone());
+    let (mut merged, mut refused) = (Vec::new(), Vec::new());
+    for file in files {
+        let name = file.name();
+        match read_ledger_file(&file_text(&file).await, &id) {
+            Ok(attempts) => {
+                let MergeReport { added, already_present, conflicting } = merge_into(&mut all, attempts.clone());
+                merge_into(&mut collected, attempts);
+                merged.push(match lang {
+                    Lang::Zh => format!("{name}：新增 {added} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）"),
+                    Lang::En => format!("{name}: {added} added, {already_present} already here, {conflicting} conflicting (the record here kept)"),
+                });
+            }
+            Err(e) => refused.push(format!("{name}: {}", e.message(lang))),
+        }
+    }
+    if !merged.is_empty() {
+        if let Err(e) = idb::save(Stored::Collected, &id, &collected).await {
+            refused.push(e.message(lang));
+            merged.clear();
+        }
+    }
+    if !merged.is_empty() {
+        let flash = format!("{}{}", lang.pick("合并完成。", "Merged. "), merged.join("；"));
+        desk.dispatch(DeskAction::Collected(Rc::new(collected), Some(flash)));
+    }
+    if !refused.is_empty() {
+        desk.dispatch(DeskAction::Notice(refused.join("\n")));
     }
 }
 

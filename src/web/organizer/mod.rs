@@ -12,18 +12,18 @@ use yew::prelude::*;
 
 use crate::core::bank::Bank;
 use crate::core::contest::{Contest, ContestRules};
-use crate::core::ledger::{Attempt, AttemptLedger};
-use crate::core::ledger_file::{merge_into, MergeReport};
+use crate::core::ledger::AttemptLedger;
+use crate::core::ledger_file::merge_into;
 use crate::core::organizer::{ContestSetup, PinHash, SavedBank};
 use crate::core::persist::Stored;
 use crate::core::region::RegionTable;
 use crate::core::Lang;
 
-use super::fresh_seed;
 use super::loader::{
     contest_path, contest_setup, load_contest, load_error_view, saved_banks, stored_prefs, Loaded, LoadedProps,
 };
 use super::storage::{read_or_set_aside, LocalStore};
+use super::{fresh_seed, idb};
 
 /// Mounts the organizer's app.
 pub fn start() {
@@ -51,6 +51,11 @@ pub struct Desk {
     pub pin: Option<PinHash>,
     pub unlocked: bool,
     pub tab: Tab,
+    /// This device's own attempts (localStorage).
+    pub own: Rc<AttemptLedger>,
+    /// Attempts merged in from other devices (IndexedDB); `None` until read.
+    pub collected: Option<Rc<AttemptLedger>>,
+    /// Everything the statistics and exports cover: own attempts, then collected ones.
     pub ledger: Rc<AttemptLedger>,
     pub banks: Rc<Vec<SavedBank>>,
     pub setup: ContestSetup,
@@ -64,6 +69,7 @@ impl PartialEq for Desk {
         Rc::ptr_eq(&self.contest, &o.contest)
             && Rc::ptr_eq(&self.bank, &o.bank)
             && Rc::ptr_eq(&self.ledger, &o.ledger)
+            && self.collected.as_ref().map(Rc::as_ptr) == o.collected.as_ref().map(Rc::as_ptr)
             && Rc::ptr_eq(&self.banks, &o.banks)
             && self.unlocked == o.unlocked
             && self.pin == o.pin
@@ -86,7 +92,8 @@ pub enum DeskAction {
     UseBank(Option<String>),
     SaveRules(Box<ContestRules>),
     ResetRules,
-    Merge(Vec<Attempt>),
+    /// The collected attempts as now stored, and what to tell the organizer about them.
+    Collected(Rc<AttemptLedger>, Option<String>),
     Notice(String),
     Flash(String),
 }
@@ -107,7 +114,9 @@ impl Desk {
             pin,
             unlocked: false,
             tab: Tab::Stats,
-            ledger: Rc::new(ledger),
+            ledger: Rc::new(ledger.clone()),
+            own: Rc::new(ledger),
+            collected: None,
             banks: Rc::new(saved_banks()),
             regions: None,
             notice: (!notices.is_empty()).then(|| notices.join("\n")),
@@ -262,16 +271,14 @@ impl Reducible for Desk {
                     d.contest = Rc::new(d.package.package_contest.clone());
                 }
             }
-            DeskAction::Merge(attempts) => {
-                let mut ledger = (*d.ledger).clone();
-                let MergeReport { added, already_present, conflicting } = merge_into(&mut ledger, attempts);
-                if d.save(Stored::Ledger, &d.id(), &ledger) {
-                    d.ledger = Rc::new(ledger);
+            DeskAction::Collected(collected, flash) => {
+                let mut all = (*d.own).clone();
+                merge_into(&mut all, collected.attempts.clone());
+                d.ledger = Rc::new(all);
+                d.collected = Some(collected);
+                if flash.is_some() {
                     d.notice = None;
-                    d.flash = Some(match lang {
-                        Lang::Zh => format!("合并完成：新增 {added} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）"),
-                        Lang::En => format!("Merged: {added} added, {already_present} already here, {conflicting} conflicting (this device's record kept)"),
-                    });
+                    d.flash = flash;
                 }
             }
             DeskAction::Notice(n) => d.notice = Some(n),
@@ -311,6 +318,17 @@ fn DeskView(props: &LoadedProps) -> Html {
     let loaded = props.loaded.clone();
     let desk = use_reducer(move || Desk::new(loaded));
     let lang = desk.lang;
+    {
+        let desk = desk.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match idb::load::<AttemptLedger>(Stored::Collected, &desk.id()).await {
+                    Ok(collected) => desk.dispatch(DeskAction::Collected(Rc::new(collected.unwrap_or_default()), None)),
+                    Err(e) => desk.dispatch(DeskAction::Notice(e.message(lang))),
+                }
+            });
+        });
+    }
     let body = if !desk.unlocked {
         html! { <PinGate desk={desk.clone()} /> }
     } else {
