@@ -1,10 +1,10 @@
 //! Question banks: the model, our versioned JSON format, answer notations and validation.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::rng::fnv1a64;
+use super::rng::{fnv1a64, FastMap};
 use super::Lang;
 
 pub const BANK_FORMAT: &str = "kepu-bank";
@@ -500,7 +500,7 @@ pub struct Bank {
     pub revision: u32,
     pub sources: Vec<String>,
     pub questions: Vec<Question>,
-    by_id: HashMap<String, usize>,
+    by_id: FastMap<String, usize>,
 }
 
 impl Bank {
@@ -515,7 +515,7 @@ impl Bank {
         if questions.is_empty() {
             return Err(BankError::Empty);
         }
-        let mut by_id = HashMap::with_capacity(questions.len());
+        let mut by_id = FastMap::with_capacity_and_hasher(questions.len(), Default::default());
         let mut issues = Vec::new();
         for (i, q) in questions.iter().enumerate() {
             if by_id.insert(q.id.clone(), i).is_some() {
@@ -580,7 +580,12 @@ impl Bank {
     }
 
     pub fn get(&self, id: &str) -> Option<&Question> {
-        self.by_id.get(id).map(|i| &self.questions[*i])
+        self.index_of(id).map(|i| &self.questions[i])
+    }
+
+    /// Position of question `id` in `questions`.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
     }
 
     /// Categories in first-seen order.

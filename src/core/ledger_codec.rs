@@ -13,11 +13,10 @@
 //! - `times` is the tenths of a second spent per question, joined by `,`;
 //! - `id` is written only when it is not the usual `{participant}-{started, hex}`.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::ledger::{Attempt, AttemptLedger};
+use super::rng::FastMap;
 
 /// One distinct person as attempts name them: id, name, masked phone, region, crowd group.
 type Person = (String, String, Option<String>, Option<String>, Option<String>);
@@ -36,19 +35,20 @@ pub(crate) struct CompactLedger {
 }
 
 /// Index of `value` in `table`, adding it the first time it is seen.
-fn intern<K: Clone + Eq + std::hash::Hash>(table: &mut Vec<K>, index: &mut HashMap<K, usize>, value: &K) -> usize {
-    *index.entry(value.clone()).or_insert_with(|| {
-        table.push(value.clone());
+fn intern<K: Copy + Eq + std::hash::Hash>(table: &mut Vec<K>, index: &mut FastMap<K, usize>, value: K) -> usize {
+    *index.entry(value).or_insert_with(|| {
+        table.push(value);
         table.len() - 1
     })
 }
 
-fn push_b36(out: &mut String, n: i64) {
+/// Appends `n` in base 36, with leading zeros up to `width` digits.
+fn push_b36(out: &mut String, n: i64, width: usize) {
     if n < 0 {
         out.push('-');
     }
     let mut n = n.unsigned_abs();
-    let mut digits = [0u8; 13];
+    let mut digits = [b'0'; 13];
     let mut i = digits.len();
     loop {
         i -= 1;
@@ -58,7 +58,8 @@ fn push_b36(out: &mut String, n: i64) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
+    let from = i.min(digits.len().saturating_sub(width));
+    out.push_str(std::str::from_utf8(&digits[from..]).expect("ASCII digits"));
 }
 
 fn read_b36(s: &str) -> Result<i64, String> {
@@ -101,29 +102,30 @@ fn usual_id(participant_id: &str, started_at: i64) -> String {
 
 impl From<&AttemptLedger> for CompactLedger {
     fn from(ledger: &AttemptLedger) -> Self {
-        let mut out = CompactLedger {
-            contests: Vec::new(),
-            people: Vec::new(),
-            banks: Vec::new(),
-            questions: Vec::new(),
-            attempts: Vec::with_capacity(ledger.attempts.len()),
-        };
-        let (mut contests, mut people, mut banks, mut questions) =
-            (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
+        let (mut contests, mut people, mut banks, mut questions) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut contest_index, mut person_index, mut bank_index, mut question_index) =
+            (FastMap::default(), FastMap::default(), FastMap::default(), FastMap::default());
         // Question indices first: their width depends on the size of the whole table.
         let indices: Vec<Vec<usize>> = ledger
             .attempts
             .iter()
-            .map(|a| a.questions.iter().map(|q| intern(&mut out.questions, &mut questions, q)).collect())
+            .map(|a| a.questions.iter().map(|q| intern(&mut questions, &mut question_index, q.as_str())).collect())
             .collect();
-        let width = index_width(out.questions.len());
+        let width = index_width(questions.len());
+        let mut rows = Vec::with_capacity(ledger.attempts.len());
         for (a, qs) in ledger.attempts.iter().zip(indices) {
-            let person = (a.participant_id.clone(), a.name.clone(), a.phone.clone(), a.region.clone(), a.crowd.clone());
+            let person = (
+                a.participant_id.as_str(),
+                a.name.as_str(),
+                a.phone.as_deref(),
+                a.region.as_deref(),
+                a.crowd.as_deref(),
+            );
             let mut row = String::with_capacity(64 + qs.len() * (width + 5));
             for n in [
-                intern(&mut out.contests, &mut contests, &a.contest_id) as i64,
-                intern(&mut out.people, &mut people, &person) as i64,
-                intern(&mut out.banks, &mut banks, &a.bank) as i64,
+                intern(&mut contests, &mut contest_index, a.contest_id.as_str()) as i64,
+                intern(&mut people, &mut person_index, person) as i64,
+                intern(&mut banks, &mut bank_index, a.bank.as_str()) as i64,
                 i64::from(a.rules_revision),
                 a.started_at,
                 a.finished_at - a.started_at,
@@ -132,38 +134,43 @@ impl From<&AttemptLedger> for CompactLedger {
                 i64::from(a.max_score),
                 i64::from(a.correct),
             ] {
-                push_b36(&mut row, n);
+                push_b36(&mut row, n, 1);
                 row.push('.');
             }
             for q in qs {
-                let start = row.len();
-                push_b36(&mut row, q as i64);
-                let pad = width - (row.len() - start);
-                row.insert_str(start, &"0".repeat(pad));
+                push_b36(&mut row, q as i64, width);
             }
             row.push('.');
             let answer_width = if a.answers.iter().all(|&m| m < 36) { 1 } else { 2 };
             for &m in &a.answers {
-                let start = row.len();
-                push_b36(&mut row, i64::from(m));
-                if row.len() - start < answer_width {
-                    row.insert(start, '0');
-                }
+                push_b36(&mut row, i64::from(m), answer_width);
             }
             row.push('.');
             for (i, ds) in a.question_ds.iter().enumerate() {
                 if i > 0 {
                     row.push(',');
                 }
-                push_b36(&mut row, i64::from(*ds));
+                push_b36(&mut row, i64::from(*ds), 1);
             }
             if a.id != usual_id(&a.participant_id, a.started_at) {
                 row.push('.');
                 row.push_str(&a.id);
             }
-            out.attempts.push(row);
+            rows.push(row);
         }
-        out
+        let owned = |o: Option<&str>| o.map(str::to_string);
+        CompactLedger {
+            contests: contests.into_iter().map(str::to_string).collect(),
+            people: people
+                .into_iter()
+                .map(|(id, name, phone, region, crowd)| {
+                    (id.to_string(), name.to_string(), owned(phone), owned(region), owned(crowd))
+                })
+                .collect(),
+            banks: banks.into_iter().map(str::to_string).collect(),
+            questions: questions.into_iter().map(str::to_string).collect(),
+            attempts: rows,
+        }
     }
 }
 
@@ -194,7 +201,7 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
     let (qs, answers) = (f[10], f[11]);
     let count = qs.len() / width;
     let answer_width = if answers.len() == count * 2 && count > 0 { 2 } else { 1 };
-    if qs.len() % width != 0 || answers.len() != count * answer_width || !answers.is_ascii() {
+    if !qs.is_ascii() || qs.len() % width != 0 || answers.len() != count * answer_width || !answers.is_ascii() {
         return Err("questions and answers do not match".into());
     }
     let questions = (0..count)
@@ -316,6 +323,7 @@ mod tests {
             (r#""0.0.0.1.1.1.1.1.1.1.0.A.""#, "bad answer"),
             (r#""0.0.0.1.1.1.1.1.1.1.0.80.""#, "bad answer"),
             (r#""0.0.0.1.1.1.1.1.1.1.0.123.""#, "do not match"),
+            (r#""0.0.0.1.1.1.1.1.1.1.中.123456.""#, "do not match"),
             (r#""0.0.0.1.1.1.1.1.1.1.1.1.""#, "no question"),
             (r#""0.0.0.1.1.1.1.1.1.1.0.1.+5""#, "not a number"),
             (r#""0.0.0.1.zzzzzzzzzzzzzz.1.1.1.1.1.0.1.""#, "too large"),

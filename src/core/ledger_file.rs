@@ -2,12 +2,11 @@
 //! contest's attempts with a SHA-256 checksum, read back with every refusal explained, and
 //! merged into a ledger without ever changing a record already there.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::ledger::{Attempt, AttemptLedger};
+use super::rng::FastMap;
 use super::Lang;
 
 pub const LEDGER_FORMAT: &str = "kepu-ledger";
@@ -95,22 +94,13 @@ impl LedgerFileError {
 /// their records), newer formats, and any file whose checksum or count does not hold.
 pub fn read_ledger_file(text: &str, contest_id: &str) -> Result<Vec<Attempt>, LedgerFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
+    super::check_header(text, LEDGER_FORMAT, LEDGER_VERSION).map_err(|e| match e {
         // Something that starts like JSON is a damaged file; anything else is the wrong file.
-        Err(e) if text.trim_start().starts_with('{') => return Err(LedgerFileError::Json(e.to_string())),
-        Err(_) => return Err(LedgerFileError::NotALedger),
-    };
-    if value.get("format").and_then(|f| f.as_str()) != Some(LEDGER_FORMAT) {
-        return Err(LedgerFileError::NotALedger);
-    }
-    match value.get("version").and_then(|v| v.as_u64()) {
-        Some(v) if v > u64::from(LEDGER_VERSION) => {
-            return Err(LedgerFileError::NewerVersion(u32::try_from(v).unwrap_or(u32::MAX)))
-        }
-        _ => {}
-    }
-    let file: LedgerFile = serde_json::from_value(value).map_err(|e| LedgerFileError::Json(e.to_string()))?;
+        super::HeaderError::Json(e) if text.trim_start().starts_with('{') => LedgerFileError::Json(e),
+        super::HeaderError::Json(_) | super::HeaderError::WrongFormat => LedgerFileError::NotALedger,
+        super::HeaderError::NewerVersion(v) => LedgerFileError::NewerVersion(v),
+    })?;
+    let file: LedgerFile = serde_json::from_str(text).map_err(|e| LedgerFileError::Json(e.to_string()))?;
     if file.contest_id != contest_id {
         return Err(LedgerFileError::ForeignContest { found: file.contest_id });
     }
@@ -139,7 +129,7 @@ pub struct MergeReport {
 /// never change. Merging the same file twice adds nothing, and A then B gives the same set
 /// of attempt ids as B then A.
 pub fn merge_into(ledger: &mut AttemptLedger, incoming: Vec<Attempt>) -> MergeReport {
-    let mut index: HashMap<String, usize> =
+    let mut index: FastMap<String, usize> =
         ledger.attempts.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
     let mut report = MergeReport::default();
     for attempt in incoming {

@@ -4,13 +4,14 @@
 //!
 //! 参赛人数 counts distinct `participant_id`s, 参赛人次 counts attempts.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use super::bank::{AnswerSet, Bank};
 use super::clock::format_day;
 use super::ledger::Attempt;
 use super::participant::CROWD_CHOICES;
 use super::region::{ancestor, RegionTable};
+use super::rng::{FastMap, FastSet};
 use super::Lang;
 
 /// Name of the row for attempts without a region at the chosen level.
@@ -46,7 +47,7 @@ pub fn headline(attempts: &[Attempt], pass_mark: u32) -> Headline {
 }
 
 fn distinct_participants<'a>(attempts: impl Iterator<Item = &'a Attempt>) -> usize {
-    attempts.map(|a| a.participant_id.as_str()).collect::<HashSet<_>>().len()
+    attempts.map(|a| a.participant_id.as_str()).collect::<FastSet<_>>().len()
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -79,12 +80,17 @@ pub fn by_region(
     level: u8,
     population: Option<&HashMap<String, u64>>,
 ) -> Vec<RegionRow> {
+    // By stored code first: far fewer codes than attempts to find the ancestor of.
+    let mut by_code: FastMap<Option<&str>, Vec<&Attempt>> = FastMap::default();
+    for a in attempts {
+        by_code.entry(a.region.as_deref()).or_default().push(a);
+    }
     let mut groups: BTreeMap<String, Vec<&Attempt>> = BTreeMap::new();
     let mut unknown: Vec<&Attempt> = Vec::new();
-    for a in attempts {
-        match a.region.as_deref().and_then(|r| ancestor(r, level)) {
-            Some(code) => groups.entry(code).or_default().push(a),
-            None => unknown.push(a),
+    for (code, list) in by_code {
+        match code.and_then(|r| ancestor(r, level)) {
+            Some(code) => groups.entry(code).or_default().extend(list),
+            None => unknown.extend(list),
         }
     }
     let mut rows: Vec<RegionRow> = groups
@@ -290,15 +296,19 @@ fn group_rows<K: Ord>(groups: BTreeMap<K, (String, Vec<&Attempt>)>) -> Vec<Group
 /// Counts by crowd group: the registration choices in their usual order, then any other
 /// group by name, then 未填写 for attempts without one. Only groups with attempts appear.
 pub fn by_crowd(attempts: &[Attempt]) -> Vec<GroupRow> {
-    let mut groups: BTreeMap<(usize, String), (String, Vec<&Attempt>)> = BTreeMap::new();
+    let mut by_name: FastMap<&str, Vec<&Attempt>> = FastMap::default();
     for a in attempts {
         let key = a.crowd.as_deref().map(str::trim).filter(|c| !c.is_empty()).unwrap_or(NO_CROWD);
+        by_name.entry(key).or_default().push(a);
+    }
+    let mut groups: BTreeMap<(usize, String), (String, Vec<&Attempt>)> = BTreeMap::new();
+    for (key, list) in by_name {
         let order = match CROWD_CHOICES.iter().position(|c| *c == key) {
             Some(i) => i,
             None if key == NO_CROWD => usize::MAX,
             None => CROWD_CHOICES.len(),
         };
-        groups.entry((order, key.to_string())).or_insert_with(|| (key.to_string(), Vec::new())).1.push(a);
+        groups.insert((order, key.to_string()), (key.to_string(), list));
     }
     group_rows(groups)
 }
@@ -373,7 +383,8 @@ struct ItemTally {
     unanswered: usize,
     ds_sum: u64,
     ds_count: usize,
-    wrong: BTreeMap<u8, usize>,
+    /// Each wrong answer's bitmask and count, in first-seen order (there are few).
+    wrong: Vec<(u8, usize)>,
 }
 
 /// How each question asked in `attempts` performed, hardest first (ties in bank order).
@@ -381,19 +392,23 @@ struct ItemTally {
 /// is correct when its bitmask equals the key. Flags need [`FLAG_MIN_SHOWN`] answers; a
 /// possibly mis-keyed question is flagged so even when it is also too hard.
 pub fn item_analysis(attempts: &[Attempt], bank: &Bank) -> Vec<ItemStat> {
-    let mut tallies: HashMap<&str, ItemTally> = HashMap::new();
+    let mut tallies: Vec<ItemTally> = Vec::new();
+    tallies.resize_with(bank.questions.len(), ItemTally::default);
     for a in attempts {
         for (i, qid) in a.questions.iter().enumerate() {
-            let Some(q) = bank.get(qid) else { continue };
-            let t = tallies.entry(q.id.as_str()).or_default();
+            let Some(index) = bank.index_of(qid) else { continue };
+            let t = &mut tallies[index];
             t.shown += 1;
             let answer = a.answers.get(i).copied().unwrap_or(0);
             if answer == 0 {
                 t.unanswered += 1;
-            } else if answer == q.answer.0 {
+            } else if answer == bank.questions[index].answer.0 {
                 t.correct += 1;
             } else {
-                *t.wrong.entry(answer).or_default() += 1;
+                match t.wrong.iter_mut().find(|(m, _)| *m == answer) {
+                    Some((_, n)) => *n += 1,
+                    None => t.wrong.push((answer, 1)),
+                }
             }
             if let Some(ds) = a.question_ds.get(i) {
                 t.ds_sum += u64::from(*ds);
@@ -404,10 +419,12 @@ pub fn item_analysis(attempts: &[Attempt], bank: &Bank) -> Vec<ItemStat> {
     let mut items: Vec<ItemStat> = bank
         .questions
         .iter()
-        .filter_map(|q| {
-            let t = tallies.remove(q.id.as_str())?;
+        .zip(tallies)
+        .filter(|(_, t)| t.shown > 0)
+        .map(|(q, mut t)| {
             let correct_rate = t.correct as f64 / t.shown as f64;
             // Highest count; on a tie the first (smallest) bitmask stays.
+            t.wrong.sort_unstable();
             let top_wrong = t
                 .wrong
                 .iter()
@@ -427,7 +444,7 @@ pub fn item_analysis(attempts: &[Attempt], bank: &Bank) -> Vec<ItemStat> {
             } else {
                 None
             };
-            Some(ItemStat {
+            ItemStat {
                 qid: q.id.clone(),
                 shown: t.shown,
                 correct: t.correct,
@@ -436,7 +453,7 @@ pub fn item_analysis(attempts: &[Attempt], bank: &Bank) -> Vec<ItemStat> {
                 top_wrong,
                 unanswered: t.unanswered,
                 flag,
-            })
+            }
         })
         .collect();
     items.sort_by(|a, b| a.correct_rate.total_cmp(&b.correct_rate));

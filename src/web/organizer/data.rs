@@ -1,14 +1,13 @@
 //! Exports for the organizer's report, and results files to merge devices.
 
-use std::rc::Rc;
-
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name};
-use crate::core::ledger::AttemptLedger;
+use crate::core::ledger::{Attempt, AttemptLedger};
 use crate::core::ledger_file::{export_ledger, merge_into, read_ledger_file, MergeReport};
 use crate::core::persist::Stored;
+use crate::core::rng::FastMap;
 use crate::core::stats::item_analysis;
 use crate::core::Lang;
 use crate::web::download::download;
@@ -91,8 +90,8 @@ pub fn DataTab(props: &DeskProps) -> Html {
             <section class="card">
                 <h2>{ lang.pick("多台设备合并", "Merge devices") }</h2>
                 <p data-testid="attempt-counts">{ match (lang, &desk.collected) {
-                    (Lang::Zh, Some(c)) => format!("本机答题 {} 条，合并进来的 {} 条，共 {} 条（去重后）。", desk.own.attempts.len(), c.attempts.len(), desk.ledger.attempts.len()),
-                    (Lang::En, Some(c)) => format!("{} attempts on this device, {} merged in, {} in all (each counted once).", desk.own.attempts.len(), c.attempts.len(), desk.ledger.attempts.len()),
+                    (Lang::Zh, Some(c)) => format!("本机答题 {} 条，合并进来的 {c} 条，共 {} 条（去重后）。", desk.own.attempts.len(), desk.ledger.attempts.len()),
+                    (Lang::En, Some(c)) => format!("{} attempts on this device, {c} merged in, {} in all (each counted once).", desk.own.attempts.len(), desk.ledger.attempts.len()),
                     (_, None) => lang.pick("正在读取合并进来的成绩…", "Reading merged results…").to_string(),
                 } }</p>
                 <button class="primary" data-testid="export-ledger" onclick={export_ledger_file}>{ lang.pick("导出成绩文件（含合并进来的）", "Export the results file (merged ones included)") }</button>
@@ -114,16 +113,33 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
         Ok(c) => c.unwrap_or_default(),
         Err(e) => return desk.dispatch(DeskAction::Notice(e.message(lang))),
     };
-    // Reported against everything already here, this device's own attempts included.
-    let mut all = (*desk.own).clone();
-    merge_into(&mut all, collected.attempts.clone());
+    // Reported against everything already here: this device's own attempts are checked
+    // first and never copied into the collection.
+    let own_ledger = desk.own.clone();
+    let own: FastMap<&str, &Attempt> = own_ledger.attempts.iter().map(|a| (a.id.as_str(), a)).collect();
     let (mut merged, mut refused) = (Vec::new(), Vec::new());
     for file in files {
         let name = file.name();
         match read_ledger_file(&file_text(&file).await, &id) {
             Ok(attempts) => {
-                let MergeReport { added, already_present, conflicting } = merge_into(&mut all, attempts.clone());
-                merge_into(&mut collected, attempts);
+                let mut here = MergeReport::default();
+                let fresh = attempts
+                    .into_iter()
+                    .filter(|a| match own.get(a.id.as_str()) {
+                        Some(o) if *o == a => {
+                            here.already_present += 1;
+                            false
+                        }
+                        Some(_) => {
+                            here.conflicting += 1;
+                            false
+                        }
+                        None => true,
+                    })
+                    .collect();
+                let r = merge_into(&mut collected, fresh);
+                let (added, already_present, conflicting) =
+                    (r.added, r.already_present + here.already_present, r.conflicting + here.conflicting);
                 merged.push(match lang {
                     Lang::Zh => format!("{name}：新增 {added} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）"),
                     Lang::En => format!("{name}: {added} added, {already_present} already here, {conflicting} conflicting (the record here kept)"),
@@ -140,7 +156,7 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
     }
     if !merged.is_empty() {
         let flash = format!("{}{}", lang.pick("合并完成。", "Merged. "), merged.join("；"));
-        desk.dispatch(DeskAction::Collected(Rc::new(collected), Some(flash)));
+        desk.dispatch(DeskAction::Collected(collected, Some(flash)));
     }
     if !refused.is_empty() {
         desk.dispatch(DeskAction::Notice(refused.join("\n")));

@@ -53,8 +53,9 @@ pub struct Desk {
     pub tab: Tab,
     /// This device's own attempts (localStorage).
     pub own: Rc<AttemptLedger>,
-    /// Attempts merged in from other devices (IndexedDB); `None` until read.
-    pub collected: Option<Rc<AttemptLedger>>,
+    /// How many attempts were merged in from other devices (kept in IndexedDB); `None`
+    /// until read.
+    pub collected: Option<usize>,
     /// Everything the statistics and exports cover: own attempts, then collected ones.
     pub ledger: Rc<AttemptLedger>,
     pub banks: Rc<Vec<SavedBank>>,
@@ -69,7 +70,7 @@ impl PartialEq for Desk {
         Rc::ptr_eq(&self.contest, &o.contest)
             && Rc::ptr_eq(&self.bank, &o.bank)
             && Rc::ptr_eq(&self.ledger, &o.ledger)
-            && self.collected.as_ref().map(Rc::as_ptr) == o.collected.as_ref().map(Rc::as_ptr)
+            && self.collected == o.collected
             && Rc::ptr_eq(&self.banks, &o.banks)
             && self.unlocked == o.unlocked
             && self.pin == o.pin
@@ -93,7 +94,7 @@ pub enum DeskAction {
     SaveRules(Box<ContestRules>),
     ResetRules,
     /// The collected attempts as now stored, and what to tell the organizer about them.
-    Collected(Rc<AttemptLedger>, Option<String>),
+    Collected(AttemptLedger, Option<String>),
     Notice(String),
     Flash(String),
 }
@@ -272,10 +273,10 @@ impl Reducible for Desk {
                 }
             }
             DeskAction::Collected(collected, flash) => {
+                d.collected = Some(collected.attempts.len());
                 let mut all = (*d.own).clone();
-                merge_into(&mut all, collected.attempts.clone());
+                merge_into(&mut all, collected.attempts);
                 d.ledger = Rc::new(all);
-                d.collected = Some(collected);
                 if flash.is_some() {
                     d.notice = None;
                     d.flash = flash;
@@ -323,7 +324,7 @@ fn DeskView(props: &LoadedProps) -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match idb::load::<AttemptLedger>(Stored::Collected, &desk.id()).await {
-                    Ok(collected) => desk.dispatch(DeskAction::Collected(Rc::new(collected.unwrap_or_default()), None)),
+                    Ok(collected) => desk.dispatch(DeskAction::Collected(collected.unwrap_or_default(), None)),
                     Err(e) => desk.dispatch(DeskAction::Notice(e.message(lang))),
                 }
             });

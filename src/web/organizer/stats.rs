@@ -11,7 +11,7 @@ use crate::core::bank::AnswerSet;
 use crate::core::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::stats::{
     by_crowd, by_day, by_region, headline, item_analysis, parse_population_csv, rank_regions, score_distribution,
-    GroupRow, ItemFlag, RankBy,
+    GroupRow, Headline, ItemFlag, ItemStat, RankBy,
 };
 use crate::core::Lang;
 use crate::web::download::download;
@@ -47,6 +47,17 @@ pub fn use_regions(desk: &UseReducerHandle<super::Desk>) {
 
 /// Item-analysis rows shown before "show all".
 const ITEMS_SHOWN: usize = 30;
+/// Region rows shown before "show all" (a county list has thousands).
+const REGIONS_SHOWN: usize = 50;
+
+/// What the statistics tab shows that depends only on the attempts, bank and pass mark.
+struct Summary {
+    headline: Headline,
+    crowds: Vec<GroupRow>,
+    days: Vec<(String, usize)>,
+    scores: Vec<(String, usize)>,
+    items: Vec<ItemStat>,
+}
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
@@ -94,8 +105,33 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     let weight = use_state(|| 70u32);
     let population = use_state(|| None::<Rc<HashMap<String, u64>>>);
     let all_items = use_state(|| false);
+    let all_regions = use_state(|| false);
     let attempts = &desk.ledger.attempts;
-    let h = headline(attempts, desk.contest.rules.pass_mark);
+    // Computed once per ledger (100,000 attempts take a noticeable moment), not per render.
+    let ledger_key = Rc::as_ptr(&desk.ledger) as usize;
+    let summary = {
+        let (ledger, bank, pass_mark) = (desk.ledger.clone(), desk.bank.clone(), desk.contest.rules.pass_mark);
+        use_memo((ledger_key, Rc::as_ptr(&desk.bank) as usize, pass_mark), move |_| Summary {
+            headline: headline(&ledger.attempts, pass_mark),
+            crowds: by_crowd(&ledger.attempts),
+            days: by_day(&ledger.attempts).into_iter().map(|r| (r.key[5..].to_string(), r.participations)).collect(),
+            scores: score_distribution(&ledger.attempts, 10)
+                .into_iter()
+                .map(|(lo, hi, n)| (format!("{lo}–{hi}%"), n))
+                .collect(),
+            items: item_analysis(&ledger.attempts, &bank),
+        })
+    };
+    let region_rows = {
+        let (ledger, table) = (desk.ledger.clone(), desk.regions.clone());
+        let population_key = population.as_ref().map(|p| Rc::as_ptr(p) as usize);
+        let table_key = table.as_ref().map(|t| Rc::as_ptr(t) as usize);
+        let population = (*population).clone();
+        use_memo((ledger_key, table_key, *level, population_key), move |(_, _, level, _)| {
+            table.map(|t| by_region(&ledger.attempts, &t, *level, population.as_deref()))
+        })
+    };
+    let h = &summary.headline;
     let by = match rank.as_str() {
         "participations" => RankBy::Participations,
         "per10k" => RankBy::PerTenThousand,
@@ -104,9 +140,10 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     };
     let regions_html = match &desk.regions {
         None => html! { <p class="loading">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
-        Some(table) => {
-            let rows = by_region(attempts, table, *level, population.as_deref());
+        Some(_) => {
+            let rows = (*region_rows).clone().unwrap_or_default();
             let ranked = rank_regions(&rows, by);
+            let shown_regions = if *all_regions { ranked.len() } else { ranked.len().min(REGIONS_SHOWN) };
             let export = |extension: &'static str| {
                 let (desk, rows, h) = (desk.clone(), rows.clone(), h.participants);
                 let total = attempts.len();
@@ -129,7 +166,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                             if population.is_some() { <th>{ lang.pick("每万人", "Per 10k") }</th> }
                             if matches!(by, RankBy::Composite { .. }) { <th>{ lang.pick("综合分", "Score") }</th> }
                         </tr></thead>
-                        <tbody>{ for ranked.iter().enumerate().map(|(i, (r, score))| html! {
+                        <tbody>{ for ranked.iter().take(shown_regions).enumerate().map(|(i, (r, score))| html! {
                             <tr>
                                 <td>{ i + 1 }</td><td>{ r.name.clone() }</td><td>{ r.participants }</td><td>{ r.participations }</td>
                                 if population.is_some() { <td>{ r.per_10k.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into()) }</td> }
@@ -137,6 +174,12 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                             </tr>
                         }) }</tbody>
                     </table>
+                    if shown_regions < ranked.len() {
+                        <button class="secondary" data-testid="show-all-regions" onclick={let all = all_regions.clone(); Callback::from(move |_| all.set(true))}>{ match lang {
+                            Lang::Zh => format!("显示全部 {} 个地区（下载的文件总是包含全部）", ranked.len()),
+                            Lang::En => format!("Show all {} regions (downloads always include all)", ranked.len()),
+                        } }</button>
+                    }
                     <button class="primary" data-testid="export-region-csv" onclick={export("csv")}>{ lang.pick("下载地区统计 CSV", "Download region counts (CSV)") }</button>
                     <button class="secondary" data-testid="export-region-xlsx" onclick={export("xlsx")}>{ lang.pick("下载地区统计 Excel", "Download region counts (Excel)") }</button>
                 </>
@@ -175,11 +218,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
             });
         })
     };
-    let days: Vec<(String, usize)> =
-        by_day(attempts).into_iter().map(|r| (r.key[5..].to_string(), r.participations)).collect();
-    let scores: Vec<(String, usize)> =
-        score_distribution(attempts, 10).into_iter().map(|(lo, hi, n)| (format!("{lo}–{hi}%"), n)).collect();
-    let items = item_analysis(attempts, &desk.bank);
+    let items = &summary.items;
     // Hardest first; a phone shows the first rows, the rest on request.
     let shown_items = if *all_items { items.len() } else { items.len().min(ITEMS_SHOWN) };
     let show_all = {
@@ -235,11 +274,11 @@ pub fn StatsTab(props: &DeskProps) -> Html {
             </section>
             <section class="card">
                 <h2>{ lang.pick("按人群", "By group") }</h2>
-                { group_table(lang, lang.pick("人群", "Group"), &by_crowd(attempts)) }
+                { group_table(lang, lang.pick("人群", "Group"), &summary.crowds) }
             </section>
             <section class="card">
-                { bar_chart(lang.pick("每日参赛人次", "Attempts per day"), &days) }
-                { bar_chart(lang.pick("得分分布（占满分比例）", "Scores (share of the maximum)"), &scores) }
+                { bar_chart(lang.pick("每日参赛人次", "Attempts per day"), &summary.days) }
+                { bar_chart(lang.pick("得分分布（占满分比例）", "Scores (share of the maximum)"), &summary.scores) }
             </section>
             <section class="card">
                 <h2>{ lang.pick("题目分析", "Item analysis") }</h2>
