@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { useHarness, phonePage as newPage, register as registerAs, confirmAndWait, number as digits } from './helpers.mjs';
+import { useHarness, phonePage as newPage, register as registerAs, confirmAndWait, number as digits, waitText } from './helpers.mjs';
 
 const bank = new Map(JSON.parse(fs.readFileSync('questions/default-bank.json', 'utf8')).questions.map((q) => [q.id, q]));
 const h = useHarness();
@@ -49,6 +49,11 @@ async function answer(page, beRight) {
 test('register, answer a full round, and the score shown equals the expected score', async () => {
   const page = await phonePage();
   await register(page, h.server.url, '李四');
+  // Only the regions shown were downloaded: provinces and cities, then Hunan's counties.
+  const regionFiles = await page.evaluate(() => performance.getEntriesByType('resource')
+    .map((e) => new URL(e.name).pathname).filter((p) => p.includes('/questions/region')));
+  assert.deepEqual(regionFiles.sort(), ['/questions/regions/43.json', '/questions/regions/index.json']);
+  assert.match(await page.getByTestId('participant').textContent(), /湖南省 长沙市 岳麓区/);
   await page.getByTestId('start-round').click();
   await page.getByTestId('question').waitFor();
   let expected = 0;
@@ -79,6 +84,8 @@ test('register, answer a full round, and the score shown equals the expected sco
   assert.equal((await page.getByTestId('start-round').textContent()).trim(), 'Start the quiz');
   await page.reload();
   assert.equal((await page.getByTestId('start-round').textContent()).trim(), 'Start the quiz');
+  // A returning participant's region is named again (from the two small region files).
+  await waitText(page, 'participant', /岳麓区/);
   await page.context().close();
 });
 

@@ -44,6 +44,14 @@ export async function register(page, url, { name, province, city = { index: 1 },
   await page.getByTestId('participant').waitFor();
 }
 
+/** Waits until the element with `testid` has text matching `pattern`. */
+export async function waitText(page, testid, pattern) {
+  await page.waitForFunction(
+    ([id, source]) => new RegExp(source).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
+    [testid, pattern.source],
+  );
+}
+
 /** Clicks `next` and waits until the next question or the result is on screen. */
 export async function confirmAndWait(page) {
   const before = await page.getByTestId('progress').textContent();

@@ -18,7 +18,7 @@ test('after one visit the contest works in airplane mode', async () => {
     const cache = await caches.open(names.find((n) => n.startsWith('kepu-app-')));
     return (await cache.keys()).map((r) => new URL(r.url).pathname);
   });
-  for (const file of ['/index.html', '/questions/default-bank.json', '/questions/regions.json', '/manifest.webmanifest']) {
+  for (const file of ['/index.html', '/questions/default-bank.json', '/questions/regions/index.json', '/questions/regions/54.json', '/manifest.webmanifest']) {
     assert.ok(cached.includes(file), `${file} is precached: ${cached}`);
   }
   assert.ok(cached.some((f) => f.endsWith('_bg.wasm')), 'the wasm is precached');

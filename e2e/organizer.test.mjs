@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useHarness, phonePage, register as registerAs, answerFirst, number } from './helpers.mjs';
+import { useHarness, phonePage, register as registerAs, answerFirst, number, waitText } from './helpers.mjs';
 
 const h = useHarness();
 const PIN = '2468';
@@ -15,14 +15,6 @@ const device = () => phonePage(h.browser);
 
 const register = (page, name, county) =>
   registerAs(page, h.server.url, { name, province: '湖南省', city: '长沙市', county, crowd: '产业工人' });
-
-/** Waits until the element's text matches (the element may still show an older text). */
-async function waitText(page, testid, pattern) {
-  await page.waitForFunction(
-    ([id, source]) => new RegExp(source).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
-    [testid, pattern.source],
-  );
-}
 
 /** Plays a whole round choosing the first choice each time; returns the question ids seen. */
 async function playRound(page) {

@@ -8,7 +8,8 @@ const dist = process.argv[2] ?? 'dist';
 const top = fs.readdirSync(dist).filter((f) => /\.(html|js|wasm|webmanifest)$/.test(f) && f !== 'sw.js');
 const files = [
   ...top,
-  ...['contest.json', 'default-bank.json', 'regions.json'].map((f) => `questions/${f}`),
+  ...['contest.json', 'default-bank.json'].map((f) => `questions/${f}`),
+  ...fs.readdirSync(path.join(dist, 'questions/regions')).map((f) => `questions/regions/${f}`),
   ...fs.readdirSync(path.join(dist, 'icons')).map((f) => `icons/${f}`),
 ].sort();
 const hash = crypto.createHash('sha256');

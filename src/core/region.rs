@@ -8,11 +8,18 @@ use super::Lang;
 pub struct RegionTable {
     /// Sorted by code.
     entries: Vec<(String, String)>,
+    /// For a split table (provinces and cities first, each province's counties from its own
+    /// file, so a phone downloads only what it shows): the provinces whose counties are in.
+    /// `None` for a whole table.
+    counties_of: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
 struct RawRegions {
     format: String,
+    /// `true` in the index of a split table: counties come per province.
+    #[serde(default)]
+    split: bool,
     regions: Vec<(String, String)>,
 }
 
@@ -63,7 +70,28 @@ impl RegionTable {
             return Err(RegionError("code".into()));
         }
         entries.sort();
-        Ok(RegionTable { entries })
+        Ok(RegionTable { entries, counties_of: raw.split.then(Vec::new) })
+    }
+
+    /// The file with the counties of the province `code` lies in, when a split table does
+    /// not have them yet (`questions/regions/44.json` for Guangdong).
+    pub fn missing_counties(&self, code: &str) -> Option<String> {
+        let province = code.get(..2)?;
+        let loaded = self.counties_of.as_ref()?;
+        (!loaded.iter().any(|p| p == province)).then(|| format!("{province}.json"))
+    }
+
+    /// Adds the counties of one province (a file named by [`Self::missing_counties`]).
+    /// Only that province's counties are taken.
+    pub fn add_counties(&mut self, file: &RegionTable, province: &str) {
+        let Some(loaded) = self.counties_of.as_mut() else { return };
+        if loaded.iter().any(|p| p == province) {
+            return;
+        }
+        loaded.push(province.to_string());
+        self.entries.extend(file.entries.iter().filter(|(c, _)| c.starts_with(province) && level(c) == 3).cloned());
+        self.entries.sort();
+        self.entries.dedup_by(|a, b| a.0 == b.0);
     }
 
     pub fn name(&self, code: &str) -> Option<&str> {
@@ -87,9 +115,11 @@ impl RegionTable {
             .collect()
     }
 
-    /// A chosen code is complete when it is at `depth`, or shallower with nothing below it.
+    /// A chosen code is complete when it is at `depth`, or shallower with nothing below it
+    /// (which a split table only knows once the province's counties are in).
     pub fn is_complete(&self, code: &str, depth: u8) -> bool {
-        self.name(code).is_some() && (level(code) >= depth || self.children(Some(code)).is_empty())
+        self.name(code).is_some()
+            && (level(code) >= depth || (self.missing_counties(code).is_none() && self.children(Some(code)).is_empty()))
     }
 
     /// Whether `code` lies inside `scope` (a province or city code); no scope = anywhere.
@@ -143,6 +173,26 @@ mod tests {
         assert!(!t.is_complete("449999", 3), "unknown code");
         assert!(t.within("440106", Some("440000")) && t.within("440106", Some("440100")));
         assert!(!t.within("110101", Some("440000")));
+    }
+
+    #[test]
+    fn a_split_table_takes_each_provinces_counties_from_its_own_file() {
+        let mut t = RegionTable::from_json(r#"{"format":"kepu-regions","version":1,"split":true,"regions":[["440000","广东省"],["440100","广州市"],["441900","东莞市"],["110000","北京市"],["110100","市辖区"]]}"#).unwrap();
+        assert_eq!(t.missing_counties("440106").as_deref(), Some("44.json"));
+        assert!(t.children(Some("440100")).is_empty());
+        assert!(!t.is_complete("441900", 3), "not known to have no counties until the file is in");
+        assert!(t.is_complete("440100", 2));
+        let file = table(); // also holds Beijing's county and the provinces: only Guangdong's counties are taken
+        t.add_counties(&file, "44");
+        assert_eq!(t.missing_counties("440106"), None);
+        assert_eq!(t.missing_counties("110101").as_deref(), Some("11.json"));
+        assert_eq!(t.children(Some("440100")), vec![("440103", "荔湾区"), ("440106", "天河区")]);
+        assert!(t.children(Some("110100")).is_empty());
+        assert!(t.is_complete("441900", 3) && t.is_complete("440106", 3));
+        assert_eq!(t.full_name("440106"), "广东省 广州市 天河区");
+        t.add_counties(&file, "44");
+        assert_eq!(t.children(Some("440100")).len(), 2, "adding twice changes nothing");
+        assert_eq!(table().missing_counties("440106"), None, "a whole table misses nothing");
     }
 
     #[test]

@@ -102,6 +102,11 @@ pub enum Action {
     ToggleLargeText,
     Go(Screen),
     RegionsLoaded(Rc<RegionTable>),
+    /// One province's counties for a split region table.
+    CountiesLoaded {
+        province: String,
+        file: Rc<RegionTable>,
+    },
     Notice(String),
     Register(Participant),
     Select(String),
@@ -323,6 +328,13 @@ impl Reducible for DeviceState {
                 s.screen = screen;
             }
             Action::RegionsLoaded(t) => s.regions = Some(t),
+            Action::CountiesLoaded { province, file } => {
+                if let Some(t) = &s.regions {
+                    let mut t = (**t).clone();
+                    t.add_counties(&file, &province);
+                    s.regions = Some(Rc::new(t));
+                }
+            }
             Action::Notice(n) => s.notice = Some(n),
             Action::Register(p) => {
                 s.notice = None;

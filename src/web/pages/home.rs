@@ -19,6 +19,9 @@ pub fn Home(props: &PageProps) -> Html {
     let now = now_ms();
     let window = contest.window(now);
     let participant = state.participant().cloned();
+    // The participant's region by name (a province's small county file at most).
+    let region = participant.as_ref().and_then(|p| p.region.clone());
+    super::use_regions(state, region.clone(), if region.is_some() { 3 } else { 0 });
     let dispatch = |action: fn() -> Action| {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(action()))

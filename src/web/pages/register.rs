@@ -1,25 +1,15 @@
 //! Registration: name, phone (per the rules), region as cascading selects, crowd group.
 
-use std::rc::Rc;
-
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::contest::PhoneField;
 use crate::core::participant::{register, Field, FormProblem, RegistrationForm, CROWD_CHOICES};
-use crate::core::region::{ancestor, RegionTable};
+use crate::core::region::ancestor;
 use crate::core::Lang;
 use crate::web::app::{Action, Screen};
-use crate::web::fetch::{fetch_text, resolve};
-use crate::web::loader::REGIONS_FILE;
 
 use super::PageProps;
-
-async fn load_regions(lang: Lang) -> Result<RegionTable, String> {
-    let url = resolve(REGIONS_FILE, "./").map_err(|e| e.message(lang))?;
-    let text = fetch_text(&url).await.map_err(|e| format!("{REGIONS_FILE}: {}", e.message(lang)))?;
-    RegionTable::from_json(&text).map_err(|e| format!("{REGIONS_FILE}: {}", e.message(lang)))
-}
 
 #[component]
 pub fn RegisterPage(props: &PageProps) -> Html {
@@ -42,20 +32,7 @@ pub fn RegisterPage(props: &PageProps) -> Html {
     });
     let crowd = use_state(|| None::<String>);
     let problems = use_state(Vec::<FormProblem>::new);
-    {
-        let state = state.clone();
-        let needed = reg.region_depth > 0 && state.regions.is_none();
-        use_effect_with(needed, move |needed| {
-            if *needed {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match load_regions(lang).await {
-                        Ok(t) => state.dispatch(Action::RegionsLoaded(Rc::new(t))),
-                        Err(e) => state.dispatch(Action::Notice(e)),
-                    }
-                });
-            }
-        });
-    }
+    super::use_regions(state, chosen[0].clone(), reg.region_depth);
     let onsubmit = {
         let state = state.clone();
         let (name, phone, chosen, crowd, problems) =
@@ -92,6 +69,9 @@ pub fn RegisterPage(props: &PageProps) -> Html {
                         let parent = if level == 0 { None } else { chosen[level - 1].clone() };
                         if level > 0 && parent.is_none() {
                             return html! {};
+                        }
+                        if level == 2 && parent.as_deref().and_then(|p| table.missing_counties(p)).is_some() {
+                            return html! { <p class="loading" role="status">{ lang.pick("正在加载区县…", "Loading counties…") }</p> };
                         }
                         let options = table.children(parent.as_deref());
                         if options.is_empty() {
