@@ -55,8 +55,10 @@ try {
     const fcp = [];
     const tap = [];
     const repeat = [];
+    const firstVisit = [];
     for (let i = 0; i < runs; i++) {
       const { context, page } = await throttled(browser, profile, true);
+      server.sent.reset();
       await page.goto(server.url);
       const first = await startRoundReady(page);
       cold.push(first.ready);
@@ -64,6 +66,7 @@ try {
       tap.push(await tapToQuestion(page));
       // Repeat visit: the service worker answers from its cache.
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+      firstVisit.push(server.sent.bytes);
       await page.evaluate(() => localStorage.removeItem('kepu.v1.round.kepu-demo'));
       await page.goto('about:blank');
       await page.goto(server.url);
@@ -72,6 +75,7 @@ try {
     }
     const f = (xs) => `${Math.round(median(xs))} ms`;
     console.log(`${name.padEnd(11)} cold start-round ready ${f(cold)} · first contentful paint ${f(fcp)} · tap→first question ${f(tap)} · repeat visit (service worker) ${f(repeat)}   (median of ${runs})`);
+    console.log(`${''.padEnd(11)} first visit, everything sent until the service worker is in control (its precache included): ${Math.round(median(firstVisit) / 1024)} KB`);
   }
 } finally {
   await browser.close();

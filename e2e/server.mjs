@@ -1,5 +1,6 @@
 // A small static server for the built app (dist/) and the end-to-end test contests
 // (tests/e2e-contests/ under /e2e/). Used by the browser tests and the benchmark.
+import crypto from 'node:crypto';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,8 +28,11 @@ function encode(file, body, accept) {
   return { body: compressed.get(key), encoding: kind };
 }
 
-/** Starts serving; resolves to { url, close }. Port 0 picks a free port on 127.0.0.1. */
+/** Starts serving; resolves to { url, close, sent } where `sent` counts the response bytes
+ * (as sent, compressed) since the last reset: `sent.bytes`, `sent.reset()`. Port 0 picks a
+ * free port on 127.0.0.1. */
 export function serve({ root, mounts = {}, port = 0, host = '127.0.0.1' }) {
+  const sent = { bytes: 0, reset() { this.bytes = 0; } };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     let base = root;
@@ -42,18 +46,24 @@ export function serve({ root, mounts = {}, port = 0, host = '127.0.0.1' }) {
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
       const out = encode(file, body, req.headers['accept-encoding'] ?? '');
-      res.writeHead(200, {
+      // Revalidated on every use, answered with 304 when unchanged, as nginx and CDNs do.
+      const etag = `"${crypto.createHash('sha1').update(body).digest('hex').slice(0, 16)}${out.encoding ? `-${out.encoding}` : ''}"`;
+      const headers = {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-cache',
+        etag,
         ...(out.encoding ? { 'content-encoding': out.encoding, vary: 'accept-encoding' } : {}),
-      });
+      };
+      if (req.headers['if-none-match'] === etag) { res.writeHead(304, headers).end(); return; }
+      res.writeHead(200, headers);
+      sent.bytes += out.body.length;
       res.end(out.body);
     });
   });
   return new Promise((resolve) => {
     server.listen(port, host, () => {
       const { port } = server.address();
-      resolve({ url: `http://${host}:${port}/`, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://${host}:${port}/`, close: () => new Promise((r) => server.close(r)), sent });
     });
   });
 }

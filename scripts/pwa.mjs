@@ -10,7 +10,8 @@ const files = [
   ...top,
   ...['contest.json', 'default-bank.json'].map((f) => `questions/${f}`),
   ...fs.readdirSync(path.join(dist, 'questions/regions')).map((f) => `questions/regions/${f}`),
-  ...fs.readdirSync(path.join(dist, 'icons')).map((f) => `icons/${f}`),
+  // The page's own icon; the PNGs are for installing, which needs a connection anyway.
+  'icons/icon.svg',
 ].sort();
 const hash = crypto.createHash('sha256');
 for (const f of files) hash.update(f).update(fs.readFileSync(path.join(dist, f)));
