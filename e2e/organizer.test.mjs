@@ -131,7 +131,11 @@ test('statistics, the region CSV, and merging a second device', async () => {
 
   // A tampered file is refused and changes nothing.
   const tampered = path.resolve('target/e2e-tampered.json');
-  fs.writeFileSync(tampered, ledger.bytes.toString('utf8').replace(/"sc":(\d+)/, (_, n) => `"sc":${Number(n) + 1}`));
+  const forged = JSON.parse(ledger.bytes.toString('utf8'));
+  const row = forged.ledger.attempts[0].split('.');
+  row[7] = (parseInt(row[7], 36) + 5).toString(36); // five more points
+  forged.ledger.attempts[0] = row.join('.');
+  fs.writeFileSync(tampered, JSON.stringify(forged));
   await b.getByTestId('ledger-file').setInputFiles(tampered);
   await waitText(b, 'error', /校验/);
 

@@ -56,7 +56,7 @@ test('storage full when a round ends: a clear message, the result offered as a f
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-unsaved').click()]);
   const file = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
   assert.equal(file.format, 'kepu-ledger');
-  assert.equal(file.attempts.length, 1);
+  assert.equal(file.ledger.attempts.length, 1);
   assert.equal(await page.evaluate(() => localStorage.getItem('kepu.v1.ledger.e2e-timer')), ledgerBefore, 'no half-written key');
   // Space freed and the page reloaded: the finished round is recorded after all.
   await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('filler.')).forEach((k) => localStorage.removeItem(k)));

@@ -568,10 +568,15 @@ fn results_file_round_trip() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(
         (v["format"].as_str(), v["version"].as_u64(), v["count"].as_u64()),
-        (Some("kepu-ledger"), Some(1), Some(7))
+        (Some("kepu-ledger"), Some(2), Some(7))
     );
     assert_eq!(v["checksum"].as_str().unwrap().len(), 64);
     assert_eq!(read_ledger_file(&text, CONTEST).unwrap(), device_a());
+    // Files written by version 1 (one JSON object per attempt, about three times larger) still merge.
+    let v1 = std::fs::read_to_string("tests/fixtures/reports/results-v1.json").unwrap();
+    assert!(v1.contains(r#""version":1"#) && v1.len() > text.len(), "{} vs {}", v1.len(), text.len());
+    assert_eq!(read_ledger_file(&v1, CONTEST).unwrap(), device_a());
+    assert_eq!(read_ledger_file(&v1.replacen(r#""sc":40"#, r#""sc":30"#, 1), CONTEST), Err(LedgerFileError::Tampered));
     // A BOM added by an editor does not matter.
     assert_eq!(read_ledger_file(&format!("\u{feff}{text}"), CONTEST).unwrap(), device_a());
 }
@@ -579,9 +584,13 @@ fn results_file_round_trip() {
 #[test]
 fn results_file_refusals() {
     let text = export_ledger(CONTEST, "平板一号", &device_a(), 0);
-    // a01 is the only score of 40.
-    assert_eq!(text.matches(r#""sc":40"#).count(), 1);
-    let tampered = text.replace(r#""sc":40"#, r#""sc":30"#);
+    // a01 is the only score of 40 (base 36: "14"), the first attempt row: score it 30 ("u").
+    let row = text.find(r#""attempts":[""#).unwrap();
+    let a01 = &text[row..text[row..].find("\",").unwrap() + row];
+    let fields: Vec<&str> = a01.split('.').collect();
+    assert_eq!(fields[7], "14", "{a01}");
+    let tampered = text.replacen(a01, &a01.replacen(".14.", ".u.", 1), 1);
+    assert_ne!(tampered, text);
     assert_eq!(read_ledger_file(&tampered, CONTEST), Err(LedgerFileError::Tampered));
     assert_eq!(LedgerFileError::Tampered.message(Lang::Zh), "文件校验不通过，可能被修改过");
 
@@ -595,9 +604,9 @@ fn results_file_refusals() {
 
     assert_eq!(read_ledger_file("姓名,手机\r\n张三,138", CONTEST), Err(LedgerFileError::NotALedger));
     assert_eq!(read_ledger_file(r#"{"version":1,"data":{"attempts":[]}}"#, CONTEST), Err(LedgerFileError::NotALedger));
-    let truncated = &text[..text.find(r#"{"id":"a04""#).unwrap()];
+    let truncated = &text[..text.len() / 2];
     assert!(matches!(read_ledger_file(truncated, CONTEST), Err(LedgerFileError::Json(_))));
-    let no_attempts = r#"{"format":"kepu-ledger","version":1,"contest_id":"kepu-demo"}"#;
+    let no_attempts = r#"{"format":"kepu-ledger","version":2,"contest_id":"kepu-demo","device":"d","exported_at":0,"count":0,"checksum":""}"#;
     assert!(matches!(read_ledger_file(no_attempts, CONTEST), Err(LedgerFileError::Json(_))));
 }
 
