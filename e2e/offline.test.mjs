@@ -2,6 +2,11 @@
 // through the service worker, and the app asks for persistent storage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve } from './server.mjs';
 import { useHarness, phonePage, register } from './helpers.mjs';
 
 const h = useHarness();
@@ -50,4 +55,42 @@ test('the manifest makes the app installable with a name and icons', async () =>
     assert.equal(status, 200, icon.src);
   }
   await page.context().close();
+});
+
+test('a new version is announced, and after 更新 the whole app is the new one', async () => {
+  // A site of our own, so a new build can be put in place while the page is open.
+  const site = fs.mkdtempSync(path.join(os.tmpdir(), 'kepu-update-'));
+  fs.cpSync('dist', site, { recursive: true });
+  const server = await serve({ root: site });
+  const page = await phonePage(h.browser);
+  try {
+    await page.goto(server.url);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    const title = (await page.getByTestId('contest-title').textContent()).trim();
+    const cacheNames = () => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('kepu-app-')));
+    const [before] = await cacheNames();
+
+    // The next build: the contest changed, so the service worker has a new version.
+    const contestFile = path.join(site, 'questions/contest.json');
+    const contest = JSON.parse(fs.readFileSync(contestFile, 'utf8'));
+    contest.rules.title = `${title}（新版）`;
+    fs.writeFileSync(contestFile, JSON.stringify(contest));
+    execFileSync('node', ['scripts/pwa.mjs', site]);
+
+    await page.reload();
+    await page.getByTestId('update-ready').waitFor({ timeout: 30_000 });
+    // Until the person chooses, the open page stays wholly on the old version.
+    assert.equal((await page.getByTestId('contest-title').textContent()).trim(), title);
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('update-ready').getByRole('button').click()]);
+    await page.waitForFunction((t) => document.querySelector('[data-testid="contest-title"]')?.textContent.trim() === t,
+      `${title}（新版）`);
+    const after = await cacheNames();
+    assert.equal(after.length, 1, `one app cache left: ${after}`);
+    assert.notEqual(after[0], before, 'the old version is gone');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.context().close();
+    await server.close();
+    fs.rmSync(site, { recursive: true, force: true });
+  }
 });

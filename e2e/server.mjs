@@ -15,11 +15,11 @@ const TYPES = {
 const COMPRESSIBLE = /\.(html|js|mjs|wasm|json|css|svg|webmanifest|txt)$/;
 const compressed = new Map();
 
-/** Brotli or gzip as the browser accepts, the way a CDN serves the build (cached per file). */
-function encode(file, body, accept) {
+/** Brotli or gzip as the browser accepts, the way a CDN serves the build (cached per content). */
+function encode(file, body, hash, accept) {
   const kind = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : null;
   if (!kind || !COMPRESSIBLE.test(file)) return { body };
-  const key = `${kind}:${file}:${body.length}`;
+  const key = `${kind}:${hash}`;
   if (!compressed.has(key)) {
     compressed.set(key, kind === 'br'
       ? zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } })
@@ -45,9 +45,10 @@ export function serve({ root, mounts = {}, port = 0, host = '127.0.0.1' }) {
     if (!file.startsWith(path.resolve(base))) { res.writeHead(403).end(); return; }
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
-      const out = encode(file, body, req.headers['accept-encoding'] ?? '');
+      const hash = crypto.createHash('sha1').update(body).digest('hex').slice(0, 16);
+      const out = encode(file, body, hash, req.headers['accept-encoding'] ?? '');
       // Revalidated on every use, answered with 304 when unchanged, as nginx and CDNs do.
-      const etag = `"${crypto.createHash('sha1').update(body).digest('hex').slice(0, 16)}${out.encoding ? `-${out.encoding}` : ''}"`;
+      const etag = `"${hash}${out.encoding ? `-${out.encoding}` : ''}"`;
       const headers = {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-cache',

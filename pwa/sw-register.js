@@ -28,13 +28,14 @@
   window.addEventListener('load', async () => {
     try {
       const registration = await navigator.serviceWorker.register('./sw.js');
-      if (registration.waiting && hadController) announce(registration.waiting);
-      registration.addEventListener('updatefound', () => {
-        const worker = registration.installing;
-        worker?.addEventListener('statechange', () => {
-          if (worker.state === 'installed' && navigator.serviceWorker.controller) announce(worker);
-        });
+      // A new version may be waiting, still installing (the browser checks on every visit,
+      // often before this runs), or found later.
+      const follow = (worker) => worker?.addEventListener('statechange', () => {
+        if (worker.state === 'installed' && navigator.serviceWorker.controller) announce(worker);
       });
+      if (registration.waiting && hadController) announce(registration.waiting);
+      follow(registration.installing);
+      registration.addEventListener('updatefound', () => follow(registration.installing));
     } catch (e) {
       console.warn('offline support unavailable:', e);
     }
