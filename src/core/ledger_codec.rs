@@ -243,7 +243,7 @@ mod tests {
     use crate::core::persist::{decode, encode, Stored};
 
     /// A realistic device: `people` participants, three attempts each, 20 of 324 questions.
-    pub(crate) fn sample(people: usize, attempts: usize) -> AttemptLedger {
+    fn sample(people: usize, attempts: usize) -> AttemptLedger {
         let attempts = (0..attempts)
             .map(|i| {
                 let pid = format!("p{:016x}", ((i % people) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
