@@ -83,7 +83,7 @@ fn att(
         crowd: p.crowd.map(Into::into),
         started_at,
         finished_at: started_at + time_ms,
-        questions: questions.iter().map(|q| q.to_string()).collect(),
+        questions: questions.iter().map(|q| (*q).into()).collect(),
         answers: answers.to_vec(),
         score: 10 * correct,
         max_score: 10 * questions.len() as u32,

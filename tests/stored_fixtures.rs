@@ -48,7 +48,7 @@ fn version_2_ledger_loads_and_version_1_migrates_to_it() {
     let a = &v2.attempts[1];
     assert_eq!((a.name.as_str(), a.region.as_deref(), a.crowd.as_deref()), ("张三", Some("440106"), Some("农民")));
     assert_eq!(a.id, format!("p1-{:x}", a.started_at), "the usual id is derived, not stored");
-    assert_eq!((a.questions.clone(), a.answers.clone()), (vec!["s1".to_string(), "t1".to_string()], vec![1, 0]));
+    assert_eq!((a.questions.clone(), a.answers.clone()), (vec!["s1".into(), "t1".into()], vec![1, 0]));
     assert_eq!((a.score, a.max_score, a.correct, a.question_ds.clone()), (30, 40, 1, vec![300, 200]));
     assert_eq!((a.finished_at - a.started_at, a.time_used_ms), (50_000, 50_000));
     assert_eq!(

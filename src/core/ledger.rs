@@ -2,6 +2,7 @@
 //! contest scores by policy, and the device leaderboard.
 
 use std::cmp::Ordering;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -34,9 +35,9 @@ pub struct Attempt {
     pub started_at: i64,
     #[serde(rename = "f")]
     pub finished_at: i64,
-    /// Question ids in the order asked.
+    /// Question ids in the order asked (shared: 100,000 attempts name the same few hundred).
     #[serde(rename = "q")]
-    pub questions: Vec<String>,
+    pub questions: Vec<Rc<str>>,
     /// Choices per question as bank-order bitmasks.
     #[serde(rename = "a")]
     pub answers: Vec<u8>,
@@ -77,7 +78,7 @@ impl Attempt {
             crowd: participant.crowd.clone(),
             started_at: round.started_at,
             finished_at,
-            questions: round.questions.iter().map(|q| q.qid.clone()).collect(),
+            questions: round.questions.iter().map(|q| Rc::from(q.qid.as_str())).collect(),
             answers: round.answers.iter().map(|a| a.0).collect(),
             score: outcome.score,
             max_score: outcome.max_score,
@@ -342,7 +343,7 @@ mod tests {
         let a = Attempt::from_round(&r, &p, &c, &b).unwrap();
         assert_eq!(a.questions.len(), 5);
         // 2 判断 × 2 + 单选 s1 (5) + one more 单选 (s2: 5, s3: 7) + 1 多选 × 10.
-        let expected_max = if a.questions.iter().any(|q| q == "s3") { 26 } else { 24 };
+        let expected_max = if a.questions.iter().any(|q| &**q == "s3") { 26 } else { 24 };
         assert_eq!((a.score, a.correct, a.max_score), (0, 0, expected_max));
         assert_eq!(a.time_used_ms, 100_000);
         assert_eq!(a.question_ds, vec![200; 5]);

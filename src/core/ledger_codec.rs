@@ -13,6 +13,8 @@
 //! - `times` is the tenths of a second spent per question, joined by `,`;
 //! - `id` is written only when it is not the usual `{participant}-{started, hex}`.
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 use super::ledger::{Attempt, AttemptLedger};
@@ -30,7 +32,7 @@ pub(crate) struct CompactLedger {
     #[serde(rename = "b")]
     banks: Vec<String>,
     #[serde(rename = "q")]
-    questions: Vec<String>,
+    questions: Vec<Rc<str>>,
     attempts: Vec<String>,
 }
 
@@ -109,7 +111,7 @@ impl From<&AttemptLedger> for CompactLedger {
         let indices: Vec<Vec<usize>> = ledger
             .attempts
             .iter()
-            .map(|a| a.questions.iter().map(|q| intern(&mut questions, &mut question_index, q.as_str())).collect())
+            .map(|a| a.questions.iter().map(|q| intern(&mut questions, &mut question_index, &**q)).collect())
             .collect();
         let width = index_width(questions.len());
         let mut rows = Vec::with_capacity(ledger.attempts.len());
@@ -168,7 +170,7 @@ impl From<&AttemptLedger> for CompactLedger {
                 })
                 .collect(),
             banks: banks.into_iter().map(str::to_string).collect(),
-            questions: questions.into_iter().map(str::to_string).collect(),
+            questions: questions.into_iter().map(Rc::from).collect(),
             attempts: rows,
         }
     }
@@ -191,9 +193,14 @@ impl TryFrom<CompactLedger> for AttemptLedger {
 
 fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, String> {
     // The id comes last and may itself contain dots.
-    let f: Vec<&str> = row.splitn(14, '.').collect();
-    if f.len() < 13 {
-        return Err(format!("{} fields instead of 13", f.len()));
+    let mut f = [""; 14];
+    let mut fields = 0;
+    for (slot, field) in f.iter_mut().zip(row.splitn(14, '.')) {
+        *slot = field;
+        fields += 1;
+    }
+    if fields < 13 {
+        return Err(format!("{fields} fields instead of 13"));
     }
     let (pid, name, phone, region, crowd) = pick(&c.people, f[1], "person")?.clone();
     let started_at = read_b36(f[4])?;
@@ -216,7 +223,7 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
     let question_ds =
         if f[12].is_empty() { Vec::new() } else { f[12].split(',').map(read_u32).collect::<Result<_, _>>()? };
     Ok(Attempt {
-        id: f.get(13).map_or_else(|| usual_id(&pid, started_at), |id| id.to_string()),
+        id: if fields == 14 { f[13].to_string() } else { usual_id(&pid, started_at) },
         contest_id: pick(&c.contests, f[0], "contest")?.clone(),
         participant_id: pid,
         name,
@@ -258,7 +265,7 @@ mod tests {
                     crowd: Some("农民".into()),
                     started_at,
                     finished_at: started_at + 312_400,
-                    questions: (0..20).map(|k| format!("kp-{:03}", (i * 7 + k * 13) % 324)).collect(),
+                    questions: (0..20).map(|k| format!("kp-{:03}", (i * 7 + k * 13) % 324).into()).collect(),
                     answers: (0..20).map(|k| 1 << ((i + k) % 4)).collect(),
                     score: 75,
                     max_score: 100,
@@ -307,7 +314,7 @@ mod tests {
         assert_eq!((index_width(0), index_width(36), index_width(37)), (1, 1, 2));
         assert_eq!((index_width(1296), index_width(1297)), (2, 3));
         let mut l = sample(1, 1);
-        l.attempts[0].questions = (0..40).map(|k| format!("q{k}")).collect();
+        l.attempts[0].questions = (0..40).map(|k| format!("q{k}").into()).collect();
         l.attempts[0].answers = vec![1; 40];
         let text = encode(Stored::Ledger, &l);
         assert!(text.contains(".0001020304"), "two digits per index: {text}");
