@@ -11,6 +11,7 @@ use super::clock::shanghai_day;
 use super::contest::{Contest, ScorePolicy, Window};
 use super::ledger_codec::CompactLedger;
 use super::participant::Participant;
+use super::rng::FastMap;
 use super::session::{QuizError, Round};
 use super::Lang;
 
@@ -190,10 +191,13 @@ impl AttemptLedger {
     /// Each participant's contest score under `policy`, best first.
     pub fn standings(&self, policy: ScorePolicy) -> Vec<Standing> {
         let mut out: Vec<Standing> = Vec::new();
+        // Where each person's row is: an event tablet holds thousands of people.
+        let mut row: FastMap<&str, usize> = FastMap::default();
         for a in &self.attempts {
-            let entry = match out.iter_mut().position(|s| s.participant_id == a.participant_id) {
-                Some(i) => &mut out[i],
+            let entry = match row.get(a.participant_id.as_str()) {
+                Some(&i) => &mut out[i],
                 None => {
+                    row.insert(&a.participant_id, out.len());
                     out.push(Standing {
                         participant_id: a.participant_id.clone(),
                         name: a.name.clone(),

@@ -9,7 +9,7 @@ use crate::core::draw::{draw_practice, draw_round};
 use crate::core::ledger::{Attempt, AttemptLedger};
 use crate::core::ledger_file::merge_into;
 use crate::core::participant::{Participant, Roster};
-use crate::core::persist::{Prefs, StorageError, Stored};
+use crate::core::persist::{encode, Prefs, StorageError, Stored};
 use crate::core::region::RegionTable;
 use crate::core::session::Round;
 use crate::core::Lang;
@@ -67,6 +67,9 @@ pub struct DeviceState {
     pub prefs: Prefs,
     pub roster: Roster,
     pub ledger: Rc<AttemptLedger>,
+    /// The stored ledger's text as this tab last read or wrote it: unchanged text is not
+    /// decoded again (an event tablet holds thousands of attempts).
+    ledger_text: Option<Rc<str>>,
     pub round: Option<Round>,
     /// The attempt just finished (kept even if it could not be saved).
     pub last: Option<Rc<Attempt>>,
@@ -151,22 +154,23 @@ impl DeviceState {
         let mut notices = Vec::new();
         let id = loaded.contest.rules.id.clone();
         let roster = read_or_set_aside::<Roster>(Stored::Roster, &id, prefs.lang, &mut notices).unwrap_or_default();
-        let ledger =
-            read_or_set_aside::<AttemptLedger>(Stored::Ledger, &id, prefs.lang, &mut notices).unwrap_or_default();
         let round = read_or_set_aside::<Round>(Stored::Round, &id, prefs.lang, &mut notices);
         let mut state = DeviceState {
             loaded,
             prefs,
             roster,
-            ledger: Rc::new(ledger),
+            ledger: Rc::default(),
+            ledger_text: None,
             round: None,
             last: None,
             unsaved: false,
             screen: Screen::Home,
-            notice: (!notices.is_empty()).then(|| notices.join("\n")),
+            notice: None,
             practice_done: None,
             regions: None,
         };
+        state.merge_stored_ledger(&mut notices);
+        state.notice = (!notices.is_empty()).then(|| notices.join("\n"));
         state.resume(round);
         state
     }
@@ -193,9 +197,7 @@ impl DeviceState {
                 self.roster.select(&c);
             }
         }
-        if let Some(stored) = read_or_set_aside::<AttemptLedger>(Stored::Ledger, &id, lang, &mut notices) {
-            merge_into(Rc::make_mut(&mut self.ledger), stored.attempts);
-        }
+        self.merge_stored_ledger(&mut notices);
         let stored_round = read_or_set_aside::<Round>(Stored::Round, &id, lang, &mut notices);
         match (&self.round, stored_round) {
             // Another tab moved the shared round on: follow it.
@@ -228,13 +230,36 @@ impl DeviceState {
     /// Saves the ledger without losing what another tab saved meanwhile: the stored
     /// attempts are read and merged in first (attempts are only ever added).
     fn save_ledger(&mut self) -> bool {
-        let (id, lang) = (self.contest_id().to_string(), self.lang());
-        let mut notices = Vec::new();
-        if let Some(stored) = read_or_set_aside::<AttemptLedger>(Stored::Ledger, &id, lang, &mut notices) {
-            merge_into(Rc::make_mut(&mut self.ledger), stored.attempts);
+        self.merge_stored_ledger(&mut Vec::new());
+        let text = encode(Stored::Ledger, &*self.ledger);
+        match LocalStore::open().and_then(|s| s.save_text(Stored::Ledger, self.contest_id(), &text)) {
+            Ok(()) => {
+                self.ledger_text = Some(text.into());
+                true
+            }
+            Err(e) => {
+                self.notice = Some(e.message(self.lang()));
+                false
+            }
         }
-        let ledger = self.ledger.clone();
-        self.save(Stored::Ledger, &*ledger)
+    }
+
+    /// Merges in the attempts stored by another tab since this one last read or wrote the
+    /// ledger; the stored text is decoded only when it changed.
+    fn merge_stored_ledger(&mut self, notices: &mut Vec<String>) {
+        let (id, lang) = (self.contest_id().to_string(), self.lang());
+        let raw = LocalStore::open().ok().and_then(|s| s.raw(&Stored::Ledger.key(&id)).ok().flatten());
+        if raw.as_deref() == self.ledger_text.as_deref() {
+            return;
+        }
+        match read_or_set_aside::<AttemptLedger>(Stored::Ledger, &id, lang, notices) {
+            Some(stored) if self.ledger.attempts.is_empty() => self.ledger = Rc::new(stored),
+            Some(stored) => {
+                merge_into(Rc::make_mut(&mut self.ledger), stored.attempts);
+            }
+            None => {}
+        }
+        self.ledger_text = raw.map(Rc::from);
     }
 
     /// After any move in a round: save it, or finish it when it is over.

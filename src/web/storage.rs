@@ -34,7 +34,12 @@ impl LocalStore {
     }
 
     pub fn save<T: Serialize>(&self, kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
-        self.storage.set_item(&kind.key(contest), &encode(kind, value)).map_err(|e| match js_error_name(&e).as_str() {
+        self.save_text(kind, contest, &encode(kind, value))
+    }
+
+    /// Stores text already made by `persist::encode`.
+    pub fn save_text(&self, kind: Stored, contest: &str, text: &str) -> Result<(), StorageError> {
+        self.storage.set_item(&kind.key(contest), text).map_err(|e| match js_error_name(&e).as_str() {
             "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED" => StorageError::QuotaExceeded,
             other => StorageError::Unavailable(other.to_string()),
         })
