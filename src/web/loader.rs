@@ -5,6 +5,7 @@ use crate::core::bank::Bank;
 use crate::core::contest::{BankSource, Contest, ContestError};
 use crate::core::organizer::{ContestSetup, SavedBank};
 use crate::core::persist::{Prefs, Stored};
+use crate::core::region::RegionTable;
 use crate::core::Lang;
 
 use super::fetch::{fetch_text, resolve, PendingFetch};
@@ -13,7 +14,16 @@ use super::storage::read_or_set_aside;
 pub const DEFAULT_CONTEST: &str = "questions/contest.json";
 /// The bank the default contest names (fetched together with it).
 const DEFAULT_BANK: &str = "questions/default-bank.json";
+/// The whole region table (the organizer's statistics; phones read the split files).
 pub const REGIONS_FILE: &str = "questions/regions.json";
+
+/// A region file at `path` (relative to `base`), or why not, naming the file.
+pub async fn load_regions(path: &str, base: &str, lang: Lang) -> Result<RegionTable, String> {
+    let failed = |reason: String| format!("{path}: {reason}");
+    let url = resolve(path, base).map_err(|e| failed(e.message(lang)))?;
+    let text = fetch_text(&url).await.map_err(|e| failed(e.message(lang)))?;
+    RegionTable::from_json(&text).map_err(|e| failed(e.message(lang)))
+}
 
 /// A contest ready to run, and the package it came from.
 pub struct Loaded {

@@ -15,8 +15,8 @@ use crate::core::stats::{
 };
 use crate::core::Lang;
 use crate::web::download::download;
-use crate::web::fetch::{fetch_text, file_text, resolve};
-use crate::web::loader::REGIONS_FILE;
+use crate::web::fetch::file_text;
+use crate::web::loader::{load_regions, REGIONS_FILE};
 use crate::web::now_ms;
 
 use super::{DeskAction, DeskProps};
@@ -29,16 +29,9 @@ pub fn use_regions(desk: &UseReducerHandle<super::Desk>) {
     use_effect_with(needed, move |needed| {
         if *needed {
             wasm_bindgen_futures::spawn_local(async move {
-                let lang = desk.lang;
-                let result = async {
-                    let url = resolve(&format!("../{REGIONS_FILE}"), "./").map_err(|e| e.message(lang))?;
-                    let text = fetch_text(&url).await.map_err(|e| e.message(lang))?;
-                    crate::core::region::RegionTable::from_json(&text).map_err(|e| e.message(lang))
-                }
-                .await;
-                match result {
+                match load_regions(REGIONS_FILE, "../", desk.lang).await {
                     Ok(t) => desk.dispatch(DeskAction::Regions(Rc::new(t))),
-                    Err(e) => desk.dispatch(DeskAction::Notice(format!("{REGIONS_FILE}: {e}"))),
+                    Err(e) => desk.dispatch(DeskAction::Notice(e)),
                 }
             });
         }

@@ -17,19 +17,11 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::app::{Action, DeviceState};
-use super::fetch::{fetch_text, resolve};
-use crate::core::region::RegionTable;
-use crate::core::Lang;
+use super::loader::load_regions;
 
 /// The citizen's region data, split by scripts/split-regions.mjs: provinces and cities here,
 /// each province's counties in a file next to it.
 const REGION_INDEX: &str = "questions/regions/index.json";
-
-async fn region_file(path: &str, lang: Lang) -> Result<RegionTable, String> {
-    let url = resolve(path, "./").map_err(|e| e.message(lang))?;
-    let text = fetch_text(&url).await.map_err(|e| format!("{path}: {}", e.message(lang)))?;
-    RegionTable::from_json(&text).map_err(|e| format!("{path}: {}", e.message(lang)))
-}
 
 /// Loads the provinces and cities once, and the counties of the province of `code` when
 /// `depth` (1 province, 2 city, 3 county; 0 none) goes that deep: a phone downloads only the
@@ -48,8 +40,8 @@ pub fn use_regions(state: &UseReducerHandle<DeviceState>, code: Option<String>, 
         if *no_table || missing.is_some() {
             wasm_bindgen_futures::spawn_local(async move {
                 let action = match missing {
-                    None => region_file(REGION_INDEX, lang).await.map(|t| Action::RegionsLoaded(Rc::new(t))),
-                    Some(file) => region_file(&format!("questions/regions/{file}"), lang)
+                    None => load_regions(REGION_INDEX, "./", lang).await.map(|t| Action::RegionsLoaded(Rc::new(t))),
+                    Some(file) => load_regions(&format!("questions/regions/{file}"), "./", lang)
                         .await
                         .map(|t| Action::CountiesLoaded { province: file[..2].to_string(), file: Rc::new(t) }),
                 };
