@@ -17,7 +17,7 @@ use crate::core::Lang;
 use super::loader::{contest_path, load_contest, load_error_view, stored_prefs, Loaded, LoadedProps};
 use super::now_ms;
 use super::pages::{Home, PracticePick, RegisterPage, ResultPage, RoundPage};
-use super::storage::{read_or_set_aside, LocalStore};
+use super::storage::{decode_or_set_aside, read_or_set_aside, LocalStore};
 
 enum Load {
     Loading,
@@ -218,7 +218,12 @@ impl DeviceState {
     }
 
     fn save<T: serde::Serialize>(&mut self, kind: Stored, value: &T) -> bool {
-        match LocalStore::open().and_then(|s| s.save(kind, self.contest_id(), value)) {
+        self.save_text(kind, &encode(kind, value))
+    }
+
+    /// Stores text made by `persist::encode`; a failure is told to the person.
+    fn save_text(&mut self, kind: Stored, text: &str) -> bool {
+        match LocalStore::open().and_then(|s| s.save_text(kind, self.contest_id(), text)) {
             Ok(()) => true,
             Err(e) => {
                 self.notice = Some(e.message(self.lang()));
@@ -232,27 +237,24 @@ impl DeviceState {
     fn save_ledger(&mut self) -> bool {
         self.merge_stored_ledger(&mut Vec::new());
         let text = encode(Stored::Ledger, &*self.ledger);
-        match LocalStore::open().and_then(|s| s.save_text(Stored::Ledger, self.contest_id(), &text)) {
-            Ok(()) => {
-                self.ledger_text = Some(text.into());
-                true
-            }
-            Err(e) => {
-                self.notice = Some(e.message(self.lang()));
-                false
-            }
+        let saved = self.save_text(Stored::Ledger, &text);
+        if saved {
+            self.ledger_text = Some(text.into());
         }
+        saved
     }
 
     /// Merges in the attempts stored by another tab since this one last read or wrote the
     /// ledger; the stored text is decoded only when it changed.
     fn merge_stored_ledger(&mut self, notices: &mut Vec<String>) {
         let (id, lang) = (self.contest_id().to_string(), self.lang());
-        let raw = LocalStore::open().ok().and_then(|s| s.raw(&Stored::Ledger.key(&id)).ok().flatten());
+        let Ok(store) = LocalStore::open() else { return };
+        let raw = store.raw(&Stored::Ledger.key(&id)).ok().flatten();
         if raw.as_deref() == self.ledger_text.as_deref() {
             return;
         }
-        match read_or_set_aside::<AttemptLedger>(Stored::Ledger, &id, lang, notices) {
+        let stored = raw.as_deref().and_then(|t| decode_or_set_aside(&store, Stored::Ledger, &id, t, lang, notices));
+        match stored {
             Some(stored) if self.ledger.attempts.is_empty() => self.ledger = Rc::new(stored),
             Some(stored) => {
                 merge_into(Rc::make_mut(&mut self.ledger), stored.attempts);

@@ -92,15 +92,30 @@ pub fn read_or_set_aside<T: serde::de::DeserializeOwned>(
             return None;
         }
     };
-    match store.load::<T>(kind, id) {
-        Ok(v) => v,
-        Err(e @ (StorageError::Unreadable(_) | StorageError::NewerVersion(_))) => {
-            let aside = store.set_aside(kind, id, crate::web::now_ms()).unwrap_or_default();
-            notices.push(format!("{} [{aside}]", e.message(lang)));
-            None
-        }
+    match store.raw(&kind.key(id)) {
+        Ok(text) => decode_or_set_aside(&store, kind, id, &text?, lang, notices),
         Err(e) => {
             notices.push(e.message(lang));
+            None
+        }
+    }
+}
+
+/// Decodes `text`, stored under `kind` and `id`; text that cannot be read is reported and
+/// moved aside (never overwritten).
+pub fn decode_or_set_aside<T: serde::de::DeserializeOwned>(
+    store: &LocalStore,
+    kind: Stored,
+    id: &str,
+    text: &str,
+    lang: Lang,
+    notices: &mut Vec<String>,
+) -> Option<T> {
+    match decode(kind, text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let aside = store.set_aside(kind, id, crate::web::now_ms()).unwrap_or_default();
+            notices.push(format!("{} [{aside}]", e.message(lang)));
             None
         }
     }

@@ -104,7 +104,8 @@ impl Desk {
         let id = package.contest.rules.id.clone();
         let lang = stored_prefs().lang;
         let mut notices = Vec::new();
-        let ledger: AttemptLedger = read_or_set_aside(Stored::Ledger, &id, lang, &mut notices).unwrap_or_default();
+        let own: Rc<AttemptLedger> =
+            Rc::new(read_or_set_aside(Stored::Ledger, &id, lang, &mut notices).unwrap_or_default());
         let pin = read_or_set_aside(Stored::OrganizerPin, "", lang, &mut notices);
         Desk {
             contest: Rc::new(package.contest.clone()),
@@ -115,8 +116,8 @@ impl Desk {
             pin,
             unlocked: false,
             tab: Tab::Stats,
-            ledger: Rc::new(ledger.clone()),
-            own: Rc::new(ledger),
+            ledger: own.clone(),
+            own,
             collected: None,
             banks: Rc::new(saved_banks()),
             regions: None,

@@ -134,16 +134,16 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     let regions_html = match &desk.regions {
         None => html! { <p class="loading">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
         Some(_) => {
-            let rows = (*region_rows).clone().unwrap_or_default();
-            let ranked = rank_regions(&rows, by);
+            let ranked = rank_regions(region_rows.as_deref().unwrap_or_default(), by);
             let shown_regions = if *all_regions { ranked.len() } else { ranked.len().min(REGIONS_SHOWN) };
             let export = |extension: &'static str| {
-                let (desk, rows, h) = (desk.clone(), rows.clone(), h.participants);
+                let (desk, rows, h) = (desk.clone(), region_rows.clone(), h.participants);
                 let total = attempts.len();
                 Callback::from(move |_| {
+                    let rows = rows.as_deref().unwrap_or_default();
                     let bytes = match extension {
-                        "xlsx" => region_xlsx(&rows, h, total),
-                        _ => region_csv(&rows, h, total),
+                        "xlsx" => region_xlsx(rows, h, total),
+                        _ => region_csv(rows, h, total),
                     };
                     let kind = desk.lang.pick("地区参赛统计", "regions");
                     let name = report_file_name(&desk.contest.rules.id, kind, extension, now_ms());
