@@ -23,9 +23,15 @@ test('after one visit the contest works in airplane mode', async () => {
     const cache = await caches.open(names.find((n) => n.startsWith('kepu-app-')));
     return (await cache.keys()).map((r) => new URL(r.url).pathname);
   });
-  for (const file of ['/index.html', '/questions/default-bank.json', '/questions/regions/index.json', '/questions/regions/54.json', '/manifest.webmanifest']) {
+  for (const file of ['/index.html', '/questions/regions/index.json', '/questions/regions/54.json', '/manifest.webmanifest']) {
     assert.ok(cached.includes(file), `${file} is precached: ${cached}`);
   }
+  // The default contest and its bank travel inside the page, so they are not downloaded twice.
+  const inPage = await page.evaluate(async () => {
+    const html = await (await caches.match('index.html')).text();
+    return ['kepu-default-contest', 'kepu-default-bank'].map((id) => html.includes(`<script type="application/json" id="${id}">`));
+  });
+  assert.deepEqual(inPage, [true, true], 'the cached page holds the default contest and bank');
   assert.ok(cached.some((f) => f.endsWith('_bg.wasm')), 'the wasm is precached');
 
   await context.setOffline(true);
@@ -75,6 +81,7 @@ test('a new version is announced, and after 更新 the whole app is the new one'
     const contest = JSON.parse(fs.readFileSync(contestFile, 'utf8'));
     contest.rules.title = `${title}（新版）`;
     fs.writeFileSync(contestFile, JSON.stringify(contest));
+    execFileSync('node', ['scripts/inline-contest.mjs', site]);
     execFileSync('node', ['scripts/pwa.mjs', site]);
 
     await page.reload();

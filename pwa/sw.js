@@ -1,5 +1,5 @@
-// Service worker of 科普答题: the citizen's app, the default contest, its bank and the
-// region data work offline once loaded. scripts/pwa.mjs fills in VERSION and PRECACHE.
+// Service worker of 科普答题: the citizen's app, the default contest and its bank (inside
+// index.html) and the region data work offline once loaded. scripts/pwa.mjs fills in VERSION and PRECACHE.
 const VERSION = '__VERSION__';
 const PRECACHE = __PRECACHE__;
 const CACHE = `kepu-app-${VERSION}`;
@@ -11,9 +11,23 @@ const precached = new Set(PRECACHE.map((p) => new URL(p, scope).href));
 // on the first visit the page is still downloading them when this installs, and taking its
 // copy saves a weak connection from fetching the 150 KB app twice. The rest is revalidated.
 const HASHED = /-[0-9a-f]{8,16}(_bg)?\.(js|wasm)$/;
+// The page (which carries the default contest and bank) is revalidated at the very address
+// the person opened, query included: the browser holds that copy already, so the server
+// confirms it (304) instead of sending it again under the name index.html.
+const isShell = (url) => url.pathname === scope.pathname || url.pathname === `${scope.pathname}index.html`;
+async function precacheShell(cache) {
+  const pages = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open = pages.map((c) => new URL(c.url)).find((u) => u.origin === scope.origin && isShell(u));
+  const response = await fetch(new Request(open?.href ?? 'index.html', { cache: 'no-cache' }));
+  if (!response.ok) throw new Error(`index.html: HTTP ${response.status}`);
+  await cache.put('index.html', response);
+}
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((p) =>
-    new Request(p, { cache: HASHED.test(p) ? 'force-cache' : 'no-cache' })))));
+  event.waitUntil(caches.open(CACHE).then((cache) => Promise.all([
+    precacheShell(cache),
+    cache.addAll(PRECACHE.filter((p) => p !== 'index.html').map((p) =>
+      new Request(p, { cache: HASHED.test(p) ? 'force-cache' : 'no-cache' }))),
+  ])));
 });
 
 self.addEventListener('activate', (event) => {
@@ -34,7 +48,7 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== scope.origin) return;
-  if (request.mode === 'navigate' && (url.pathname === scope.pathname || url.pathname === `${scope.pathname}index.html`)) {
+  if (request.mode === 'navigate' && isShell(url)) {
     // The app shell of this version, whatever the query (?contest=…).
     event.respondWith(caches.open(CACHE).then((c) => c.match('index.html')).then((r) => r ?? fetch(request)));
     return;

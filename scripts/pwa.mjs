@@ -3,12 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { minified } from './minify.mjs';
 
 const dist = process.argv[2] ?? 'dist';
 const top = fs.readdirSync(dist).filter((f) => /\.(html|js|wasm|webmanifest)$/.test(f) && f !== 'sw.js');
 const files = [
   ...top,
-  ...['contest.json', 'default-bank.json'].map((f) => `questions/${f}`),
+  // The default contest and its bank are inside index.html (scripts/inline-contest.mjs).
   ...fs.readdirSync(path.join(dist, 'questions/regions')).map((f) => `questions/regions/${f}`),
   // The page's own icon; the PNGs are for installing, which needs a connection anyway.
   'icons/icon.svg',
@@ -18,5 +19,5 @@ for (const f of files) hash.update(f).update(fs.readFileSync(path.join(dist, f))
 const version = hash.digest('hex').slice(0, 12);
 const template = fs.readFileSync('pwa/sw.js', 'utf8');
 fs.writeFileSync(path.join(dist, 'sw.js'),
-  template.replace('__VERSION__', version).replace('__PRECACHE__', JSON.stringify(files)));
+  await minified(template.replace('__VERSION__', version).replace('__PRECACHE__', JSON.stringify(files)), false));
 console.log(`sw.js: version ${version}, ${files.length} files precached`);

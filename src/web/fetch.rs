@@ -45,20 +45,39 @@ pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
     PendingFetch::start(url)?.text().await
 }
 
-/// A download already under way, so the next file can start before this one is read.
+/// A file's text on its way: a download already under way (so the next file can start
+/// before this one is read), or the copy the build put into the page.
 pub struct PendingFetch {
     pub url: String,
-    promise: js_sys::Promise,
+    source: Source,
+}
+
+enum Source {
+    Download(js_sys::Promise),
+    InPage(String),
 }
 
 impl PendingFetch {
     pub fn start(url: &str) -> Result<PendingFetch, FetchError> {
         let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
-        Ok(PendingFetch { url: url.to_string(), promise: window.fetch_with_str(url) })
+        Ok(PendingFetch { url: url.to_string(), source: Source::Download(window.fetch_with_str(url)) })
+    }
+
+    /// The copy of a file that `scripts/inline-contest.mjs` put into the page as the
+    /// element `id`, else a download of `url`.
+    pub fn in_page_or_start(id: &str, url: &str) -> Result<PendingFetch, FetchError> {
+        let in_page = web_sys::window().and_then(|w| w.document()?.get_element_by_id(id)?.text_content());
+        match in_page {
+            Some(text) => Ok(PendingFetch { url: url.to_string(), source: Source::InPage(text) }),
+            None => PendingFetch::start(url),
+        }
     }
 
     pub async fn text(self) -> Result<String, FetchError> {
-        read_text(self.promise).await
+        match self.source {
+            Source::Download(promise) => read_text(promise).await,
+            Source::InPage(text) => Ok(text),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use crate::core::organizer::{ContestSetup, SavedBank};
 use crate::core::persist::{Prefs, Stored};
 use crate::core::region::RegionTable;
 use crate::core::Lang;
+use std::rc::Rc;
 
 use super::fetch::{fetch_text, resolve, PendingFetch};
 use super::storage::read_or_set_aside;
@@ -27,13 +28,13 @@ pub async fn load_regions(path: &str, base: &str, lang: Lang) -> Result<RegionTa
 
 /// A contest ready to run, and the package it came from.
 pub struct Loaded {
-    pub contest: Contest,
-    pub bank: Bank,
+    pub contest: Rc<Contest>,
+    pub bank: Rc<Bank>,
     /// The path given in `?contest=` (or the default), relative to the app root.
     pub path: String,
     /// The package's own rules and bank, before this device's changes.
-    pub package_contest: Contest,
-    pub package_bank: Bank,
+    pub package_contest: Rc<Contest>,
+    pub package_bank: Rc<Bank>,
 }
 
 /// A stored value, or the default; data that cannot be read is first moved aside, so a
@@ -71,13 +72,24 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
     let fail = |file: &str, reason: String| (file.to_string(), reason);
     let root_url = resolve(root, "./").map_err(|e| fail(path, e.message(lang)))?;
     let url = resolve(path, &root_url).map_err(|e| fail(path, e.message(lang)))?;
-    // The default contest's bank starts downloading with the contest file, saving a round
-    // trip on slow networks; any other bank is fetched once the package names it.
-    let default_bank = (path == DEFAULT_CONTEST)
-        .then(|| resolve(DEFAULT_BANK, &root_url).ok().and_then(|u| PendingFetch::start(&u).ok()))
+    // The default contest and its bank come with the page (scripts/inline-contest.mjs) or
+    // start downloading together, saving a round trip on slow networks; any other bank is
+    // fetched once the package names it.
+    let is_default = path == DEFAULT_CONTEST;
+    let default_bank = is_default
+        .then(|| {
+            resolve(DEFAULT_BANK, &root_url)
+                .ok()
+                .and_then(|u| PendingFetch::in_page_or_start("kepu-default-bank", &u).ok())
+        })
         .flatten();
-    let text = fetch_text(&url).await.map_err(|e| fail(path, e.message(lang)))?;
+    let contest_file = match is_default {
+        true => PendingFetch::in_page_or_start("kepu-default-contest", &url),
+        false => PendingFetch::start(&url),
+    };
+    let text = async { contest_file?.text().await }.await.map_err(|e| fail(path, e.message(lang)))?;
     let (package_contest, source) = Contest::from_json(&text).map_err(|e| fail(path, e.message(lang)))?;
+    let package_contest = Rc::new(package_contest);
     let (package_bank, bank_file) = match source {
         BankSource::Inline(bank) => (*bank, path.to_string()),
         BankSource::Path(bank_path) => {
@@ -90,6 +102,7 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
             (Bank::from_json(&text).map_err(|e| fail(&bank_path, e.message(lang)))?, bank_path)
         }
     };
+    let package_bank = Rc::new(package_bank);
     // What the organizer changed on this device; a setup that no longer fits is ignored
     // (the organizer area shows why), so citizens always get a working contest.
     let setup = contest_setup(&package_contest.rules.id);
@@ -98,12 +111,12 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
         .as_deref()
         .and_then(|id| saved_banks().into_iter().find(|b| b.id == id))
         .and_then(|saved| saved.bank().ok())
-        .unwrap_or_else(|| package_bank.clone());
+        .map_or_else(|| package_bank.clone(), Rc::new);
     let contest = setup
         .rules
         .filter(|r| r.id == package_contest.rules.id)
         .and_then(|r| Contest::new(r).ok())
-        .unwrap_or_else(|| package_contest.clone());
+        .map_or_else(|| package_contest.clone(), Rc::new);
     let (contest, bank) = if contest.shortfalls(&bank).is_empty() {
         (contest, bank)
     } else {
@@ -119,12 +132,12 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
 /// Props of a component that runs a loaded contest (compared by identity).
 #[derive(yew::Properties)]
 pub struct LoadedProps {
-    pub loaded: std::rc::Rc<Loaded>,
+    pub loaded: Rc<Loaded>,
 }
 
 impl PartialEq for LoadedProps {
     fn eq(&self, o: &Self) -> bool {
-        std::rc::Rc::ptr_eq(&self.loaded, &o.loaded)
+        Rc::ptr_eq(&self.loaded, &o.loaded)
     }
 }
 

@@ -108,8 +108,8 @@ impl Desk {
             Rc::new(read_or_set_aside(Stored::Ledger, &id, lang, &mut notices).unwrap_or_default());
         let pin = read_or_set_aside(Stored::OrganizerPin, "", lang, &mut notices);
         Desk {
-            contest: Rc::new(package.contest.clone()),
-            bank: Rc::new(package.bank.clone()),
+            contest: package.contest.clone(),
+            bank: package.bank.clone(),
             setup: contest_setup(&id),
             package,
             lang,
@@ -169,8 +169,8 @@ impl Reducible for Desk {
                 }
                 d.pin = None;
                 d.setup = ContestSetup::default();
-                d.contest = Rc::new(d.package.package_contest.clone());
-                d.bank = Rc::new(d.package.package_bank.clone());
+                d.contest = d.package.package_contest.clone();
+                d.bank = d.package.package_bank.clone();
                 d.notice = None;
                 d.flash = Some(
                     lang.pick(
@@ -218,7 +218,7 @@ impl Reducible for Desk {
                 let bank = match &id {
                     None => Ok(d.package.package_bank.clone()),
                     Some(id) => match d.banks.iter().find(|b| &b.id == id).map(SavedBank::bank) {
-                        Some(Ok(b)) => Ok(b),
+                        Some(Ok(b)) => Ok(Rc::new(b)),
                         Some(Err(e)) => Err(e.message(lang)),
                         None => Err(lang.pick("找不到这个题库", "No such bank").to_string()),
                     },
@@ -234,7 +234,7 @@ impl Reducible for Desk {
                             setup.bank_id = id;
                             if d.save(Stored::Setup, &d.id(), &setup) {
                                 d.setup = setup;
-                                d.bank = Rc::new(bank);
+                                d.bank = bank;
                                 d.notice = None;
                                 d.flash = Some(
                                     lang.pick("竞赛已改用这个题库", "The contest now draws from this bank").into(),
@@ -270,7 +270,7 @@ impl Reducible for Desk {
                 setup.rules = None;
                 if d.package.package_contest.shortfalls(&d.bank).is_empty() && d.save(Stored::Setup, &d.id(), &setup) {
                     d.setup = setup;
-                    d.contest = Rc::new(d.package.package_contest.clone());
+                    d.contest = d.package.package_contest.clone();
                 }
             }
             DeskAction::Collected(collected, flash) => {
