@@ -3,6 +3,7 @@
 // the wasm's bandwidth (on a slow network the page's text arrives while the wasm request is
 // still waiting for its first byte). The app reads a block in place of the file it names;
 // the files stay in questions/ for the organizer and for builds without this step.
+// (Moving trunk's wasm preload link ahead of the inlined CSS was tried: no gain measured.)
 // Run again after changing questions/ in a built site (it replaces the blocks).
 // usage: node scripts/inline-contest.mjs dist
 import fs from 'node:fs';
