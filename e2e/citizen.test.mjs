@@ -49,10 +49,11 @@ async function answer(page, beRight) {
 test('register, answer a full round, and the score shown equals the expected score', async () => {
   const page = await phonePage();
   await register(page, h.server.url, '李四');
-  // Only the regions shown were downloaded: provinces and cities, then Hunan's counties.
-  const regionFiles = await page.evaluate(() => performance.getEntriesByType('resource')
-    .map((e) => new URL(e.name).pathname).filter((p) => p.includes('/questions/region')));
-  assert.deepEqual(regionFiles.sort(), ['/questions/regions/43.json', '/questions/regions/index.json']);
+  // Only the regions shown were downloaded: provinces and cities, then Hunan's counties. The
+  // default contest and its bank came inside the page, so neither file was downloaded.
+  const dataFiles = await page.evaluate(() => performance.getEntriesByType('resource')
+    .map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/questions/')));
+  assert.deepEqual(dataFiles.sort(), ['/questions/regions/43.json', '/questions/regions/index.json']);
   assert.match(await page.getByTestId('participant').textContent(), /湖南省 长沙市 岳麓区/);
   await page.getByTestId('start-round').click();
   await page.getByTestId('question').waitFor();

@@ -10,8 +10,9 @@ const dir = process.argv[2] ?? 'dist/questions';
 const whole = JSON.parse(fs.readFileSync(path.join(dir, 'regions.json'), 'utf8'));
 const out = path.join(dir, 'regions');
 fs.mkdirSync(out, { recursive: true });
+// The parts leave out `source` (a phone never shows it; regions.json and README name it).
 const write = (name, regions, extra = {}) => fs.writeFileSync(path.join(out, name),
-  JSON.stringify({ format: whole.format, version: whole.version, source: whole.source, ...extra, regions }));
+  JSON.stringify({ format: whole.format, version: whole.version, ...extra, regions }));
 const isCounty = ([code]) => !code.endsWith('00');
 write('index.json', whole.regions.filter((r) => !isCounty(r)), { split: true });
 const provinces = whole.regions.filter(([code]) => code.endsWith('0000')).map(([code]) => code.slice(0, 2));

@@ -34,10 +34,13 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let path = contest_path();
-                load.set(match load_contest(&path, "./", lang).await {
+                let loaded = match load_contest(&path, "./", lang).await {
                     Ok(l) => Load::Ready(Rc::new(l)),
                     Err((file, reason)) => Load::Failed { file, reason },
-                });
+                };
+                // The first screen is drawn in a task of its own: with the default contest in
+                // the page nothing above waited, and one long start-up task delays taps.
+                gloo_timers::callback::Timeout::new(0, move || load.set(loaded)).forget();
             });
         });
     }
