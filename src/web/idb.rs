@@ -10,14 +10,15 @@ use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTran
 
 use crate::core::persist::{decode, encode, StorageError, Stored};
 
+use super::storage::js_error_name;
+
 const DATABASE: &str = "kepu";
 const STORE: &str = "kv";
 
 fn unavailable(e: JsValue) -> StorageError {
-    let name = js_sys::Reflect::get(&e, &"name".into()).ok().and_then(|n| n.as_string());
-    match name.as_deref() {
-        Some("QuotaExceededError") => StorageError::QuotaExceeded,
-        other => StorageError::Unavailable(format!("IndexedDB {}", other.unwrap_or_default())),
+    match js_error_name(&e).as_str() {
+        "QuotaExceededError" => StorageError::QuotaExceeded,
+        other => StorageError::Unavailable(format!("IndexedDB {other}")),
     }
 }
 

@@ -11,7 +11,8 @@ pub struct LocalStore {
     storage: web_sys::Storage,
 }
 
-fn js_error_name(e: &wasm_bindgen::JsValue) -> String {
+/// The `name` of a thrown DOM exception (`QuotaExceededError`, …), or empty.
+pub(super) fn js_error_name(e: &wasm_bindgen::JsValue) -> String {
     js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default()
 }
 
