@@ -39,13 +39,7 @@ impl SeededRng {
 
 /// FNV-1a, 64 bit: a stable, dependency-free hash for ids and checksums (not for secrets).
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    fnv1a64_continue(FNV_OFFSET_BASIS, bytes)
-}
-
-const FNV_OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a from the state `h`, over `bytes`.
-fn fnv1a64_continue(mut h: u64, bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
@@ -59,13 +53,16 @@ pub struct FnvHasher(u64);
 
 impl Default for FnvHasher {
     fn default() -> Self {
-        FnvHasher(FNV_OFFSET_BASIS)
+        FnvHasher(fnv1a64(b""))
     }
 }
 
 impl std::hash::Hasher for FnvHasher {
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = fnv1a64_continue(self.0, bytes);
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
     }
 
     fn finish(&self) -> u64 {
