@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::json::{self, FromJson, ObjectWriter, ToJson};
 use super::rng::{fnv1a64, FastMap};
 use super::Lang;
 
@@ -20,6 +21,8 @@ pub enum QuestionType {
     Multiple,
     TrueFalse,
 }
+
+crate::json_enum!(QuestionType { Single = "single", Multiple = "multiple", TrueFalse = "true_false" });
 
 impl QuestionType {
     pub const ALL: [QuestionType; 3] = [QuestionType::TrueFalse, QuestionType::Single, QuestionType::Multiple];
@@ -76,6 +79,19 @@ impl Difficulty {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct AnswerSet(pub u8);
+
+/// Written as its bitmask.
+impl FromJson for AnswerSet {
+    fn from_json(value: &json::Value) -> Result<Self, json::Error> {
+        u8::from_json(value).map(AnswerSet)
+    }
+}
+
+impl ToJson for AnswerSet {
+    fn write_json(&self, out: &mut String) {
+        self.0.write_json(out)
+    }
+}
 
 impl AnswerSet {
     pub const TRUE: AnswerSet = AnswerSet(1);
@@ -189,44 +205,79 @@ impl Question {
 }
 
 /// A question as it stands in our JSON format.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct RawQuestion {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type")]
     pub qtype: String,
     pub stem: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
     pub answer: String,
-    #[serde(default)]
     pub explanation: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub category: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub difficulty: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<u32>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub crowds: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+impl FromJson for RawQuestion {
+    fn from_json(value: &json::Value) -> Result<Self, json::Error> {
+        let o = value.object()?;
+        Ok(RawQuestion {
+            id: o.field("id")?,
+            qtype: o.field("type")?,
+            stem: o.field("stem")?,
+            options: o.field_or("options", Vec::new())?,
+            answer: o.field("answer")?,
+            explanation: o.field_or("explanation", String::new())?,
+            category: o.field_or("category", String::new())?,
+            difficulty: o.field("difficulty")?,
+            points: o.field("points")?,
+            crowds: o.field_or("crowds", Vec::new())?,
+            source: o.field("source")?,
+        })
+    }
+}
+
+/// Empty lists and an empty category are left out.
+impl ToJson for RawQuestion {
+    fn write_json(&self, out: &mut String) {
+        let mut o = ObjectWriter::new(out);
+        o.field("id", &self.id).field("type", &self.qtype).field("stem", &self.stem);
+        if !self.options.is_empty() {
+            o.field("options", &self.options);
+        }
+        o.field("answer", &self.answer).field("explanation", &self.explanation);
+        if !self.category.is_empty() {
+            o.field("category", &self.category);
+        }
+        o.field("difficulty", &self.difficulty).field("points", &self.points);
+        if !self.crowds.is_empty() {
+            o.field("crowds", &self.crowds);
+        }
+        o.field("source", &self.source).end();
+    }
+}
+
 struct RawBank {
     format: String,
     version: u32,
-    #[serde(default)]
     id: String,
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     revision: u32,
-    #[serde(default)]
     sources: Vec<String>,
     questions: Vec<RawQuestion>,
 }
+
+crate::json_object!(RawBank {
+    format: "format",
+    version: "version",
+    id: "id" = String::new(),
+    title: "title" = String::new(),
+    revision: "revision" = 0,
+    sources: "sources" = Vec::new(),
+    questions: "questions",
+});
 
 /// Why one question is not acceptable.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -534,12 +585,17 @@ impl Bank {
 
     /// Parses and validates a bank in our JSON format, reporting every problem at once.
     pub fn from_json(text: &str) -> Result<Bank, BankError> {
-        super::check_header(text, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
+        Bank::from_value(&json::parse(text).map_err(|e| BankError::Json(e.to_string()))?)
+    }
+
+    /// [`Bank::from_json`] of parsed JSON (a bank inside a contest package).
+    pub fn from_value(value: &json::Value) -> Result<Bank, BankError> {
+        super::check_header(value, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
             super::HeaderError::Json(e) => BankError::Json(e),
             super::HeaderError::WrongFormat => BankError::WrongFormat,
             super::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),
         })?;
-        let raw: RawBank = serde_json::from_str(text).map_err(|e| BankError::Json(e.to_string()))?;
+        let raw = RawBank::from_json(value).map_err(|e| BankError::Json(e.to_string()))?;
         let mut issues = Vec::new();
         let mut questions = Vec::with_capacity(raw.questions.len());
         let mut seen = HashSet::new();
@@ -576,7 +632,7 @@ impl Bank {
             sources: self.sources.clone(),
             questions: self.questions.iter().map(Question::to_raw).collect(),
         };
-        serde_json::to_string(&raw).expect("a bank always serializes")
+        json::to_string(&raw)
     }
 
     pub fn get(&self, id: &str) -> Option<&Question> {

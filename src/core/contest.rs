@@ -1,26 +1,24 @@
 //! Contest packages: the rules of a contest plus its bank (inline, or a path beside it).
 
-use serde::{Deserialize, Serialize};
-
 use super::bank::{Bank, BankError, QuestionType};
 use super::clock::{format_shanghai, parse_shanghai};
+use super::json;
 use super::Lang;
 
 pub const CONTEST_FORMAT: &str = "kepu-contest";
 pub const CONTEST_VERSION: u32 = 1;
 
 /// How many questions of a type (and optionally of one category) a round draws.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MixItem {
-    #[serde(rename = "type")]
     pub qtype: QuestionType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     pub count: usize,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+crate::json_object!(MixItem { qtype: "type", category: "category", count: "count" });
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MultipleScoring {
     /// Full points only for exactly the right set.
     #[default]
@@ -29,20 +27,24 @@ pub enum MultipleScoring {
     Partial,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+crate::json_enum!(MultipleScoring { AllOrNothing = "all_or_nothing", Partial = "partial" });
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scoring {
     pub single: u32,
     pub multiple: u32,
     pub true_false: u32,
-    #[serde(default)]
     pub multiple_mode: MultipleScoring,
-    #[serde(default = "default_partial_percent")]
     pub partial_percent: u32,
 }
 
-fn default_partial_percent() -> u32 {
-    50
-}
+crate::json_object!(Scoring {
+    single: "single",
+    multiple: "multiple",
+    true_false: "true_false",
+    multiple_mode: "multiple_mode" = MultipleScoring::AllOrNothing,
+    partial_percent: "partial_percent" = 50,
+});
 
 impl Scoring {
     pub fn points_for(&self, qtype: QuestionType) -> u32 {
@@ -55,8 +57,7 @@ impl Scoring {
 }
 
 /// Which of a participant's attempts stands for their contest score.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ScorePolicy {
     #[default]
     Best,
@@ -64,8 +65,9 @@ pub enum ScorePolicy {
     Latest,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+crate::json_enum!(ScorePolicy { Best = "best", Cumulative = "cumulative", Latest = "latest" });
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PhoneField {
     #[default]
     Off,
@@ -73,36 +75,41 @@ pub enum PhoneField {
     Required,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+crate::json_enum!(PhoneField { Off = "off", Optional = "optional", Required = "required" });
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Registration {
-    #[serde(default)]
     pub phone: PhoneField,
     /// 0 = no region, 1 = province, 2 = city, 3 = county.
-    #[serde(default = "default_region_depth")]
     pub region_depth: u8,
     /// Narrows regions to one province or city: a GB/T 2260 code such as `440000` or `440100`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_scope: Option<String>,
-    #[serde(default)]
     pub crowd: bool,
 }
 
-fn default_region_depth() -> u8 {
-    3
-}
+crate::json_object!(Registration {
+    phone: "phone" = PhoneField::Off,
+    region_depth: "region_depth" = 3,
+    region_scope: "region_scope",
+    crowd: "crowd" = false,
+});
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoundRules {
     pub mix: Vec<MixItem>,
     /// Seconds for each question; `None` for no per-question limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds_per_question: Option<u32>,
     /// Seconds for the whole round; `None` for no round limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds_per_round: Option<u32>,
-    #[serde(default)]
     pub allow_back: bool,
 }
+
+crate::json_object!(RoundRules {
+    mix: "mix",
+    seconds_per_question: "seconds_per_question",
+    seconds_per_round: "seconds_per_round",
+    allow_back: "allow_back" = false,
+});
 
 impl RoundRules {
     pub fn question_count(&self) -> usize {
@@ -110,29 +117,39 @@ impl RoundRules {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContestRules {
     pub id: String,
     pub title: String,
-    #[serde(default)]
     pub organizer: String,
-    #[serde(default)]
     pub revision: u32,
     /// Asia/Shanghai wall time, `YYYY-MM-DD HH:MM`.
     pub starts: String,
     pub ends: String,
     pub round: RoundRules,
     /// 0 = unlimited.
-    #[serde(default)]
     pub attempts_per_day: u32,
     pub scoring: Scoring,
-    #[serde(default)]
     pub score_policy: ScorePolicy,
     pub registration: Registration,
     /// Score needed to pass, in points.
-    #[serde(default)]
     pub pass_mark: u32,
 }
+
+crate::json_object!(ContestRules {
+    id: "id",
+    title: "title",
+    organizer: "organizer" = String::new(),
+    revision: "revision" = 0,
+    starts: "starts",
+    ends: "ends",
+    round: "round",
+    attempts_per_day: "attempts_per_day" = 0,
+    scoring: "scoring",
+    score_policy: "score_policy" = ScorePolicy::Best,
+    registration: "registration",
+    pass_mark: "pass_mark" = 0,
+});
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RuleProblem {
@@ -220,14 +237,6 @@ impl ContestError {
     }
 }
 
-#[derive(Deserialize)]
-struct RawContest {
-    format: String,
-    version: u32,
-    rules: ContestRules,
-    bank: Box<serde_json::value::RawValue>,
-}
-
 /// The parsed rules with their times resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Contest {
@@ -246,17 +255,19 @@ pub enum Window {
 impl Contest {
     /// Parses a contest package; the bank comes back separately, inline or as a path.
     pub fn from_json(text: &str) -> Result<(Contest, BankSource), ContestError> {
-        super::check_header(text, CONTEST_FORMAT, CONTEST_VERSION).map_err(|e| match e {
+        let value = super::read_with_header(text, CONTEST_FORMAT, CONTEST_VERSION).map_err(|e| match e {
             super::HeaderError::Json(e) => ContestError::Json(e),
             super::HeaderError::WrongFormat => ContestError::WrongFormat,
             super::HeaderError::NewerVersion(v) => ContestError::NewerVersion(v),
         })?;
-        let raw: RawContest = serde_json::from_str(text).map_err(|e| ContestError::Json(e.to_string()))?;
-        let _ = (raw.format, raw.version);
-        let contest = Contest::new(raw.rules)?;
-        let bank = match serde_json::from_str::<String>(raw.bank.get()) {
-            Ok(path) => BankSource::Path(path),
-            Err(_) => BankSource::Inline(Box::new(Bank::from_json(raw.bank.get()).map_err(ContestError::Bank)?)),
+        let package = value.object().map_err(|e| ContestError::Json(e.to_string()))?;
+        let invalid = |e: json::Error| ContestError::Json(e.to_string());
+        package.field::<u32>("version").map_err(invalid)?;
+        let contest = Contest::new(package.field("rules").map_err(invalid)?)?;
+        let bank = match package.get("bank") {
+            Some(json::Value::String(path)) => BankSource::Path(path.clone()),
+            Some(bank) => BankSource::Inline(Box::new(Bank::from_value(bank).map_err(ContestError::Bank)?)),
+            None => return Err(ContestError::Json("missing field `bank`".into())),
         };
         Ok((contest, bank))
     }
@@ -517,7 +528,7 @@ pub(crate) mod tests {
 
     #[test]
     fn package_with_path_or_inline_bank() {
-        let rules_json = serde_json::to_string(&rules()).unwrap();
+        let rules_json = json::to_string(&rules());
         let text = format!(r#"{{"format":"kepu-contest","version":1,"rules":{rules_json},"bank":"bank.json"}}"#);
         let (c, src) = Contest::from_json(&text).unwrap();
         assert_eq!(src, BankSource::Path("bank.json".into()));

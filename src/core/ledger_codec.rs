@@ -15,25 +15,50 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
-
+use super::json::{self, FromJson, ToJson};
 use super::ledger::{Attempt, AttemptLedger};
 use super::rng::FastMap;
 
 /// One distinct person as attempts name them: id, name, masked phone, region, crowd group.
 type Person = (String, String, Option<String>, Option<String>, Option<String>);
 
-#[derive(Serialize, Deserialize)]
 pub(crate) struct CompactLedger {
-    #[serde(rename = "c")]
     contests: Vec<String>,
-    #[serde(rename = "p")]
     people: Vec<Person>,
-    #[serde(rename = "b")]
     banks: Vec<String>,
-    #[serde(rename = "q")]
     questions: Vec<Rc<str>>,
     attempts: Vec<String>,
+}
+
+crate::json_object!(CompactLedger { contests: "c", people: "p", banks: "b", questions: "q", attempts: "attempts" });
+
+/// A person is a list of five: `[id, name, phone, region, crowd]`, absent ones `null`.
+impl ToJson for Person {
+    fn write_json(&self, out: &mut String) {
+        let (id, name, phone, region, crowd) = self;
+        out.push('[');
+        id.write_json(out);
+        for field in [Some(name), phone.as_ref(), region.as_ref(), crowd.as_ref()] {
+            out.push(',');
+            field.write_json(out);
+        }
+        out.push(']');
+    }
+}
+
+impl FromJson for Person {
+    fn from_json(value: &json::Value) -> Result<Self, json::Error> {
+        match value.as_array() {
+            Some([id, name, phone, region, crowd]) => Ok((
+                FromJson::from_json(id)?,
+                FromJson::from_json(name)?,
+                FromJson::from_json(phone)?,
+                FromJson::from_json(region)?,
+                FromJson::from_json(crowd)?,
+            )),
+            _ => Err(value.wrong("a list of five")),
+        }
+    }
 }
 
 /// Index of `value` in `table`, adding it the first time it is seen.

@@ -2,10 +2,9 @@
 //! contest's attempts with a SHA-256 checksum, read back with every refusal explained, and
 //! merged into a ledger without ever changing a record already there.
 
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
+use super::json::{self, FromJson, ObjectWriter};
 use super::ledger::{Attempt, AttemptLedger};
 use super::rng::FastMap;
 use super::Lang;
@@ -15,22 +14,9 @@ pub const LEDGER_FORMAT: &str = "kepu-ledger";
 /// size); 1 (still read): one JSON object per attempt.
 pub const LEDGER_VERSION: u32 = 2;
 
-#[derive(Serialize, Deserialize)]
-struct LedgerFile<L> {
-    format: String,
-    version: u32,
-    contest_id: String,
-    device: String,
-    exported_at: i64,
-    count: usize,
-    /// Version 2: the compact ledger, checksummed exactly as written.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    ledger: Option<L>,
-    /// Version 1: one object per attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    attempts: Option<Vec<Attempt>>,
-    checksum: String,
-}
+// A results file: `format`, `version`, `contest_id`, `device`, `exported_at`, `count`, then
+// `ledger` (version 2: the compact ledger, checksummed exactly as written) or `attempts`
+// (version 1: one object per attempt), and `checksum`.
 
 /// Lowercase hex SHA-256 of the contest id, a newline, and the attempts' JSON as written in
 /// the file: any change to a record or to the id breaks it.
@@ -44,19 +30,19 @@ fn checksum(contest_id: &str, attempts_json: &str) -> String {
 /// included, so the file never carries records another device would refuse.
 pub fn export_ledger(contest_id: &str, device_label: &str, attempts: &[Attempt], now_ms: i64) -> String {
     let ledger = AttemptLedger { attempts: attempts.iter().filter(|a| a.contest_id == contest_id).cloned().collect() };
-    let json = serde_json::to_string(&ledger).expect("a ledger always serializes");
-    let file = LedgerFile {
-        format: LEDGER_FORMAT.to_string(),
-        version: LEDGER_VERSION,
-        contest_id: contest_id.to_string(),
-        device: device_label.to_string(),
-        exported_at: now_ms,
-        count: ledger.attempts.len(),
-        checksum: checksum(contest_id, &json),
-        ledger: Some(RawValue::from_string(json).expect("serde_json wrote valid JSON")),
-        attempts: None,
-    };
-    serde_json::to_string(&file).expect("a results file always serializes")
+    let json = json::to_string(&ledger);
+    let mut out = String::new();
+    ObjectWriter::new(&mut out)
+        .field("format", LEDGER_FORMAT)
+        .field("version", &LEDGER_VERSION)
+        .field("contest_id", contest_id)
+        .field("device", device_label)
+        .field("exported_at", &now_ms)
+        .field("count", &ledger.attempts.len())
+        .field("ledger", &json::Raw(&json))
+        .field("checksum", &checksum(contest_id, &json))
+        .end();
+    out
 }
 
 /// Why a results file was refused.
@@ -104,33 +90,40 @@ impl LedgerFileError {
 /// their records), newer formats, and any file whose checksum or count does not hold.
 pub fn read_ledger_file(text: &str, contest_id: &str) -> Result<Vec<Attempt>, LedgerFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    super::check_header(text, LEDGER_FORMAT, LEDGER_VERSION).map_err(|e| match e {
+    let value = super::read_with_header(text, LEDGER_FORMAT, LEDGER_VERSION).map_err(|e| match e {
         // Something that starts like JSON is a damaged file; anything else is the wrong file.
         super::HeaderError::Json(e) if text.trim_start().starts_with('{') => LedgerFileError::Json(e),
         super::HeaderError::Json(_) | super::HeaderError::WrongFormat => LedgerFileError::NotALedger,
         super::HeaderError::NewerVersion(v) => LedgerFileError::NewerVersion(v),
     })?;
-    let json_error = |e: serde_json::Error| LedgerFileError::Json(e.to_string());
-    let file: LedgerFile<Box<RawValue>> = serde_json::from_str(text).map_err(json_error)?;
-    if file.contest_id != contest_id {
-        return Err(LedgerFileError::ForeignContest { found: file.contest_id });
+    let json_error = |e: json::Error| LedgerFileError::Json(e.to_string());
+    let file = value.object().map_err(json_error)?;
+    let file_contest: String = file.field("contest_id").map_err(json_error)?;
+    let (count, sum): (usize, String) =
+        (file.field("count").map_err(json_error)?, file.field("checksum").map_err(json_error)?);
+    file.field::<String>("device").and(file.field::<i64>("exported_at")).map_err(json_error)?;
+    if file_contest != contest_id {
+        return Err(LedgerFileError::ForeignContest { found: file_contest });
     }
-    let verify = |json: &str| match file.checksum.eq_ignore_ascii_case(&checksum(&file.contest_id, json)) {
+    let verify = |json: &str| match sum.eq_ignore_ascii_case(&checksum(&file_contest, json)) {
         true => Ok(()),
         false => Err(LedgerFileError::Tampered),
     };
-    let attempts = match (&file.ledger, file.attempts) {
+    let present = |key| file.get(key).filter(|v| **v != json::Value::Null);
+    let attempts = match (present("ledger"), present("attempts")) {
         (Some(ledger), None) => {
-            verify(ledger.get())?;
-            serde_json::from_str::<AttemptLedger>(ledger.get()).map_err(json_error)?.attempts
+            let members = json::members(text).map_err(json_error)?;
+            verify(members.iter().find(|(k, _)| k == "ledger").map_or("", |(_, raw)| raw))?;
+            AttemptLedger::from_json(ledger).map_err(|e| json_error(e.within("ledger")))?.attempts
         }
         (None, Some(attempts)) => {
-            verify(&serde_json::to_string(&attempts).expect("attempts always serialize"))?;
+            let attempts = Vec::<Attempt>::from_json(attempts).map_err(|e| json_error(e.within("attempts")))?;
+            verify(&json::to_string(&attempts))?;
             attempts
         }
         _ => return Err(LedgerFileError::Json("attempts".into())),
     };
-    if file.count != attempts.len() {
+    if count != attempts.len() {
         return Err(LedgerFileError::CountMismatch);
     }
     if let Some(a) = attempts.iter().find(|a| a.contest_id != contest_id) {
@@ -201,10 +194,10 @@ mod tests {
         let text = export_ledger("c1", "一号机", &[attempt("x", "c1"), attempt("y", "c2")], 7);
         let back = read_ledger_file(&text, "c1").unwrap();
         assert_eq!(back.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), vec!["x"]);
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(v["count"], 1);
-        assert_eq!(v["device"], "一号机");
-        assert_eq!(v["exported_at"], 7);
+        let v = json::parse(&text).unwrap();
+        assert_eq!(v.get("count").and_then(json::Value::as_u64), Some(1));
+        assert_eq!(v.get("device").and_then(json::Value::as_str), Some("一号机"));
+        assert_eq!(v.get("exported_at").and_then(json::Value::as_u64), Some(7));
     }
 
     #[test]
@@ -212,8 +205,7 @@ mod tests {
         // A file whose checksum holds (as another build might write it) but with a record
         // of another contest among its attempts.
         let text = export_ledger("c1", "d", &[attempt("x", "c1"), attempt("y", "c1")], 0);
-        let json =
-            serde_json::to_string(&AttemptLedger { attempts: vec![attempt("x", "c1"), attempt("y", "c2")] }).unwrap();
+        let json = json::to_string(&AttemptLedger { attempts: vec![attempt("x", "c1"), attempt("y", "c2")] });
         let (start, end) = (text.find(r#""ledger":"#).unwrap() + 9, text.find(r#","checksum":"#).unwrap());
         let old_sum = &text[end + 13..end + 13 + 64];
         let forged = format!("{}{json}{}", &text[..start], &text[end..]).replace(old_sum, &checksum("c1", &json));

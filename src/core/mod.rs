@@ -9,6 +9,7 @@ pub mod contest;
 pub mod draw;
 pub mod export;
 pub mod import;
+pub mod json;
 pub mod ledger;
 mod ledger_codec;
 pub mod ledger_file;
@@ -21,47 +22,44 @@ pub mod session;
 pub mod stats;
 pub mod xlsx_writer;
 
-/// The `format` and `version` fields our JSON files start with, read before the rest so a
-/// foreign or newer file is named as such instead of failing on some field deep inside.
-#[derive(serde::Deserialize)]
-struct Header {
-    #[serde(default)]
-    format: Option<String>,
-    #[serde(default)]
-    version: Option<u64>,
-}
-
-/// Why a JSON file's header was refused.
+/// Why a JSON file's header (its `format` and `version` fields) was refused.
 enum HeaderError {
     Json(String),
     WrongFormat,
     NewerVersion(u32),
 }
 
-/// Checks that `text` is JSON whose `format` is `format` and whose `version` is at most `newest`.
-fn check_header(text: &str, format: &str, newest: u32) -> Result<(), HeaderError> {
-    let header: Header = serde_json::from_str(text).map_err(|e| match e.is_data() {
-        true => HeaderError::WrongFormat,
-        false => HeaderError::Json(e.to_string()),
-    })?;
-    if header.format.as_deref() != Some(format) {
+/// Reads `text` as JSON whose `format` is `format` and whose `version` is at most `newest`, so
+/// a foreign or newer file is named as such instead of failing on some field deep inside.
+fn read_with_header(text: &str, format: &str, newest: u32) -> Result<json::Value, HeaderError> {
+    let value = json::parse(text).map_err(|e| HeaderError::Json(e.to_string()))?;
+    check_header(&value, format, newest)?;
+    Ok(value)
+}
+
+fn check_header(value: &json::Value, format: &str, newest: u32) -> Result<(), HeaderError> {
+    if value.get("format").and_then(json::Value::as_str) != Some(format) {
         return Err(HeaderError::WrongFormat);
     }
-    match header.version {
-        Some(v) if v > u64::from(newest) => Err(HeaderError::NewerVersion(u32::try_from(v).unwrap_or(u32::MAX))),
-        _ => Ok(()),
+    match value.get("version") {
+        None | Some(json::Value::Null) => Ok(()),
+        Some(v) => match v.as_u64() {
+            Some(v) if v > u64::from(newest) => Err(HeaderError::NewerVersion(u32::try_from(v).unwrap_or(u32::MAX))),
+            Some(_) => Ok(()),
+            None => Err(HeaderError::WrongFormat),
+        },
     }
 }
 
 /// The language a person reads the app in. Error types render their messages in it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
     #[default]
-    #[serde(rename = "zh")]
     Zh,
-    #[serde(rename = "en")]
     En,
 }
+
+crate::json_enum!(Lang { Zh = "zh", En = "en" });
 
 impl Lang {
     /// Picks the Chinese or the English text.

@@ -1,22 +1,24 @@
 //! The organizer's settings on a device: the PIN (stored only as a salted, iterated hash),
 //! banks saved from imports, and which bank and rules a contest uses here.
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::bank::{Bank, BankError};
 use super::contest::{Contest, ContestRules, RuleProblem, CONTEST_FORMAT, CONTEST_VERSION};
+use super::json::{self, ObjectWriter};
 use super::Lang;
 
 pub const PIN_MIN_DIGITS: usize = 4;
 pub const PIN_ITERATIONS: u32 = 20_000;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PinHash {
     pub salt: String,
     pub iterations: u32,
     pub hash: String,
 }
+
+crate::json_object!(PinHash { salt: "salt", iterations: "iterations", hash: "hash" });
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -77,7 +79,7 @@ impl PinHash {
 }
 
 /// A bank the organizer imported and saved on this device (kept in our JSON format).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SavedBank {
     pub id: String,
     pub title: String,
@@ -86,6 +88,15 @@ pub struct SavedBank {
     pub questions: usize,
     pub json: String,
 }
+
+crate::json_object!(SavedBank {
+    id: "id",
+    title: "title",
+    source_file: "source_file",
+    saved_at: "saved_at",
+    questions: "questions",
+    json: "json",
+});
 
 impl SavedBank {
     pub fn new(bank: &Bank, source_file: &str, saved_at: i64) -> SavedBank {
@@ -105,15 +116,15 @@ impl SavedBank {
 }
 
 /// What the organizer changed for a contest on this device.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ContestSetup {
     /// Id of a saved bank used instead of the package's bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// Rules used instead of the package's rules (same contest id).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<ContestRules>,
 }
+
+crate::json_object!(ContestSetup { bank_id: "bank_id", rules: "rules" });
 
 /// Checks edited rules against a bank: the rules themselves, then whether the bank fills the mix.
 pub fn check_rules(rules: ContestRules, bank: &Bank) -> Result<Contest, Vec<RuleProblem>> {
@@ -131,14 +142,14 @@ pub fn check_rules(rules: ContestRules, bank: &Bank) -> Result<Contest, Vec<Rule
 
 /// One self-contained contest package (rules + inline bank) that can be put in `questions/`.
 pub fn contest_package(rules: &ContestRules, bank: &Bank) -> String {
-    let bank: serde_json::Value = serde_json::from_str(&bank.to_json()).expect("bank JSON is valid");
-    let package = serde_json::json!({
-        "format": CONTEST_FORMAT,
-        "version": CONTEST_VERSION,
-        "rules": rules,
-        "bank": bank,
-    });
-    serde_json::to_string_pretty(&package).expect("a package always serializes")
+    let mut out = String::new();
+    ObjectWriter::new(&mut out)
+        .field("format", CONTEST_FORMAT)
+        .field("version", &CONTEST_VERSION)
+        .field("rules", rules)
+        .field("bank", &json::Raw(&bank.to_json()))
+        .end();
+    json::pretty(&out)
 }
 
 #[cfg(test)]

@@ -2,10 +2,7 @@
 //! under a key with the `kepu.` prefix. Decoding migrates old versions forward and refuses
 //! newer ones, so the web adapter can keep unreadable data aside instead of overwriting it.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
-
+use super::json::{self, FromJson, ObjectWriter, ToJson};
 use super::ledger::{Attempt, AttemptLedger};
 use super::Lang;
 
@@ -59,19 +56,13 @@ impl Stored {
 }
 
 /// A person's display choices on this device.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Prefs {
-    #[serde(default)]
     pub lang: Lang,
-    #[serde(default)]
     pub large_text: bool,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Envelope<T> {
-    version: u32,
-    data: T,
-}
+crate::json_object!(Prefs { lang: "lang" = Lang::Zh, large_text: "large_text" = false });
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StorageError {
@@ -104,26 +95,26 @@ impl StorageError {
     }
 }
 
-pub fn encode<T: Serialize>(kind: Stored, data: &T) -> String {
-    serde_json::to_string(&Envelope { version: kind.version(), data }).expect("stored types always serialize")
+pub fn encode<T: ToJson>(kind: Stored, data: &T) -> String {
+    let mut out = String::new();
+    ObjectWriter::new(&mut out).field("version", &kind.version()).field("data", data).end();
+    out
 }
 
-pub fn decode<T: DeserializeOwned>(kind: Stored, text: &str) -> Result<T, StorageError> {
-    let unreadable = |e: serde_json::Error| StorageError::Unreadable(e.to_string());
-    let envelope: Envelope<Box<RawValue>> = serde_json::from_str(text).map_err(unreadable)?;
-    let data = envelope.data.get();
-    match (kind, envelope.version) {
+pub fn decode<T: FromJson>(kind: Stored, text: &str) -> Result<T, StorageError> {
+    let unreadable = |e: json::Error| StorageError::Unreadable(e.to_string());
+    let envelope = json::parse(text).map_err(unreadable)?;
+    let envelope = envelope.object().map_err(unreadable)?;
+    let version: u32 = envelope.field("version").map_err(unreadable)?;
+    let data: &json::Value =
+        envelope.get("data").ok_or_else(|| StorageError::Unreadable("missing field `data`".into()))?;
+    match (kind, version) {
         (_, v) if v > kind.version() => Err(StorageError::NewerVersion(v)),
-        (_, v) if v == kind.version() => serde_json::from_str(data).map_err(unreadable),
+        (_, v) if v == kind.version() => T::from_json(data).map_err(unreadable),
         // Older versions are brought forward here, one arm per step.
         (Stored::Ledger, 1) => {
-            #[derive(Deserialize)]
-            struct LedgerV1 {
-                attempts: Vec<Attempt>,
-            }
-            let v1: LedgerV1 = serde_json::from_str(data).map_err(unreadable)?;
-            serde_json::from_str(&serde_json::to_string(&AttemptLedger { attempts: v1.attempts }).map_err(unreadable)?)
-                .map_err(unreadable)
+            let attempts: Vec<Attempt> = data.object().and_then(|o| o.field("attempts")).map_err(unreadable)?;
+            json::from_str(&json::to_string(&AttemptLedger { attempts })).map_err(unreadable)
         }
         (_, v) => Err(StorageError::Unreadable(format!("version {v}"))),
     }

@@ -1,7 +1,5 @@
 //! GB/T 2260 regions: province → city → county, derived from the six-digit codes.
 
-use serde::Deserialize;
-
 use super::Lang;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -14,14 +12,14 @@ pub struct RegionTable {
     counties_of: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
 struct RawRegions {
     format: String,
     /// `true` in the index of a split table: counties come per province.
-    #[serde(default)]
     split: bool,
     regions: Vec<(String, String)>,
 }
+
+crate::json_object!(RawRegions { format: "format", split: "split" = false, regions: "regions" });
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("region data unreadable: {0}")]
@@ -61,7 +59,7 @@ pub fn ancestor(code: &str, depth: u8) -> Option<String> {
 
 impl RegionTable {
     pub fn from_json(text: &str) -> Result<RegionTable, RegionError> {
-        let raw: RawRegions = serde_json::from_str(text).map_err(|e| RegionError(e.to_string()))?;
+        let raw: RawRegions = super::json::from_str(text).map_err(|e| RegionError(e.to_string()))?;
         if raw.format != "kepu-regions" {
             return Err(RegionError("format".into()));
         }

@@ -3,8 +3,6 @@
 //! The clock keeps running while the page is closed: every call takes `now`, and
 //! [`Round::sync`] applies all the time-outs that fell due since the last call.
 
-use serde::{Deserialize, Serialize};
-
 use super::bank::{AnswerSet, Bank, Question, QuestionType};
 use super::contest::{Contest, MultipleScoring, Scoring};
 use super::draw::DrawnQuestion;
@@ -43,7 +41,7 @@ impl QuizError {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Round {
     pub contest_id: String,
     pub participant_id: String,
@@ -55,21 +53,33 @@ pub struct Round {
     pub current: usize,
     pub started_at: i64,
     pub question_started_at: i64,
-    #[serde(default)]
     pub finished_at: Option<i64>,
-    #[serde(default)]
     pub per_question_ms: Option<i64>,
-    #[serde(default)]
     pub round_ms: Option<i64>,
-    #[serde(default)]
     pub allow_back: bool,
     /// Practice only: the current question's answer has been checked and shown.
-    #[serde(default)]
     pub revealed: bool,
     /// Milliseconds spent on each question (for item analysis).
-    #[serde(default)]
     pub spent_ms: Vec<i64>,
 }
+
+crate::json_object!(Round {
+    contest_id: "contest_id",
+    participant_id: "participant_id",
+    practice: "practice",
+    seed: "seed",
+    questions: "questions",
+    answers: "answers",
+    current: "current",
+    started_at: "started_at",
+    question_started_at: "question_started_at",
+    finished_at: "finished_at",
+    per_question_ms: "per_question_ms",
+    round_ms: "round_ms",
+    allow_back: "allow_back" = false,
+    revealed: "revealed" = false,
+    spent_ms: "spent_ms" = Vec::new(),
+});
 
 impl Round {
     pub fn start(contest: &Contest, participant_id: &str, questions: Vec<DrawnQuestion>, seed: u64, now: i64) -> Round {

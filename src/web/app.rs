@@ -220,7 +220,7 @@ impl DeviceState {
         }
     }
 
-    fn save<T: serde::Serialize>(&mut self, kind: Stored, value: &T) -> bool {
+    fn save<T: crate::core::json::ToJson>(&mut self, kind: Stored, value: &T) -> bool {
         self.save_text(kind, &encode(kind, value))
     }
 

@@ -2,8 +2,8 @@
 //! devices (100,000 attempts are about 18 MB, localStorage holds about 5). One object store
 //! of versioned envelopes, written in one transaction that either commits or changes nothing.
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use crate::core::json::FromJson;
+use crate::core::json::ToJson;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
@@ -69,7 +69,7 @@ async fn open() -> Result<IdbDatabase, StorageError> {
 }
 
 /// `Ok(None)` when nothing is stored under `contest`'s key for `kind`.
-pub async fn load<T: DeserializeOwned>(kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
+pub async fn load<T: FromJson>(kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
     let db = open().await?;
     let store = db.transaction_with_str(STORE).and_then(|t| t.object_store(STORE)).map_err(unavailable)?;
     let request = store.get(&kind.key(contest).into()).map_err(unavailable)?;
@@ -79,7 +79,7 @@ pub async fn load<T: DeserializeOwned>(kind: Stored, contest: &str) -> Result<Op
 }
 
 /// Replaces the stored value; returns once the transaction has committed.
-pub async fn save<T: Serialize>(kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
+pub async fn save<T: ToJson>(kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
     let db = open().await?;
     let tx: IdbTransaction =
         db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(unavailable)?;

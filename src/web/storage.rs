@@ -1,8 +1,8 @@
 //! The localStorage adapter over `core::persist`: never panics, reports what failed, and
 //! never overwrites data it could not read (that is first moved aside under its own key).
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use crate::core::json::FromJson;
+use crate::core::json::ToJson;
 
 use crate::core::persist::{decode, encode, StorageError, Stored};
 use crate::core::Lang;
@@ -27,14 +27,14 @@ impl LocalStore {
     }
 
     /// `Ok(None)` when nothing is stored; an error leaves the stored text untouched.
-    pub fn load<T: DeserializeOwned>(&self, kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
+    pub fn load<T: FromJson>(&self, kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
         match self.raw(&kind.key(contest))? {
             None => Ok(None),
             Some(text) => decode(kind, &text).map(Some),
         }
     }
 
-    pub fn save<T: Serialize>(&self, kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
+    pub fn save<T: ToJson>(&self, kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
         self.save_text(kind, contest, &encode(kind, value))
     }
 
@@ -80,12 +80,7 @@ impl LocalStore {
 
 /// Reads one stored value; data that cannot be read is reported and moved aside (never
 /// overwritten), and the caller starts from an empty value.
-pub fn read_or_set_aside<T: serde::de::DeserializeOwned>(
-    kind: Stored,
-    id: &str,
-    lang: Lang,
-    notices: &mut Vec<String>,
-) -> Option<T> {
+pub fn read_or_set_aside<T: FromJson>(kind: Stored, id: &str, lang: Lang, notices: &mut Vec<String>) -> Option<T> {
     let store = match LocalStore::open() {
         Ok(s) => s,
         Err(e) => {
@@ -104,7 +99,7 @@ pub fn read_or_set_aside<T: serde::de::DeserializeOwned>(
 
 /// Decodes `text`, stored under `kind` and `id`; text that cannot be read is reported and
 /// moved aside (never overwritten).
-pub fn decode_or_set_aside<T: serde::de::DeserializeOwned>(
+pub fn decode_or_set_aside<T: FromJson>(
     store: &LocalStore,
     kind: Stored,
     id: &str,

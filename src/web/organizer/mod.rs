@@ -131,7 +131,7 @@ impl Desk {
     }
 
     /// Saves, reporting a failure; returns whether it was saved.
-    fn save<T: serde::Serialize>(&mut self, kind: Stored, key: &str, value: &T) -> bool {
+    fn save<T: crate::core::json::ToJson>(&mut self, kind: Stored, key: &str, value: &T) -> bool {
         match LocalStore::open().and_then(|s| s.save(kind, key, value)) {
             Ok(()) => true,
             Err(e) => {
