@@ -44,7 +44,17 @@ impl Error {
         Error { path: String::new(), reason: reason.into() }
     }
 
+    #[inline(never)]
+    fn missing(key: &str) -> Error {
+        Error::new(format!("missing field `{key}`"))
+    }
+
+    fn at_index(self, index: usize) -> Error {
+        self.within(&format!("[{index}]"))
+    }
+
     /// Places the error inside field or index `place`.
+    #[inline(never)]
     pub fn within(mut self, place: &str) -> Error {
         if !self.path.is_empty() && !self.path.starts_with('[') {
             self.path.insert(0, '.');
@@ -344,6 +354,7 @@ impl Value {
     }
 
     /// The error for a value that is not `expected`.
+    #[inline(never)]
     pub fn wrong(&self, expected: &str) -> Error {
         Error::new(format!("expected {expected}, found {}", self.kind()))
     }
@@ -370,7 +381,7 @@ impl<'a> Object<'a> {
     pub fn field<T: FromJson>(self, key: &str) -> Result<T, Error> {
         match self.get(key) {
             Some(v) => T::from_json(v).map_err(|e| e.within(key)),
-            None => T::absent().ok_or_else(|| Error::new(format!("missing field `{key}`"))),
+            None => T::absent().ok_or_else(|| Error::missing(key)),
         }
     }
 
@@ -584,7 +595,11 @@ impl<T: ToJson> ToJson for Option<T> {
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(value: &Value) -> Result<Self, Error> {
         let items = value.as_array().ok_or_else(|| value.wrong("a list"))?;
-        items.iter().enumerate().map(|(i, v)| T::from_json(v).map_err(|e| e.within(&format!("[{i}]")))).collect()
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            out.push(T::from_json(item).map_err(|e| e.at_index(i))?);
+        }
+        Ok(out)
     }
 }
 
