@@ -265,7 +265,7 @@ impl Contest {
         package.field::<u32>("version").map_err(invalid)?;
         let contest = Contest::new(package.field("rules").map_err(invalid)?)?;
         let bank = match package.get("bank") {
-            Some(json::Value::String(path)) => BankSource::Path(path.clone()),
+            Some(json::Value::String(path)) => BankSource::Path(path.to_string()),
             Some(bank) => BankSource::Inline(Box::new(Bank::from_value(bank).map_err(ContestError::Bank)?)),
             None => return Err(ContestError::Json("missing field `bank`".into())),
         };

@@ -31,7 +31,7 @@ enum HeaderError {
 
 /// Reads `text` as JSON whose `format` is `format` and whose `version` is at most `newest`, so
 /// a foreign or newer file is named as such instead of failing on some field deep inside.
-fn read_with_header(text: &str, format: &str, newest: u32) -> Result<json::Value, HeaderError> {
+fn read_with_header<'a>(text: &'a str, format: &str, newest: u32) -> Result<json::Value<'a>, HeaderError> {
     let value = json::parse(text).map_err(|e| HeaderError::Json(e.to_string()))?;
     check_header(&value, format, newest)?;
     Ok(value)
