@@ -25,7 +25,22 @@
       location.reload();
     }
   });
-  window.addEventListener('load', async () => {
+  // On a first visit the worker's precache would share a weak connection with the app's own
+  // download, so it registers once the page has loaded and the app's wasm has arrived.
+  const loaded = new Promise((resolve) => window.addEventListener('load', resolve));
+  const wasmArrived = new Promise((resolve) => {
+    try {
+      new PerformanceObserver((list, observer) => {
+        if (list.getEntries().some((e) => e.name.endsWith('.wasm'))) {
+          observer.disconnect();
+          resolve();
+        }
+      }).observe({ type: 'resource', buffered: true });
+    } catch {
+      resolve(); // no resource timing: the load event alone
+    }
+  });
+  Promise.all([loaded, wasmArrived]).then(async () => {
     try {
       const registration = await navigator.serviceWorker.register('./sw.js');
       // A new version may be waiting, still installing (the browser checks on every visit,
