@@ -296,11 +296,14 @@ pub fn parse(text: &str) -> Result<Value<'_>, Error> {
     Ok(value)
 }
 
-/// The members of the object that makes up the whole text, each with its value's text exactly
-/// as written (for checksums over part of a file).
-pub fn members(text: &str) -> Result<Vec<(Cow<'_, str>, &str)>, Error> {
+/// Each member of an object with its value's text as written.
+pub type MemberTexts<'a> = Vec<(Cow<'a, str>, &'a str)>;
+
+/// The object that makes up the whole text, and each member's name with its value's text
+/// exactly as written (for a checksum over part of a file).
+pub fn object_with_text(text: &str) -> Result<(Value<'_>, MemberTexts<'_>), Error> {
     let mut parser = Parser { text, at: 0, depth: 1 };
-    let mut members = Vec::new();
+    let (mut members, mut texts) = (Vec::new(), Vec::new());
     parser.expect(b'{', "an object")?;
     if !parser.eat(b'}') {
         loop {
@@ -312,8 +315,9 @@ pub fn members(text: &str) -> Result<Vec<(Cow<'_, str>, &str)>, Error> {
             parser.expect(b':', "`:`")?;
             parser.skip_space();
             let start = parser.at;
-            parser.value()?;
-            members.push((key, &text[start..parser.at]));
+            let value = parser.value()?;
+            texts.push((key.clone(), &text[start..parser.at]));
+            members.push((key, value));
             if parser.eat(b'}') {
                 break;
             }
@@ -321,7 +325,7 @@ pub fn members(text: &str) -> Result<Vec<(Cow<'_, str>, &str)>, Error> {
         }
     }
     parser.end()?;
-    Ok(members)
+    Ok((Value::Object(members), texts))
 }
 
 impl<'a> Value<'a> {
@@ -863,9 +867,10 @@ mod tests {
 
     #[test]
     fn members_keep_their_text_and_pretty_indents() {
-        let m = members("{\"a\" : [1, 2] ,\"b\":{\"c\":\"}\"}}").unwrap();
-        assert_eq!(m, vec![("a".into(), "[1, 2]"), ("b".into(), "{\"c\":\"}\"}")]);
-        assert!(members("[1]").is_err());
+        let (value, texts) = object_with_text("{\"a\" : [1, 2] ,\"b\":{\"c\":\"}\"}}").unwrap();
+        assert_eq!(value.get("b").and_then(|b| b.get("c")).and_then(Value::as_str), Some("}"));
+        assert_eq!(texts, vec![("a".into(), "[1, 2]"), ("b".into(), "{\"c\":\"}\"}")]);
+        assert!(object_with_text("[1]").is_err());
         assert_eq!(pretty("{\"a\":[1,{}],\"b\":\"x,{\"}"), "{\n  \"a\": [\n    1,\n    {}\n  ],\n  \"b\": \"x,{\"\n}");
     }
 }
