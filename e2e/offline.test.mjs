@@ -14,6 +14,8 @@ const h = useHarness();
 test('after one visit the contest works in airplane mode', async () => {
   const page = await phonePage(h.browser);
   const context = page.context();
+  const wasmFetched = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && wasmFetched.push(r.url()));
   await page.goto(h.server.url);
   await page.getByTestId('start-round').waitFor();
   // The service worker installs, precaches, and takes control of the page.
@@ -26,13 +28,17 @@ test('after one visit the contest works in airplane mode', async () => {
   for (const file of ['/index.html', '/questions/regions/index.json', '/questions/regions/54.json', '/manifest.webmanifest']) {
     assert.ok(cached.includes(file), `${file} is precached: ${cached}`);
   }
-  // The default contest and its bank travel inside the page, so they are not downloaded twice.
+  // The app, the default contest and its bank travel inside the page, so they are not downloaded twice.
   const inPage = await page.evaluate(async () => {
     const html = await (await caches.match('index.html')).text();
-    return ['kepu-default-contest', 'kepu-default-bank'].map((id) => html.includes(`<script type="application/json" id="${id}">`));
+    return [
+      html.includes('<script type="application/json" id="kepu-default-contest">'),
+      html.includes('<script type="application/json" id="kepu-default-bank">'),
+      html.includes('<script type="application/x-kepu-wasm" id="kepu-wasm">'),
+    ];
   });
-  assert.deepEqual(inPage, [true, true], 'the cached page holds the default contest and bank');
-  assert.ok(cached.some((f) => f.endsWith('_bg.wasm')), 'the wasm is precached');
+  assert.deepEqual(inPage, [true, true, true], 'the cached page holds the default contest, its bank and the app');
+  assert.deepEqual(wasmFetched, [], 'the wasm came with the page, not as a file');
 
   await context.setOffline(true);
   await register(page, h.server.url, { name: '离线', province: '西藏自治区', city: '拉萨市', county: '城关区', crowd: '农民' });

@@ -17,8 +17,8 @@ test('the built pages carry a CSP without inline script, and the app runs under 
     assert.ok(csp, `${file} has a CSP`);
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
     assert.doesNotMatch(csp, /unsafe-inline|\*/);
-    // Only JSON data blocks (the default contest and bank), which never run.
-    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)(?![^>]*type="application\/json")[^>]*>/, `${file}: no inline script`);
+    // Only data blocks, which never run: the default contest and bank (JSON), the citizen's wasm.
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)(?![^>]*type="application\/(json|x-kepu-wasm)")[^>]*>/, `${file}: no inline script`);
   }
   const page = await phonePage();
   await register(page, `${h.server.url}?contest=e2e/limit.json`, '甲');

@@ -26,21 +26,11 @@
     }
   });
   // On a first visit the worker's precache would share a weak connection with the app's own
-  // download, so it registers once the page has loaded and the app's wasm has arrived.
+  // download, so it registers once the page has loaded and the app has started (trunk's
+  // start-up script announces that with TrunkApplicationStarted).
   const loaded = new Promise((resolve) => window.addEventListener('load', resolve));
-  const wasmArrived = new Promise((resolve) => {
-    try {
-      new PerformanceObserver((list, observer) => {
-        if (list.getEntries().some((e) => e.name.endsWith('.wasm'))) {
-          observer.disconnect();
-          resolve();
-        }
-      }).observe({ type: 'resource', buffered: true });
-    } catch {
-      resolve(); // no resource timing: the load event alone
-    }
-  });
-  Promise.all([loaded, wasmArrived]).then(async () => {
+  const started = new Promise((resolve) => window.addEventListener('TrunkApplicationStarted', resolve));
+  Promise.all([loaded, started]).then(async () => {
     try {
       const registration = await navigator.serviceWorker.register('./sw.js');
       // A new version may be waiting, still installing (the browser checks on every visit,

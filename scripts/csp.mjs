@@ -5,17 +5,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { minified } from './minify.mjs';
 
 for (const file of process.argv.slice(2)) {
   let html = fs.readFileSync(file, 'utf8');
   if (html.includes('http-equiv="Content-Security-Policy"')) continue;
-  html = html.replace(/<script type="module">([\s\S]*?)<\/script>/g, (_, body) => {
-    const name = `boot-${crypto.createHash('sha256').update(body).digest('hex').slice(0, 16)}.js`;
-    fs.writeFileSync(path.join(path.dirname(file), name), body);
-    return `<script type="module" src="./${name}"></script>`;
-  });
-  // JSON data blocks (scripts/inline-contest.mjs) are never run, so the policy need not name them.
-  if (/<script(?![^>]*\bsrc=)(?![^>]*type="application\/json")[^>]*>/.test(html)) throw new Error(`${file}: an inline script is left`);
+  for (const [script, body] of [...html.matchAll(/<script type="module">([\s\S]*?)<\/script>/g)]) {
+    const code = await minified(body, true);
+    const name = `boot-${crypto.createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`;
+    fs.writeFileSync(path.join(path.dirname(file), name), code);
+    html = html.replace(script, `<script type="module" src="./${name}"></script>`);
+  }
+  // Data blocks (the contest and bank as JSON, scripts/inline-contest.mjs; the wasm,
+  // scripts/inline-wasm.mjs) are never run, so the policy need not name them.
+  if (/<script(?![^>]*\bsrc=)(?![^>]*type="application\/(json|x-kepu-wasm)")[^>]*>/.test(html)) throw new Error(`${file}: an inline script is left`);
   const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
     ([, css]) => `'sha256-${crypto.createHash('sha256').update(css).digest('base64')}'`,
   );

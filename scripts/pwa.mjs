@@ -6,7 +6,9 @@ import crypto from 'node:crypto';
 import { minified } from './minify.mjs';
 
 const dist = process.argv[2] ?? 'dist';
-const top = fs.readdirSync(dist).filter((f) => /\.(html|js|wasm|webmanifest)$/.test(f) && f !== 'sw.js');
+// The citizen's wasm travels inside index.html when scripts/inline-wasm.mjs ran.
+const wasmInPage = fs.readFileSync(path.join(dist, 'index.html'), 'utf8').includes('id="kepu-wasm"');
+const top = fs.readdirSync(dist).filter((f) => /\.(html|js|wasm|webmanifest)$/.test(f) && f !== 'sw.js' && !(wasmInPage && f.endsWith('.wasm')));
 const files = [
   ...top,
   // The default contest and its bank are inside index.html (scripts/inline-contest.mjs).
