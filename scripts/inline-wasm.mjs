@@ -24,7 +24,7 @@ export function encode(bytes) {
   return chars.join('');
 }
 
-const DECODER = `
+export const DECODER = `
 // The app's wasm comes inside the page (scripts/inline-wasm.mjs), one character per byte.
 const kepuWasm = (file) => {
   const block = document.getElementById('kepu-wasm');
