@@ -260,8 +260,8 @@ impl Contest {
             super::HeaderError::WrongFormat => ContestError::WrongFormat,
             super::HeaderError::NewerVersion(v) => ContestError::NewerVersion(v),
         })?;
-        let package = value.object().map_err(|e| ContestError::Json(e.to_string()))?;
         let invalid = |e: json::Error| ContestError::Json(e.to_string());
+        let package = value.object().map_err(invalid)?;
         package.field::<u32>("version").map_err(invalid)?;
         let contest = Contest::new(package.field("rules").map_err(invalid)?)?;
         let bank = match package.get("bank") {

@@ -472,25 +472,6 @@ impl<'a> ObjectWriter<'a> {
     }
 }
 
-impl ToJson for Value<'_> {
-    fn write_json(&self, out: &mut String) {
-        match self {
-            Value::Null => out.push_str("null"),
-            Value::Bool(b) => b.write_json(out),
-            Value::Number(n) => out.push_str(n),
-            Value::String(s) => s.write_json(out),
-            Value::Array(items) => items.write_json(out),
-            Value::Object(members) => {
-                let mut o = ObjectWriter::new(out);
-                for (k, v) in members {
-                    o.field(k, v);
-                }
-                o.end();
-            }
-        }
-    }
-}
-
 impl FromJson for String {
     fn from_json(value: &Value) -> Result<Self, Error> {
         value.as_str().map(str::to_string).ok_or_else(|| value.wrong("a string"))

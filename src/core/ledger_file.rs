@@ -90,16 +90,15 @@ impl LedgerFileError {
 /// their records), newer formats, and any file whose checksum or count does not hold.
 pub fn read_ledger_file(text: &str, contest_id: &str) -> Result<Vec<Attempt>, LedgerFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let refused = |e| match e {
+        // Something that starts like JSON is a damaged file; anything else is the wrong file.
+        super::HeaderError::Json(e) if text.trim_start().starts_with('{') => LedgerFileError::Json(e),
+        super::HeaderError::Json(_) | super::HeaderError::WrongFormat => LedgerFileError::NotALedger,
+        super::HeaderError::NewerVersion(v) => LedgerFileError::NewerVersion(v),
+    };
     // One parse that keeps each member's text: the checksum covers the ledger as written.
-    let (value, texts) = json::object_with_text(text)
-        .map_err(|e| super::HeaderError::Json(e.to_string()))
-        .and_then(|(value, texts)| super::check_header(&value, LEDGER_FORMAT, LEDGER_VERSION).map(|()| (value, texts)))
-        .map_err(|e| match e {
-            // Something that starts like JSON is a damaged file; anything else is the wrong file.
-            super::HeaderError::Json(e) if text.trim_start().starts_with('{') => LedgerFileError::Json(e),
-            super::HeaderError::Json(_) | super::HeaderError::WrongFormat => LedgerFileError::NotALedger,
-            super::HeaderError::NewerVersion(v) => LedgerFileError::NewerVersion(v),
-        })?;
+    let (value, texts) = json::object_with_text(text).map_err(|e| refused(super::HeaderError::Json(e.to_string())))?;
+    super::check_header(&value, LEDGER_FORMAT, LEDGER_VERSION).map_err(refused)?;
     let json_error = |e: json::Error| LedgerFileError::Json(e.to_string());
     let file = value.object().map_err(json_error)?;
     let file_contest: String = file.field("contest_id").map_err(json_error)?;
