@@ -5,7 +5,7 @@
 //
 // One character per byte: U+0000–U+00FF as themselves, except the three bytes that HTML would
 // change or read as markup (NUL, CR and "<"), which become U+0100, U+0101 and U+0102. brotli
-// packs that within 4 % of the file (base64 would cost 30 %). The start-up script decodes the
+// packs that about 4 % larger than the file (base64 would cost 30 %). The start-up script decodes the
 // block (`kepuWasm`) and asks for the file when there is no block (builds without this step).
 // Runs before scripts/csp.mjs, which moves the start-up script into a file of its own.
 // usage: node scripts/inline-wasm.mjs dist
