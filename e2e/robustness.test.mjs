@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { useHarness, phonePage as newPage, register as registerAs, answerFirst as next } from './helpers.mjs';
 import { PHONE } from './browser.mjs';
-import { encode, DECODER } from '../scripts/inline-wasm.mjs';
+import { encode } from '../scripts/inline-wasm.mjs';
 
 const h = useHarness();
 const phonePage = (context) => newPage(h.browser, context);
@@ -34,11 +34,14 @@ test('every byte value survives the page: the wasm block read back by a real HTM
   // All 256 values, and the sequences HTML treats specially: CR LF, a closing script tag, a comment.
   const tricky = new TextEncoder().encode('\r\n\r</script><!--<script>\0');
   const bytes = Uint8Array.from([...Array.from({ length: 256 }, (_, i) => i), ...tricky, 255, 0]);
-  const html = `<!doctype html><meta charset="utf-8"><p>x</p><script type="application/x-kepu-wasm" id="kepu-wasm">${encode(bytes)}</script>`;
+  const { text, decoder } = encode(bytes);
+  const html = `<!doctype html><meta charset="utf-8"><p>x</p><script type="application/x-kepu-wasm" id="kepu-wasm">${text}</script>`;
   const page = await phonePage();
   await page.route('http://inline.test/', (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
   await page.goto('http://inline.test/');
-  const back = await page.evaluate(`${DECODER}; Array.from(kepuWasm('unused'))`);
+  const read = await page.evaluate(() => document.getElementById('kepu-wasm').textContent);
+  assert.ok(read === text, 'the parser hands back every character as written');
+  const back = await page.evaluate(`${decoder}; Array.from(kepuWasm('unused'))`);
   assert.deepEqual(back, Array.from(bytes));
   assert.equal(await page.evaluate(() => document.getElementById('kepu-wasm')), null, 'the block is dropped once read');
   await page.context().close();
