@@ -1,9 +1,8 @@
 // Post-build step: puts the default contest and its bank into dist/index.html as JSON data
-// blocks, so a phone gets them with the page instead of in two more downloads that share
-// the wasm's bandwidth (on a slow network the page's text arrives while the wasm request is
-// still waiting for its first byte). The app reads a block in place of the file it names;
-// the files stay in questions/ for the organizer and for builds without this step.
-// (Moving trunk's wasm preload link ahead of the inlined CSS was tried: no gain measured.)
+// blocks, so a phone gets them with the page instead of in two more downloads, each a round
+// trip on a slow network (scripts/inline-wasm.mjs does the same for the wasm). The app reads a
+// block in place of the file it names; the files stay in questions/ for the organizer and for
+// builds without this step.
 // Run again after changing questions/ in a built site (it replaces the blocks).
 // usage: node scripts/inline-contest.mjs dist
 import fs from 'node:fs';
