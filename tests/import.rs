@@ -9,6 +9,7 @@ use kepu_quiz::core::import::{
     detect_format, import_file, DuplicateRow, Field, GiftKind, ImportError, ImportFailure, ImportFormat, ImportReport,
     ImportWarning, RowProblem, RowUnit, MAX_IMPORT_BYTES,
 };
+use kepu_quiz::core::json;
 use kepu_quiz::core::rng::SeededRng;
 use kepu_quiz::core::Lang;
 
@@ -747,15 +748,24 @@ fn format_by_extension_then_content() {
 
 #[test]
 fn report_travels_as_json() {
-    for name in ["bad-rows.csv", "by-type.xlsx", "sample.gift", "bank.json"] {
+    // The import worker hands its report to the page as JSON (src/core/json.rs).
+    for name in ["bad-rows.csv", "by-type.xlsx", "sample.gift", "sample-aiken.txt", "bank.json"] {
         let report = import(name);
-        let json = serde_json::to_string(&report).unwrap();
-        let back: ImportReport = serde_json::from_str(&json).unwrap();
+        let back: ImportReport = json::from_str(&json::to_string(&report)).unwrap();
         assert_eq!(back, report, "{name}");
     }
     let e = failure("missing-column.csv", &fixture("missing-column.csv"));
-    let back: ImportError = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+    let back: ImportError = json::from_str(&json::to_string(&e)).unwrap();
     assert_eq!(back, e);
+    // Every shape of variant: unit, one value, two values, named fields, nested.
+    let problems = vec![
+        RowProblem::TypeMissing,
+        RowProblem::BadPoints("五".into()),
+        RowProblem::Question(Problem::DuplicateOption('A', 'C')),
+        RowProblem::Question(Problem::TooFewOptions { min: 2, found: 1 }),
+        RowProblem::AikenUnexpectedLine { line: 7, text: "\"引号\"\n".into() },
+    ];
+    assert_eq!(json::from_str::<Vec<RowProblem>>(&json::to_string(&problems)).unwrap(), problems);
 }
 
 #[test]

@@ -2,8 +2,6 @@
 
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
-
 use super::json::{self, FromJson, ObjectWriter, ToJson};
 use super::rng::{fnv1a64, FastMap};
 use super::Lang;
@@ -14,8 +12,7 @@ pub const MAX_OPTIONS: usize = 8;
 /// The crowd groups of the 全民科学素质 action plan a question or a person can belong to.
 pub const CROWDS: [&str; 5] = ["青少年", "农民", "产业工人", "老年人", "领导干部和公务员"];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QuestionType {
     Single,
     Multiple,
@@ -54,14 +51,15 @@ impl QuestionType {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Difficulty {
     Easy,
     #[default]
     Medium,
     Hard,
 }
+
+crate::json_enum!(Difficulty { Easy = "easy", Medium = "medium", Hard = "hard" });
 
 impl Difficulty {
     pub fn parse(text: &str) -> Option<Difficulty> {
@@ -76,8 +74,7 @@ impl Difficulty {
 
 /// A set of option indices (bit i = option i), in the bank's own option order.
 /// For true/false, bit 0 is 正确 and bit 1 is 错误.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct AnswerSet(pub u8);
 
 /// Written as its bitmask.
@@ -168,7 +165,7 @@ pub fn parse_answer(qtype: QuestionType, text: &str) -> Result<AnswerSet, Proble
     Ok(AnswerSet(set))
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Question {
     pub id: String,
     pub qtype: QuestionType,
@@ -183,6 +180,20 @@ pub struct Question {
     pub crowds: Vec<String>,
     pub source: Option<String>,
 }
+
+crate::json_object!(Question {
+    id: "id",
+    qtype: "qtype",
+    stem: "stem",
+    options: "options",
+    answer: "answer",
+    explanation: "explanation",
+    category: "category",
+    difficulty: "difficulty",
+    points: "points",
+    crowds: "crowds",
+    source: "source",
+});
 
 impl Question {
     /// How many answer choices a person sees (2 for true/false).
@@ -280,7 +291,7 @@ crate::json_object!(RawBank {
 });
 
 /// Why one question is not acceptable.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
     EmptyStem,
     UnknownType(String),
@@ -299,6 +310,25 @@ pub enum Problem {
     UnknownCrowd(String),
     EmptyCategory,
 }
+
+crate::json_variants!(Problem {
+    EmptyStem,
+    UnknownType(t),
+    TooFewOptions { min, found },
+    TooManyOptions(n),
+    EmptyOption(c),
+    DuplicateOption(a, b),
+    OptionsOnTrueFalse,
+    AnswerMissing,
+    AnswerUnreadable(a),
+    AnswerOutOfRange(a),
+    SingleNeedsOneAnswer(n),
+    MultipleNeedsTwoAnswers,
+    DuplicateId(id),
+    UnknownDifficulty(d),
+    UnknownCrowd(c),
+    EmptyCategory,
+});
 
 impl Problem {
     pub fn message(&self, lang: Lang) -> String {

@@ -522,6 +522,23 @@ impl ToJson for Rc<str> {
     }
 }
 
+/// A character is a one-character string.
+impl FromJson for char {
+    fn from_json(value: &Value) -> Result<Self, Error> {
+        let mut chars = value.as_str().unwrap_or_default().chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(value.wrong("one character")),
+        }
+    }
+}
+
+impl ToJson for char {
+    fn write_json(&self, out: &mut String) {
+        self.encode_utf8(&mut [0; 4]).write_json(out)
+    }
+}
+
 impl FromJson for bool {
     fn from_json(value: &Value) -> Result<Self, Error> {
         match value {
@@ -749,6 +766,97 @@ macro_rules! json_enum {
     };
 }
 
+/// `FromJson` and `ToJson` for an enum whose variants carry data, written as serde wrote them:
+/// a unit variant as its name (`"TypeMissing"`), any other as an object of one member named
+/// after it, holding the value (`{"BadPoints":"x"}`), the list of values (`{"Pair":[1,2]}`) or
+/// the fields (`{"Line":{"line":3,"text":"x"}}`). The names in `( )` are placeholders.
+#[macro_export]
+macro_rules! json_variants {
+    ($ty:ident { $($body:tt)* }) => {
+        impl $crate::core::json::FromJson for $ty {
+            fn from_json(value: &$crate::core::json::Value) -> Result<Self, $crate::core::json::Error> {
+                use $crate::core::json::{Error, Value};
+                let (name, payload): (&str, Option<&Value>) = match value {
+                    Value::String(name) => (name, None),
+                    Value::Object(members) if members.len() == 1 => (&members[0].0, Some(&members[0].1)),
+                    other => return Err(other.wrong(concat!("a ", stringify!($ty)))),
+                };
+                let payload = || payload.ok_or_else(|| Error::new(format!("{name} needs a value")));
+                $crate::json_variants!(@read $ty name payload; $($body)*);
+                Err(Error::new(format!("unknown {} {name}", stringify!($ty))))
+            }
+        }
+
+        impl $crate::core::json::ToJson for $ty {
+            fn write_json(&self, out: &mut String) {
+                $crate::json_variants!(@write self out $ty [] $($body)*)
+            }
+        }
+    };
+
+    (@read $ty:ident $name:ident $payload:ident; $(,)?) => {};
+    (@read $ty:ident $name:ident $payload:ident; $v:ident { $($f:ident),* } $(, $($rest:tt)*)?) => {
+        if $name == stringify!($v) {
+            let o = $payload()?.object()?;
+            return Ok($ty::$v { $($f: o.field(stringify!($f))?),* });
+        }
+        $crate::json_variants!(@read $ty $name $payload; $($($rest)*)?);
+    };
+    (@read $ty:ident $name:ident $payload:ident; $v:ident ($one:ident) $(, $($rest:tt)*)?) => {
+        if $name == stringify!($v) {
+            return Ok($ty::$v($crate::core::json::FromJson::from_json($payload()?).map_err(|e| e.within(stringify!($v)))?));
+        }
+        $crate::json_variants!(@read $ty $name $payload; $($($rest)*)?);
+    };
+    (@read $ty:ident $name:ident $payload:ident; $v:ident ($($t:ident),+) $(, $($rest:tt)*)?) => {
+        if $name == stringify!($v) {
+            let payload = $payload()?;
+            let mut items = payload.as_array().ok_or_else(|| payload.wrong("a list"))?.iter();
+            let mut next = || items.next().ok_or_else(|| Error::new(concat!(stringify!($v), " needs more values")));
+            return Ok($ty::$v($({ let $t = $crate::core::json::FromJson::from_json(next()?)?; $t }),+));
+        }
+        $crate::json_variants!(@read $ty $name $payload; $($($rest)*)?);
+    };
+    (@read $ty:ident $name:ident $payload:ident; $v:ident $(, $($rest:tt)*)?) => {
+        if $name == stringify!($v) {
+            return Ok($ty::$v);
+        }
+        $crate::json_variants!(@read $ty $name $payload; $($($rest)*)?);
+    };
+
+    (@write $self:ident $out:ident $ty:ident [$($arms:tt)*] $(,)?) => {
+        match $self { $($arms)* }
+    };
+    (@write $self:ident $out:ident $ty:ident [$($arms:tt)*] $v:ident { $($f:ident),* } $(, $($rest:tt)*)?) => {
+        $crate::json_variants!(@write $self $out $ty [$($arms)* $ty::$v { $($f),* } => {
+            $out.push_str(concat!("{\"", stringify!($v), "\":"));
+            $crate::core::json::ObjectWriter::new($out)$(.field(stringify!($f), $f))*.end();
+            $out.push('}');
+        }] $($($rest)*)?)
+    };
+    (@write $self:ident $out:ident $ty:ident [$($arms:tt)*] $v:ident ($one:ident) $(, $($rest:tt)*)?) => {
+        $crate::json_variants!(@write $self $out $ty [$($arms)* $ty::$v($one) => {
+            $out.push_str(concat!("{\"", stringify!($v), "\":"));
+            $crate::core::json::ToJson::write_json($one, $out);
+            $out.push('}');
+        }] $($($rest)*)?)
+    };
+    (@write $self:ident $out:ident $ty:ident [$($arms:tt)*] $v:ident ($($t:ident),+) $(, $($rest:tt)*)?) => {
+        $crate::json_variants!(@write $self $out $ty [$($arms)* $ty::$v($($t),+) => {
+            $out.push_str(concat!("{\"", stringify!($v), "\":"));
+            let mut sep = '[';
+            $( $out.push(sep); sep = ','; $crate::core::json::ToJson::write_json($t, $out); )+
+            let _ = sep;
+            $out.push_str("]}");
+        }] $($($rest)*)?)
+    };
+    (@write $self:ident $out:ident $ty:ident [$($arms:tt)*] $v:ident $(, $($rest:tt)*)?) => {
+        $crate::json_variants!(@write $self $out $ty [$($arms)* $ty::$v => {
+            $out.push_str(concat!("\"", stringify!($v), "\""));
+        }] $($($rest)*)?)
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -837,6 +945,36 @@ mod tests {
             from_str::<Mode>("\"some\"").unwrap_err().to_string(),
             "expected one of \"all_or_nothing\" \"partial\", found a string"
         );
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Shape {
+        Empty,
+        Named(String),
+        Pair(char, u32),
+        Line { line: usize, text: Option<String> },
+    }
+    json_variants!(Shape { Empty, Named(a), Pair(a, b), Line { line, text } });
+
+    #[test]
+    fn variants_with_data_are_written_as_serde_did() {
+        let all = [
+            (Shape::Empty, r#""Empty""#),
+            (Shape::Named("x".into()), r#"{"Named":"x"}"#),
+            (Shape::Pair('题', 7), r#"{"Pair":["题",7]}"#),
+            (Shape::Line { line: 3, text: None }, r#"{"Line":{"line":3}}"#),
+        ];
+        for (shape, text) in all {
+            assert_eq!(to_string(&shape), text);
+            assert_eq!(from_str::<Shape>(text), Ok(shape));
+        }
+        assert_eq!(from_str::<Shape>(r#""Circle""#).unwrap_err().to_string(), "unknown Shape Circle");
+        assert_eq!(
+            from_str::<Shape>(r#"{"Pair":["ab",1]}"#).unwrap_err().to_string(),
+            "expected one character, found a string"
+        );
+        assert_eq!(from_str::<Shape>(r#"{"Pair":["a"]}"#).unwrap_err().to_string(), "Pair needs more values");
+        assert_eq!(from_str::<Shape>(r#""Named""#).unwrap_err().to_string(), "Named needs a value");
     }
 
     #[test]

@@ -11,7 +11,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::import::{import_file, ImportReport};
+use crate::core::import::{import_file, ImportError, ImportReport};
+use crate::core::json::{self, FromJson, ObjectWriter};
 use crate::core::Lang;
 
 /// The worker side: called once when the worker starts.
@@ -24,11 +25,12 @@ pub fn run_worker() {
         let bytes = js_sys::Reflect::get(&data, &"bytes".into())
             .map(|b| js_sys::Uint8Array::new(&b).to_vec())
             .unwrap_or_default();
-        let answer = match import_file(&name, &bytes) {
-            Ok(report) => serde_json::json!({ "ok": report }),
-            Err(e) => serde_json::json!({ "error": { "zh": e.message(Lang::Zh), "en": e.message(Lang::En) } }),
-        };
-        let _ = reply_scope.post_message(&JsValue::from_str(&answer.to_string()));
+        let mut answer = String::new();
+        match import_file(&name, &bytes) {
+            Ok(report) => ObjectWriter::new(&mut answer).field("ok", &report).end(),
+            Err(e) => ObjectWriter::new(&mut answer).field("error", &e).end(),
+        }
+        let _ = reply_scope.post_message(&JsValue::from_str(&answer));
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
@@ -64,17 +66,7 @@ impl ImportWorker {
                 }
                 return;
             }
-            let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-            let answer = if let Some(report) = value.get("ok") {
-                match serde_json::from_value(report.clone()) {
-                    Ok(r) => WorkerAnswer::Report(Box::new(r)),
-                    Err(e) => WorkerAnswer::Error(e.to_string()),
-                }
-            } else {
-                let key = lang.pick("zh", "en");
-                WorkerAnswer::Error(value["error"][key].as_str().unwrap_or("?").to_string())
-            };
-            on_answer(answer);
+            on_answer(read_answer(&text, lang));
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         Ok(ImportWorker { worker, waiting, _onmessage: onmessage })
@@ -94,6 +86,20 @@ impl ImportWorker {
             None => send(&self.worker, &message),
         }
     }
+}
+
+/// The worker's answer: `{"ok": ImportReport}` or `{"error": ImportError}`.
+fn read_answer(text: &str, lang: Lang) -> WorkerAnswer {
+    let value = match json::parse(text) {
+        Ok(value) => value,
+        Err(e) => return WorkerAnswer::Error(e.to_string()),
+    };
+    let answer = match (value.get("ok"), value.get("error")) {
+        (Some(report), _) => ImportReport::from_json(report).map(|r| WorkerAnswer::Report(Box::new(r))),
+        (None, Some(error)) => ImportError::from_json(error).map(|e| WorkerAnswer::Error(e.message(lang))),
+        (None, None) => Err(json::Error::new("an answer with neither ok nor error")),
+    };
+    answer.unwrap_or_else(|e| WorkerAnswer::Error(e.to_string()))
 }
 
 fn send(worker: &web_sys::Worker, message: &js_sys::Object) -> Result<(), String> {

@@ -17,8 +17,6 @@ mod xlsx;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use super::bank::{check_question, Bank, BankError, Problem, Question, QuestionType, RawQuestion, MAX_OPTIONS};
 use super::Lang;
 
@@ -33,8 +31,7 @@ pub const MAX_XLSX_COMPRESSION_RATIO: u64 = 200;
 /// The category of questions that name none.
 pub const DEFAULT_CATEGORY: &str = "未分类";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ImportFormat {
     Json,
     Csv,
@@ -42,6 +39,8 @@ pub enum ImportFormat {
     Gift,
     Aiken,
 }
+
+crate::json_enum!(ImportFormat { Json = "json", Csv = "csv", Xlsx = "xlsx", Gift = "gift", Aiken = "aiken" });
 
 impl ImportFormat {
     pub fn label(self) -> &'static str {
@@ -66,13 +65,14 @@ impl ImportFormat {
 
 /// What a `row` number counts: a spreadsheet row (header = 1), a line of a text file, or
 /// the position of a question in a JSON bank (first = 1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowUnit {
     Row,
     Line,
     Question,
 }
+
+crate::json_enum!(RowUnit { Row = "row", Line = "line", Question = "question" });
 
 /// By extension first (.json .csv .txt .xlsx .gift), then by sniffing the content.
 ///
@@ -148,7 +148,7 @@ pub fn import_file(file_name: &str, bytes: &[u8]) -> Result<ImportReport, Import
     out.finish()
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ImportReport {
     pub file_name: String,
     pub format: ImportFormat,
@@ -162,6 +162,17 @@ pub struct ImportReport {
     pub duplicates: Vec<DuplicateRow>,
     pub warnings: Vec<ImportWarning>,
 }
+
+crate::json_object!(ImportReport {
+    file_name: "file_name",
+    format: "format",
+    encoding: "encoding",
+    rows_read: "rows_read",
+    questions: "questions",
+    rejected: "rejected",
+    duplicates: "duplicates",
+    warnings: "warnings",
+});
 
 impl ImportReport {
     /// Valid questions per type, every type listed (in `QuestionType::ALL` order), zeros included.
@@ -193,7 +204,7 @@ impl ImportReport {
 }
 
 /// One problem of one rejected row; a row with three problems appears three times.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RejectedRow {
     pub file_name: String,
     /// Named only when several sheets were read.
@@ -204,6 +215,15 @@ pub struct RejectedRow {
     pub column: Option<String>,
     pub problem: RowProblem,
 }
+
+crate::json_object!(RejectedRow {
+    file_name: "file_name",
+    sheet: "sheet",
+    row: "row",
+    unit: "unit",
+    column: "column",
+    problem: "problem",
+});
 
 impl RejectedRow {
     pub fn message(&self, lang: Lang) -> String {
@@ -241,7 +261,7 @@ fn place(lang: Lang, file: &str, sheet: Option<&str>, row: usize, unit: RowUnit)
 }
 
 /// A row whose question (same type, stem and options) was already read; it was merged.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DuplicateRow {
     pub file_name: String,
     pub sheet: Option<String>,
@@ -250,6 +270,15 @@ pub struct DuplicateRow {
     pub same_as_sheet: Option<String>,
     pub same_as_row: usize,
 }
+
+crate::json_object!(DuplicateRow {
+    file_name: "file_name",
+    sheet: "sheet",
+    row: "row",
+    unit: "unit",
+    same_as_sheet: "same_as_sheet",
+    same_as_row: "same_as_row",
+});
 
 impl DuplicateRow {
     pub fn message(&self, lang: Lang) -> String {
@@ -275,8 +304,7 @@ impl DuplicateRow {
 }
 
 /// The GIFT question kinds this app has no counterpart for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GiftKind {
     Numerical,
     Matching,
@@ -284,6 +312,14 @@ pub enum GiftKind {
     Essay,
     Description,
 }
+
+crate::json_enum!(GiftKind {
+    Numerical = "numerical",
+    Matching = "matching",
+    ShortAnswer = "short_answer",
+    Essay = "essay",
+    Description = "description",
+});
 
 impl GiftKind {
     fn label(self, lang: Lang) -> &'static str {
@@ -298,7 +334,7 @@ impl GiftKind {
 }
 
 /// Why a row is rejected: a validation problem of the question, or one of the file format.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RowProblem {
     Question(Problem),
     TypeMissing,
@@ -318,6 +354,18 @@ pub enum RowProblem {
     /// A JSON question that is not shaped like one (wrong field types, not an object).
     Malformed(String),
 }
+
+crate::json_variants!(RowProblem {
+    Question(p),
+    TypeMissing,
+    BadPoints(p),
+    UnsupportedGiftKind(k),
+    GiftUnclosedBrace,
+    GiftUnreadableAnswers,
+    AikenMissingAnswerLine,
+    AikenUnexpectedLine { line, text },
+    Malformed(e),
+});
 
 impl RowProblem {
     pub fn message(&self, lang: Lang) -> String {
@@ -361,7 +409,7 @@ fn clip(text: &str) -> String {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ImportWarning {
     /// Headers that match no column of the template; their cells were not read.
     UnknownColumns { file_name: String, sheet: Option<String>, columns: Vec<String> },
@@ -380,6 +428,17 @@ pub enum ImportWarning {
     /// GIFT per-answer feedback (`~wrong#feedback`) has no place in this app.
     AnswerFeedbackIgnored { file_name: String, count: usize },
 }
+
+crate::json_variants!(ImportWarning {
+    UnknownColumns { file_name, sheet, columns },
+    DuplicateColumn { file_name, sheet, column },
+    HeaderNotOnFirstRow { file_name, sheet, header_row },
+    ExtraSheetsIgnored { file_name, read, ignored },
+    EmptySheet { file_name, sheet },
+    DefaultCategoryUsed { file_name, count },
+    UnterminatedQuote { file_name, row },
+    AnswerFeedbackIgnored { file_name, count },
+});
 
 impl ImportWarning {
     pub fn message(&self, lang: Lang) -> String {
@@ -453,7 +512,7 @@ impl ImportWarning {
 }
 
 /// A file that cannot be imported at all.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ImportError {
     pub file_name: String,
     /// The sheet at fault, when a workbook's sheets are read by type.
@@ -461,7 +520,9 @@ pub struct ImportError {
     pub reason: ImportFailure,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+crate::json_object!(ImportError { file_name: "file_name", sheet: "sheet", reason: "reason" });
+
+#[derive(Clone, Debug, PartialEq)]
 pub enum ImportFailure {
     Empty,
     TooLarge {
@@ -488,6 +549,22 @@ pub enum ImportFailure {
     NotKepuBank,
     NewerVersion(u32),
 }
+
+crate::json_variants!(ImportFailure {
+    Empty,
+    TooLarge { bytes },
+    UnknownFormat,
+    LegacyExcel,
+    NotASpreadsheet(e),
+    ZipTooLarge { declared },
+    ZipRatio { entry, ratio },
+    NoHeaderRow,
+    MissingColumns(c),
+    NoQuestions,
+    NotJson(e),
+    NotKepuBank,
+    NewerVersion(v),
+});
 
 impl ImportError {
     pub fn message(&self, lang: Lang) -> String {

@@ -1,16 +1,13 @@
 //! The spreadsheet template shared by CSV and XLSX: finding columns by header, reading a
 //! row's cells into a question, and pointing each problem at the header it concerns.
 
-use serde::{Deserialize, Serialize};
-
 use super::text::{half_width, half_width_char};
 use super::{csv, Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, RowProblem};
 use crate::core::bank::{QuestionType, RawQuestion, MAX_OPTIONS};
 use crate::core::Lang;
 
 /// A column of the template.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
     Type,
     Stem,
@@ -23,6 +20,19 @@ pub enum Field {
     Crowd,
     Id,
 }
+
+crate::json_enum!(Field {
+    Type = "type",
+    Stem = "stem",
+    Options = "options",
+    Answer = "answer",
+    Explanation = "explanation",
+    Category = "category",
+    Difficulty = "difficulty",
+    Points = "points",
+    Crowd = "crowd",
+    Id = "id",
+});
 
 impl Field {
     const ALL: [Field; 10] = [
