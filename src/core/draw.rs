@@ -41,7 +41,7 @@ pub fn draw_round(contest: &Contest, bank: &Bank, seed: u64) -> Result<Vec<Drawn
         by_item.push((position, chosen));
     }
     // Present in the mix's own order (e.g. all 判断 first, then 单选, then 多选).
-    by_item.sort_by_key(|(p, _)| *p);
+    super::sort::sort_by(&mut by_item, |a, b| a.0 < b.0);
     for (_, chosen) in by_item {
         for i in chosen {
             picked.push(shuffled(bank, i, &mut rng));

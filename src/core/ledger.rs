@@ -234,8 +234,8 @@ impl AttemptLedger {
                 entry.finished_at = a.finished_at;
             }
         }
-        out.sort_by(|a, b| {
-            rank_order((a.score, a.time_used_ms, a.finished_at), (b.score, b.time_used_ms, b.finished_at))
+        super::sort::sort_by(&mut out, |a, b| {
+            rank_order((a.score, a.time_used_ms, a.finished_at), (b.score, b.time_used_ms, b.finished_at)).is_lt()
         });
         out
     }

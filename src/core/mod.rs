@@ -19,6 +19,7 @@ pub mod persist;
 pub mod region;
 pub mod rng;
 pub mod session;
+pub mod sort;
 pub mod stats;
 pub mod xlsx_writer;
 

@@ -69,7 +69,7 @@ impl LocalStore {
             .filter_map(|i| self.storage.key(i).ok().flatten())
             .filter(|k| k.starts_with(crate::core::persist::KEY_PREFIX) && k.contains(".unreadable."))
             .collect();
-        keys.sort();
+        crate::core::sort::sort_by(&mut keys, |a, b| a < b);
         keys
     }
 
