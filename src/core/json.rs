@@ -142,42 +142,58 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self) -> Result<Value<'a>, Error> {
-        let mut items = Vec::new();
-        if self.eat(b']') {
-            return Ok(Value::Array(items));
+    /// The items of a list or the members of an object, separated by `,`, up to `close`
+    /// (the opening bracket already read).
+    fn items(
+        &mut self,
+        close: u8,
+        expected: &str,
+        mut item: impl FnMut(&mut Self) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        if self.eat(close) {
+            return Ok(());
         }
         loop {
-            items.push(self.value()?);
-            if self.eat(b']') {
-                return Ok(Value::Array(items));
+            item(self)?;
+            if self.eat(close) {
+                return Ok(());
             }
-            self.expect(b',', "`,` or `]`")?;
+            self.expect(b',', expected)?;
         }
+    }
+
+    fn array(&mut self) -> Result<Value<'a>, Error> {
+        let mut items = Vec::new();
+        self.items(b']', "`,` or `]`", |p| {
+            items.push(p.value()?);
+            Ok(())
+        })?;
+        Ok(Value::Array(items))
     }
 
     fn object(&mut self) -> Result<Value<'a>, Error> {
         let mut members = Vec::new();
-        if self.eat(b'}') {
-            return Ok(Value::Object(members));
-        }
-        loop {
-            members.push(self.member()?);
-            if self.eat(b'}') {
-                return Ok(Value::Object(members));
-            }
-            self.expect(b',', "`,` or `}`")?;
-        }
+        self.items(b'}', "`,` or `}`", |p| {
+            let (key, value, _) = p.member()?;
+            members.push((key, value));
+            Ok(())
+        })?;
+        Ok(Value::Object(members))
     }
 
-    fn member(&mut self) -> Result<(Cow<'a, str>, Value<'a>), Error> {
+    /// A member of an object: its name, its value, and the value's text as written.
+    fn member(&mut self) -> Result<(Cow<'a, str>, Value<'a>, &'a str), Error> {
         self.skip_space();
         if self.peek() != Some(b'"') {
             return Err(self.unexpected("a field name in quotes"));
         }
         let key = self.string()?;
         self.expect(b':', "`:`")?;
-        Ok((key, self.value()?))
+        self.skip_space();
+        let start = self.at;
+        let value = self.value()?;
+        let text: &'a str = self.text;
+        Ok((key, value, &text[start..self.at]))
     }
 
     fn number(&mut self) -> Result<Value<'a>, Error> {
@@ -305,34 +321,21 @@ pub fn object_with_text(text: &str) -> Result<(Value<'_>, MemberTexts<'_>), Erro
     let mut parser = Parser { text, at: 0, depth: 1 };
     let (mut members, mut texts) = (Vec::new(), Vec::new());
     parser.expect(b'{', "an object")?;
-    if !parser.eat(b'}') {
-        loop {
-            parser.skip_space();
-            if parser.peek() != Some(b'"') {
-                return Err(parser.unexpected("a field name in quotes"));
-            }
-            let key = parser.string()?;
-            parser.expect(b':', "`:`")?;
-            parser.skip_space();
-            let start = parser.at;
-            let value = parser.value()?;
-            texts.push((key.clone(), &text[start..parser.at]));
-            members.push((key, value));
-            if parser.eat(b'}') {
-                break;
-            }
-            parser.expect(b',', "`,` or `}`")?;
-        }
-    }
+    parser.items(b'}', "`,` or `}`", |p| {
+        let (key, value, text) = p.member()?;
+        texts.push((key.clone(), text));
+        members.push((key, value));
+        Ok(())
+    })?;
     parser.end()?;
     Ok((Value::Object(members), texts))
 }
 
 impl<'a> Value<'a> {
     /// The value of field `key` of an object.
-    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+    pub fn get(&self, key: &str) -> Option<&Value<'_>> {
         match self {
-            Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Value::Object(members) => Object(members).get(key),
             _ => None,
         }
     }
