@@ -264,10 +264,9 @@ impl Contest {
         let package = value.object().map_err(invalid)?;
         package.field::<u32>("version").map_err(invalid)?;
         let contest = Contest::new(package.field("rules").map_err(invalid)?)?;
-        let bank = match package.get("bank") {
-            Some(json::Value::String(path)) => BankSource::Path(path.to_string()),
-            Some(bank) => BankSource::Inline(Box::new(Bank::from_value(bank).map_err(ContestError::Bank)?)),
-            None => return Err(ContestError::Json("missing field `bank`".into())),
+        let bank = match package.require("bank").map_err(invalid)? {
+            json::Value::String(path) => BankSource::Path(path.to_string()),
+            bank => BankSource::Inline(Box::new(Bank::from_value(bank).map_err(ContestError::Bank)?)),
         };
         Ok((contest, bank))
     }

@@ -397,6 +397,11 @@ impl<'a> Object<'a> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    /// Field `key`, which must be present, as it is.
+    pub fn require(self, key: &str) -> Result<&'a Value<'a>, Error> {
+        self.get(key).ok_or_else(|| Error::missing(key))
+    }
+
     /// Field `key`, which must be present unless its type has a meaning for absence (`Option`).
     pub fn field<T: FromJson>(self, key: &str) -> Result<T, Error> {
         match self.get(key) {

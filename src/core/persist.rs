@@ -106,8 +106,7 @@ pub fn decode<T: FromJson>(kind: Stored, text: &str) -> Result<T, StorageError> 
     let envelope = json::parse(text).map_err(unreadable)?;
     let envelope = envelope.object().map_err(unreadable)?;
     let version: u32 = envelope.field("version").map_err(unreadable)?;
-    let data: &json::Value =
-        envelope.get("data").ok_or_else(|| StorageError::Unreadable("missing field `data`".into()))?;
+    let data = envelope.require("data").map_err(unreadable)?;
     match (kind, version) {
         (_, v) if v > kind.version() => Err(StorageError::NewerVersion(v)),
         (_, v) if v == kind.version() => T::from_json(data).map_err(unreadable),
