@@ -2,8 +2,7 @@
 //! devices (100,000 attempts are about 18 MB, localStorage holds about 5). One object store
 //! of versioned envelopes, written in one transaction that either commits or changes nothing.
 
-use crate::core::json::FromJson;
-use crate::core::json::ToJson;
+use crate::core::json::{FromJson, ToJson};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};

@@ -1,8 +1,7 @@
 //! The localStorage adapter over `core::persist`: never panics, reports what failed, and
 //! never overwrites data it could not read (that is first moved aside under its own key).
 
-use crate::core::json::FromJson;
-use crate::core::json::ToJson;
+use crate::core::json::{FromJson, ToJson};
 
 use crate::core::persist::{decode, encode, StorageError, Stored};
 use crate::core::Lang;
