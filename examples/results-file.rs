@@ -6,6 +6,7 @@
 //! in counties of the bundled region table, over the contest's days.
 
 use kepu_quiz::core::bank::Bank;
+use kepu_quiz::core::codec::SerdeJson;
 use kepu_quiz::core::contest::{BankSource, Contest};
 use kepu_quiz::core::draw::draw_round;
 use kepu_quiz::core::ledger::Attempt;
@@ -57,7 +58,7 @@ fn main() {
         let p = &participants[i % people];
         let start = contest.starts_ms + (i as i64 % days) * 86_400_000 + 8 * 3_600_000 + rng.below(43_200_000) as i64;
         let seed = rng.next_u64();
-        let mut round = Round::start(&contest, &p.id, draw_round(&contest, &bank, seed).expect("draw"), seed, start);
+        let mut round = Round::start(&contest, &p.id, draw_round(&contest, &bank, seed).expect("draw"), start);
         let mut now = start;
         while !round.is_finished() {
             now += 3_000 + rng.below(20_000) as i64;
@@ -81,9 +82,10 @@ fn main() {
         }
         list.push(Attempt::from_round(&round, p, &contest, &bank).expect("attempt"));
     }
-    let file = export_ledger(&contest.rules.id, &format!("bench device {device}"), &list, contest.starts_ms);
+    let file =
+        export_ledger::<SerdeJson>(&contest.rules.id, &format!("bench device {device}"), &list, contest.starts_ms);
     std::fs::write(out, &file).unwrap_or_else(|e| panic!("{out}: {e}"));
-    let stored = encode(Stored::Ledger, &kepu_quiz::core::ledger::AttemptLedger { attempts: list });
+    let stored = encode::<SerdeJson, _>(Stored::Ledger, &kepu_quiz::core::ledger::AttemptLedger { attempts: list });
     println!(
         "{attempts} attempts by {people} people: results file {} bytes; stored ledger {} bytes, {} per attempt",
         file.len(),

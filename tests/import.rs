@@ -5,11 +5,11 @@
 use std::fs;
 
 use kepu_quiz::core::bank::{AnswerSet, Difficulty, Problem, QuestionType};
+use kepu_quiz::core::codec::{Json, SerdeJson};
 use kepu_quiz::core::import::{
     detect_format, import_file, DuplicateRow, Field, GiftKind, ImportError, ImportFailure, ImportFormat, ImportReport,
     ImportWarning, RowProblem, RowUnit, MAX_IMPORT_BYTES,
 };
-use kepu_quiz::core::json;
 use kepu_quiz::core::rng::SeededRng;
 use kepu_quiz::core::Lang;
 
@@ -751,11 +751,11 @@ fn report_travels_as_json() {
     // The import worker hands its report to the page as JSON (src/core/json.rs).
     for name in ["bad-rows.csv", "by-type.xlsx", "sample.gift", "sample-aiken.txt", "bank.json"] {
         let report = import(name);
-        let back: ImportReport = json::from_str(&json::to_string(&report)).unwrap();
+        let back: ImportReport = SerdeJson::decode(&SerdeJson::encode(&report)).unwrap();
         assert_eq!(back, report, "{name}");
     }
     let e = failure("missing-column.csv", &fixture("missing-column.csv"));
-    let back: ImportError = json::from_str(&json::to_string(&e)).unwrap();
+    let back: ImportError = SerdeJson::decode(&SerdeJson::encode(&e)).unwrap();
     assert_eq!(back, e);
     // Every shape of variant: unit, one value, two values, named fields, nested.
     let problems = vec![
@@ -765,7 +765,7 @@ fn report_travels_as_json() {
         RowProblem::Question(Problem::TooFewOptions { min: 2, found: 1 }),
         RowProblem::AikenUnexpectedLine { line: 7, text: "\"引号\"\n".into() },
     ];
-    assert_eq!(json::from_str::<Vec<RowProblem>>(&json::to_string(&problems)).unwrap(), problems);
+    assert_eq!(SerdeJson::decode::<Vec<RowProblem>>(&SerdeJson::encode(&problems)).unwrap(), problems);
 }
 
 #[test]

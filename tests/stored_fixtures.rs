@@ -1,6 +1,7 @@
 //! Every kind of stored record, as version 1 wrote it, still loads (schema migrations start here).
 
 use kepu_quiz::core::bank::AnswerSet;
+use kepu_quiz::core::codec::SerdeJson;
 use kepu_quiz::core::ledger::AttemptLedger;
 use kepu_quiz::core::organizer::{ContestSetup, PinHash, SavedBank};
 use kepu_quiz::core::participant::Roster;
@@ -14,36 +15,36 @@ fn fixture(name: &str) -> String {
 
 #[test]
 fn version_1_records_of_every_kind_load() {
-    let ledger: AttemptLedger = decode(Stored::Ledger, &fixture("ledger-v1.json")).unwrap();
+    let ledger: AttemptLedger = decode::<SerdeJson, _>(Stored::Ledger, &fixture("ledger-v1.json")).unwrap();
     assert_eq!(ledger.attempts[0].question_ds, Vec::<u32>::new(), "older attempts without per-question times");
 
-    let roster: Roster = decode(Stored::Roster, &fixture("roster-v1.json")).unwrap();
+    let roster: Roster = decode::<SerdeJson, _>(Stored::Roster, &fixture("roster-v1.json")).unwrap();
     assert_eq!(roster.current().map(|p| p.name.as_str()), Some("李四"));
     assert_eq!(roster.people[0].phone.as_deref(), Some("138****5678"));
 
-    let prefs: Prefs = decode(Stored::Prefs, &fixture("prefs-v1.json")).unwrap();
+    let prefs: Prefs = decode::<SerdeJson, _>(Stored::Prefs, &fixture("prefs-v1.json")).unwrap();
     assert_eq!(prefs, Prefs { lang: Lang::En, large_text: true });
 
-    let round: Round = decode(Stored::Round, &fixture("round-v1.json")).unwrap();
+    let round: Round = decode::<SerdeJson, _>(Stored::Round, &fixture("round-v1.json")).unwrap();
     assert_eq!((round.current, round.answers[0], round.per_question_ms), (1, AnswerSet(4), Some(30_000)));
     assert_eq!(round.remaining_ms(1_795_393_812_000 + 10_000), Some(20_000));
 
-    let pin: PinHash = decode(Stored::OrganizerPin, &fixture("organizer-pin-v1.json")).unwrap();
+    let pin: PinHash = decode::<SerdeJson, _>(Stored::OrganizerPin, &fixture("organizer-pin-v1.json")).unwrap();
     assert_eq!(pin.iterations, 20_000);
 
-    let setup: ContestSetup = decode(Stored::Setup, &fixture("setup-v1.json")).unwrap();
+    let setup: ContestSetup = decode::<SerdeJson, _>(Stored::Setup, &fixture("setup-v1.json")).unwrap();
     assert_eq!(setup.bank_id.as_deref(), Some("bank-19ab"));
     assert_eq!(setup.rules, None);
 
-    let banks: Vec<SavedBank> = decode(Stored::Banks, &fixture("banks-v1.json")).unwrap();
-    let bank = banks[0].bank().unwrap();
+    let banks: Vec<SavedBank> = decode::<SerdeJson, _>(Stored::Banks, &fixture("banks-v1.json")).unwrap();
+    let bank = banks[0].bank::<SerdeJson>().unwrap();
     assert_eq!((bank.questions.len(), bank.questions[0].answer), (1, AnswerSet::TRUE));
 }
 
 #[test]
 fn version_2_ledger_loads_and_version_1_migrates_to_it() {
-    let v2: AttemptLedger = decode(Stored::Ledger, &fixture("ledger-v2.json")).unwrap();
-    let v1: AttemptLedger = decode(Stored::Ledger, &fixture("ledger-v1.json")).unwrap();
+    let v2: AttemptLedger = decode::<SerdeJson, _>(Stored::Ledger, &fixture("ledger-v2.json")).unwrap();
+    let v1: AttemptLedger = decode::<SerdeJson, _>(Stored::Ledger, &fixture("ledger-v1.json")).unwrap();
     assert_eq!(v2.attempts[0], v1.attempts[0], "the same attempt in both encodings");
     let a = &v2.attempts[1];
     assert_eq!((a.name.as_str(), a.region.as_deref(), a.crowd.as_deref()), ("张三", Some("440106"), Some("农民")));
@@ -52,7 +53,7 @@ fn version_2_ledger_loads_and_version_1_migrates_to_it() {
     assert_eq!((a.score, a.max_score, a.correct, a.question_ds.clone()), (30, 40, 1, vec![300, 200]));
     assert_eq!((a.finished_at - a.started_at, a.time_used_ms), (50_000, 50_000));
     assert_eq!(
-        kepu_quiz::core::persist::encode(Stored::Ledger, &v2),
+        kepu_quiz::core::persist::encode::<SerdeJson, _>(Stored::Ledger, &v2),
         fixture("ledger-v2.json").trim_end(),
         "written back unchanged"
     );

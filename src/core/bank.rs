@@ -2,7 +2,9 @@
 
 use std::collections::HashSet;
 
-use super::json::{self, FromJson, ObjectWriter, ToJson};
+use serde::{Deserialize, Serialize};
+
+use super::codec::{self, DecodeError, Json, SerdeJson};
 use super::rng::{fnv1a64, FastMap};
 use super::Lang;
 
@@ -12,14 +14,13 @@ pub const MAX_OPTIONS: usize = 8;
 /// The crowd groups of the 全民科学素质 action plan a question or a person can belong to.
 pub const CROWDS: [&str; 5] = ["青少年", "农民", "产业工人", "老年人", "领导干部和公务员"];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum QuestionType {
     Single,
     Multiple,
     TrueFalse,
 }
-
-crate::json_enum!(QuestionType { Single = "single", Multiple = "multiple", TrueFalse = "true_false" });
 
 impl QuestionType {
     pub const ALL: [QuestionType; 3] = [QuestionType::TrueFalse, QuestionType::Single, QuestionType::Multiple];
@@ -51,15 +52,14 @@ impl QuestionType {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Difficulty {
     Easy,
     #[default]
     Medium,
     Hard,
 }
-
-crate::json_enum!(Difficulty { Easy = "easy", Medium = "medium", Hard = "hard" });
 
 impl Difficulty {
     pub fn parse(text: &str) -> Option<Difficulty> {
@@ -74,21 +74,10 @@ impl Difficulty {
 
 /// A set of option indices (bit i = option i), in the bank's own option order.
 /// For true/false, bit 0 is 正确 and bit 1 is 错误.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct AnswerSet(pub u8);
-
 /// Written as its bitmask.
-impl FromJson for AnswerSet {
-    fn from_json(value: &json::Value) -> Result<Self, json::Error> {
-        u8::from_json(value).map(AnswerSet)
-    }
-}
-
-impl ToJson for AnswerSet {
-    fn write_json(&self, out: &mut String) {
-        self.0.write_json(out)
-    }
-}
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AnswerSet(pub u8);
 
 impl AnswerSet {
     pub const TRUE: AnswerSet = AnswerSet(1);
@@ -165,7 +154,7 @@ pub fn parse_answer(qtype: QuestionType, text: &str) -> Result<AnswerSet, Proble
     Ok(AnswerSet(set))
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Question {
     pub id: String,
     pub qtype: QuestionType,
@@ -176,24 +165,12 @@ pub struct Question {
     pub explanation: String,
     pub category: String,
     pub difficulty: Difficulty,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<u32>,
     pub crowds: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
-
-crate::json_object!(Question {
-    id: "id",
-    qtype: "qtype",
-    stem: "stem",
-    options: "options",
-    answer: "answer",
-    explanation: "explanation",
-    category: "category",
-    difficulty: "difficulty",
-    points: "points",
-    crowds: "crowds",
-    source: "source",
-});
 
 impl Question {
     /// How many answer choices a person sees (2 for true/false).
@@ -215,83 +192,49 @@ impl Question {
     }
 }
 
-/// A question as it stands in our JSON format.
-#[derive(Clone, Debug, Default)]
+/// A question as it stands in our JSON format. Empty lists and an empty category are left out.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct RawQuestion {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(rename = "type")]
     pub qtype: String,
     pub stem: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
     pub answer: String,
+    #[serde(default)]
     pub explanation: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub category: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub difficulty: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub crowds: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
-impl FromJson for RawQuestion {
-    fn from_json(value: &json::Value) -> Result<Self, json::Error> {
-        let o = value.object()?;
-        Ok(RawQuestion {
-            id: o.field("id")?,
-            qtype: o.field("type")?,
-            stem: o.field("stem")?,
-            options: o.field_or("options", Vec::new())?,
-            answer: o.field("answer")?,
-            explanation: o.field_or("explanation", String::new())?,
-            category: o.field_or("category", String::new())?,
-            difficulty: o.field("difficulty")?,
-            points: o.field("points")?,
-            crowds: o.field_or("crowds", Vec::new())?,
-            source: o.field("source")?,
-        })
-    }
-}
-
-/// Empty lists and an empty category are left out.
-impl ToJson for RawQuestion {
-    fn write_json(&self, out: &mut String) {
-        let mut o = ObjectWriter::new(out);
-        o.field("id", &self.id).field("type", &self.qtype).field("stem", &self.stem);
-        if !self.options.is_empty() {
-            o.field("options", &self.options);
-        }
-        o.field("answer", &self.answer).field("explanation", &self.explanation);
-        if !self.category.is_empty() {
-            o.field("category", &self.category);
-        }
-        o.field("difficulty", &self.difficulty).field("points", &self.points);
-        if !self.crowds.is_empty() {
-            o.field("crowds", &self.crowds);
-        }
-        o.field("source", &self.source).end();
-    }
-}
-
-struct RawBank {
+/// A bank file as it stands.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RawBank {
     format: String,
-    version: u32,
+    version: Option<u64>,
+    #[serde(default)]
     id: String,
+    #[serde(default)]
     title: String,
+    #[serde(default)]
     revision: u32,
+    #[serde(default)]
     sources: Vec<String>,
     questions: Vec<RawQuestion>,
 }
 
-crate::json_object!(RawBank {
-    format: "format",
-    version: "version",
-    id: "id" = String::new(),
-    title: "title" = String::new(),
-    revision: "revision" = 0,
-    sources: "sources" = Vec::new(),
-    questions: "questions",
-});
-
 /// Why one question is not acceptable.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Problem {
     EmptyStem,
     UnknownType(String),
@@ -310,25 +253,6 @@ pub enum Problem {
     UnknownCrowd(String),
     EmptyCategory,
 }
-
-crate::json_variants!(Problem {
-    EmptyStem,
-    UnknownType(t),
-    TooFewOptions { min, found },
-    TooManyOptions(n),
-    EmptyOption(c),
-    DuplicateOption(a, b),
-    OptionsOnTrueFalse,
-    AnswerMissing,
-    AnswerUnreadable(a),
-    AnswerOutOfRange(a),
-    SingleNeedsOneAnswer(n),
-    MultipleNeedsTwoAnswers,
-    DuplicateId(id),
-    UnknownDifficulty(d),
-    UnknownCrowd(c),
-    EmptyCategory,
-});
 
 impl Problem {
     pub fn message(&self, lang: Lang) -> String {
@@ -387,7 +311,7 @@ pub struct BankIssue {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum BankError {
     #[error("not a readable bank file: {0}")]
-    Json(String),
+    Json(DecodeError),
     #[error("not a kepu-bank file")]
     WrongFormat,
     #[error("bank version {0} is newer than this app")]
@@ -402,8 +326,8 @@ impl BankError {
     /// Every problem, one line each, naming the question by number and id.
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (BankError::Json(e), Lang::Zh) => format!("题库文件不是有效的 JSON：{e}"),
-            (BankError::Json(e), Lang::En) => format!("the bank file is not valid JSON: {e}"),
+            (BankError::Json(e), Lang::Zh) => format!("题库文件{}", e.message(lang)),
+            (BankError::Json(e), Lang::En) => format!("the bank file: {}", e.message(lang)),
             (BankError::WrongFormat, Lang::Zh) => "这不是科普答题题库文件（format 应为 kepu-bank）".into(),
             (BankError::WrongFormat, Lang::En) => "not a kepu-quiz bank file (format must be kepu-bank)".into(),
             (BankError::NewerVersion(v), Lang::Zh) => format!("题库格式版本 {v} 比本程序新，请更新程序"),
@@ -615,17 +539,25 @@ impl Bank {
 
     /// Parses and validates a bank in our JSON format, reporting every problem at once.
     pub fn from_json(text: &str) -> Result<Bank, BankError> {
-        Bank::from_value(&json::parse(text).map_err(|e| BankError::Json(e.to_string()))?)
+        Bank::read::<SerdeJson>(text)
     }
 
-    /// [`Bank::from_json`] of parsed JSON (a bank inside a contest package).
-    pub fn from_value(value: &json::Value) -> Result<Bank, BankError> {
-        super::check_header(value, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
-            super::HeaderError::Json(e) => BankError::Json(e),
-            super::HeaderError::WrongFormat => BankError::WrongFormat,
-            super::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),
+    /// [`Bank::from_json`] with the given JSON codec.
+    pub fn read<J: Json>(text: &str) -> Result<Bank, BankError> {
+        let raw = codec::read_with_header::<J, RawBank>(text, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
+            codec::HeaderError::Json(e) => BankError::Json(e),
+            codec::HeaderError::WrongFormat => BankError::WrongFormat,
+            codec::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),
         })?;
-        let raw = RawBank::from_json(value).map_err(|e| BankError::Json(e.to_string()))?;
+        Bank::from_raw(raw)
+    }
+
+    /// Validates a bank as read (a file, or a bank inside a contest package).
+    pub fn from_raw(raw: RawBank) -> Result<Bank, BankError> {
+        codec::check_header(Some(&raw.format), raw.version, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
+            codec::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),
+            _ => BankError::WrongFormat,
+        })?;
         let mut issues = Vec::new();
         let mut questions = Vec::with_capacity(raw.questions.len());
         let mut seen = HashSet::new();
@@ -653,16 +585,20 @@ impl Bank {
     }
 
     pub fn to_json(&self) -> String {
-        let raw = RawBank {
+        SerdeJson::encode(&self.to_raw())
+    }
+
+    /// The bank as it stands in our JSON format.
+    pub fn to_raw(&self) -> RawBank {
+        RawBank {
             format: BANK_FORMAT.to_string(),
-            version: BANK_VERSION,
+            version: Some(u64::from(BANK_VERSION)),
             id: self.id.clone(),
             title: self.title.clone(),
             revision: self.revision,
             sources: self.sources.clone(),
             questions: self.questions.iter().map(Question::to_raw).collect(),
-        };
-        json::to_string(&raw)
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Question> {

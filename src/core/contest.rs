@@ -2,23 +2,27 @@
 
 use super::bank::{Bank, BankError, QuestionType};
 use super::clock::{format_shanghai, parse_shanghai};
-use super::json;
+use serde::{Deserialize, Serialize};
+
+use super::bank::RawBank;
+use super::codec::{self, DecodeError, Json, SerdeJson};
 use super::Lang;
 
 pub const CONTEST_FORMAT: &str = "kepu-contest";
 pub const CONTEST_VERSION: u32 = 1;
 
 /// How many questions of a type (and optionally of one category) a round draws.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MixItem {
+    #[serde(rename = "type")]
     pub qtype: QuestionType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     pub count: usize,
 }
 
-crate::json_object!(MixItem { qtype: "type", category: "category", count: "count" });
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MultipleScoring {
     /// Full points only for exactly the right set.
     #[default]
@@ -27,24 +31,24 @@ pub enum MultipleScoring {
     Partial,
 }
 
-crate::json_enum!(MultipleScoring { AllOrNothing = "all_or_nothing", Partial = "partial" });
-
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scoring {
     pub single: u32,
     pub multiple: u32,
     pub true_false: u32,
+    #[serde(default)]
     pub multiple_mode: MultipleScoring,
+    #[serde(default = "fifty")]
     pub partial_percent: u32,
 }
 
-crate::json_object!(Scoring {
-    single: "single",
-    multiple: "multiple",
-    true_false: "true_false",
-    multiple_mode: "multiple_mode" = MultipleScoring::AllOrNothing,
-    partial_percent: "partial_percent" = 50,
-});
+fn fifty() -> u32 {
+    50
+}
+
+fn three() -> u8 {
+    3
+}
 
 impl Scoring {
     pub fn points_for(&self, qtype: QuestionType) -> u32 {
@@ -57,7 +61,8 @@ impl Scoring {
 }
 
 /// Which of a participant's attempts stands for their contest score.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ScorePolicy {
     #[default]
     Best,
@@ -65,9 +70,8 @@ pub enum ScorePolicy {
     Latest,
 }
 
-crate::json_enum!(ScorePolicy { Best = "best", Cumulative = "cumulative", Latest = "latest" });
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PhoneField {
     #[default]
     Off,
@@ -75,41 +79,32 @@ pub enum PhoneField {
     Required,
 }
 
-crate::json_enum!(PhoneField { Off = "off", Optional = "optional", Required = "required" });
-
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
+    #[serde(default)]
     pub phone: PhoneField,
     /// 0 = no region, 1 = province, 2 = city, 3 = county.
+    #[serde(default = "three")]
     pub region_depth: u8,
     /// Narrows regions to one province or city: a GB/T 2260 code such as `440000` or `440100`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_scope: Option<String>,
+    #[serde(default)]
     pub crowd: bool,
 }
 
-crate::json_object!(Registration {
-    phone: "phone" = PhoneField::Off,
-    region_depth: "region_depth" = 3,
-    region_scope: "region_scope",
-    crowd: "crowd" = false,
-});
-
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundRules {
     pub mix: Vec<MixItem>,
     /// Seconds for each question; `None` for no per-question limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds_per_question: Option<u32>,
     /// Seconds for the whole round; `None` for no round limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds_per_round: Option<u32>,
+    #[serde(default)]
     pub allow_back: bool,
 }
-
-crate::json_object!(RoundRules {
-    mix: "mix",
-    seconds_per_question: "seconds_per_question",
-    seconds_per_round: "seconds_per_round",
-    allow_back: "allow_back" = false,
-});
 
 impl RoundRules {
     pub fn question_count(&self) -> usize {
@@ -117,39 +112,29 @@ impl RoundRules {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContestRules {
     pub id: String,
     pub title: String,
+    #[serde(default)]
     pub organizer: String,
+    #[serde(default)]
     pub revision: u32,
     /// Asia/Shanghai wall time, `YYYY-MM-DD HH:MM`.
     pub starts: String,
     pub ends: String,
     pub round: RoundRules,
     /// 0 = unlimited.
+    #[serde(default)]
     pub attempts_per_day: u32,
     pub scoring: Scoring,
+    #[serde(default)]
     pub score_policy: ScorePolicy,
     pub registration: Registration,
     /// Score needed to pass, in points.
+    #[serde(default)]
     pub pass_mark: u32,
 }
-
-crate::json_object!(ContestRules {
-    id: "id",
-    title: "title",
-    organizer: "organizer" = String::new(),
-    revision: "revision" = 0,
-    starts: "starts",
-    ends: "ends",
-    round: "round",
-    attempts_per_day: "attempts_per_day" = 0,
-    scoring: "scoring",
-    score_policy: "score_policy" = ScorePolicy::Best,
-    registration: "registration",
-    pass_mark: "pass_mark" = 0,
-});
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RuleProblem {
@@ -198,6 +183,40 @@ impl RuleProblem {
     }
 }
 
+/// A contest package as it stands.
+#[derive(Deserialize)]
+struct Package {
+    rules: ContestRules,
+    bank: BankField,
+}
+
+/// The package's `bank`: a path beside the file, or the bank itself.
+enum BankField {
+    Path(String),
+    Inline(Box<RawBank>),
+}
+
+/// A string is a path and an object a bank (an externally tagged enum cannot say that).
+impl<'de> Deserialize<'de> for BankField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Either;
+        impl<'de> serde::de::Visitor<'de> for Either {
+            type Value = BankField;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a map")
+            }
+            fn visit_str<E: serde::de::Error>(self, path: &str) -> Result<BankField, E> {
+                Ok(BankField::Path(path.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<BankField, A::Error> {
+                RawBank::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|b| BankField::Inline(Box::new(b)))
+            }
+        }
+        deserializer.deserialize_any(Either)
+    }
+}
+
 /// Where a contest's bank lives.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BankSource {
@@ -208,8 +227,8 @@ pub enum BankSource {
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ContestError {
-    #[error("not valid JSON: {0}")]
-    Json(String),
+    #[error("not readable: {0}")]
+    Json(DecodeError),
     #[error("not a contest package")]
     WrongFormat,
     #[error("contest version {0} is newer than this app")]
@@ -223,8 +242,7 @@ pub enum ContestError {
 impl ContestError {
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (ContestError::Json(e), Lang::Zh) => format!("不是有效的 JSON：{e}"),
-            (ContestError::Json(e), Lang::En) => format!("not valid JSON: {e}"),
+            (ContestError::Json(e), _) => e.message(lang),
             (ContestError::WrongFormat, Lang::Zh) => "这不是竞赛文件（format 应为 kepu-contest）".into(),
             (ContestError::WrongFormat, Lang::En) => "not a contest package (format must be kepu-contest)".into(),
             (ContestError::NewerVersion(v), Lang::Zh) => format!("竞赛文件版本 {v} 比本程序新，请更新程序"),
@@ -255,18 +273,21 @@ pub enum Window {
 impl Contest {
     /// Parses a contest package; the bank comes back separately, inline or as a path.
     pub fn from_json(text: &str) -> Result<(Contest, BankSource), ContestError> {
-        let value = super::read_with_header(text, CONTEST_FORMAT, CONTEST_VERSION).map_err(|e| match e {
-            super::HeaderError::Json(e) => ContestError::Json(e),
-            super::HeaderError::WrongFormat => ContestError::WrongFormat,
-            super::HeaderError::NewerVersion(v) => ContestError::NewerVersion(v),
-        })?;
-        let invalid = |e: json::Error| ContestError::Json(e.to_string());
-        let package = value.object().map_err(invalid)?;
-        package.field::<u32>("version").map_err(invalid)?;
-        let contest = Contest::new(package.field("rules").map_err(invalid)?)?;
-        let bank = match package.require("bank").map_err(invalid)? {
-            json::Value::String(path) => BankSource::Path(path.to_string()),
-            bank => BankSource::Inline(Box::new(Bank::from_value(bank).map_err(ContestError::Bank)?)),
+        Contest::read::<SerdeJson>(text)
+    }
+
+    /// [`Contest::from_json`] with the given JSON codec.
+    pub fn read<J: Json>(text: &str) -> Result<(Contest, BankSource), ContestError> {
+        let package: Package =
+            codec::read_with_header::<J, _>(text, CONTEST_FORMAT, CONTEST_VERSION).map_err(|e| match e {
+                codec::HeaderError::Json(e) => ContestError::Json(e),
+                codec::HeaderError::WrongFormat => ContestError::WrongFormat,
+                codec::HeaderError::NewerVersion(v) => ContestError::NewerVersion(v),
+            })?;
+        let contest = Contest::new(package.rules)?;
+        let bank = match package.bank {
+            BankField::Path(path) => BankSource::Path(path),
+            BankField::Inline(raw) => BankSource::Inline(Box::new(Bank::from_raw(*raw).map_err(ContestError::Bank)?)),
         };
         Ok((contest, bank))
     }
@@ -527,7 +548,7 @@ pub(crate) mod tests {
 
     #[test]
     fn package_with_path_or_inline_bank() {
-        let rules_json = json::to_string(&rules());
+        let rules_json = SerdeJson::encode(&rules());
         let text = format!(r#"{{"format":"kepu-contest","version":1,"rules":{rules_json},"bank":"bank.json"}}"#);
         let (c, src) = Contest::from_json(&text).unwrap();
         assert_eq!(src, BankSource::Path("bank.json".into()));

@@ -1,19 +1,19 @@
 //! Drawing a round: seeded, stratified by the contest's mix, no question twice, options
 //! shuffled (true/false keeps 正确 before 错误).
 
+use serde::{Deserialize, Serialize};
+
 use super::bank::{Bank, QuestionType};
 use super::contest::{Contest, ContestError, MixItem};
 use super::rng::SeededRng;
 
 /// One question of a round and the order its choices are shown in:
 /// `order[k]` is the bank index of the choice shown at position k (key `A` + k).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DrawnQuestion {
     pub qid: String,
     pub order: Vec<u8>,
 }
-
-crate::json_object!(DrawnQuestion { qid: "qid", order: "order" });
 
 impl DrawnQuestion {
     /// The bank index shown at display position `shown`.

@@ -4,10 +4,11 @@
 use std::cmp::Ordering;
 use std::rc::Rc;
 
+use serde::{Deserialize, Serialize};
+
 use super::bank::Bank;
 use super::clock::shanghai_day;
 use super::contest::{Contest, ScorePolicy, Window};
-use super::json::{self, FromJson, ToJson};
 use super::ledger_codec::CompactLedger;
 use super::participant::Participant;
 use super::rng::FastMap;
@@ -16,51 +17,47 @@ use super::Lang;
 
 /// One finished scored round. Field names are short because thousands are kept in
 /// localStorage; each carries who answered so results from several devices can be merged.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
     pub id: String,
+    #[serde(rename = "c")]
     pub contest_id: String,
+    #[serde(rename = "p")]
     pub participant_id: String,
+    #[serde(rename = "n")]
     pub name: String,
+    #[serde(rename = "ph", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
     pub crowd: Option<String>,
+    #[serde(rename = "s")]
     pub started_at: i64,
+    #[serde(rename = "f")]
     pub finished_at: i64,
     /// Question ids in the order asked (shared: 100,000 attempts name the same few hundred).
+    #[serde(rename = "q")]
     pub questions: Vec<Rc<str>>,
     /// Choices per question as bank-order bitmasks.
+    #[serde(rename = "a")]
     pub answers: Vec<u8>,
+    #[serde(rename = "sc")]
     pub score: u32,
+    #[serde(rename = "mx")]
     pub max_score: u32,
+    #[serde(rename = "ok")]
     pub correct: u32,
+    #[serde(rename = "t")]
     pub time_used_ms: i64,
     /// Tenths of a second spent on each question, in the order asked (item analysis).
+    #[serde(rename = "qt", default)]
     pub question_ds: Vec<u32>,
+    #[serde(rename = "rv")]
     pub rules_revision: u32,
+    #[serde(rename = "b")]
     pub bank: String,
 }
-
-crate::json_object!(Attempt {
-    id: "id",
-    contest_id: "c",
-    participant_id: "p",
-    name: "n",
-    phone: "ph",
-    region: "r",
-    crowd: "g",
-    started_at: "s",
-    finished_at: "f",
-    questions: "q",
-    answers: "a",
-    score: "sc",
-    max_score: "mx",
-    correct: "ok",
-    time_used_ms: "t",
-    question_ds: "qt" = Vec::new(),
-    rules_revision: "rv",
-    bank: "b",
-});
 
 impl Attempt {
     /// Records a finished round.
@@ -146,15 +143,15 @@ pub struct AttemptLedger {
     pub attempts: Vec<Attempt>,
 }
 
-impl ToJson for AttemptLedger {
-    fn write_json(&self, out: &mut String) {
-        CompactLedger::from(self).write_json(out)
+impl Serialize for AttemptLedger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CompactLedger::from(self).serialize(serializer)
     }
 }
 
-impl FromJson for AttemptLedger {
-    fn from_json(value: &json::Value) -> Result<Self, json::Error> {
-        AttemptLedger::try_from(CompactLedger::from_json(value)?).map_err(json::Error::new)
+impl<'de> Deserialize<'de> for AttemptLedger {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        AttemptLedger::try_from(CompactLedger::deserialize(deserializer)?).map_err(serde::de::Error::custom)
     }
 }
 
@@ -345,7 +342,7 @@ mod tests {
             crowd: Some("农民".into()),
         };
         let t0 = parse_shanghai("2026-11-20 10:00").unwrap();
-        let mut r = Round::start(&c, &p.id, draw_round(&c, &b, 1).unwrap(), 1, t0);
+        let mut r = Round::start(&c, &p.id, draw_round(&c, &b, 1).unwrap(), t0);
         r.sync(t0 + 10 * 60_000);
         let a = Attempt::from_round(&r, &p, &c, &b).unwrap();
         assert_eq!(a.questions.len(), 5);
@@ -355,9 +352,9 @@ mod tests {
         assert_eq!(a.time_used_ms, 100_000);
         assert_eq!(a.question_ds, vec![200; 5]);
         assert_eq!(a.bank, "b@0");
-        let json = json::to_string(&a);
+        let json = serde_json::to_string(&a).unwrap();
         assert!(json.contains(r#""sc":0"#) && json.len() < 330, "{json}");
-        let back: Attempt = json::from_str(&json).unwrap();
+        let back: Attempt = serde_json::from_str(&json).unwrap();
         assert_eq!(back, a);
     }
 }

@@ -15,50 +15,26 @@
 
 use std::rc::Rc;
 
-use super::json::{self, FromJson, ToJson};
+use serde::{Deserialize, Serialize};
+
 use super::ledger::{Attempt, AttemptLedger};
 use super::rng::FastMap;
 
 /// One distinct person as attempts name them: id, name, masked phone, region, crowd group.
+/// Written as a list of five, absent ones `null`.
 type Person = (String, String, Option<String>, Option<String>, Option<String>);
 
+#[derive(Serialize, Deserialize)]
 pub(crate) struct CompactLedger {
+    #[serde(rename = "c")]
     contests: Vec<String>,
+    #[serde(rename = "p")]
     people: Vec<Person>,
+    #[serde(rename = "b")]
     banks: Vec<String>,
+    #[serde(rename = "q")]
     questions: Vec<Rc<str>>,
     attempts: Vec<String>,
-}
-
-crate::json_object!(CompactLedger { contests: "c", people: "p", banks: "b", questions: "q", attempts: "attempts" });
-
-/// A person is a list of five: `[id, name, phone, region, crowd]`, absent ones `null`.
-impl ToJson for Person {
-    fn write_json(&self, out: &mut String) {
-        let (id, name, phone, region, crowd) = self;
-        out.push('[');
-        id.write_json(out);
-        for field in [Some(name), phone.as_ref(), region.as_ref(), crowd.as_ref()] {
-            out.push(',');
-            field.write_json(out);
-        }
-        out.push(']');
-    }
-}
-
-impl FromJson for Person {
-    fn from_json(value: &json::Value) -> Result<Self, json::Error> {
-        match value.as_array() {
-            Some([id, name, phone, region, crowd]) => Ok((
-                FromJson::from_json(id)?,
-                FromJson::from_json(name)?,
-                FromJson::from_json(phone)?,
-                FromJson::from_json(region)?,
-                FromJson::from_json(crowd)?,
-            )),
-            _ => Err(value.wrong("a list of five")),
-        }
-    }
 }
 
 /// Index of `value` in `table`, adding it the first time it is seen.
@@ -272,6 +248,7 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::codec::SerdeJson;
     use crate::core::persist::{decode, encode, Stored};
 
     /// A realistic device: `people` participants, three attempts each, 20 of 324 questions.
@@ -317,21 +294,21 @@ mod tests {
         l.attempts[5].contest_id = "other".into();
         l.attempts[6].answers[0] = 0xff;
         l.attempts[7].answers = vec![35; 20];
-        let text = encode(Stored::Ledger, &l);
+        let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
         assert!(text.starts_with(r#"{"version":2,"#), "{text}");
-        assert_eq!(decode::<AttemptLedger>(Stored::Ledger, &text), Ok(l));
+        assert_eq!(decode::<SerdeJson, AttemptLedger>(Stored::Ledger, &text), Ok(l));
     }
 
     #[test]
     fn ten_thousand_attempts_fit_in_two_megabytes() {
         let l = sample(3400, 10_000);
-        let text = encode(Stored::Ledger, &l);
+        let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
         let per_attempt = text.len() / l.attempts.len();
         assert!(text.len() <= 2_000_000, "{} bytes, {per_attempt} per attempt", text.len());
         assert!(per_attempt <= 200, "{per_attempt} bytes per attempt");
         // bench/run prints this line (run with --nocapture).
         println!("storage: 10000 attempts by 3400 people = {} bytes, {per_attempt} bytes per attempt", text.len());
-        assert_eq!(decode::<AttemptLedger>(Stored::Ledger, &text).unwrap().attempts.len(), 10_000);
+        assert_eq!(decode::<SerdeJson, AttemptLedger>(Stored::Ledger, &text).unwrap().attempts.len(), 10_000);
     }
 
     #[test]
@@ -341,9 +318,9 @@ mod tests {
         let mut l = sample(1, 1);
         l.attempts[0].questions = (0..40).map(|k| format!("q{k}").into()).collect();
         l.attempts[0].answers = vec![1; 40];
-        let text = encode(Stored::Ledger, &l);
+        let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
         assert!(text.contains(".0001020304"), "two digits per index: {text}");
-        assert_eq!(decode::<AttemptLedger>(Stored::Ledger, &text), Ok(l));
+        assert_eq!(decode::<SerdeJson, AttemptLedger>(Stored::Ledger, &text), Ok(l));
     }
 
     #[test]
@@ -360,7 +337,7 @@ mod tests {
             (r#""0.0.0.1.1.1.1.1.1.1.0.1.+5""#, "not a number"),
             (r#""0.0.0.1.zzzzzzzzzzzzzz.1.1.1.1.1.0.1.""#, "too large"),
         ] {
-            let err = decode::<AttemptLedger>(Stored::Ledger, &format!("{row}{bad}]}}}}")).unwrap_err();
+            let err = decode::<SerdeJson, AttemptLedger>(Stored::Ledger, &format!("{row}{bad}]}}}}")).unwrap_err();
             assert!(err.to_string().contains("attempt 1") && err.to_string().contains(reason), "{bad}: {err}");
         }
     }

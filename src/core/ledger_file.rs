@@ -4,7 +4,10 @@
 
 use sha2::{Digest, Sha256};
 
-use super::json::{self, FromJson, ObjectWriter};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::codec::{self, DecodeError, Json, SerdeJson};
 use super::ledger::{Attempt, AttemptLedger};
 use super::rng::FastMap;
 use super::Lang;
@@ -28,21 +31,47 @@ fn checksum(contest_id: &str, attempts_json: &str) -> String {
 
 /// Writes this device's results file for `contest_id`. Only that contest's attempts are
 /// included, so the file never carries records another device would refuse.
-pub fn export_ledger(contest_id: &str, device_label: &str, attempts: &[Attempt], now_ms: i64) -> String {
+pub fn export_ledger<J: Json>(contest_id: &str, device_label: &str, attempts: &[Attempt], now_ms: i64) -> String {
     let ledger = AttemptLedger { attempts: attempts.iter().filter(|a| a.contest_id == contest_id).cloned().collect() };
-    let json = json::to_string(&ledger);
-    let mut out = String::new();
-    ObjectWriter::new(&mut out)
-        .field("format", LEDGER_FORMAT)
-        .field("version", &LEDGER_VERSION)
-        .field("contest_id", contest_id)
-        .field("device", device_label)
-        .field("exported_at", &now_ms)
-        .field("count", &ledger.attempts.len())
-        .field("ledger", &json::Raw(&json))
-        .field("checksum", &checksum(contest_id, &json))
-        .end();
-    out
+    let json = J::encode(&ledger);
+    let head = J::encode(&FileHead {
+        format: LEDGER_FORMAT,
+        version: LEDGER_VERSION,
+        contest_id,
+        device: device_label,
+        exported_at: now_ms,
+        count: ledger.attempts.len(),
+    });
+    // The ledger goes in exactly as written, so the checksum covers these very bytes.
+    let head = head.strip_suffix('}').unwrap_or(&head);
+    format!(r#"{head},"ledger":{json},"checksum":"{}"}}"#, checksum(contest_id, &json))
+}
+
+/// A results file's fields before its ledger.
+#[derive(Serialize)]
+struct FileHead<'a> {
+    format: &'a str,
+    version: u32,
+    contest_id: &'a str,
+    device: &'a str,
+    exported_at: i64,
+    count: usize,
+}
+
+/// A results file as read: the version-2 ledger kept as written, for its checksum.
+#[derive(Deserialize)]
+struct File<'a> {
+    contest_id: String,
+    #[allow(dead_code)]
+    device: String,
+    #[allow(dead_code)]
+    exported_at: i64,
+    count: usize,
+    checksum: String,
+    #[serde(borrow, default)]
+    ledger: Option<&'a RawValue>,
+    #[serde(default)]
+    attempts: Option<Vec<Attempt>>,
 }
 
 /// Why a results file was refused.
@@ -51,7 +80,9 @@ pub enum LedgerFileError {
     #[error("not a kepu-quiz results file")]
     NotALedger,
     #[error("the results file is damaged: {0}")]
-    Json(String),
+    Json(DecodeError),
+    #[error("the results file has neither a ledger nor attempts")]
+    NoAttempts,
     #[error("results file version {0} is newer than this app")]
     NewerVersion(u32),
     #[error("the results file belongs to contest {found}")]
@@ -68,8 +99,10 @@ impl LedgerFileError {
         match (self, lang) {
             (NotALedger, Lang::Zh) => "这不是科普答题的成绩文件".into(),
             (NotALedger, Lang::En) => "this is not a kepu-quiz results file".into(),
-            (Json(e), Lang::Zh) => format!("成绩文件已损坏，无法读取：{e}"),
-            (Json(e), Lang::En) => format!("the results file is damaged and cannot be read: {e}"),
+            (Json(e), Lang::Zh) => format!("成绩文件已损坏，无法读取：{}", e.message(lang)),
+            (Json(e), Lang::En) => format!("the results file is damaged and cannot be read: {}", e.message(lang)),
+            (NoAttempts, Lang::Zh) => "成绩文件中没有成绩记录（缺少 ledger）".into(),
+            (NoAttempts, Lang::En) => "the results file holds no records (ledger is missing)".into(),
             (NewerVersion(v), Lang::Zh) => format!("成绩文件格式版本 {v} 比本程序新，请先更新程序"),
             (NewerVersion(v), Lang::En) => format!("results file version {v} is newer than this app; please update"),
             (ForeignContest { found }, Lang::Zh) => format!("这是另一场竞赛（{found}）的成绩文件，不能合并到本竞赛"),
@@ -92,39 +125,33 @@ pub fn read_ledger_file(text: &str, contest_id: &str) -> Result<Vec<Attempt>, Le
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let refused = |e| match e {
         // Something that starts like JSON is a damaged file; anything else is the wrong file.
-        super::HeaderError::Json(e) if text.trim_start().starts_with('{') => LedgerFileError::Json(e),
-        super::HeaderError::Json(_) | super::HeaderError::WrongFormat => LedgerFileError::NotALedger,
-        super::HeaderError::NewerVersion(v) => LedgerFileError::NewerVersion(v),
+        codec::HeaderError::Json(e) if text.trim_start().starts_with('{') => LedgerFileError::Json(e),
+        codec::HeaderError::Json(_) | codec::HeaderError::WrongFormat => LedgerFileError::NotALedger,
+        codec::HeaderError::NewerVersion(v) => LedgerFileError::NewerVersion(v),
     };
-    // One parse that keeps each member's text: the checksum covers the ledger as written.
-    let (value, texts) = json::object_with_text(text).map_err(|e| refused(super::HeaderError::Json(e.to_string())))?;
-    super::check_header(&value, LEDGER_FORMAT, LEDGER_VERSION).map_err(refused)?;
-    let json_error = |e: json::Error| LedgerFileError::Json(e.to_string());
-    let file = value.object().map_err(json_error)?;
-    let file_contest: String = file.field("contest_id").map_err(json_error)?;
-    let (count, sum): (usize, String) =
-        (file.field("count").map_err(json_error)?, file.field("checksum").map_err(json_error)?);
-    file.field::<String>("device").and(file.field::<i64>("exported_at")).map_err(json_error)?;
-    if file_contest != contest_id {
-        return Err(LedgerFileError::ForeignContest { found: file_contest });
+    codec::read_header::<SerdeJson>(text, LEDGER_FORMAT, LEDGER_VERSION).map_err(refused)?;
+    let file: File = SerdeJson::decode_borrowed(text).map_err(LedgerFileError::Json)?;
+    if file.contest_id != contest_id {
+        return Err(LedgerFileError::ForeignContest { found: file.contest_id });
     }
-    let verify = |json: &str| match sum.eq_ignore_ascii_case(&checksum(&file_contest, json)) {
+    let verify = |json: &str| match file.checksum.eq_ignore_ascii_case(&checksum(&file.contest_id, json)) {
         true => Ok(()),
         false => Err(LedgerFileError::Tampered),
     };
-    let present = |key| file.get(key).filter(|v| **v != json::Value::Null);
-    let attempts = match (present("ledger"), present("attempts")) {
+    let attempts = match (file.ledger, &file.attempts) {
         (Some(ledger), None) => {
-            verify(texts.iter().find(|(k, _)| k == "ledger").map_or("", |(_, raw)| raw))?;
-            AttemptLedger::from_json(ledger).map_err(|e| json_error(e.within("ledger")))?.attempts
+            verify(ledger.get())?;
+            SerdeJson::decode::<AttemptLedger>(ledger.get())
+                .map_err(|e| LedgerFileError::Json(e.within("ledger")))?
+                .attempts
         }
         (None, Some(attempts)) => {
-            let attempts = Vec::<Attempt>::from_json(attempts).map_err(|e| json_error(e.within("attempts")))?;
-            verify(&json::to_string(&attempts))?;
-            attempts
+            verify(&SerdeJson::encode(attempts))?;
+            file.attempts.unwrap_or_default()
         }
-        _ => return Err(LedgerFileError::Json("attempts".into())),
+        _ => return Err(LedgerFileError::NoAttempts),
     };
+    let count = file.count;
     if count != attempts.len() {
         return Err(LedgerFileError::CountMismatch);
     }
@@ -193,21 +220,21 @@ mod tests {
 
     #[test]
     fn export_keeps_only_the_contests_own_attempts() {
-        let text = export_ledger("c1", "一号机", &[attempt("x", "c1"), attempt("y", "c2")], 7);
+        let text = export_ledger::<SerdeJson>("c1", "一号机", &[attempt("x", "c1"), attempt("y", "c2")], 7);
         let back = read_ledger_file(&text, "c1").unwrap();
         assert_eq!(back.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), vec!["x"]);
-        let v = json::parse(&text).unwrap();
-        assert_eq!(v.get("count").and_then(json::Value::as_u64), Some(1));
-        assert_eq!(v.get("device").and_then(json::Value::as_str), Some("一号机"));
-        assert_eq!(v.get("exported_at").and_then(json::Value::as_u64), Some(7));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["count"], 1);
+        assert_eq!(v["device"], "一号机");
+        assert_eq!(v["exported_at"], 7);
     }
 
     #[test]
     fn a_foreign_record_inside_a_valid_file_is_refused() {
         // A file whose checksum holds (as another build might write it) but with a record
         // of another contest among its attempts.
-        let text = export_ledger("c1", "d", &[attempt("x", "c1"), attempt("y", "c1")], 0);
-        let json = json::to_string(&AttemptLedger { attempts: vec![attempt("x", "c1"), attempt("y", "c2")] });
+        let text = export_ledger::<SerdeJson>("c1", "d", &[attempt("x", "c1"), attempt("y", "c1")], 0);
+        let json = SerdeJson::encode(&AttemptLedger { attempts: vec![attempt("x", "c1"), attempt("y", "c2")] });
         let (start, end) = (text.find(r#""ledger":"#).unwrap() + 9, text.find(r#","checksum":"#).unwrap());
         let old_sum = &text[end + 13..end + 13 + 64];
         let forged = format!("{}{json}{}", &text[..start], &text[end..]).replace(old_sum, &checksum("c1", &json));
@@ -216,7 +243,7 @@ mod tests {
 
     #[test]
     fn count_mismatch_and_newer_version() {
-        let text = export_ledger("c1", "d", &[attempt("x", "c1")], 0);
+        let text = export_ledger::<SerdeJson>("c1", "d", &[attempt("x", "c1")], 0);
         let wrong_count = text.replace(r#""count":1"#, r#""count":2"#);
         assert_ne!(wrong_count, text);
         assert_eq!(read_ledger_file(&wrong_count, "c1"), Err(LedgerFileError::CountMismatch));

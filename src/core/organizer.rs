@@ -1,30 +1,44 @@
 //! The organizer's settings on a device: the PIN (stored only as a salted, iterated hash),
 //! banks saved from imports, and which bank and rules a contest uses here.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::bank::{Bank, BankError};
+use super::bank::{Bank, BankError, RawBank};
+use super::codec::Json;
 use super::contest::{Contest, ContestRules, RuleProblem, CONTEST_FORMAT, CONTEST_VERSION};
-use super::json::{self, ObjectWriter};
 use super::Lang;
 
 pub const PIN_MIN_DIGITS: usize = 4;
-pub const PIN_ITERATIONS: u32 = 20_000;
+/// PBKDF2-HMAC-SHA256 rounds for a new PIN.
+pub const PIN_ITERATIONS: u32 = 100_000;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The organizer's PIN as stored: never the PIN itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PinHash {
+    /// `pbkdf2-sha256`; absent in hashes written before it (an iterated SHA-256, still accepted
+    /// and replaced on the next correct entry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kdf: Option<String>,
     pub salt: String,
     pub iterations: u32,
     pub hash: String,
 }
 
-crate::json_object!(PinHash { salt: "salt", iterations: "iterations", hash: "hash" });
+const PBKDF2: &str = "pbkdf2-sha256";
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn derive(pin: &str, salt: &str, iterations: u32) -> String {
+fn pbkdf2(pin: &str, salt: &str, iterations: u32) -> String {
+    let mut out = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<Sha256>(pin.as_bytes(), salt.as_bytes(), iterations, &mut out);
+    hex(&out)
+}
+
+/// The iterated SHA-256 of the first builds, kept only to accept their stored PINs.
+fn legacy(pin: &str, salt: &str, iterations: u32) -> String {
     let mut digest = Sha256::digest(format!("kepu-pin\u{1f}{salt}\u{1f}{pin}").as_bytes());
     for _ in 1..iterations {
         let mut h = Sha256::new();
@@ -66,20 +80,28 @@ impl PinHash {
             return Err(PinProblem::TooShort);
         }
         let salt = format!("{salt_seed:016x}");
-        Ok(PinHash { hash: derive(pin, &salt, PIN_ITERATIONS), salt, iterations: PIN_ITERATIONS })
+        Ok(PinHash {
+            kdf: Some(PBKDF2.into()),
+            hash: pbkdf2(pin, &salt, PIN_ITERATIONS),
+            salt,
+            iterations: PIN_ITERATIONS,
+        })
     }
 
-    pub fn check(&self, pin: &str) -> Result<(), PinProblem> {
-        if derive(pin.trim(), &self.salt, self.iterations) == self.hash {
-            Ok(())
-        } else {
-            Err(PinProblem::Wrong)
+    /// Checks a PIN. `Ok(Some(hash))` when it was right but stored the old way: store the
+    /// returned hash instead.
+    pub fn check(&self, pin: &str, salt_seed: u64) -> Result<Option<PinHash>, PinProblem> {
+        let pin = pin.trim();
+        match self.kdf.as_deref() {
+            Some(PBKDF2) if pbkdf2(pin, &self.salt, self.iterations) == self.hash => Ok(None),
+            None if legacy(pin, &self.salt, self.iterations) == self.hash => PinHash::set(pin, salt_seed).map(Some),
+            _ => Err(PinProblem::Wrong),
         }
     }
 }
 
 /// A bank the organizer imported and saved on this device (kept in our JSON format).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedBank {
     pub id: String,
     pub title: String,
@@ -88,15 +110,6 @@ pub struct SavedBank {
     pub questions: usize,
     pub json: String,
 }
-
-crate::json_object!(SavedBank {
-    id: "id",
-    title: "title",
-    source_file: "source_file",
-    saved_at: "saved_at",
-    questions: "questions",
-    json: "json",
-});
 
 impl SavedBank {
     pub fn new(bank: &Bank, source_file: &str, saved_at: i64) -> SavedBank {
@@ -110,21 +123,21 @@ impl SavedBank {
         }
     }
 
-    pub fn bank(&self) -> Result<Bank, BankError> {
-        Bank::from_json(&self.json)
+    pub fn bank<J: Json>(&self) -> Result<Bank, BankError> {
+        Bank::read::<J>(&self.json)
     }
 }
 
 /// What the organizer changed for a contest on this device.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContestSetup {
     /// Id of a saved bank used instead of the package's bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// Rules used instead of the package's rules (same contest id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<ContestRules>,
 }
-
-crate::json_object!(ContestSetup { bank_id: "bank_id", rules: "rules" });
 
 /// Checks edited rules against a bank: the rules themselves, then whether the bank fills the mix.
 pub fn check_rules(rules: ContestRules, bank: &Bank) -> Result<Contest, Vec<RuleProblem>> {
@@ -142,14 +155,15 @@ pub fn check_rules(rules: ContestRules, bank: &Bank) -> Result<Contest, Vec<Rule
 
 /// One self-contained contest package (rules + inline bank) that can be put in `questions/`.
 pub fn contest_package(rules: &ContestRules, bank: &Bank) -> String {
-    let mut out = String::new();
-    ObjectWriter::new(&mut out)
-        .field("format", CONTEST_FORMAT)
-        .field("version", &CONTEST_VERSION)
-        .field("rules", rules)
-        .field("bank", &json::Raw(&bank.to_json()))
-        .end();
-    json::pretty(&out)
+    #[derive(Serialize)]
+    struct Package<'a> {
+        format: &'a str,
+        version: u32,
+        rules: &'a ContestRules,
+        bank: RawBank,
+    }
+    let package = Package { format: CONTEST_FORMAT, version: CONTEST_VERSION, rules, bank: bank.to_raw() };
+    serde_json::to_string_pretty(&package).expect("our types always serialize")
 }
 
 #[cfg(test)]
@@ -165,12 +179,34 @@ mod tests {
         let b = PinHash::set("2468", 2).unwrap();
         assert_ne!(a.hash, b.hash, "different salts, different hashes");
         assert!(!a.hash.contains("2468") && !a.salt.contains("2468"));
-        assert_eq!(a.check("2468"), Ok(()));
-        assert_eq!(a.check(" 2468 "), Ok(()));
-        assert_eq!(a.check("2469"), Err(PinProblem::Wrong));
+        assert_eq!(a.check("2468", 9), Ok(None));
+        assert_eq!(a.check(" 2468 ", 9), Ok(None));
+        assert_eq!(a.check("2469", 9), Err(PinProblem::Wrong));
+        assert_eq!(a.kdf.as_deref(), Some("pbkdf2-sha256"));
+        // PBKDF2-HMAC-SHA256 itself, checked against an independent computation (Python's
+        // hashlib.pbkdf2_hmac('sha256', b'2468', b'0000000000000001', 100000).hex()).
+        assert_eq!(a.salt, "0000000000000001");
+        assert_eq!(a.hash, PBKDF2_2468);
         assert_eq!(PinHash::set("123", 1), Err(PinProblem::TooShort));
         assert_eq!(PinHash::set("12a4", 1), Err(PinProblem::NotDigits));
         assert_eq!(a.hash.len(), 64);
+    }
+
+    const PBKDF2_2468: &str = "4a0c41e405c7d6564b60b5e34d97c014df99086e091c8b1b15c1b4e8b9c40838";
+
+    #[test]
+    fn a_pin_stored_the_old_way_is_accepted_once_and_upgraded() {
+        // As the first builds stored it: no `kdf`, 20,000 rounds of salted SHA-256.
+        let old: PinHash = serde_json::from_str(&format!(
+            r#"{{"salt":"ab","iterations":20000,"hash":"{}"}}"#,
+            legacy("1357", "ab", 20_000)
+        ))
+        .unwrap();
+        assert_eq!(old.check("1358", 3), Err(PinProblem::Wrong));
+        let new = old.check("1357", 3).unwrap().expect("an upgrade");
+        assert_eq!(new.kdf.as_deref(), Some("pbkdf2-sha256"));
+        assert_eq!(new.iterations, PIN_ITERATIONS);
+        assert_eq!(new.check("1357", 4), Ok(None));
     }
 
     #[test]
@@ -178,7 +214,7 @@ mod tests {
         let b = bank();
         let saved = SavedBank::new(&b, "题库.xlsx", 5);
         assert_eq!(saved.questions, 8);
-        assert_eq!(saved.bank().unwrap(), b);
+        assert_eq!(saved.bank::<crate::core::codec::SerdeJson>().unwrap(), b);
     }
 
     #[test]

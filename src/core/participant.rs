@@ -1,5 +1,7 @@
 //! Participants on a device: registration checks, identity, and phone privacy.
 
+use serde::{Deserialize, Serialize};
+
 use super::contest::{PhoneField, Registration};
 use super::region::RegionTable;
 use super::rng::fnv1a64;
@@ -9,28 +11,28 @@ use super::Lang;
 pub const CROWD_CHOICES: [&str; 6] = ["青少年", "农民", "产业工人", "老年人", "领导干部和公务员", "其他"];
 pub const NAME_MAX_CHARS: usize = 20;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participant {
     /// Identity on the device: a hash of name + phone + region.
     pub id: String,
     pub name: String,
     /// Only the masked phone is kept, e.g. `138****1234`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// GB/T 2260 code of the deepest region chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crowd: Option<String>,
 }
 
-crate::json_object!(Participant { id: "id", name: "name", phone: "phone", region: "region", crowd: "crowd" });
-
 /// Everyone registered on this device, and who is answering now.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Roster {
     pub people: Vec<Participant>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
 }
-
-crate::json_object!(Roster { people: "people", current: "current" });
 
 impl Roster {
     /// Adds (or refreshes) a participant and makes them the one answering.

@@ -2,7 +2,10 @@
 //! under a key with the `kepu.` prefix. Decoding migrates old versions forward and refuses
 //! newer ones, so the web adapter can keep unreadable data aside instead of overwriting it.
 
-use super::json::{self, FromJson, ObjectWriter, ToJson};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::codec::{DecodeError, Json};
 use super::ledger::{Attempt, AttemptLedger};
 use super::Lang;
 
@@ -56,18 +59,17 @@ impl Stored {
 }
 
 /// A person's display choices on this device.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Prefs {
     pub lang: Lang,
     pub large_text: bool,
 }
 
-crate::json_object!(Prefs { lang: "lang" = Lang::Zh, large_text: "large_text" = false });
-
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StorageError {
     #[error("stored data unreadable: {0}")]
-    Unreadable(String),
+    Unreadable(DecodeError),
     #[error("stored data version {0} is newer than this app")]
     NewerVersion(u32),
     #[error("storage full")]
@@ -79,9 +81,11 @@ pub enum StorageError {
 impl StorageError {
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (StorageError::Unreadable(e), Lang::Zh) => format!("本机保存的数据无法读取（{e}），原数据已保留未改动"),
+            (StorageError::Unreadable(e), Lang::Zh) => {
+                format!("本机保存的数据无法读取（{}），原数据已保留未改动", e.message(lang))
+            }
             (StorageError::Unreadable(e), Lang::En) => {
-                format!("Saved data could not be read ({e}); it has been kept unchanged")
+                format!("Saved data could not be read ({}); it has been kept unchanged", e.message(lang))
             }
             (StorageError::NewerVersion(v), Lang::Zh) => format!("本机数据来自更新版本的程序（版本 {v}），请刷新页面"),
             (StorageError::NewerVersion(v), Lang::En) => {
@@ -95,40 +99,59 @@ impl StorageError {
     }
 }
 
-pub fn encode<T: ToJson>(kind: Stored, data: &T) -> String {
-    let mut out = String::new();
-    ObjectWriter::new(&mut out).field("version", &kind.version()).field("data", data).end();
-    out
+/// The envelope every stored value travels in.
+#[derive(Serialize, Deserialize)]
+struct Envelope<T> {
+    version: u32,
+    data: T,
 }
 
-pub fn decode<T: FromJson>(kind: Stored, text: &str) -> Result<T, StorageError> {
-    let unreadable = |e: json::Error| StorageError::Unreadable(e.to_string());
-    let envelope = json::parse(text).map_err(unreadable)?;
-    let envelope = envelope.object().map_err(unreadable)?;
-    let version: u32 = envelope.field("version").map_err(unreadable)?;
-    let data = envelope.require("data").map_err(unreadable)?;
+/// Version 1 of the ledger: one object per attempt.
+#[derive(Deserialize)]
+struct LedgerV1 {
+    attempts: Vec<Attempt>,
+}
+
+pub fn encode<J: Json, T: Serialize>(kind: Stored, data: &T) -> String {
+    J::encode(&Envelope { version: kind.version(), data })
+}
+
+pub fn decode<J: Json, T: DeserializeOwned>(kind: Stored, text: &str) -> Result<T, StorageError> {
+    #[derive(Deserialize)]
+    struct Version {
+        version: u32,
+    }
+    let data = |e: DecodeError| StorageError::Unreadable(e.within("data"));
+    let version = J::decode::<Version>(text).map_err(StorageError::Unreadable)?.version;
     match (kind, version) {
         (_, v) if v > kind.version() => Err(StorageError::NewerVersion(v)),
-        (_, v) if v == kind.version() => T::from_json(data).map_err(unreadable),
+        (_, v) if v == kind.version() => {
+            J::decode::<Envelope<T>>(text).map(|e| e.data).map_err(StorageError::Unreadable)
+        }
         // Older versions are brought forward here, one arm per step.
         (Stored::Ledger, 1) => {
-            let attempts: Vec<Attempt> = data.object().and_then(|o| o.field("attempts")).map_err(unreadable)?;
-            json::from_str(&json::to_string(&AttemptLedger { attempts })).map_err(unreadable)
+            let v1 = J::decode::<Envelope<LedgerV1>>(text).map_err(StorageError::Unreadable)?.data;
+            let ledger = J::encode(&AttemptLedger { attempts: v1.attempts });
+            J::decode(&ledger).map_err(data)
         }
-        (_, v) => Err(StorageError::Unreadable(format!("version {v}"))),
+        (_, v) => Err(StorageError::Unreadable(DecodeError::Shape {
+            path: "version".into(),
+            reason: super::codec::Reason::Other(format!("{v}")),
+        })),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::codec::SerdeJson;
 
     #[test]
     fn envelope_round_trip_and_keys() {
         let l = AttemptLedger::default();
-        let text = encode(Stored::Ledger, &l);
+        let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
         assert_eq!(text, r#"{"version":2,"data":{"c":[],"p":[],"b":[],"q":[],"attempts":[]}}"#);
-        assert_eq!(decode::<AttemptLedger>(Stored::Ledger, &text), Ok(l));
+        assert_eq!(decode::<SerdeJson, AttemptLedger>(Stored::Ledger, &text), Ok(l));
         assert_eq!(Stored::Ledger.key("c1"), "kepu.v1.ledger.c1");
         assert_eq!(Stored::Roster.key("c1"), "kepu.v1.roster");
     }
@@ -136,7 +159,7 @@ mod tests {
     #[test]
     fn v1_fixture_loads() {
         let text = include_str!("../../tests/fixtures/stored/ledger-v1.json");
-        let l: AttemptLedger = decode(Stored::Ledger, text).unwrap();
+        let l: AttemptLedger = decode::<SerdeJson, _>(Stored::Ledger, text).unwrap();
         assert_eq!(l.attempts.len(), 1);
         assert_eq!(l.attempts[0].score, 35);
         assert_eq!(l.attempts[0].phone.as_deref(), Some("138****5678"));
@@ -145,19 +168,19 @@ mod tests {
     #[test]
     fn unreadable_and_newer_data_are_errors_not_defaults() {
         assert!(matches!(
-            decode::<AttemptLedger>(Stored::Ledger, r#"{"version":1,"data":{"attem"#),
+            decode::<SerdeJson, AttemptLedger>(Stored::Ledger, r#"{"version":1,"data":{"attem"#),
             Err(StorageError::Unreadable(_))
         ));
         assert!(matches!(
-            decode::<AttemptLedger>(Stored::Ledger, r#"{"version":1,"data":{"attempts":5}}"#),
+            decode::<SerdeJson, AttemptLedger>(Stored::Ledger, r#"{"version":1,"data":{"attempts":5}}"#),
             Err(StorageError::Unreadable(_))
         ));
         assert_eq!(
-            decode::<AttemptLedger>(Stored::Ledger, r#"{"version":7,"data":{}}"#),
+            decode::<SerdeJson, AttemptLedger>(Stored::Ledger, r#"{"version":7,"data":{}}"#),
             Err(StorageError::NewerVersion(7))
         );
         assert!(matches!(
-            decode::<AttemptLedger>(Stored::Ledger, r#"{"version":0,"data":{}}"#),
+            decode::<SerdeJson, AttemptLedger>(Stored::Ledger, r#"{"version":0,"data":{}}"#),
             Err(StorageError::Unreadable(_))
         ));
         assert!(StorageError::QuotaExceeded.message(Lang::Zh).contains("已满"));

@@ -1,5 +1,8 @@
 //! GB/T 2260 regions: province → city → county, derived from the six-digit codes.
 
+use serde::Deserialize;
+
+use super::codec::{DecodeError, Json, SerdeJson};
 use super::Lang;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -12,24 +15,37 @@ pub struct RegionTable {
     counties_of: Option<Vec<String>>,
 }
 
+#[derive(Deserialize)]
 struct RawRegions {
     format: String,
     /// `true` in the index of a split table: counties come per province.
+    #[serde(default)]
     split: bool,
     regions: Vec<(String, String)>,
 }
 
-crate::json_object!(RawRegions { format: "format", split: "split" = false, regions: "regions" });
-
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("region data unreadable: {0}")]
-pub struct RegionError(pub String);
+pub enum RegionError {
+    #[error("region data unreadable: {0}")]
+    Json(DecodeError),
+    #[error("not a region file")]
+    WrongFormat,
+    #[error("region code {0} is not six digits")]
+    BadCode(String),
+}
 
 impl RegionError {
     pub fn message(&self, lang: Lang) -> String {
+        let why = match (self, lang) {
+            (RegionError::Json(e), _) => e.message(lang),
+            (RegionError::WrongFormat, Lang::Zh) => "format 应为 kepu-regions".into(),
+            (RegionError::WrongFormat, Lang::En) => "format must be kepu-regions".into(),
+            (RegionError::BadCode(c), Lang::Zh) => format!("地区代码“{c}”不是 6 位数字"),
+            (RegionError::BadCode(c), Lang::En) => format!("region code \"{c}\" is not six digits"),
+        };
         match lang {
-            Lang::Zh => format!("地区数据无法读取：{}", self.0),
-            Lang::En => format!("region data unreadable: {}", self.0),
+            Lang::Zh => format!("地区数据无法读取：{why}"),
+            Lang::En => format!("region data unreadable: {why}"),
         }
     }
 }
@@ -59,13 +75,18 @@ pub fn ancestor(code: &str, depth: u8) -> Option<String> {
 
 impl RegionTable {
     pub fn from_json(text: &str) -> Result<RegionTable, RegionError> {
-        let raw: RawRegions = super::json::from_str(text).map_err(|e| RegionError(e.to_string()))?;
+        RegionTable::read::<SerdeJson>(text)
+    }
+
+    /// [`RegionTable::from_json`] with the given JSON codec.
+    pub fn read<J: Json>(text: &str) -> Result<RegionTable, RegionError> {
+        let raw: RawRegions = J::decode(text).map_err(RegionError::Json)?;
         if raw.format != "kepu-regions" {
-            return Err(RegionError("format".into()));
+            return Err(RegionError::WrongFormat);
         }
         let mut entries = raw.regions;
-        if entries.iter().any(|(c, _)| c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit())) {
-            return Err(RegionError("code".into()));
+        if let Some((c, _)) = entries.iter().find(|(c, _)| c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(RegionError::BadCode(c.clone()));
         }
         super::sort::sort_by(&mut entries, |a, b| a < b);
         Ok(RegionTable { entries, counties_of: raw.split.then(Vec::new) })

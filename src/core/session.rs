@@ -3,6 +3,8 @@
 //! The clock keeps running while the page is closed: every call takes `now`, and
 //! [`Round::sync`] applies all the time-outs that fell due since the last call.
 
+use serde::{Deserialize, Serialize};
+
 use super::bank::{AnswerSet, Bank, Question, QuestionType};
 use super::contest::{Contest, MultipleScoring, Scoring};
 use super::draw::DrawnQuestion;
@@ -41,54 +43,40 @@ impl QuizError {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Round {
     pub contest_id: String,
     pub participant_id: String,
     pub practice: bool,
-    pub seed: u64,
     pub questions: Vec<DrawnQuestion>,
     /// Choices per question, as bank indices (what the participant picked, in bank order).
     pub answers: Vec<AnswerSet>,
     pub current: usize,
     pub started_at: i64,
     pub question_started_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_question_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_ms: Option<i64>,
+    #[serde(default)]
     pub allow_back: bool,
     /// Practice only: the current question's answer has been checked and shown.
+    #[serde(default)]
     pub revealed: bool,
     /// Milliseconds spent on each question (for item analysis).
+    #[serde(default)]
     pub spent_ms: Vec<i64>,
 }
 
-crate::json_object!(Round {
-    contest_id: "contest_id",
-    participant_id: "participant_id",
-    practice: "practice",
-    seed: "seed",
-    questions: "questions",
-    answers: "answers",
-    current: "current",
-    started_at: "started_at",
-    question_started_at: "question_started_at",
-    finished_at: "finished_at",
-    per_question_ms: "per_question_ms",
-    round_ms: "round_ms",
-    allow_back: "allow_back" = false,
-    revealed: "revealed" = false,
-    spent_ms: "spent_ms" = Vec::new(),
-});
-
 impl Round {
-    pub fn start(contest: &Contest, participant_id: &str, questions: Vec<DrawnQuestion>, seed: u64, now: i64) -> Round {
+    pub fn start(contest: &Contest, participant_id: &str, questions: Vec<DrawnQuestion>, now: i64) -> Round {
         let r = &contest.rules.round;
         Round {
             contest_id: contest.rules.id.clone(),
             participant_id: participant_id.to_string(),
             practice: false,
-            seed,
             answers: vec![AnswerSet::default(); questions.len()],
             questions,
             current: 0,
@@ -104,18 +92,11 @@ impl Round {
     }
 
     /// An untimed practice round with instant feedback; never recorded.
-    pub fn practice(
-        contest_id: &str,
-        participant_id: &str,
-        questions: Vec<DrawnQuestion>,
-        seed: u64,
-        now: i64,
-    ) -> Round {
+    pub fn practice(contest_id: &str, participant_id: &str, questions: Vec<DrawnQuestion>, now: i64) -> Round {
         Round {
             contest_id: contest_id.to_string(),
             participant_id: participant_id.to_string(),
             practice: true,
-            seed,
             answers: vec![AnswerSet::default(); questions.len()],
             questions,
             current: 0,
@@ -352,7 +333,7 @@ mod tests {
         let c = Contest::new(rules()).unwrap();
         let b = bank();
         let qs = draw_round(&c, &b, 5).unwrap();
-        let r = Round::start(&c, "p1", qs, 5, T0);
+        let r = Round::start(&c, "p1", qs, T0);
         (c, b, r)
     }
 
@@ -466,7 +447,7 @@ mod tests {
         rl.round.seconds_per_round = Some(60);
         let c = Contest::new(rl).unwrap();
         let b = bank();
-        let mut r = Round::start(&c, "p", draw_round(&c, &b, 1).unwrap(), 1, T0);
+        let mut r = Round::start(&c, "p", draw_round(&c, &b, 1).unwrap(), T0);
         answer_right(&mut r, &b, T0 + 10_000);
         assert_eq!(r.remaining_ms(T0 + 10_000), Some(50_000));
         assert!(r.sync(T0 + 61_000));
@@ -490,7 +471,7 @@ mod tests {
         answer_right(&mut r, &b, T0 + 1);
         assert_eq!(r.previous(T0 + 2), Err(QuizError::NoGoingBack));
         let qs = crate::core::draw::draw_practice(&b, None, 1);
-        let mut p = Round::practice("c1", "p", qs, 1, T0);
+        let mut p = Round::practice("c1", "p", qs, T0);
         assert_eq!(p.remaining_ms(T0 + 10_000_000), None);
         p.choose(&b, 0, T0).unwrap();
         p.next(T0).unwrap();

@@ -14,6 +14,7 @@ use crate::core::region::RegionTable;
 use crate::core::session::Round;
 use crate::core::Lang;
 
+use super::json::BrowserJson;
 use super::loader::{contest_path, load_contest, load_error_view, stored_prefs, Loaded, LoadedProps};
 use super::now_ms;
 use super::pages::{Home, PracticePick, RegisterPage, ResultPage, RoundPage};
@@ -220,8 +221,8 @@ impl DeviceState {
         }
     }
 
-    fn save<T: crate::core::json::ToJson>(&mut self, kind: Stored, value: &T) -> bool {
-        self.save_text(kind, &encode(kind, value))
+    fn save<T: serde::Serialize>(&mut self, kind: Stored, value: &T) -> bool {
+        self.save_text(kind, &encode::<BrowserJson, _>(kind, value))
     }
 
     /// Stores text made by `persist::encode`; a failure is told to the person.
@@ -239,7 +240,7 @@ impl DeviceState {
     /// attempts are read and merged in first (attempts are only ever added).
     fn save_ledger(&mut self) -> bool {
         self.merge_stored_ledger(&mut Vec::new());
-        let text = encode(Stored::Ledger, &*self.ledger);
+        let text = encode::<BrowserJson, _>(Stored::Ledger, &*self.ledger);
         let saved = self.save_text(Stored::Ledger, &text);
         if saved {
             self.ledger_text = Some(text.into());
@@ -405,7 +406,7 @@ impl Reducible for DeviceState {
                 }
                 match draw_round(contest, &bank.bank, seed) {
                     Ok(questions) => {
-                        s.round = Some(Round::start(contest, &p.id, questions, seed, now));
+                        s.round = Some(Round::start(contest, &p.id, questions, now));
                         s.screen = Screen::Round;
                         s.after_move();
                     }
@@ -416,7 +417,7 @@ impl Reducible for DeviceState {
                 let pid = s.participant().map(|p| p.id.clone()).unwrap_or_default();
                 let questions = draw_practice(&bank.bank, category.as_deref(), seed);
                 if !questions.is_empty() {
-                    s.round = Some(Round::practice(s.contest_id(), &pid, questions, seed, now));
+                    s.round = Some(Round::practice(s.contest_id(), &pid, questions, now));
                     s.practice_done = None;
                     s.screen = Screen::Round;
                 }

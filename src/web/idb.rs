@@ -2,7 +2,10 @@
 //! devices (100,000 attempts are about 18 MB, localStorage holds about 5). One object store
 //! of versioned envelopes, written in one transaction that either commits or changes nothing.
 
-use crate::core::json::{FromJson, ToJson};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::core::codec::SerdeJson;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
@@ -68,22 +71,22 @@ async fn open() -> Result<IdbDatabase, StorageError> {
 }
 
 /// `Ok(None)` when nothing is stored under `contest`'s key for `kind`.
-pub async fn load<T: FromJson>(kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
+pub async fn load<T: DeserializeOwned>(kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
     let db = open().await?;
     let store = db.transaction_with_str(STORE).and_then(|t| t.object_store(STORE)).map_err(unavailable)?;
     let request = store.get(&kind.key(contest).into()).map_err(unavailable)?;
     let value = request_result(&request).await?;
     db.close();
-    value.as_string().map(|text| decode(kind, &text)).transpose()
+    value.as_string().map(|text| decode::<SerdeJson, _>(kind, &text)).transpose()
 }
 
 /// Replaces the stored value; returns once the transaction has committed.
-pub async fn save<T: ToJson>(kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
+pub async fn save<T: Serialize>(kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
     let db = open().await?;
     let tx: IdbTransaction =
         db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(unavailable)?;
     tx.object_store(STORE)
-        .and_then(|s| s.put_with_key(&encode(kind, value).into(), &kind.key(contest).into()))
+        .and_then(|s| s.put_with_key(&encode::<SerdeJson, _>(kind, value).into(), &kind.key(contest).into()))
         .map_err(unavailable)?;
     let outcome = settle(|ok, fail| {
         tx.set_oncomplete(Some(ok));

@@ -12,7 +12,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::import::{import_file, ImportError, ImportReport};
-use crate::core::json::{self, FromJson, ObjectWriter};
+use serde::{Deserialize, Serialize};
+
+use crate::core::codec::{Json, SerdeJson};
 use crate::core::Lang;
 
 /// The worker side: called once when the worker starts.
@@ -25,12 +27,11 @@ pub fn run_worker() {
         let bytes = js_sys::Reflect::get(&data, &"bytes".into())
             .map(|b| js_sys::Uint8Array::new(&b).to_vec())
             .unwrap_or_default();
-        let mut answer = String::new();
-        match import_file(&name, &bytes) {
-            Ok(report) => ObjectWriter::new(&mut answer).field("ok", &report).end(),
-            Err(e) => ObjectWriter::new(&mut answer).field("error", &e).end(),
-        }
-        let _ = reply_scope.post_message(&JsValue::from_str(&answer));
+        let answer = match import_file(&name, &bytes) {
+            Ok(report) => Answer::Ok(Box::new(report)),
+            Err(e) => Answer::Error(e),
+        };
+        let _ = reply_scope.post_message(&JsValue::from_str(&SerdeJson::encode(&answer)));
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
@@ -38,6 +39,14 @@ pub fn run_worker() {
 }
 
 const READY: &str = "ready";
+
+/// The worker's answer as it travels: `{"ok": ImportReport}` or `{"error": ImportError}`.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Answer {
+    Ok(Box<ImportReport>),
+    Error(ImportError),
+}
 
 /// What came back from the worker.
 pub enum WorkerAnswer {
@@ -88,18 +97,13 @@ impl ImportWorker {
     }
 }
 
-/// The worker's answer: `{"ok": ImportReport}` or `{"error": ImportError}`.
+/// The worker's answer, read on the page.
 fn read_answer(text: &str, lang: Lang) -> WorkerAnswer {
-    let value = match json::parse(text) {
-        Ok(value) => value,
-        Err(e) => return WorkerAnswer::Error(e.to_string()),
-    };
-    let answer = match (value.get("ok"), value.get("error")) {
-        (Some(report), _) => ImportReport::from_json(report).map(|r| WorkerAnswer::Report(Box::new(r))),
-        (None, Some(error)) => ImportError::from_json(error).map(|e| WorkerAnswer::Error(e.message(lang))),
-        (None, None) => Err(json::Error::new("an answer with neither ok nor error")),
-    };
-    answer.unwrap_or_else(|e| WorkerAnswer::Error(e.to_string()))
+    match SerdeJson::decode::<Answer>(text) {
+        Ok(Answer::Ok(report)) => WorkerAnswer::Report(report),
+        Ok(Answer::Error(e)) => WorkerAnswer::Error(e.message(lang)),
+        Err(e) => WorkerAnswer::Error(e.message(lang)),
+    }
 }
 
 fn send(worker: &web_sys::Worker, message: &js_sys::Object) -> Result<(), String> {

@@ -10,6 +10,7 @@ use crate::core::Lang;
 use std::rc::Rc;
 
 use super::fetch::{fetch_text, resolve, PendingFetch};
+use super::json::BrowserJson;
 use super::storage::read_or_set_aside;
 
 pub const DEFAULT_CONTEST: &str = "questions/contest.json";
@@ -23,7 +24,7 @@ pub async fn load_regions(path: &str, base: &str, lang: Lang) -> Result<RegionTa
     let failed = |reason: String| format!("{path}: {reason}");
     let url = resolve(path, base).map_err(|e| failed(e.message(lang)))?;
     let text = fetch_text(&url).await.map_err(|e| failed(e.message(lang)))?;
-    RegionTable::from_json(&text).map_err(|e| failed(e.message(lang)))
+    RegionTable::read::<BrowserJson>(&text).map_err(|e| failed(e.message(lang)))
 }
 
 /// A contest ready to run, and the package it came from.
@@ -39,7 +40,7 @@ pub struct Loaded {
 
 /// A stored value, or the default; data that cannot be read is first moved aside, so a
 /// later save never overwrites it (the pages that own the data report it).
-fn stored_or_default<T: crate::core::json::FromJson + Default>(kind: Stored, key: &str) -> T {
+fn stored_or_default<T: serde::de::DeserializeOwned + Default>(kind: Stored, key: &str) -> T {
     read_or_set_aside(kind, key, Lang::Zh, &mut Vec::new()).unwrap_or_default()
 }
 
@@ -88,7 +89,7 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
         false => PendingFetch::start(&url),
     };
     let text = async { contest_file?.text().await }.await.map_err(|e| fail(path, e.message(lang)))?;
-    let (package_contest, source) = Contest::from_json(&text).map_err(|e| fail(path, e.message(lang)))?;
+    let (package_contest, source) = Contest::read::<BrowserJson>(&text).map_err(|e| fail(path, e.message(lang)))?;
     let package_contest = Rc::new(package_contest);
     let (package_bank, bank_file) = match source {
         BankSource::Inline(bank) => (*bank, path.to_string()),
@@ -99,7 +100,7 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
                 None => fetch_text(&bank_url).await,
             }
             .map_err(|e| fail(&bank_path, e.message(lang)))?;
-            (Bank::from_json(&text).map_err(|e| fail(&bank_path, e.message(lang)))?, bank_path)
+            (Bank::read::<BrowserJson>(&text).map_err(|e| fail(&bank_path, e.message(lang)))?, bank_path)
         }
     };
     let package_bank = Rc::new(package_bank);
@@ -110,7 +111,7 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
         .bank_id
         .as_deref()
         .and_then(|id| saved_banks().into_iter().find(|b| b.id == id))
-        .and_then(|saved| saved.bank().ok())
+        .and_then(|saved| saved.bank::<BrowserJson>().ok())
         .map_or_else(|| package_bank.clone(), Rc::new);
     let contest = setup
         .rules

@@ -5,6 +5,7 @@ pub mod download;
 mod fetch;
 pub mod idb;
 pub mod import_worker;
+pub(crate) mod json;
 mod loader;
 pub mod organizer;
 mod pages;

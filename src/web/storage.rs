@@ -1,8 +1,10 @@
 //! The localStorage adapter over `core::persist`: never panics, reports what failed, and
 //! never overwrites data it could not read (that is first moved aside under its own key).
 
-use crate::core::json::{FromJson, ToJson};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
+use super::json::BrowserJson;
 use crate::core::persist::{decode, encode, StorageError, Stored};
 use crate::core::Lang;
 
@@ -26,15 +28,15 @@ impl LocalStore {
     }
 
     /// `Ok(None)` when nothing is stored; an error leaves the stored text untouched.
-    pub fn load<T: FromJson>(&self, kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
+    pub fn load<T: DeserializeOwned>(&self, kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
         match self.raw(&kind.key(contest))? {
             None => Ok(None),
-            Some(text) => decode(kind, &text).map(Some),
+            Some(text) => decode::<BrowserJson, _>(kind, &text).map(Some),
         }
     }
 
-    pub fn save<T: ToJson>(&self, kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
-        self.save_text(kind, contest, &encode(kind, value))
+    pub fn save<T: Serialize>(&self, kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
+        self.save_text(kind, contest, &encode::<BrowserJson, _>(kind, value))
     }
 
     /// Stores text already made by `persist::encode`.
@@ -79,7 +81,12 @@ impl LocalStore {
 
 /// Reads one stored value; data that cannot be read is reported and moved aside (never
 /// overwritten), and the caller starts from an empty value.
-pub fn read_or_set_aside<T: FromJson>(kind: Stored, id: &str, lang: Lang, notices: &mut Vec<String>) -> Option<T> {
+pub fn read_or_set_aside<T: DeserializeOwned>(
+    kind: Stored,
+    id: &str,
+    lang: Lang,
+    notices: &mut Vec<String>,
+) -> Option<T> {
     let store = match LocalStore::open() {
         Ok(s) => s,
         Err(e) => {
@@ -98,7 +105,7 @@ pub fn read_or_set_aside<T: FromJson>(kind: Stored, id: &str, lang: Lang, notice
 
 /// Decodes `text`, stored under `kind` and `id`; text that cannot be read is reported and
 /// moved aside (never overwritten).
-pub fn decode_or_set_aside<T: FromJson>(
+pub fn decode_or_set_aside<T: DeserializeOwned>(
     store: &LocalStore,
     kind: Stored,
     id: &str,
@@ -106,7 +113,7 @@ pub fn decode_or_set_aside<T: FromJson>(
     lang: Lang,
     notices: &mut Vec<String>,
 ) -> Option<T> {
-    match decode(kind, text) {
+    match decode::<BrowserJson, _>(kind, text) {
         Ok(v) => Some(v),
         Err(e) => {
             let aside = store.set_aside(kind, id, crate::web::now_ms()).unwrap_or_default();

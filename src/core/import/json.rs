@@ -1,25 +1,27 @@
 //! Our own `kepu-bank` JSON, read question by question (question N is "row" N) so that a bank
 //! with a few bad questions still yields the good ones, like a spreadsheet does.
 
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
 use super::{Collector, ColumnNames, Entry, ImportError, ImportFailure, RowProblem};
 use crate::core::bank::{RawQuestion, BANK_FORMAT, BANK_VERSION};
-use crate::core::json::{self, FromJson};
+use crate::core::codec::{self, HeaderError, Json, SerdeJson};
+
+/// The bank with each question kept as written, to be read one by one.
+#[derive(Deserialize)]
+struct Questions<'a> {
+    #[serde(borrow)]
+    questions: Vec<&'a RawValue>,
+}
 
 pub(crate) fn import(text: &str, out: &mut Collector) -> Result<(), ImportError> {
-    let value = json::parse(text).map_err(|e| out.error(None, ImportFailure::NotJson(e.to_string())))?;
-    if value.get("format").and_then(json::Value::as_str) != Some(BANK_FORMAT) {
-        return Err(out.error(None, ImportFailure::NotKepuBank));
-    }
-    match value.get("version").map(|v| v.as_u64()) {
-        Some(Some(v)) if v > u64::from(BANK_VERSION) => {
-            return Err(out.error(None, ImportFailure::NewerVersion(u32::try_from(v).unwrap_or(u32::MAX))));
-        }
-        Some(Some(_)) => {}
-        _ => return Err(out.error(None, ImportFailure::NotJson("\"version\" must be a whole number".into()))),
-    }
-    let Some(questions) = value.get("questions").and_then(json::Value::as_array) else {
-        return Err(out.error(None, ImportFailure::NotJson("\"questions\" must be a list".into())));
-    };
+    codec::read_header::<SerdeJson>(text, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
+        HeaderError::Json(e) => out.error(None, ImportFailure::NotJson(e)),
+        HeaderError::WrongFormat => out.error(None, ImportFailure::NotKepuBank),
+        HeaderError::NewerVersion(v) => out.error(None, ImportFailure::NewerVersion(v)),
+    })?;
+    let file: Questions = SerdeJson::decode_borrowed(text).map_err(|e| out.error(None, ImportFailure::NotJson(e)))?;
     let name = |field: &str| Some(field.to_string());
     let columns = ColumnNames {
         qtype: name("type"),
@@ -33,11 +35,11 @@ pub(crate) fn import(text: &str, out: &mut Collector) -> Result<(), ImportError>
         crowd: name("crowds"),
         id: name("id"),
     };
-    for (index, question) in questions.iter().enumerate() {
+    for (index, question) in file.questions.iter().enumerate() {
         let row = index + 1;
-        match RawQuestion::from_json(question) {
+        match SerdeJson::decode::<RawQuestion>(question.get()) {
             Ok(raw) => out.add(Entry { sheet: None, row, raw, problems: Vec::new() }, &columns),
-            Err(e) => out.reject(None, row, vec![(None, RowProblem::Malformed(e.to_string()))]),
+            Err(e) => out.reject(None, row, vec![(None, RowProblem::Malformed(e))]),
         }
     }
     Ok(())

@@ -14,6 +14,8 @@ mod sheet;
 mod text;
 mod xlsx;
 
+use crate::core::codec::DecodeError;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -31,7 +33,8 @@ pub const MAX_XLSX_COMPRESSION_RATIO: u64 = 200;
 /// The category of questions that name none.
 pub const DEFAULT_CATEGORY: &str = "未分类";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ImportFormat {
     Json,
     Csv,
@@ -39,8 +42,6 @@ pub enum ImportFormat {
     Gift,
     Aiken,
 }
-
-crate::json_enum!(ImportFormat { Json = "json", Csv = "csv", Xlsx = "xlsx", Gift = "gift", Aiken = "aiken" });
 
 impl ImportFormat {
     pub fn label(self) -> &'static str {
@@ -65,14 +66,13 @@ impl ImportFormat {
 
 /// What a `row` number counts: a spreadsheet row (header = 1), a line of a text file, or
 /// the position of a question in a JSON bank (first = 1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum RowUnit {
     Row,
     Line,
     Question,
 }
-
-crate::json_enum!(RowUnit { Row = "row", Line = "line", Question = "question" });
 
 /// By extension first (.json .csv .txt .xlsx .gift), then by sniffing the content.
 ///
@@ -148,11 +148,12 @@ pub fn import_file(file_name: &str, bytes: &[u8]) -> Result<ImportReport, Import
     out.finish()
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub file_name: String,
     pub format: ImportFormat,
     /// How a text file was decoded: "UTF-8", "UTF-8 (BOM)", "GB18030", "UTF-16LE"; none for XLSX.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
     /// Non-empty data rows (questions) seen: valid + rejected + duplicates.
     pub rows_read: usize,
@@ -162,17 +163,6 @@ pub struct ImportReport {
     pub duplicates: Vec<DuplicateRow>,
     pub warnings: Vec<ImportWarning>,
 }
-
-crate::json_object!(ImportReport {
-    file_name: "file_name",
-    format: "format",
-    encoding: "encoding",
-    rows_read: "rows_read",
-    questions: "questions",
-    rejected: "rejected",
-    duplicates: "duplicates",
-    warnings: "warnings",
-});
 
 impl ImportReport {
     /// Valid questions per type, every type listed (in `QuestionType::ALL` order), zeros included.
@@ -204,26 +194,19 @@ impl ImportReport {
 }
 
 /// One problem of one rejected row; a row with three problems appears three times.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RejectedRow {
     pub file_name: String,
     /// Named only when several sheets were read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
     pub row: usize,
     pub unit: RowUnit,
     /// The column header as found in the file (or the JSON field name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
     pub problem: RowProblem,
 }
-
-crate::json_object!(RejectedRow {
-    file_name: "file_name",
-    sheet: "sheet",
-    row: "row",
-    unit: "unit",
-    column: "column",
-    problem: "problem",
-});
 
 impl RejectedRow {
     pub fn message(&self, lang: Lang) -> String {
@@ -261,24 +244,17 @@ fn place(lang: Lang, file: &str, sheet: Option<&str>, row: usize, unit: RowUnit)
 }
 
 /// A row whose question (same type, stem and options) was already read; it was merged.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DuplicateRow {
     pub file_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
     pub row: usize,
     pub unit: RowUnit,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_as_sheet: Option<String>,
     pub same_as_row: usize,
 }
-
-crate::json_object!(DuplicateRow {
-    file_name: "file_name",
-    sheet: "sheet",
-    row: "row",
-    unit: "unit",
-    same_as_sheet: "same_as_sheet",
-    same_as_row: "same_as_row",
-});
 
 impl DuplicateRow {
     pub fn message(&self, lang: Lang) -> String {
@@ -304,7 +280,8 @@ impl DuplicateRow {
 }
 
 /// The GIFT question kinds this app has no counterpart for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum GiftKind {
     Numerical,
     Matching,
@@ -312,14 +289,6 @@ pub enum GiftKind {
     Essay,
     Description,
 }
-
-crate::json_enum!(GiftKind {
-    Numerical = "numerical",
-    Matching = "matching",
-    ShortAnswer = "short_answer",
-    Essay = "essay",
-    Description = "description",
-});
 
 impl GiftKind {
     fn label(self, lang: Lang) -> &'static str {
@@ -334,7 +303,7 @@ impl GiftKind {
 }
 
 /// Why a row is rejected: a validation problem of the question, or one of the file format.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum RowProblem {
     Question(Problem),
     TypeMissing,
@@ -352,20 +321,8 @@ pub enum RowProblem {
         text: String,
     },
     /// A JSON question that is not shaped like one (wrong field types, not an object).
-    Malformed(String),
+    Malformed(DecodeError),
 }
-
-crate::json_variants!(RowProblem {
-    Question(p),
-    TypeMissing,
-    BadPoints(p),
-    UnsupportedGiftKind(k),
-    GiftUnclosedBrace,
-    GiftUnreadableAnswers,
-    AikenMissingAnswerLine,
-    AikenUnexpectedLine { line, text },
-    Malformed(e),
-});
 
 impl RowProblem {
     pub fn message(&self, lang: Lang) -> String {
@@ -393,8 +350,8 @@ impl RowProblem {
                     clip(text)
                 )
             }
-            (Malformed(e), Lang::Zh) => format!("题目格式不对：{e}"),
-            (Malformed(e), Lang::En) => format!("the question is not in the bank format: {e}"),
+            (Malformed(e), Lang::Zh) => format!("题目不是题库格式：{}", e.message(lang)),
+            (Malformed(e), Lang::En) => format!("the question is not in the bank format: {}", e.message(lang)),
         }
     }
 }
@@ -409,7 +366,7 @@ fn clip(text: &str) -> String {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ImportWarning {
     /// Headers that match no column of the template; their cells were not read.
     UnknownColumns { file_name: String, sheet: Option<String>, columns: Vec<String> },
@@ -428,17 +385,6 @@ pub enum ImportWarning {
     /// GIFT per-answer feedback (`~wrong#feedback`) has no place in this app.
     AnswerFeedbackIgnored { file_name: String, count: usize },
 }
-
-crate::json_variants!(ImportWarning {
-    UnknownColumns { file_name, sheet, columns },
-    DuplicateColumn { file_name, sheet, column },
-    HeaderNotOnFirstRow { file_name, sheet, header_row },
-    ExtraSheetsIgnored { file_name, read, ignored },
-    EmptySheet { file_name, sheet },
-    DefaultCategoryUsed { file_name, count },
-    UnterminatedQuote { file_name, row },
-    AnswerFeedbackIgnored { file_name, count },
-});
 
 impl ImportWarning {
     pub fn message(&self, lang: Lang) -> String {
@@ -512,17 +458,16 @@ impl ImportWarning {
 }
 
 /// A file that cannot be imported at all.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportError {
     pub file_name: String,
     /// The sheet at fault, when a workbook's sheets are read by type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
     pub reason: ImportFailure,
 }
 
-crate::json_object!(ImportError { file_name: "file_name", sheet: "sheet", reason: "reason" });
-
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ImportFailure {
     Empty,
     TooLarge {
@@ -545,26 +490,10 @@ pub enum ImportFailure {
     MissingColumns(Vec<Field>),
     /// Header and data rows fine, but not one question in them.
     NoQuestions,
-    NotJson(String),
+    NotJson(DecodeError),
     NotKepuBank,
     NewerVersion(u32),
 }
-
-crate::json_variants!(ImportFailure {
-    Empty,
-    TooLarge { bytes },
-    UnknownFormat,
-    LegacyExcel,
-    NotASpreadsheet(e),
-    ZipTooLarge { declared },
-    ZipRatio { entry, ratio },
-    NoHeaderRow,
-    MissingColumns(c),
-    NoQuestions,
-    NotJson(e),
-    NotKepuBank,
-    NewerVersion(v),
-});
 
 impl ImportError {
     pub fn message(&self, lang: Lang) -> String {
@@ -628,8 +557,7 @@ impl ImportError {
             }
             (NoQuestions, Lang::Zh) => format!("{file} 中没有题目"),
             (NoQuestions, Lang::En) => format!("{file} holds no questions"),
-            (NotJson(e), Lang::Zh) => format!("{file} 不是有效的 JSON：{e}"),
-            (NotJson(e), Lang::En) => format!("{file} is not valid JSON: {e}"),
+            (NotJson(e), _) => format!("{file}：{}", e.message(lang)),
             (NotKepuBank, Lang::Zh) => format!("{file} 不是科普答题题库文件（format 应为 kepu-bank）"),
             (NotKepuBank, Lang::En) => format!("{file} is not a kepu-quiz bank file (format must be kepu-bank)"),
             (NewerVersion(v), Lang::Zh) => format!("{file} 的题库格式版本 {v} 比本程序新，请更新程序"),

@@ -5,9 +5,11 @@ use super::text::{half_width, half_width_char};
 use super::{csv, Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, RowProblem};
 use crate::core::bank::{QuestionType, RawQuestion, MAX_OPTIONS};
 use crate::core::Lang;
+use serde::{Deserialize, Serialize};
 
 /// A column of the template.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Field {
     Type,
     Stem,
@@ -20,19 +22,6 @@ pub enum Field {
     Crowd,
     Id,
 }
-
-crate::json_enum!(Field {
-    Type = "type",
-    Stem = "stem",
-    Options = "options",
-    Answer = "answer",
-    Explanation = "explanation",
-    Category = "category",
-    Difficulty = "difficulty",
-    Points = "points",
-    Crowd = "crowd",
-    Id = "id",
-});
 
 impl Field {
     const ALL: [Field; 10] = [

@@ -174,7 +174,7 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                     { for desk.banks.iter().map(|b| {
                         let delete = { let desk = desk.clone(); let id = b.id.clone(); Callback::from(move |_| desk.dispatch(DeskAction::DeleteBank(id.clone()))) };
                         let current = in_use.as_deref() == Some(b.id.as_str());
-                        let preview = b.bank().map(|bank| bank.questions.into_iter().take(20).collect::<Vec<_>>()).unwrap_or_default();
+                        let preview = b.bank::<crate::core::codec::SerdeJson>().map(|bank| bank.questions.into_iter().take(20).collect::<Vec<_>>()).unwrap_or_default();
                         html! { <li data-testid="bank-item">
                             <span>{ b.title.clone() }{ match lang { Lang::Zh => format!("（{} 题）", b.questions), Lang::En => format!(" ({} questions)", b.questions) } }</span>
                             if current { <strong>{ lang.pick(" 使用中", " in use") }</strong> }

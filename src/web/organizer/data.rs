@@ -45,7 +45,8 @@ pub fn DataTab(props: &DeskProps) -> Html {
         let desk = desk.clone();
         Callback::from(move |_| {
             let id = &desk.contest.rules.id;
-            let text = export_ledger(id, &device_label(), &desk.ledger.attempts, now_ms());
+            let text =
+                export_ledger::<crate::core::codec::SerdeJson>(id, &device_label(), &desk.ledger.attempts, now_ms());
             let name = report_file_name(id, "成绩文件", "json", now_ms());
             download(&name, "application/json", text.as_bytes());
         })

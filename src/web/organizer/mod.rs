@@ -131,7 +131,7 @@ impl Desk {
     }
 
     /// Saves, reporting a failure; returns whether it was saved.
-    fn save<T: crate::core::json::ToJson>(&mut self, kind: Stored, key: &str, value: &T) -> bool {
+    fn save<T: serde::Serialize>(&mut self, kind: Stored, key: &str, value: &T) -> bool {
         match LocalStore::open().and_then(|s| s.save(kind, key, value)) {
             Ok(()) => true,
             Err(e) => {
@@ -217,11 +217,14 @@ impl Reducible for Desk {
             DeskAction::UseBank(id) => {
                 let bank = match &id {
                     None => Ok(d.package.package_bank.clone()),
-                    Some(id) => match d.banks.iter().find(|b| &b.id == id).map(SavedBank::bank) {
-                        Some(Ok(b)) => Ok(Rc::new(b)),
-                        Some(Err(e)) => Err(e.message(lang)),
-                        None => Err(lang.pick("找不到这个题库", "No such bank").to_string()),
-                    },
+                    Some(id) => {
+                        match d.banks.iter().find(|b| &b.id == id).map(SavedBank::bank::<crate::core::codec::SerdeJson>)
+                        {
+                            Some(Ok(b)) => Ok(Rc::new(b)),
+                            Some(Err(e)) => Err(e.message(lang)),
+                            None => Err(lang.pick("找不到这个题库", "No such bank").to_string()),
+                        }
+                    }
                 };
                 match bank {
                     Err(e) => d.notice = Some(e),
@@ -397,8 +400,10 @@ fn PinGate(props: &DeskProps) -> Html {
                     Ok(h) => desk.dispatch(DeskAction::SetPin(h)),
                     Err(p) => desk.dispatch(DeskAction::Notice(p.message(lang))),
                 },
-                Some(h) => match h.check(&pin) {
-                    Ok(()) => desk.dispatch(DeskAction::Unlock),
+                Some(h) => match h.check(&pin, fresh_seed()) {
+                    Ok(None) => desk.dispatch(DeskAction::Unlock),
+                    // Right, but stored the old way: keep it with PBKDF2 from now on.
+                    Ok(Some(upgraded)) => desk.dispatch(DeskAction::SetPin(upgraded)),
                     Err(p) => desk.dispatch(DeskAction::Notice(p.message(lang))),
                 },
             }

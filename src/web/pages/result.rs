@@ -36,7 +36,7 @@ pub fn ResultPage(props: &PageProps) -> Html {
     let save_file = {
         let (a, id) = (a.clone(), rules.id.clone());
         Callback::from(move |_| {
-            let text = crate::core::ledger_file::export_ledger(
+            let text = crate::core::ledger_file::export_ledger::<crate::web::json::BrowserJson>(
                 &id,
                 "unsaved",
                 std::slice::from_ref(&*a),

@@ -1,0 +1,55 @@
+//! The citizen's JSON codec: the browser's own `JSON.parse` / `JSON.stringify` with
+//! serde-wasm-bindgen between JavaScript values and our serde types. It keeps serde_json's
+//! parser and printer out of the phone's download (see README, "Measured").
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::core::codec::{DecodeError, Json};
+
+pub struct BrowserJson;
+
+impl Json for BrowserJson {
+    fn decode<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
+        let value = js_sys::JSON::parse(text).map_err(|e| syntax_error(text, &e))?;
+        serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.into_inner().to_string();
+            DecodeError::shape(path, message.strip_prefix("Error: ").unwrap_or(&message))
+        })
+    }
+
+    fn encode<T: Serialize + ?Sized>(value: &T) -> String {
+        let value =
+            value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).expect("our types are JSON-compatible");
+        js_sys::JSON::stringify(&value).map(String::from).unwrap_or_default()
+    }
+}
+
+/// The line and column of a `JSON.parse` error, from the position Chromium and Firefox name
+/// in their message (`… at position 10`); none when the message has no position.
+fn syntax_error(text: &str, error: &wasm_bindgen::JsValue) -> DecodeError {
+    let message = js_sys::Reflect::get(error, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+    let position = message
+        .split_once("position ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse::<usize>().ok());
+    let Some(position) = position else {
+        return DecodeError::syntax(0, 0);
+    };
+    // JavaScript counts UTF-16 units.
+    let (mut line, mut column, mut units) = (1, 1, 0);
+    for c in text.chars() {
+        if units >= position {
+            break;
+        }
+        units += c.len_utf16();
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    DecodeError::syntax(line, column)
+}
