@@ -1,6 +1,9 @@
-//! One stable sort for every list the citizen's app orders. The standard library's sorts are
-//! generic, and each element type sorted cost the wasm a few kilobytes of its own copy; this
-//! merge sort works on positions through one compiled function.
+//! The standard library's stable sort, called once for every list the citizen's app orders.
+//! `slice::sort_by` is generic: called on each element type (standings, regions, the draw's
+//! items, set-aside keys) it compiled a copy of itself each time. Here it sorts positions
+//! through one non-generic function, so the wasm carries one copy.
+
+use std::cmp::Ordering;
 
 /// Sorts `items` stably: `a` goes before `b` when `less(a, b)`.
 pub fn sort_by<T>(items: &mut Vec<T>, less: impl Fn(&T, &T) -> bool) {
@@ -9,30 +12,14 @@ pub fn sort_by<T>(items: &mut Vec<T>, less: impl Fn(&T, &T) -> bool) {
     items.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
-/// The positions `0..n` in stable order of `less` (a bottom-up merge sort).
+/// The positions `0..n` in stable order of `less`.
 fn sorted_positions(n: usize, less: &dyn Fn(usize, usize) -> bool) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
-    let mut merged = Vec::with_capacity(n);
-    let mut width = 1;
-    while width < n {
-        merged.clear();
-        for start in (0..n).step_by(2 * width) {
-            let (mid, end) = ((start + width).min(n), (start + 2 * width).min(n));
-            let (mut i, mut j) = (start, mid);
-            while i < mid || j < end {
-                // Take from the right run only when it is strictly less: equal items keep their order.
-                if j < end && (i == mid || less(order[j], order[i])) {
-                    merged.push(order[j]);
-                    j += 1;
-                } else {
-                    merged.push(order[i]);
-                    i += 1;
-                }
-            }
-        }
-        std::mem::swap(&mut order, &mut merged);
-        width *= 2;
-    }
+    order.sort_by(|&a, &b| match (less(a, b), less(b, a)) {
+        (true, _) => Ordering::Less,
+        (_, true) => Ordering::Greater,
+        _ => Ordering::Equal,
+    });
     order
 }
 

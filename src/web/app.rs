@@ -314,25 +314,15 @@ impl DeviceState {
     }
 }
 
-/// Listens to `storage` events (fired in the other tabs of this origin).
-fn gloo_events_storage(on_key: impl Fn(String) + 'static) -> impl Drop {
+/// Listens to `storage` events (fired in the other tabs of this origin); stops when dropped.
+fn on_storage(on_key: impl Fn(String) + 'static) -> Option<gloo_events::EventListener> {
     use wasm_bindgen::JsCast;
-    struct Listener(wasm_bindgen::closure::Closure<dyn Fn(web_sys::StorageEvent)>);
-    impl Drop for Listener {
-        fn drop(&mut self) {
-            if let Some(w) = web_sys::window() {
-                let _ = w.remove_event_listener_with_callback("storage", self.0.as_ref().unchecked_ref());
-            }
-        }
-    }
-    let closure =
-        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
+    let window = web_sys::window()?;
+    Some(gloo_events::EventListener::new(&window, "storage", move |e| {
+        if let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() {
             on_key(e.key().unwrap_or_default());
-        });
-    if let Some(w) = web_sys::window() {
-        let _ = w.add_event_listener_with_callback("storage", closure.as_ref().unchecked_ref());
-    }
-    Listener(closure)
+        }
+    }))
 }
 
 impl Reducible for DeviceState {
@@ -481,7 +471,7 @@ fn ContestApp(props: &LoadedProps) -> Html {
         // Two tabs on one device: follow what the other tab writes.
         let state = state.clone();
         use_effect_with((), move |_| {
-            let listener = gloo_events_storage(move |key| {
+            let listener = on_storage(move |key| {
                 if key.starts_with(crate::core::persist::KEY_PREFIX) {
                     state.dispatch(Action::StorageChanged);
                 }

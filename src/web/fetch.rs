@@ -94,5 +94,5 @@ async fn read_text(promise: js_sys::Promise) -> Result<String, FetchError> {
 
 /// The text of a file the person picked (empty if the browser cannot read it).
 pub async fn file_text(file: &web_sys::File) -> String {
-    JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default()
+    gloo_file::futures::read_as_text(&gloo_file::Blob::from(file.clone())).await.unwrap_or_default()
 }

@@ -52,11 +52,11 @@ pub fn BanksTab(props: &DeskProps) -> Html {
             import.set(Import::Reading(name.clone()));
             let (desk, import, worker) = (desk.clone(), import.clone(), worker.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let buffer = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                    Ok(b) => js_sys::ArrayBuffer::from(b),
+                let buffer = match gloo_file::futures::read_as_array_buffer(&gloo_file::Blob::from(file)).await {
+                    Ok(b) => b,
                     Err(e) => {
                         import.set(Import::Idle);
-                        desk.dispatch(DeskAction::Notice(format!("{name}: {e:?}")));
+                        desk.dispatch(DeskAction::Notice(format!("{name}: {e}")));
                         return;
                     }
                 };
