@@ -2,55 +2,18 @@
 //! that Excel and WPS open directly (UTF-8 with BOM, CRLF) or as one-sheet .xlsx workbooks,
 //! and their file names. Each report is built once as a table of cells and written either way.
 //!
-//! Names and stems are typed by people, so every CSV text field is escaped per RFC 4180 and
-//! guarded against formula injection; numbers are written as plain numbers. In XLSX, text is
+//! Names and stems are typed by people, so every CSV text field is quoted per RFC 4180 when
+//! needed and guarded against formula injection; numbers are written as plain numbers. In XLSX, text is
 //! an inline string, which a spreadsheet never evaluates, so it is written as typed.
 
 use super::bank::{Bank, QuestionType};
 use super::clock::{format_day, format_shanghai, shanghai_day};
+use super::csv_io::{guard_formula, CsvWriter};
 use super::ledger::Attempt;
 use super::region::RegionTable;
 use super::stats::{ItemStat, RegionRow};
 use super::xlsx_writer::{write_xlsx, Cell, Sheet};
 use super::Lang;
-
-const BOM: &str = "\u{feff}";
-
-/// One CSV text field: a leading `=` `+` `-` `@` tab or CR gets an apostrophe so a
-/// spreadsheet shows it as text instead of running it; then RFC 4180 quoting.
-pub fn csv_text(value: &str) -> String {
-    let guarded =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
-    if guarded.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
-
-/// A CSV document being written: BOM first, CRLF after every row.
-struct CsvWriter(String);
-
-impl CsvWriter {
-    fn new() -> CsvWriter {
-        CsvWriter(BOM.to_string())
-    }
-
-    /// Cells are already escaped (text through [`csv_text`]) or numbers.
-    fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                self.0.push(',');
-            }
-            self.0.push_str(cell.as_ref());
-        }
-        self.0.push_str("\r\n");
-    }
-
-    fn into_bytes(self) -> Vec<u8> {
-        self.0.into_bytes()
-    }
-}
 
 /// A report as a table: the header row, then the data rows. CSV and XLSX are written from
 /// the same table, so their columns cannot drift apart.
@@ -80,21 +43,16 @@ fn percent_rounded(fraction: f64) -> f64 {
     format!("{:.1}e-2", fraction * 100.0).parse().unwrap_or(fraction)
 }
 
-/// The CSV form of a table: text through [`csv_text`], empty cells empty, and numbers as
-/// `number(column, value)` writes them.
+/// The CSV form of a table: text guarded against formulas, empty cells empty, and numbers
+/// as `number(column, value)` writes them.
 fn table_csv(table: &[Vec<Cell>], number: impl Fn(usize, f64) -> String) -> Vec<u8> {
     let mut csv = CsvWriter::new();
     for row in table {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(column, cell)| match cell {
-                Cell::Text(value) => csv_text(value),
-                Cell::Number(value) => number(column, *value),
-                Cell::Empty => String::new(),
-            })
-            .collect();
-        csv.row(&cells);
+        csv.record(row.iter().enumerate().map(|(column, cell)| match cell {
+            Cell::Text(value) => guard_formula(value).into_owned(),
+            Cell::Number(value) => number(column, *value),
+            Cell::Empty => String::new(),
+        }));
     }
     csv.into_bytes()
 }
@@ -305,27 +263,6 @@ fn safe_file_part(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::core::clock::parse_shanghai;
-
-    #[test]
-    fn rfc4180_quoting() {
-        assert_eq!(csv_text("张三"), "张三");
-        assert_eq!(csv_text("张,三"), "\"张,三\"");
-        assert_eq!(csv_text("他说\"好\""), "\"他说\"\"好\"\"\"");
-        assert_eq!(csv_text("两\n行"), "\"两\n行\"");
-        assert_eq!(csv_text("回车\r"), "\"回车\r\"");
-        assert_eq!(csv_text(""), "");
-    }
-
-    #[test]
-    fn formula_injection_guard() {
-        assert_eq!(csv_text("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
-        assert_eq!(csv_text("+86 138"), "'+86 138");
-        assert_eq!(csv_text("-1"), "'-1");
-        assert_eq!(csv_text("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_text("\tcmd"), "'\tcmd");
-        assert_eq!(csv_text("\rcmd"), "\"'\rcmd\"");
-        assert_eq!(csv_text("a=b"), "a=b", "only a leading sign matters");
-    }
 
     #[test]
     fn file_names_use_shanghai_date_and_safe_characters() {

@@ -7,6 +7,7 @@ pub mod bank;
 pub mod clock;
 pub mod codec;
 pub mod contest;
+mod csv_io;
 pub mod draw;
 pub mod export;
 pub mod import;
