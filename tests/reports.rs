@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
-use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use calamine::{open_workbook_from_rs, Data, Reader, StyleRange, Xlsx};
+use quick_xml::events::Event;
 
 use kepu_quiz::core::bank::{AnswerSet, Bank};
 use kepu_quiz::core::clock::parse_shanghai;
@@ -461,17 +462,110 @@ fn items_csv_matches_the_fixture_byte_for_byte() {
     assert_eq!(bytes, fixture_file("items.csv"));
 }
 
-/// The one sheet of a report workbook: its name and its cells from A1 by absolute position.
-fn read_report_xlsx(bytes: Vec<u8>) -> (String, Vec<Vec<Data>>) {
-    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("calamine opens the workbook");
-    let names = book.sheet_names();
-    assert_eq!(names.len(), 1, "{names:?}");
-    let range = book.worksheet_range(&names[0]).unwrap();
-    let (end_row, end_col) = range.end().unwrap();
-    let rows = (0..=end_row)
-        .map(|r| (0..=end_col).map(|c| range.get_value((r, c)).cloned().unwrap_or(Data::Empty)).collect())
-        .collect();
-    (names[0].clone(), rows)
+/// The one sheet of a report workbook, as calamine reads it back.
+struct ReportSheet {
+    name: String,
+    /// Cells from A1 by absolute position.
+    rows: Vec<Vec<Data>>,
+    styles: StyleRange,
+    /// The sheet's own XML, for what calamine does not report (panes, column widths).
+    xml: String,
+}
+
+impl ReportSheet {
+    fn read(bytes: Vec<u8>) -> ReportSheet {
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).expect("calamine opens the workbook");
+        let names = book.sheet_names();
+        assert_eq!(names.len(), 1, "{names:?}");
+        let range = book.worksheet_range(&names[0]).unwrap();
+        let (end_row, end_col) = range.end().unwrap();
+        let rows = (0..=end_row)
+            .map(|r| (0..=end_col).map(|c| range.get_value((r, c)).cloned().unwrap_or(Data::Empty)).collect())
+            .collect();
+        let styles = book.worksheet_style(&names[0]).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut xml).unwrap();
+        ReportSheet { name: names[0].clone(), rows, styles, xml }
+    }
+
+    fn bold(&self, row: u32, column: u32) -> bool {
+        self.styles.get((row, column)).and_then(|s| s.font.as_ref()).is_some_and(|f| f.is_bold())
+    }
+
+    /// The number format of a cell: `General` unless one was set.
+    fn number_format(&self, row: u32, column: u32) -> String {
+        self.styles
+            .get((row, column))
+            .and_then(|s| s.number_format.as_ref())
+            .map_or("General".to_string(), |f| f.format_code.clone())
+    }
+
+    /// The attributes of every `<tag …>` in the sheet's XML.
+    fn elements(&self, tag: &str) -> Vec<HashMap<String, String>> {
+        let mut reader = quick_xml::Reader::from_str(&self.xml);
+        let mut found = Vec::new();
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Start(e) | Event::Empty(e) if e.name().0 == tag => found.push(
+                    e.attributes()
+                        .map(|a| {
+                            let a = a.unwrap();
+                            (a.key.0.to_string(), a.value.into_owned())
+                        })
+                        .collect(),
+                ),
+                Event::Eof => return found,
+                _ => {}
+            }
+        }
+    }
+
+    /// The width set on each column, from A, as Excel stores it (about 0.7 over the width
+    /// asked for, for the cell padding).
+    fn column_widths(&self) -> Vec<f64> {
+        let mut widths = Vec::new();
+        for col in self.elements("col") {
+            let (min, max): (usize, usize) = (col["min"].parse().unwrap(), col["max"].parse().unwrap());
+            assert_eq!(col.get("customWidth").map(String::as_str), Some("1"));
+            widths.resize(max, f64::NAN);
+            widths[min - 1..max].fill(col["width"].parse().unwrap());
+        }
+        widths
+    }
+
+    /// Whatever the report, its first row is bold and frozen, and the rest is not bold.
+    fn assert_bold_frozen_header(&self) {
+        let columns = self.rows[0].len() as u32;
+        for c in 0..columns {
+            assert!(self.bold(0, c), "{}: header column {c} is bold", self.name);
+            for r in 1..self.rows.len() as u32 {
+                assert!(!self.bold(r, c), "{}: row {r} column {c} is not bold", self.name);
+            }
+        }
+        let panes = self.elements("pane");
+        assert_eq!(panes.len(), 1, "{}: {panes:?}", self.name);
+        let pane = &panes[0];
+        assert_eq!(
+            (pane["ySplit"].as_str(), pane.get("xSplit"), pane["topLeftCell"].as_str(), pane["state"].as_str()),
+            ("1", None, "A2", "frozen"),
+            "{}",
+            self.name
+        );
+    }
+}
+
+/// Widths as asked for: the widest cell of the column (a CJK character counting two) plus 2.
+fn assert_widths(sheet: &ReportSheet, want: &[f64]) {
+    let got = sheet.column_widths();
+    assert_eq!(got.len(), want.len(), "{}: {got:?}", sheet.name);
+    for (c, (got, want)) in got.iter().zip(want).enumerate() {
+        assert!((got - want - 0.7).abs() < 0.05, "{} column {c}: {got} for {want}", sheet.name);
+    }
+}
+
+fn s(v: &str) -> Data {
+    Data::String(v.into())
 }
 
 #[test]
@@ -481,8 +575,8 @@ fn region_xlsx_holds_the_region_csv_table() {
     for population in [Some(population()), None] {
         let rows = by_region(&a, &regions(), 3, population.as_ref());
         let csv = String::from_utf8(region_csv(&rows, h.participants, h.participations)).unwrap();
-        let (name, sheet) = read_report_xlsx(region_xlsx(&rows, h.participants, h.participations));
-        assert_eq!(name, "地区参赛统计");
+        let sheet = ReportSheet::read(region_xlsx(&rows, h.participants, h.participations).unwrap());
+        assert_eq!(sheet.name, "地区参赛统计");
 
         // The fixture's CSV has no quoted fields, so splitting it is parsing it.
         let csv_rows: Vec<Vec<&str>> = csv
@@ -491,9 +585,9 @@ fn region_xlsx_holds_the_region_csv_table() {
             .split("\r\n")
             .map(|l| l.split(',').collect())
             .collect();
-        assert_eq!(sheet.len(), csv_rows.len());
-        assert_eq!(sheet[0].len(), if population.is_some() { 6 } else { 4 });
-        for (r, (cells, fields)) in sheet.iter().zip(&csv_rows).enumerate() {
+        assert_eq!(sheet.rows.len(), csv_rows.len());
+        assert_eq!(sheet.rows[0].len(), if population.is_some() { 6 } else { 4 });
+        for (r, (cells, fields)) in sheet.rows.iter().zip(&csv_rows).enumerate() {
             assert_eq!(cells.len(), fields.len(), "row {r}");
             for (c, (cell, field)) in cells.iter().zip(fields).enumerate() {
                 // Codes and names stay text (a code is not a number); the rest are numbers.
@@ -505,21 +599,30 @@ fn region_xlsx_holds_the_region_csv_table() {
                 assert_eq!(cell, &want, "row {r} column {c}");
             }
         }
-        let total = sheet.last().unwrap();
-        assert_eq!(&total[..4], [Data::Empty, Data::String("合计".into()), Data::Float(8.0), Data::Float(13.0)]);
+        let total = sheet.rows.last().unwrap();
+        assert_eq!(&total[..4], [Data::Empty, s("合计"), Data::Float(8.0), Data::Float(13.0)]);
+        sheet.assert_bold_frozen_header();
+        assert_eq!(sheet.number_format(1, 2), "General", "counts are plain numbers");
+        if population.is_some() {
+            // 芙蓉区: 2 people of 8,000 are 2.5 per 10,000, shown as 2.50 like the CSV.
+            assert_eq!(sheet.rows[1][5], Data::Float(2.5));
+            assert_eq!(sheet.number_format(1, 5), "0.00");
+            // 地区代码 8, 地区 20 (湖南省 长沙市 芙蓉区), 参赛人数 8, 参赛人次 8, 人口 5 (20000),
+            // 每万人参赛人数 14.
+            assert_widths(&sheet, &[10.0, 22.0, 10.0, 10.0, 7.0, 16.0]);
+        }
     }
 }
 
 #[test]
 fn attempts_xlsx_writes_raw_text_and_numbers() {
-    let (name, sheet) = read_report_xlsx(attempts_xlsx(&fixture(), &regions()));
-    assert_eq!(name, "答题记录");
-    assert_eq!(sheet.len(), 14);
-    assert_eq!(sheet[0][10], Data::String("用时(秒)".into()));
+    let sheet = ReportSheet::read(attempts_xlsx(&fixture(), &regions()).unwrap());
+    assert_eq!(sheet.name, "答题记录");
+    assert_eq!(sheet.rows.len(), 14);
+    assert_eq!(sheet.rows[0][10], s("用时(秒)"));
     // a01: 95.5 s shows as 96; a13 (p8) has no phone or region, and @吴十 needs no guard.
-    let s = |v: &str| Data::String(v.into());
     assert_eq!(
-        sheet[1],
+        sheet.rows[1],
         [
             s("张三"),
             s("138****0001"),
@@ -534,23 +637,67 @@ fn attempts_xlsx_writes_raw_text_and_numbers() {
             Data::Float(96.0),
         ]
     );
-    assert_eq!(sheet[13][..5], [s("@吴十"), Data::Empty, Data::Empty, Data::Empty, Data::Empty]);
+    assert_eq!(sheet.rows[13][..5], [s("@吴十"), Data::Empty, Data::Empty, Data::Empty, Data::Empty]);
+    assert_eq!(sheet.rows[3][0], s("李,四"));
+    sheet.assert_bold_frozen_header();
+    // 姓名: 钱"七" is 6; 手机 11; 地区 20; times 16; 用时(秒) 8 (the header is the widest).
+    assert_widths(&sheet, &[8.0, 13.0, 10.0, 22.0, 10.0, 18.0, 18.0, 6.0, 6.0, 10.0, 10.0]);
 }
 
 #[test]
-fn items_xlsx_writes_raw_stems_and_rates_as_fractions() {
+fn items_xlsx_writes_raw_stems_and_rates_as_percents() {
     let b = bank();
-    let (name, sheet) = read_report_xlsx(items_xlsx(&item_analysis(&fixture(), &b), &b));
-    assert_eq!(name, "题目分析");
-    assert_eq!(sheet.len(), 6);
-    let s = |v: &str| Data::String(v.into());
-    // m1: 2 of 13 right is 15.4%, 18.5 s on average.
-    assert_eq!(sheet[1][4..8], [Data::Float(13.0), Data::Float(2.0), Data::Float(0.154), Data::Float(18.5)]);
-    // s2's stem starts with = and holds a newline: an inline string is never a formula.
-    assert_eq!(sheet[3][3], s("=1+1\n等于几？"));
-    assert_eq!(sheet[3][6], Data::Float(0.333), "1 of 3, not 0.33299999999999996");
-    assert_eq!(sheet[3][9], Data::Empty);
-    assert_eq!(sheet[4][8], s("正确（1次）"));
+    let sheet = ReportSheet::read(items_xlsx(&item_analysis(&fixture(), &b), &b).unwrap());
+    assert_eq!(sheet.name, "题目分析");
+    assert_eq!(sheet.rows.len(), 6);
+    // m1: 2 of 13 right is 15.4%: the number 0.154, shown as a percent; 18.5 s on average.
+    assert_eq!(sheet.rows[1][4..8], [Data::Float(13.0), Data::Float(2.0), Data::Float(0.154), Data::Float(18.5)]);
+    assert_eq!(sheet.number_format(1, 6), "0.0%");
+    assert_eq!(sheet.number_format(1, 7), "0.0");
+    assert_eq!(sheet.number_format(1, 4), "General");
+    // s2's stem starts with = and holds a newline: a string cell is never a formula.
+    assert_eq!(sheet.rows[3][3], s("=1+1\n等于几？"));
+    assert_eq!(sheet.rows[3][6], Data::Float(0.333), "1 of 3, not 0.33299999999999996");
+    assert_eq!(sheet.rows[3][9], Data::Empty);
+    assert_eq!(sheet.rows[4][8], s("正确（1次）"));
+    sheet.assert_bold_frozen_header();
+    // 题型 单选题 6; 题干 下列属于"可再生能源"的有,请选出全部 35; 最常见错选 正确（1次） 11;
+    // 提示 答案可能有误，请核对 20.
+    assert_widths(&sheet, &[10.0, 8.0, 12.0, 37.0, 10.0, 10.0, 8.0, 14.0, 13.0, 22.0]);
+}
+
+fn region_row(name: &str) -> RegionRow {
+    RegionRow {
+        code: "430102".into(),
+        name: name.into(),
+        participants: 1,
+        participations: 1,
+        population: None,
+        per_10k: None,
+    }
+}
+
+#[test]
+fn long_text_is_capped_in_width_and_refused_past_excels_cell_limit() {
+    let sheet = ReportSheet::read(region_xlsx(&[region_row(&"很长的地区名".repeat(10))], 1, 1).unwrap());
+    assert_eq!(sheet.rows[1][1], s(&"很长的地区名".repeat(10)), "the text is whole");
+    assert_widths(&sheet, &[10.0, 50.0, 10.0, 10.0]);
+
+    // Excel holds 32,767 characters in a cell; the CSV has no such limit.
+    let e = region_xlsx(&[region_row(&"长".repeat(32_768))], 1, 1).unwrap_err();
+    assert!(e.message(Lang::Zh).starts_with("无法生成 Excel 文件（"), "{}", e.message(Lang::Zh));
+    assert!(e.message(Lang::En).ends_with("download the CSV instead"), "{}", e.message(Lang::En));
+    assert!(region_csv(&[region_row(&"长".repeat(32_768))], 1, 1).len() > 3 * 32_768);
+    assert!(region_xlsx(&[region_row(&"长".repeat(32_767))], 1, 1).is_ok());
+}
+
+#[test]
+fn control_characters_round_trip_in_xlsx() {
+    // rust_xlsxwriter writes them as Excel's _xHHHH_ escapes (and escapes a literal one), so
+    // the workbook stays valid XML and reads back as typed.
+    let name = "a\u{0}b\u{1b}c\rd\u{fffe}_x0041_";
+    let sheet = ReportSheet::read(region_xlsx(&[region_row(name)], 1, 1).unwrap());
+    assert_eq!(sheet.rows[1][1], s(name));
 }
 
 // ---- results files ----

@@ -1,54 +1,65 @@
 //! Files for organizers' reports: region counts, the attempt list and item analysis as CSV
 //! that Excel and WPS open directly (UTF-8 with BOM, CRLF) or as one-sheet .xlsx workbooks,
-//! and their file names. Each report is built once as a table of cells and written either way.
+//! and their file names. Each report is built once as a table of typed cells and written
+//! either way.
 //!
-//! Names and stems are typed by people, so every CSV text field is escaped per RFC 4180 and
-//! guarded against formula injection; numbers are written as plain numbers. In XLSX, text is
-//! an inline string, which a spreadsheet never evaluates, so it is written as typed.
+//! Names and stems are typed by people, so every CSV text field is quoted per RFC 4180 when
+//! needed and guarded against formula injection. In XLSX (written by `rust_xlsxwriter`) text
+//! is a string cell, which a spreadsheet never evaluates, so it is written as typed; counts
+//! are numbers, rates are fractions shown as percents, and the bold header row stays in view.
+
+use rust_xlsxwriter::{Format, RowNum, Workbook, XlsxError};
 
 use super::bank::{Bank, QuestionType};
 use super::clock::{format_day, format_shanghai, shanghai_day};
+use super::csv_io::{guard_formula, CsvWriter};
 use super::ledger::Attempt;
 use super::region::RegionTable;
 use super::stats::{ItemStat, RegionRow};
-use super::xlsx_writer::{write_xlsx, Cell, Sheet};
 use super::Lang;
 
-const BOM: &str = "\u{feff}";
-
-/// One CSV text field: a leading `=` `+` `-` `@` tab or CR gets an apostrophe so a
-/// spreadsheet shows it as text instead of running it; then RFC 4180 quoting.
-pub fn csv_text(value: &str) -> String {
-    let guarded =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
-    if guarded.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
+/// One cell of a report, typed so that CSV and XLSX each show it the same way.
+#[derive(Clone, Debug, PartialEq)]
+enum Cell {
+    Empty,
+    /// Text as typed.
+    Text(String),
+    /// `40` in both formats.
+    Count(u64),
+    /// A measure rounded to `places` decimals: `2.50` in CSV, 2.5 shown as `0.00` in XLSX.
+    Decimal {
+        value: f64,
+        places: usize,
+    },
+    /// A fraction rounded to a tenth of a percent: `15.4%` in CSV, 0.154 shown as `0.0%`.
+    Percent(f64),
 }
 
-/// A CSV document being written: BOM first, CRLF after every row.
-struct CsvWriter(String);
-
-impl CsvWriter {
-    fn new() -> CsvWriter {
-        CsvWriter(BOM.to_string())
+impl Cell {
+    /// A measure rounded as `{:.places$}` shows it, so the XLSX holds the number the CSV shows.
+    fn decimal(value: f64, places: usize) -> Cell {
+        Cell::Decimal { value: format!("{value:.places$}").parse().unwrap_or(value), places }
     }
 
-    /// Cells are already escaped (text through [`csv_text`]) or numbers.
-    fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                self.0.push(',');
-            }
-            self.0.push_str(cell.as_ref());
+    /// 2/13 → 0.154, as `15.4%` shows it. Parsed from the decimal text, since dividing by 100
+    /// would give 0.33299999999999996 for 1/3.
+    fn percent(fraction: f64) -> Cell {
+        Cell::Percent(format!("{:.1}e-2", fraction * 100.0).parse().unwrap_or(fraction))
+    }
+
+    fn count(value: impl Into<u64>) -> Cell {
+        Cell::Count(value.into())
+    }
+
+    /// The text of the cell in CSV, and what a spreadsheet shows of it in XLSX.
+    fn shown(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(value) => value.clone(),
+            Cell::Count(value) => value.to_string(),
+            Cell::Decimal { value, places } => format!("{value:.places$}"),
+            Cell::Percent(fraction) => format!("{:.1}%", fraction * 100.0),
         }
-        self.0.push_str("\r\n");
-    }
-
-    fn into_bytes(self) -> Vec<u8> {
-        self.0.into_bytes()
     }
 }
 
@@ -69,46 +80,101 @@ fn header(names: &[&str]) -> Vec<Cell> {
     names.iter().map(|name| text(name)).collect()
 }
 
-/// `value` rounded as `{:.decimals$}` shows it, so the XLSX holds the number the CSV shows.
-fn rounded(value: f64, decimals: usize) -> f64 {
-    format!("{value:.decimals$}").parse().unwrap_or(value)
-}
-
-/// A fraction rounded to a tenth of a percent: 2/13 → 0.154, as `15.4%` shows it. Parsed
-/// from the decimal text, since dividing by 100 would give 0.33299999999999996 for 1/3.
-fn percent_rounded(fraction: f64) -> f64 {
-    format!("{:.1}e-2", fraction * 100.0).parse().unwrap_or(fraction)
-}
-
-/// The CSV form of a table: text through [`csv_text`], empty cells empty, and numbers as
-/// `number(column, value)` writes them.
-fn table_csv(table: &[Vec<Cell>], number: impl Fn(usize, f64) -> String) -> Vec<u8> {
+/// The CSV form of a table: text guarded against formulas, everything else as [`Cell::shown`].
+fn table_csv(table: &[Vec<Cell>]) -> Vec<u8> {
     let mut csv = CsvWriter::new();
     for row in table {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(column, cell)| match cell {
-                Cell::Text(value) => csv_text(value),
-                Cell::Number(value) => number(column, *value),
-                Cell::Empty => String::new(),
-            })
-            .collect();
-        csv.row(&cells);
+        csv.record(row.iter().map(|cell| match cell {
+            Cell::Text(value) => guard_formula(value).into_owned(),
+            number => number.shown(),
+        }));
     }
     csv.into_bytes()
 }
 
-fn one_sheet(name: &str, rows: Table) -> Vec<u8> {
-    write_xlsx(&[Sheet { name: name.to_string(), rows }])
+/// A workbook that could not be written: Excel holds at most 1,048,576 rows and 32,767
+/// characters in a cell. The CSV of the same report has no such limits.
+#[derive(Debug, thiserror::Error)]
+#[error("the Excel file could not be written ({0}); download the CSV instead")]
+pub struct XlsxExportError(#[from] XlsxError);
+
+impl XlsxExportError {
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("无法生成 Excel 文件（{}），请改为下载 CSV", self.0),
+            Lang::En => self.to_string(),
+        }
+    }
 }
 
-/// The 每万人参赛人数 column of [`region_table`], written with two decimals in CSV.
-const PER_10K_COLUMN: usize = 5;
+/// The widest a column is made, in Excel's units (the width of a `0`); longer text still
+/// shows in full when its cell is selected.
+const MAX_COLUMN_WIDTH: usize = 50;
+
+/// Whether a character takes two columns on screen: CJK ideographs, kana, hangul and
+/// full-width forms (East Asian Wide and Fullwidth).
+fn is_wide(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{115F}'
+        | '\u{2E80}'..='\u{A4CF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FF60}'
+        | '\u{FFE0}'..='\u{FFE6}'
+        | '\u{20000}'..='\u{3FFFD}')
+}
+
+/// The width of the longest line of `text`, counting a wide character as two.
+fn display_width(text: &str) -> usize {
+    text.lines().map(|line| line.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()).max().unwrap_or(0)
+}
+
+/// Widths that fit each column's widest cell with a margin of two, at most [`MAX_COLUMN_WIDTH`].
+fn column_widths(table: &[Vec<Cell>]) -> Vec<usize> {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in table {
+        widths.resize(widths.len().max(row.len()), 0);
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(display_width(&cell.shown()));
+        }
+    }
+    widths.into_iter().map(|w| (w + 2).min(MAX_COLUMN_WIDTH)).collect()
+}
+
+/// The table as the one sheet `name` of a workbook: the first row bold and frozen, numbers
+/// as numbers with the number formats of [`Cell`], columns as wide as [`column_widths`].
+fn table_xlsx(name: &str, table: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxExportError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(name)?;
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0%");
+    let decimals = |places: usize| Format::new().set_num_format(format!("0.{}", "0".repeat(places)));
+    for (r, row) in table.iter().enumerate() {
+        // Past u32, the row is past Excel's limit too, and rust_xlsxwriter says so.
+        let r = RowNum::try_from(r).unwrap_or(RowNum::MAX);
+        for (c, cell) in (0..).zip(row) {
+            match cell {
+                Cell::Empty => continue,
+                Cell::Text(value) if r == 0 => sheet.write_string_with_format(r, c, value, &bold),
+                Cell::Text(value) => sheet.write_string(r, c, value),
+                Cell::Count(value) => sheet.write_number(r, c, *value as f64),
+                Cell::Decimal { value, places } => sheet.write_number_with_format(r, c, *value, &decimals(*places)),
+                Cell::Percent(value) => sheet.write_number_with_format(r, c, *value, &percent),
+            }?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    for (c, width) in (0..).zip(column_widths(table)) {
+        sheet.set_column_width(c, width as f64)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
 
 /// Participation by region. The 人口 and 每万人参赛人数 columns appear only when some row
-/// has a population. The closing 合计 row has an empty code and the totals passed in:
-/// distinct people overall, not the sum of the rows.
+/// has a population; 每万人参赛人数 is rounded to two decimals. The closing 合计 row has an
+/// empty code and the totals passed in: distinct people overall, not the sum of the rows.
 fn region_table(rows: &[RegionRow], total_participants: usize, total_participations: usize) -> Table {
     let with_population = rows.iter().any(|r| r.population.is_some());
     let mut names = vec!["地区代码", "地区", "参赛人数", "参赛人次"];
@@ -120,20 +186,20 @@ fn region_table(rows: &[RegionRow], total_participants: usize, total_participati
         let mut cells = vec![
             text(&r.code),
             text(&r.name),
-            Cell::Number(r.participants as f64),
-            Cell::Number(r.participations as f64),
+            Cell::count(r.participants as u64),
+            Cell::count(r.participations as u64),
         ];
         if with_population {
-            cells.push(r.population.map_or(Cell::Empty, |p| Cell::Number(p as f64)));
-            cells.push(r.per_10k.map_or(Cell::Empty, |v| Cell::Number(rounded(v, 2))));
+            cells.push(r.population.map_or(Cell::Empty, Cell::count));
+            cells.push(r.per_10k.map_or(Cell::Empty, |v| Cell::decimal(v, 2)));
         }
         table.push(cells);
     }
     let mut total = vec![
         Cell::Empty,
         text("合计"),
-        Cell::Number(total_participants as f64),
-        Cell::Number(total_participations as f64),
+        Cell::count(total_participants as u64),
+        Cell::count(total_participations as u64),
     ];
     if with_population {
         total.extend([Cell::Empty, Cell::Empty]);
@@ -142,23 +208,18 @@ fn region_table(rows: &[RegionRow], total_participants: usize, total_participati
     table
 }
 
-/// Participation by region (the `export-region-csv` file); see [`region_xlsx`] for the columns.
+/// Participation by region (the `export-region-csv` file); see [`region_table`] for the columns.
 pub fn region_csv(rows: &[RegionRow], total_participants: usize, total_participations: usize) -> Vec<u8> {
-    table_csv(&region_table(rows, total_participants, total_participations), |column, v| {
-        if column == PER_10K_COLUMN {
-            format!("{v:.2}")
-        } else {
-            v.to_string()
-        }
-    })
+    table_csv(&region_table(rows, total_participants, total_participations))
 }
 
-/// Participation by region as a one-sheet workbook (地区参赛统计). The 人口 and 每万人参赛人数
-/// columns appear only when some row has a population; 每万人参赛人数 is rounded to two
-/// decimals. The closing 合计 row has an empty code and the totals passed in: distinct
-/// people overall, not the sum of the rows.
-pub fn region_xlsx(rows: &[RegionRow], total_participants: usize, total_participations: usize) -> Vec<u8> {
-    one_sheet("地区参赛统计", region_table(rows, total_participants, total_participations))
+/// The region counts of [`region_csv`] as a one-sheet workbook (地区参赛统计).
+pub fn region_xlsx(
+    rows: &[RegionRow],
+    total_participants: usize,
+    total_participations: usize,
+) -> Result<Vec<u8>, XlsxExportError> {
+    table_xlsx("地区参赛统计", &region_table(rows, total_participants, total_participations))
 }
 
 /// Every attempt, earliest start first. Phones are already masked in the ledger; times
@@ -189,10 +250,10 @@ fn attempts_table(attempts: &[Attempt], regions: &RegionTable) -> Table {
             text(a.crowd.as_deref().unwrap_or("")),
             text(&format_shanghai(a.started_at)),
             text(&format_shanghai(a.finished_at)),
-            Cell::Number(a.score.into()),
-            Cell::Number(a.max_score.into()),
-            Cell::Number(a.correct.into()),
-            Cell::Number(((a.time_used_ms.max(0) + 999) / 1000) as f64),
+            Cell::count(a.score),
+            Cell::count(a.max_score),
+            Cell::count(a.correct),
+            Cell::count(((a.time_used_ms.max(0) + 999) / 1000) as u64),
         ]);
     }
     table
@@ -201,17 +262,13 @@ fn attempts_table(attempts: &[Attempt], regions: &RegionTable) -> Table {
 /// Every attempt, earliest start first. Phones are already masked in the ledger; times
 /// are Asia/Shanghai; 用时 is whole seconds rounded up, as the result page shows it.
 pub fn attempts_csv(attempts: &[Attempt], regions: &RegionTable) -> Vec<u8> {
-    table_csv(&attempts_table(attempts, regions), |_, v| v.to_string())
+    table_csv(&attempts_table(attempts, regions))
 }
 
 /// The attempt list of [`attempts_csv`] as a one-sheet workbook (答题记录).
-pub fn attempts_xlsx(attempts: &[Attempt], regions: &RegionTable) -> Vec<u8> {
-    one_sheet("答题记录", attempts_table(attempts, regions))
+pub fn attempts_xlsx(attempts: &[Attempt], regions: &RegionTable) -> Result<Vec<u8>, XlsxExportError> {
+    table_xlsx("答题记录", &attempts_table(attempts, regions))
 }
-
-/// The 正确率 and 平均用时(秒) columns of [`items_table`].
-const RATE_COLUMN: usize = 6;
-const MEAN_SECONDS_COLUMN: usize = 7;
 
 /// Item analysis in the order given (hardest first from `item_analysis`). 正确率 is a
 /// fraction rounded to a tenth of a percent; 平均用时 is rounded to a tenth of a second;
@@ -248,10 +305,10 @@ fn items_table(items: &[ItemStat], bank: &Bank) -> Table {
             text(q.map(|q| q.qtype.label(Lang::Zh)).unwrap_or("")),
             text(q.map(|q| q.category.as_str()).unwrap_or("")),
             text(q.map(|q| q.stem.as_str()).unwrap_or("")),
-            Cell::Number(item.shown as f64),
-            Cell::Number(item.correct as f64),
-            Cell::Number(percent_rounded(item.correct_rate)),
-            item.mean_seconds.map_or(Cell::Empty, |s| Cell::Number(rounded(s, 1))),
+            Cell::count(item.shown as u64),
+            Cell::count(item.correct as u64),
+            Cell::percent(item.correct_rate),
+            item.mean_seconds.map_or(Cell::Empty, |s| Cell::decimal(s, 1)),
             text(&top_wrong),
             text(item.flag.map(|f| f.label(Lang::Zh)).unwrap_or("")),
         ]);
@@ -259,20 +316,15 @@ fn items_table(items: &[ItemStat], bank: &Bank) -> Table {
     table
 }
 
-/// Item analysis in the order given (hardest first from `item_analysis`). 正确率 is a
-/// percent with one decimal; 最常见错选 reads like `C（4次）` (`错误（4次）` for true/false).
+/// Item analysis in the order given (hardest first from `item_analysis`); see
+/// [`items_table`] for the columns.
 pub fn items_csv(items: &[ItemStat], bank: &Bank) -> Vec<u8> {
-    table_csv(&items_table(items, bank), |column, v| match column {
-        RATE_COLUMN => format!("{:.1}%", v * 100.0),
-        MEAN_SECONDS_COLUMN => format!("{v:.1}"),
-        _ => v.to_string(),
-    })
+    table_csv(&items_table(items, bank))
 }
 
-/// The item analysis of [`items_csv`] as a one-sheet workbook (题目分析); 正确率 is a
-/// fraction (0.154 for 15.4%) since the workbook carries no number formats.
-pub fn items_xlsx(items: &[ItemStat], bank: &Bank) -> Vec<u8> {
-    one_sheet("题目分析", items_table(items, bank))
+/// The item analysis of [`items_csv`] as a one-sheet workbook (题目分析).
+pub fn items_xlsx(items: &[ItemStat], bank: &Bank) -> Result<Vec<u8>, XlsxExportError> {
+    table_xlsx("题目分析", &items_table(items, bank))
 }
 
 /// `kepu-demo_地区参赛统计_2026-11-23.csv`: contest id, report kind and the Asia/Shanghai
@@ -307,24 +359,17 @@ mod tests {
     use crate::core::clock::parse_shanghai;
 
     #[test]
-    fn rfc4180_quoting() {
-        assert_eq!(csv_text("张三"), "张三");
-        assert_eq!(csv_text("张,三"), "\"张,三\"");
-        assert_eq!(csv_text("他说\"好\""), "\"他说\"\"好\"\"\"");
-        assert_eq!(csv_text("两\n行"), "\"两\n行\"");
-        assert_eq!(csv_text("回车\r"), "\"回车\r\"");
-        assert_eq!(csv_text(""), "");
-    }
-
-    #[test]
-    fn formula_injection_guard() {
-        assert_eq!(csv_text("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
-        assert_eq!(csv_text("+86 138"), "'+86 138");
-        assert_eq!(csv_text("-1"), "'-1");
-        assert_eq!(csv_text("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_text("\tcmd"), "'\tcmd");
-        assert_eq!(csv_text("\rcmd"), "\"'\rcmd\"");
-        assert_eq!(csv_text("a=b"), "a=b", "only a leading sign matters");
+    fn widths_count_wide_characters_twice_and_take_the_longest_line() {
+        assert_eq!(display_width("=1+1\n等于几？"), 8);
+        assert_eq!(display_width("ＡB 한글かな"), 12);
+        assert_eq!(display_width(""), 0);
+        let table = vec![
+            vec![text("题干"), text("n")],
+            vec![text(&"长".repeat(30)), Cell::percent(1.0)],
+            vec![Cell::Empty, Cell::decimal(1.0 / 3.0, 2), text("第三列")],
+        ];
+        // 60 is capped at 50; "100.0%" is 6; the third column only has data.
+        assert_eq!(column_widths(&table), [50, 8, 8]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod bank;
 pub mod clock;
 pub mod codec;
 pub mod contest;
+mod csv_io;
 pub mod draw;
 pub mod export;
 pub mod import;
@@ -21,7 +22,6 @@ pub mod rng;
 pub mod session;
 pub mod sort;
 pub mod stats;
-pub mod xlsx_writer;
 
 /// The language a person reads the app in. Error types render their messages in it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

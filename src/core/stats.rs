@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::bank::{AnswerSet, Bank};
 use super::clock::format_day;
+use super::csv_io;
 use super::ledger::Attempt;
 use super::participant::CROWD_CHOICES;
 use super::region::{ancestor, RegionTable};
@@ -211,19 +212,18 @@ impl PopulationError {
     }
 }
 
-/// Reads `code,population` lines (a spreadsheet saved as CSV). A header on the first line,
-/// a UTF-8 BOM, blank lines, quoted fields, thousands separators inside quotes
-/// (`"1,234,567"`) and extra columns are tolerated. Lines are numbered from 1.
+/// Reads `code,population` rows (a spreadsheet saved as CSV). A header on the first row,
+/// a UTF-8 BOM, blank rows, quoted fields, thousands separators inside quotes
+/// (`"1,234,567"`) and extra columns are tolerated. Lines are rows as Excel numbers them.
 pub fn parse_population_csv(text: &str) -> Result<HashMap<String, u64>, PopulationError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut map = HashMap::new();
     let mut first = true;
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        if raw.trim().is_empty() {
+    for row in csv_io::read(text, b',').rows {
+        let line = row.number;
+        let fields = row.fields;
+        if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let fields = split_csv_line(raw);
         let code = fields[0].trim();
         let is_first = std::mem::replace(&mut first, false);
         if is_first && !is_region_code(code) && !code.bytes().any(|b| b.is_ascii_digit()) {
@@ -253,26 +253,6 @@ pub fn parse_population_csv(text: &str) -> Result<HashMap<String, u64>, Populati
 
 fn is_region_code(s: &str) -> bool {
     s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Splits one CSV line into fields, honouring double quotes (`""` inside quotes is a quote).
-fn split_csv_line(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        let field = fields.last_mut().expect("never empty");
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => fields.push(String::new()),
-            _ => field.push(c),
-        }
-    }
-    fields
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -490,6 +470,9 @@ mod tests {
         assert_eq!(e, PopulationError::Line { line: 1, problem: PopulationProblem::MissingColumn });
         assert_eq!(parse_population_csv("地区代码,人口\n\n").unwrap_err(), PopulationError::NoRows);
         assert_eq!(parse_population_csv("").unwrap_err().message(Lang::Zh), "人口文件中没有数据行");
+        // A note with a line break in quotes is one row, as Excel shows it.
+        let e = parse_population_csv("430102,1,\"备\r\n注\"\r\n\r\n430104,\"十\"\r\n").unwrap_err();
+        assert_eq!(e, PopulationError::Line { line: 3, problem: PopulationProblem::BadPopulation("十".into()) });
     }
 
     #[test]

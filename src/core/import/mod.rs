@@ -7,7 +7,6 @@
 //! the rules live in one place. Nothing is saved here: the organizer confirms first.
 
 mod aiken;
-mod csv;
 mod gift;
 mod json;
 mod sheet;

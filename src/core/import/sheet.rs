@@ -2,8 +2,9 @@
 //! row's cells into a question, and pointing each problem at the header it concerns.
 
 use super::text::{half_width, half_width_char};
-use super::{csv, Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, RowProblem};
+use super::{Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, RowProblem};
 use crate::core::bank::{QuestionType, RawQuestion, MAX_OPTIONS};
+use crate::core::csv_io;
 use crate::core::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -104,8 +105,8 @@ fn match_header(header: &str) -> Option<Column> {
 
 /// Whether a text line is a header row of the template (used to sniff `.txt` files).
 pub(crate) fn looks_like_header(line: &str) -> bool {
-    let delimiter = csv::detect_delimiter(line);
-    let cells: Vec<Option<Column>> = line.split(delimiter).map(|c| match_header(c.trim_matches('"'))).collect();
+    let cells: Vec<Option<Column>> =
+        csv_io::first_record(line, csv_io::detect_delimiter(line)).iter().map(|c| match_header(c)).collect();
     cells.contains(&Some(Column::Field(Field::Stem))) && cells.contains(&Some(Column::Field(Field::Answer)))
 }
 
@@ -150,17 +151,16 @@ impl Layout {
 }
 
 pub(crate) fn import_csv(text: &str, out: &mut Collector) -> Result<(), ImportError> {
-    let parsed = csv::parse(text, csv::detect_delimiter(text));
+    let parsed = csv_io::read(text, csv_io::detect_delimiter(text));
     if let Some(row) = parsed.unterminated_quote_row {
         out.warn(ImportWarning::UnterminatedQuote { file_name: out.file_name().to_string(), row });
     }
     let rows = parsed
-        .records
+        .rows
         .into_iter()
-        .enumerate()
-        .map(|(i, fields)| SheetRow {
-            number: i + 1,
-            cells: fields.into_iter().enumerate().filter(|(_, v)| !v.is_empty()).collect(),
+        .map(|row| SheetRow {
+            number: row.number,
+            cells: row.fields.into_iter().enumerate().filter(|(_, v)| !v.is_empty()).collect(),
         })
         .collect();
     match import_sheet(Sheet { name: None, default_type: None, rows }, out) {

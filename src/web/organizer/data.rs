@@ -3,7 +3,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name};
+use crate::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name, XlsxExportError};
 use crate::core::ledger::{Attempt, AttemptLedger};
 use crate::core::ledger_file::{export_ledger, merge_into, read_ledger_file, MergeReport};
 use crate::core::persist::Stored;
@@ -24,21 +24,24 @@ pub fn DataTab(props: &DeskProps) -> Html {
     let desk = &props.desk;
     let lang = desk.lang;
     use_regions(desk);
-    let report = |kind: &'static str, extension: &'static str, make: fn(&Desk) -> Option<Vec<u8>>| {
+    type Made = Option<Result<Vec<u8>, XlsxExportError>>;
+    let report = |kind: &'static str, extension: &'static str, make: fn(&Desk) -> Made| {
         let desk = desk.clone();
-        Callback::from(move |_| {
-            if let Some(bytes) = make(&desk) {
+        Callback::from(move |_| match make(&desk) {
+            Some(Ok(bytes)) => {
                 let name = report_file_name(&desk.contest.rules.id, kind, extension, now_ms());
                 download(&name, mime(extension), &bytes);
             }
+            Some(Err(e)) => desk.dispatch(DeskAction::Notice(e.message(desk.lang))),
+            None => {}
         })
     };
     let export_attempts =
-        report("答题记录", "csv", |d| d.regions.as_ref().map(|r| attempts_csv(&d.ledger.attempts, r)));
+        report("答题记录", "csv", |d| d.regions.as_ref().map(|r| Ok(attempts_csv(&d.ledger.attempts, r))));
     let export_attempts_xlsx =
         report("答题记录", "xlsx", |d| d.regions.as_ref().map(|r| attempts_xlsx(&d.ledger.attempts, r)));
     let export_items =
-        report("题目分析", "csv", |d| Some(items_csv(&item_analysis(&d.ledger.attempts, &d.bank), &d.bank)));
+        report("题目分析", "csv", |d| Some(Ok(items_csv(&item_analysis(&d.ledger.attempts, &d.bank), &d.bank))));
     let export_items_xlsx =
         report("题目分析", "xlsx", |d| Some(items_xlsx(&item_analysis(&d.ledger.attempts, &d.bank), &d.bank)));
     let export_ledger_file = {

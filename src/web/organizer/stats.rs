@@ -143,11 +143,16 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                     let rows = rows.as_deref().unwrap_or_default();
                     let bytes = match extension {
                         "xlsx" => region_xlsx(rows, h, total),
-                        _ => region_csv(rows, h, total),
+                        _ => Ok(region_csv(rows, h, total)),
                     };
-                    let kind = desk.lang.pick("地区参赛统计", "regions");
-                    let name = report_file_name(&desk.contest.rules.id, kind, extension, now_ms());
-                    download(&name, super::data::mime(extension), &bytes);
+                    match bytes {
+                        Ok(bytes) => {
+                            let kind = desk.lang.pick("地区参赛统计", "regions");
+                            let name = report_file_name(&desk.contest.rules.id, kind, extension, now_ms());
+                            download(&name, super::data::mime(extension), &bytes);
+                        }
+                        Err(e) => desk.dispatch(DeskAction::Notice(e.message(desk.lang))),
+                    }
                 })
             };
             html! {
