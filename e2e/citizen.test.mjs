@@ -149,6 +149,65 @@ test('the daily attempt limit is enforced with a clear message', async () => {
   await page.context().close();
 });
 
+/** Answers a whole round with the first choice each time; returns the question ids asked. */
+async function roundIds(page) {
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  const ids = [];
+  while (await page.getByTestId('result-score').count() === 0) {
+    ids.push(await page.getByTestId('question').getAttribute('data-qid'));
+    await page.getByTestId('option').first().click();
+    await confirmAndWait(page);
+  }
+  return ids;
+}
+
+test("with crowd_first at 100 %, each person's round holds only their own crowd's questions", async () => {
+  const page = await phonePage();
+  const url = `${h.server.url}?contest=e2e/crowd.json`;
+  await registerAs(page, url, { name: '农民甲', province: '湖南省', city: '长沙市', county: '岳麓区', crowd: '农民' });
+  assert.match(await page.locator('main').textContent(), /约 100% 选自适合您所在人群的题目/);
+  const farmer = await roundIds(page);
+  assert.equal(farmer.length, 3);
+  assert.equal(new Set(farmer).size, 3, 'no question twice');
+  assert.ok(farmer.every((id) => id.startsWith('farm')), `农民 drew ${farmer}`);
+  // Handing the device to an older person: the next round is drawn for their crowd.
+  await page.getByTestId('next-participant').click();
+  await page.getByTestId('reg-name').fill('老人乙');
+  await page.getByTestId('reg-region-1').selectOption({ label: '北京市' });
+  await page.getByTestId('reg-region-2').selectOption({ index: 1 });
+  await page.getByTestId('reg-region-3').selectOption({ label: '东城区' });
+  await page.getByTestId('reg-crowd').selectOption('老年人');
+  await page.getByTestId('reg-submit').click();
+  await page.getByTestId('participant').waitFor();
+  const elder = await roundIds(page);
+  assert.equal(new Set(elder).size, 3);
+  assert.ok(elder.every((id) => id.startsWith('elder')), `老年人 drew ${elder}`);
+
+  // The organizer's item analysis of one crowd shows only the questions that crowd answered.
+  await page.getByText('返回首页').click();
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill('2468');
+  await page.getByTestId('pin-submit').click();
+  const rows = page.getByTestId('item-table').locator('tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="item-table"] tbody tr').length === 6);
+  await page.getByTestId('item-crowd').selectOption('农民');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="item-table"] tbody tr').length === 3);
+  const contest = JSON.parse(fs.readFileSync('tests/e2e-contests/crowd.json', 'utf8'));
+  const stems = new Map(contest.bank.questions.map((q) => [q.stem, q.id]));
+  for (const text of await rows.locator('td:first-child').allTextContents()) {
+    assert.ok(farmer.includes(stems.get(text.trim())), `${text} is one of 农民's questions`);
+  }
+  // The rules editor shows the share and warns about the crowds without tagged questions.
+  await page.getByTestId('tab-rules').click();
+  assert.equal(await page.getByTestId('rule-crowd-percent').inputValue(), '100');
+  const warnings = await page.getByTestId('crowd-warnings').textContent();
+  assert.match(warnings, /适合“青少年”的判断题每轮应有 3 道，题库只有 0 道，其余从全部题目中补足/);
+  assert.doesNotMatch(warnings, /农民|老年人/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('registration refuses bad input with messages in plain words', async () => {
   const page = await phonePage();
   await page.goto(h.server.url);

@@ -58,7 +58,8 @@ fn main() {
         let p = &participants[i % people];
         let start = contest.starts_ms + (i as i64 % days) * 86_400_000 + 8 * 3_600_000 + rng.below(43_200_000) as i64;
         let seed = rng.next_u64();
-        let mut round = Round::start(&contest, &p.id, draw_round(&contest, &bank, seed).expect("draw"), start);
+        let mut round =
+            Round::start(&contest, &p.id, draw_round(&contest, &bank, p.crowd.as_deref(), seed).expect("draw"), start);
         let mut now = start;
         while !round.is_finished() {
             now += 3_000 + rng.below(20_000) as i64;

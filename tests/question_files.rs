@@ -7,6 +7,7 @@ use std::path::Path;
 use kepu_quiz::core::bank::{Bank, Difficulty, QuestionType};
 use kepu_quiz::core::contest::{BankSource, Contest, ContestError};
 use kepu_quiz::core::draw::draw_round;
+use kepu_quiz::core::participant::CROWD_CHOICES;
 use kepu_quiz::core::region::{level, RegionTable};
 
 const CATEGORIES: [&str; 9] = [
@@ -91,8 +92,9 @@ fn check_contest(path: &Path) -> (Contest, Bank) {
 fn default_contest_loads_and_its_bank_fills_every_round() {
     let (contest, bank) = check_contest(Path::new("questions/contest.json"));
     assert!(contest.shortfalls(&bank).is_empty());
-    for seed in 0..100 {
-        let round = draw_round(&contest, &bank, seed).unwrap();
+    let crowds = std::iter::once(None).chain(CROWD_CHOICES.iter().copied().map(Some));
+    for (seed, crowd) in (0..100).zip(crowds.cycle()) {
+        let round = draw_round(&contest, &bank, crowd, seed).unwrap();
         assert_eq!(round.len(), contest.rules.round.question_count());
     }
 }

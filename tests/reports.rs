@@ -374,7 +374,7 @@ fn score_distribution_by_percent() {
 
 #[test]
 fn item_analysis_rates_times_wrong_answers_and_flags() {
-    let items = item_analysis(&fixture(), &bank());
+    let items = item_analysis(&fixture(), &bank(), None);
     let order: Vec<&str> = items.iter().map(|i| i.qid.as_str()).collect();
     // 2/13, 4/13, 1/3, 1/2, 13/13; x9 is not in the bank.
     assert_eq!(order, vec!["m1", "s1", "s2", "t2", "t1"]);
@@ -414,7 +414,44 @@ fn item_analysis_rates_times_wrong_answers_and_flags() {
     // Without any recorded times there is no mean.
     let mut old = fixture();
     old.iter_mut().for_each(|a| a.question_ds.clear());
-    assert!(item_analysis(&old, &bank()).iter().all(|i| i.mean_seconds.is_none()));
+    assert!(item_analysis(&old, &bank(), None).iter().all(|i| i.mean_seconds.is_none()));
+}
+
+#[test]
+fn item_analysis_of_one_crowd() {
+    let b = bank();
+    // 农民 are p2 (a03) and p7 (a11, without times).
+    let items = item_analysis(&fixture(), &b, Some("农民"));
+    let order: Vec<&str> = items.iter().map(|i| i.qid.as_str()).collect();
+    // 0/2, 0/1, 0/2 in bank order, then 2/2.
+    assert_eq!(order, vec!["s1", "s2", "m1", "t1"]);
+    let by = |id: &str| items.iter().find(|i| i.qid == id).unwrap();
+    assert_eq!((by("t1").shown, by("t1").correct), (2, 2));
+    assert_eq!((by("s1").shown, by("s1").correct, by("s1").top_wrong), (2, 0, Some((AnswerSet(4), 2))));
+    assert_eq!(by("s1").flag, None, "two answers are too few to flag");
+    // AC (5) and A (1) once each: the smaller mask wins the tie.
+    assert_eq!(by("m1").top_wrong, Some((AnswerSet(1), 1)));
+    assert!(close(by("m1").mean_seconds.unwrap(), 18.0), "only a03 recorded times");
+    assert_eq!((by("s2").shown, by("s2").top_wrong), (1, Some((AnswerSet(2), 1))));
+
+    // 未填写 picks the attempts without a crowd (p8's a12 and a13).
+    let none = item_analysis(&fixture(), &b, Some("未填写"));
+    let summary: Vec<(&str, usize, usize, usize)> =
+        none.iter().map(|i| (i.qid.as_str(), i.shown, i.correct, i.unanswered)).collect();
+    assert_eq!(summary, vec![("m1", 2, 0, 2), ("s1", 2, 1, 1), ("t1", 2, 2, 0)]);
+
+    // A group with no attempts has no rows; the groups together make up the whole.
+    assert!(item_analysis(&fixture(), &b, Some("领导干部和公务员")).is_empty());
+    let all = item_analysis(&fixture(), &b, None);
+    for item in &all {
+        let shown: usize = by_crowd(&fixture())
+            .iter()
+            .flat_map(|g| item_analysis(&fixture(), &b, Some(&g.key)))
+            .filter(|i| i.qid == item.qid)
+            .map(|i| i.shown)
+            .sum();
+        assert_eq!(shown, item.shown, "{}", item.qid);
+    }
 }
 
 // ---- report files ----
@@ -457,7 +494,7 @@ fn attempts_csv_matches_the_fixture_byte_for_byte() {
 fn items_csv_matches_the_fixture_byte_for_byte() {
     // The m1 stem needs quotes (comma and quotes); s2's starts with = and holds a newline.
     let b = bank();
-    let bytes = items_csv(&item_analysis(&fixture(), &b), &b);
+    let bytes = items_csv(&item_analysis(&fixture(), &b, None), &b);
     assert_eq!(String::from_utf8(bytes.clone()).unwrap(), String::from_utf8(fixture_file("items.csv")).unwrap());
     assert_eq!(bytes, fixture_file("items.csv"));
 }
@@ -647,7 +684,7 @@ fn attempts_xlsx_writes_raw_text_and_numbers() {
 #[test]
 fn items_xlsx_writes_raw_stems_and_rates_as_percents() {
     let b = bank();
-    let sheet = ReportSheet::read(items_xlsx(&item_analysis(&fixture(), &b), &b).unwrap());
+    let sheet = ReportSheet::read(items_xlsx(&item_analysis(&fixture(), &b, None), &b).unwrap());
     assert_eq!(sheet.name, "题目分析");
     assert_eq!(sheet.rows.len(), 6);
     // m1: 2 of 13 right is 15.4%: the number 0.154, shown as a percent; 18.5 s on average.

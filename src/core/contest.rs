@@ -1,6 +1,6 @@
 //! Contest packages: the rules of a contest plus its bank (inline, or a path beside it).
 
-use super::bank::{Bank, BankError, QuestionType};
+use super::bank::{Bank, BankError, QuestionType, CROWDS};
 use super::clock::{format_shanghai, parse_shanghai};
 use serde::{Deserialize, Serialize};
 
@@ -104,11 +104,85 @@ pub struct RoundRules {
     pub seconds_per_round: Option<u32>,
     #[serde(default)]
     pub allow_back: bool,
+    /// Draw part of each mix item from questions tagged for the participant's crowd.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crowd_first: Option<CrowdFirst>,
+}
+
+/// Each participant's round is drawn first from questions tagged for their crowd group,
+/// then topped up from the whole bank: of a mix item of `count` questions,
+/// round(count × percent / 100) come from that item's questions tagged for the crowd (as
+/// many as there are), the rest from all of the item's questions. People without a crowd
+/// (or in 其他) draw from the whole bank.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrowdFirst {
+    /// 0–100.
+    pub percent: u32,
+}
+
+impl CrowdFirst {
+    /// How many of `count` questions should come from the crowd's questions, rounded half up.
+    pub fn share(self, count: usize) -> usize {
+        (count * self.percent.min(100) as usize + 50) / 100
+    }
 }
 
 impl RoundRules {
     pub fn question_count(&self) -> usize {
         self.mix.iter().map(|m| m.count).sum()
+    }
+
+    /// The crowd share of each mix item, in mix order (all 0 without `crowd_first`).
+    pub fn crowd_shares(&self) -> Vec<usize> {
+        self.mix.iter().map(|m| self.crowd_first.map_or(0, |c| c.share(m.count))).collect()
+    }
+
+    /// For each crowd a question can be tagged for, the mix items whose crowd share its
+    /// tagged questions cannot fill. Not a refusal: the draw tops a round up from the whole
+    /// bank, so these only say which crowds get fewer of their own questions than the rule
+    /// asks. Counted as [`Contest::shortfalls`] counts: category items first, then the open
+    /// items of the type share what those left.
+    pub fn crowd_shortfalls(&self, bank: &Bank) -> Vec<RuleProblem> {
+        let mut out = Vec::new();
+        let Some(rule) = self.crowd_first.filter(|c| c.percent > 0) else { return out };
+        for crowd in CROWDS {
+            let tagged = |qtype: QuestionType, category: Option<&str>| {
+                bank.questions
+                    .iter()
+                    .filter(|q| {
+                        q.qtype == qtype
+                            && category.is_none_or(|c| q.category == c)
+                            && q.crowds.iter().any(|g| g == crowd)
+                    })
+                    .count()
+            };
+            for qtype in QuestionType::ALL {
+                let items: Vec<&MixItem> = self.mix.iter().filter(|m| m.qtype == qtype).collect();
+                let mut used_in_categories = 0;
+                let mut push = |category: Option<String>, wanted: usize, available: usize| {
+                    if available < wanted {
+                        out.push(RuleProblem::CrowdShortfall {
+                            crowd: crowd.to_string(),
+                            qtype,
+                            category,
+                            wanted,
+                            available,
+                        });
+                    }
+                };
+                for m in items.iter().filter(|m| m.category.is_some()) {
+                    let wanted = rule.share(m.count);
+                    let available = tagged(qtype, m.category.as_deref());
+                    push(m.category.clone(), wanted, available);
+                    used_in_categories += wanted.min(available);
+                }
+                let open: usize = items.iter().filter(|m| m.category.is_none()).map(|m| rule.share(m.count)).sum();
+                if open > 0 {
+                    push(None, open, tagged(qtype, None).saturating_sub(used_in_categories));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -146,7 +220,22 @@ pub enum RuleProblem {
     BadRegionDepth(u8),
     BadRegionScope(String),
     PartialPercent(u32),
-    Shortfall { qtype: QuestionType, category: Option<String>, wanted: usize, available: usize },
+    CrowdPercent(u32),
+    Shortfall {
+        qtype: QuestionType,
+        category: Option<String>,
+        wanted: usize,
+        available: usize,
+    },
+    /// A warning, not a refusal: the crowd's tagged questions cannot fill its share of a
+    /// mix item, so its rounds are topped up from the whole bank.
+    CrowdShortfall {
+        crowd: String,
+        qtype: QuestionType,
+        category: Option<String>,
+        wanted: usize,
+        available: usize,
+    },
 }
 
 impl RuleProblem {
@@ -169,6 +258,18 @@ impl RuleProblem {
             (BadRegionScope(s), Lang::En) => format!("region scope \"{s}\" is not a six-digit province or city code"),
             (PartialPercent(p), Lang::Zh) => format!("部分得分比例 {p}% 无效（应为 0–100）"),
             (PartialPercent(p), Lang::En) => format!("partial credit {p}% is invalid (0–100)"),
+            (CrowdPercent(p), Lang::Zh) => format!("按人群抽题比例 {p}% 无效（应为 0–100）"),
+            (CrowdPercent(p), Lang::En) => format!("crowd share {p}% is invalid (0–100)"),
+            (CrowdShortfall { crowd, qtype, category, wanted, available }, Lang::Zh) => format!(
+                "适合“{crowd}”的{}{}每轮应有 {wanted} 道，题库只有 {available} 道，其余从全部题目中补足",
+                category.as_deref().map(|c| format!("“{c}”类")).unwrap_or_default(),
+                qtype.label(lang)
+            ),
+            (CrowdShortfall { crowd, qtype, category, wanted, available }, Lang::En) => format!(
+                "{crowd}: {wanted} {} question(s){} tagged for this group wanted a round, {available} in the bank; the rest come from the whole bank",
+                qtype.label(lang),
+                category.as_deref().map(|c| format!(" in \"{c}\"")).unwrap_or_default()
+            ),
             (Shortfall { qtype, category, wanted, available }, Lang::Zh) => format!(
                 "题库不够组卷：{}{} 需要 {wanted} 道，只有 {available} 道",
                 category.as_deref().map(|c| format!("“{c}”类")).unwrap_or_default(),
@@ -334,6 +435,9 @@ impl Contest {
         if rules.scoring.partial_percent > 100 {
             problems.push(RuleProblem::PartialPercent(rules.scoring.partial_percent));
         }
+        if let Some(c) = rules.round.crowd_first.filter(|c| c.percent > 100) {
+            problems.push(RuleProblem::CrowdPercent(c.percent));
+        }
         if !problems.is_empty() {
             return Err(ContestError::Rules(problems));
         }
@@ -426,6 +530,12 @@ impl Contest {
             Lang::Zh => format!("每轮 {} 题：{}", r.round.question_count(), parts.join("，")),
             Lang::En => format!("{} questions a round: {}", r.round.question_count(), parts.join(", ")),
         });
+        if let Some(c) = r.round.crowd_first.filter(|c| c.percent > 0 && r.registration.crowd) {
+            lines.push(match lang {
+                Lang::Zh => format!("每类题目中约 {}% 选自适合您所在人群的题目", c.percent),
+                Lang::En => format!("About {}% of each kind of question is chosen for your group", c.percent),
+            });
+        }
         let mut time = Vec::new();
         if let Some(s) = r.round.seconds_per_question {
             time.push(match lang {
@@ -511,6 +621,7 @@ pub(crate) mod tests {
                 seconds_per_question: Some(20),
                 seconds_per_round: None,
                 allow_back: false,
+                crowd_first: None,
             },
             attempts_per_day: 2,
             scoring: Scoring {
@@ -601,6 +712,101 @@ pub(crate) mod tests {
             ]
         );
         assert_eq!(s[1].message(Lang::Zh), "题库不够组卷：“丙”类多选题 需要 1 道，只有 0 道");
+    }
+
+    #[test]
+    fn crowd_first_reads_writes_and_is_checked() {
+        let mut r = rules();
+        let plain = SerdeJson::encode(&r);
+        assert!(!plain.contains("crowd_first"), "left out when not set: {plain}");
+        r.round.crowd_first = Some(CrowdFirst { percent: 50 });
+        let text = SerdeJson::encode(&r);
+        assert!(text.contains(r#""crowd_first":{"percent":50}"#), "{text}");
+        let package = format!(r#"{{"format":"kepu-contest","version":1,"rules":{text},"bank":"b.json"}}"#);
+        assert_eq!(Contest::from_json(&package).unwrap().0.rules, r);
+        assert!(c_lines(&r).iter().any(|l| l.contains("约 50% 选自适合您所在人群的题目")));
+        r.registration.crowd = false;
+        assert!(!c_lines(&r).iter().any(|l| l.contains("人群")), "no crowd asked, nothing to say");
+        r.round.crowd_first = Some(CrowdFirst { percent: 120 });
+        let err = Contest::new(r).unwrap_err();
+        assert_eq!(err, ContestError::Rules(vec![RuleProblem::CrowdPercent(120)]));
+        assert_eq!(err.message(Lang::Zh), "按人群抽题比例 120% 无效（应为 0–100）");
+        // round(count × percent / 100), a half rounded up.
+        let half = CrowdFirst { percent: 50 };
+        assert_eq!([1, 2, 3, 7].map(|n| half.share(n)), [1, 1, 2, 4]);
+        assert_eq!(CrowdFirst { percent: 0 }.share(20), 0);
+        assert_eq!(CrowdFirst { percent: 100 }.share(7), 7);
+    }
+
+    fn c_lines(r: &ContestRules) -> Vec<String> {
+        Contest::new(r.clone()).unwrap().describe(Lang::Zh)
+    }
+
+    #[test]
+    fn crowd_shortfalls_name_crowd_type_and_category() {
+        // t1 and s1 for 农民 (s1 in 甲), m1 for 老年人; 判断 2 + 单选 甲 1 + 单选 1 + 多选 1.
+        let tagged = bank()
+            .to_json()
+            .replace(r#""id":"t1","#, r#""id":"t1","crowds":["农民"],"#)
+            .replace(r#""id":"s1","#, r#""id":"s1","crowds":["农民"],"#)
+            .replace(r#""id":"m1","#, r#""id":"m1","crowds":["老年人"],"#);
+        let b = Bank::from_json(&tagged).unwrap();
+        assert_eq!(b.get("s1").unwrap().crowds, vec!["农民"]);
+        let mut r = rules();
+        assert!(r.round.crowd_shortfalls(&b).is_empty(), "no rule, no warning");
+        r.round.crowd_first = Some(CrowdFirst { percent: 0 });
+        assert!(r.round.crowd_shortfalls(&b).is_empty(), "0% is off");
+        r.round.crowd_first = Some(CrowdFirst { percent: 100 });
+        let warnings = r.round.crowd_shortfalls(&b);
+        let for_crowd = |crowd: &str| {
+            warnings
+                .iter()
+                .filter(|w| matches!(w, RuleProblem::CrowdShortfall { crowd: c, .. } if c == crowd))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        use QuestionType::*;
+        let short = |crowd: &str, qtype, category: Option<&str>, wanted, available| RuleProblem::CrowdShortfall {
+            crowd: crowd.into(),
+            qtype,
+            category: category.map(Into::into),
+            wanted,
+            available,
+        };
+        // 农民: 判断 wants 2 and has 1; 单选 of 甲 is filled by s1, which leaves none for the open 单选.
+        assert_eq!(
+            for_crowd("农民"),
+            vec![
+                short("农民", TrueFalse, None, 2, 1),
+                short("农民", Single, None, 1, 0),
+                short("农民", Multiple, None, 1, 0)
+            ]
+        );
+        assert_eq!(
+            for_crowd("老年人"),
+            vec![
+                short("老年人", TrueFalse, None, 2, 0),
+                short("老年人", Single, Some("甲"), 1, 0),
+                short("老年人", Single, None, 1, 0)
+            ]
+        );
+        // The three other crowds have no tagged questions: every item falls short.
+        assert_eq!(warnings.len(), 3 + 3 + 3 * 4);
+        assert_eq!(
+            warnings[0].message(Lang::Zh),
+            "适合“青少年”的判断题每轮应有 2 道，题库只有 0 道，其余从全部题目中补足"
+        );
+        assert_eq!(
+            short("老年人", Single, Some("甲"), 1, 0).message(Lang::En),
+            "老年人: 1 single choice question(s) in \"甲\" tagged for this group wanted a round, 0 in the bank; the rest come from the whole bank"
+        );
+        // A lower share asks less: at 50% the 判断 item wants 1, which 农民 has.
+        r.round.crowd_first = Some(CrowdFirst { percent: 50 });
+        assert!(!r
+            .round
+            .crowd_shortfalls(&b)
+            .iter()
+            .any(|w| matches!(w, RuleProblem::CrowdShortfall { crowd, qtype: TrueFalse, .. } if crowd == "农民")));
     }
 
     #[test]

@@ -342,7 +342,7 @@ mod tests {
             crowd: Some("农民".into()),
         };
         let t0 = parse_shanghai("2026-11-20 10:00").unwrap();
-        let mut r = Round::start(&c, &p.id, draw_round(&c, &b, 1).unwrap(), t0);
+        let mut r = Round::start(&c, &p.id, draw_round(&c, &b, None, 1).unwrap(), t0);
         r.sync(t0 + 10 * 60_000);
         let a = Attempt::from_round(&r, &p, &c, &b).unwrap();
         assert_eq!(a.questions.len(), 5);

@@ -332,7 +332,7 @@ mod tests {
     fn round() -> (Contest, Bank, Round) {
         let c = Contest::new(rules()).unwrap();
         let b = bank();
-        let qs = draw_round(&c, &b, 5).unwrap();
+        let qs = draw_round(&c, &b, None, 5).unwrap();
         let r = Round::start(&c, "p1", qs, T0);
         (c, b, r)
     }
@@ -447,7 +447,7 @@ mod tests {
         rl.round.seconds_per_round = Some(60);
         let c = Contest::new(rl).unwrap();
         let b = bank();
-        let mut r = Round::start(&c, "p", draw_round(&c, &b, 1).unwrap(), T0);
+        let mut r = Round::start(&c, "p", draw_round(&c, &b, None, 1).unwrap(), T0);
         answer_right(&mut r, &b, T0 + 10_000);
         assert_eq!(r.remaining_ms(T0 + 10_000), Some(50_000));
         assert!(r.sync(T0 + 61_000));

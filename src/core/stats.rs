@@ -278,8 +278,7 @@ fn group_rows<K: Ord>(groups: BTreeMap<K, (String, Vec<&Attempt>)>) -> Vec<Group
 pub fn by_crowd(attempts: &[Attempt]) -> Vec<GroupRow> {
     let mut by_name: FastMap<&str, Vec<&Attempt>> = FastMap::default();
     for a in attempts {
-        let key = a.crowd.as_deref().map(str::trim).filter(|c| !c.is_empty()).unwrap_or(NO_CROWD);
-        by_name.entry(key).or_default().push(a);
+        by_name.entry(crowd_key(a)).or_default().push(a);
     }
     let mut groups: BTreeMap<(usize, String), (String, Vec<&Attempt>)> = BTreeMap::new();
     for (key, list) in by_name {
@@ -291,6 +290,11 @@ pub fn by_crowd(attempts: &[Attempt]) -> Vec<GroupRow> {
         groups.insert((order, key.to_string()), (key.to_string(), list));
     }
     group_rows(groups)
+}
+
+/// The crowd group an attempt is counted in: its crowd, or [`NO_CROWD`] without one.
+pub fn crowd_key(a: &Attempt) -> &str {
+    a.crowd.as_deref().map(str::trim).filter(|c| !c.is_empty()).unwrap_or(NO_CROWD)
 }
 
 /// Counts by the Asia/Shanghai day each attempt started on (`YYYY-MM-DD`), in date order.
@@ -371,10 +375,13 @@ struct ItemTally {
 /// Questions not in `bank` are skipped, and so are bank questions never asked. An answer
 /// is correct when its bitmask equals the key. Flags need [`FLAG_MIN_SHOWN`] answers; a
 /// possibly mis-keyed question is flagged so even when it is also too hard.
-pub fn item_analysis(attempts: &[Attempt], bank: &Bank) -> Vec<ItemStat> {
+///
+/// `crowd` keeps only the attempts of one crowd group, named as [`by_crowd`] names its rows
+/// ([`NO_CROWD`] for attempts without one); `None` keeps every attempt.
+pub fn item_analysis(attempts: &[Attempt], bank: &Bank, crowd: Option<&str>) -> Vec<ItemStat> {
     let mut tallies: Vec<ItemTally> = Vec::new();
     tallies.resize_with(bank.questions.len(), ItemTally::default);
-    for a in attempts {
+    for a in attempts.iter().filter(|a| crowd.is_none_or(|c| crowd_key(a) == c)) {
         for (i, qid) in a.questions.iter().enumerate() {
             let Some(index) = bank.index_of(qid) else { continue };
             let t = &mut tallies[index];

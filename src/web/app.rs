@@ -394,7 +394,7 @@ impl Reducible for DeviceState {
                     s.notice = Some(refusal.message(lang));
                     return Rc::new(s);
                 }
-                match draw_round(contest, &bank.bank, seed) {
+                match draw_round(contest, &bank.bank, p.crowd.as_deref(), seed) {
                     Ok(questions) => {
                         s.round = Some(Round::start(contest, &p.id, questions, now));
                         s.screen = Screen::Round;

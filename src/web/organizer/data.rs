@@ -40,10 +40,12 @@ pub fn DataTab(props: &DeskProps) -> Html {
         report("答题记录", "csv", |d| d.regions.as_ref().map(|r| Ok(attempts_csv(&d.ledger.attempts, r))));
     let export_attempts_xlsx =
         report("答题记录", "xlsx", |d| d.regions.as_ref().map(|r| attempts_xlsx(&d.ledger.attempts, r)));
-    let export_items =
-        report("题目分析", "csv", |d| Some(Ok(items_csv(&item_analysis(&d.ledger.attempts, &d.bank), &d.bank))));
-    let export_items_xlsx =
-        report("题目分析", "xlsx", |d| Some(items_xlsx(&item_analysis(&d.ledger.attempts, &d.bank), &d.bank)));
+    let export_items = report("题目分析", "csv", |d| {
+        Some(Ok(items_csv(&item_analysis(&d.ledger.attempts, &d.bank, None), &d.bank)))
+    });
+    let export_items_xlsx = report("题目分析", "xlsx", |d| {
+        Some(items_xlsx(&item_analysis(&d.ledger.attempts, &d.bank, None), &d.bank))
+    });
     let export_ledger_file = {
         let desk = desk.clone();
         Callback::from(move |_| {

@@ -4,7 +4,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::bank::QuestionType;
-use crate::core::contest::{ContestRules, MixItem, MultipleScoring, PhoneField, ScorePolicy};
+use crate::core::contest::{ContestRules, CrowdFirst, MixItem, MultipleScoring, PhoneField, ScorePolicy};
 use crate::core::Lang;
 
 use super::{DeskAction, DeskProps};
@@ -37,6 +37,8 @@ pub fn RulesTab(props: &DeskProps) -> Html {
     };
     let r = (*draft).clone();
     let categories = desk.bank.categories();
+    // Warnings only: a crowd short of tagged questions gets the rest from the whole bank.
+    let crowd_warnings = r.round.crowd_shortfalls(&desk.bank);
     let save = {
         let (desk, draft) = (desk.clone(), draft.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -114,6 +116,18 @@ pub fn RulesTab(props: &DeskProps) -> Html {
                     <option value="no" selected={!r.round.allow_back}>{ lang.pick("不允许", "No") }</option>
                     <option value="yes" selected={r.round.allow_back}>{ lang.pick("允许", "Yes") }</option>
                 </select></label>
+            <label>{ lang.pick("按人群抽题比例（%，0 为不按人群）", "Share drawn for the person's group (%, 0 = off)") }
+                <input type="number" min="0" max="100" data-testid="rule-crowd-percent" value={r.round.crowd_first.map_or(0, |c| c.percent).to_string()}
+                    onchange={edit(|r, v| r.round.crowd_first = v.trim().parse::<u32>().ok().filter(|p| *p > 0).map(|percent| CrowdFirst { percent }))} /></label>
+            <p class="hint">{ lang.pick(
+                "每项组卷先按此比例抽取标注了参赛者所在人群（报名时选择）的题目，不够时从全部题目中补足；未选人群或选“其他”的参赛者从全部题目中抽取。需要在报名信息中填写人群类别。",
+                "Each row of the mix first draws this share from questions tagged for the person's group (chosen when registering), then tops up from the whole bank; people without a group, or in 其他, draw from the whole bank. Needs the group asked at registration.",
+            ) }</p>
+            if !crowd_warnings.is_empty() {
+                <ul class="hint warn" data-testid="crowd-warnings">
+                    { for crowd_warnings.iter().map(|w| html! { <li>{ w.message(lang) }</li> }) }
+                </ul>
+            }
             <label>{ lang.pick("每人每天答题次数（0 为不限）", "Attempts per person per day (0 = unlimited)") }
                 <input type="number" min="0" data-testid="rule-attempts" value={r.attempts_per_day.to_string()} onchange={edit(|r, v| r.attempts_per_day = v.trim().parse().unwrap_or(0))} /></label>
             <fieldset><legend>{ lang.pick("每题分值", "Points per question") }</legend>

@@ -49,7 +49,6 @@ struct Summary {
     crowds: Vec<GroupRow>,
     days: Vec<(String, usize)>,
     scores: Vec<(String, usize)>,
-    items: Vec<ItemStat>,
 }
 
 fn pct(x: f64) -> String {
@@ -99,12 +98,14 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     let population = use_state(|| None::<Rc<HashMap<String, u64>>>);
     let all_items = use_state(|| false);
     let all_regions = use_state(|| false);
+    // Item analysis of one crowd group (a key of the 按人群 table), or of everyone.
+    let item_crowd = use_state(|| None::<String>);
     let attempts = &desk.ledger.attempts;
     // Computed once per ledger (100,000 attempts take a noticeable moment), not per render.
     let ledger_key = Rc::as_ptr(&desk.ledger) as usize;
     let summary = {
-        let (ledger, bank, pass_mark) = (desk.ledger.clone(), desk.bank.clone(), desk.contest.rules.pass_mark);
-        use_memo((ledger_key, Rc::as_ptr(&desk.bank) as usize, pass_mark), move |_| Summary {
+        let (ledger, pass_mark) = (desk.ledger.clone(), desk.contest.rules.pass_mark);
+        use_memo((ledger_key, pass_mark), move |_| Summary {
             headline: headline(&ledger.attempts, pass_mark),
             crowds: by_crowd(&ledger.attempts),
             days: by_day(&ledger.attempts).into_iter().map(|r| (r.key[5..].to_string(), r.participations)).collect(),
@@ -112,7 +113,12 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                 .into_iter()
                 .map(|(lo, hi, n)| (format!("{lo}–{hi}%"), n))
                 .collect(),
-            items: item_analysis(&ledger.attempts, &bank),
+        })
+    };
+    let items = {
+        let (ledger, bank) = (desk.ledger.clone(), desk.bank.clone());
+        use_memo((ledger_key, Rc::as_ptr(&desk.bank) as usize, (*item_crowd).clone()), move |(_, _, crowd)| {
+            item_analysis(&ledger.attempts, &bank, crowd.as_deref())
         })
     };
     let region_rows = {
@@ -216,7 +222,19 @@ pub fn StatsTab(props: &DeskProps) -> Html {
             });
         })
     };
-    let items = &summary.items;
+    let items: &[ItemStat] = &items;
+    // The groups with attempts, and the one chosen even if merged files changed the list.
+    let mut crowd_keys: Vec<String> = summary.crowds.iter().map(|g| g.key.clone()).collect();
+    if let Some(chosen) = item_crowd.as_ref().filter(|c| !crowd_keys.contains(c)) {
+        crowd_keys.push(chosen.clone());
+    }
+    let on_item_crowd = {
+        let item_crowd = item_crowd.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            item_crowd.set((!v.is_empty()).then_some(v));
+        })
+    };
     // Hardest first; a phone shows the first rows, the rest on request.
     let shown_items = if *all_items { items.len() } else { items.len().min(ITEMS_SHOWN) };
     let show_all = {
@@ -281,6 +299,16 @@ pub fn StatsTab(props: &DeskProps) -> Html {
             <section class="card">
                 <h2>{ lang.pick("题目分析", "Item analysis") }</h2>
                 <p class="hint">{ lang.pick("作答 10 次以上的题目才会标注提示。", "Flags need at least 10 answers.") }</p>
+                <div class="controls">
+                    <label>{ lang.pick("人群", "Group") }
+                        <select data-testid="item-crowd" onchange={on_item_crowd}>
+                            <option value="" selected={item_crowd.is_none()}>{ lang.pick("全部人群", "Everyone") }</option>
+                            { for crowd_keys.iter().map(|key| html! {
+                                <option value={key.clone()} selected={item_crowd.as_deref() == Some(key.as_str())}>{ key.clone() }</option>
+                            }) }
+                        </select>
+                    </label>
+                </div>
                 <table class="grid" data-testid="item-table">
                     <thead><tr><th>{ lang.pick("题目", "Question") }</th><th>{ lang.pick("作答", "Shown") }</th><th>{ lang.pick("正确率", "Correct") }</th>
                         <th>{ lang.pick("平均用时", "Mean time") }</th><th>{ lang.pick("最常见错选", "Top wrong") }</th><th>{ lang.pick("提示", "Flag") }</th></tr></thead>
