@@ -837,3 +837,22 @@ fn a_conflicting_record_keeps_the_existing_one() {
     assert_eq!(a05, &fixture()[4]);
     assert_eq!(ledger.attempts.len(), 8);
 }
+
+/// A results file written by the build before serde (commit 809b8e7, its own JSON writer),
+/// by `examples/results-file.rs`: it still verifies and merges, and this build writes the very
+/// same bytes for the same attempts, so files of either build check against each other.
+#[test]
+fn results_file_of_the_previous_build_verifies_merges_and_is_written_the_same() {
+    let text = fs::read_to_string("tests/fixtures/reports/results-v2-809b8e7.json").unwrap();
+    let attempts = read_ledger_file(&text, "kepu-demo").unwrap();
+    assert_eq!(attempts.len(), 12);
+    let mut ledger = AttemptLedger::default();
+    let first = merge_into(&mut ledger, attempts.clone());
+    assert_eq!((first.added, ledger.attempts.len()), (12, 12));
+    assert_eq!(merge_into(&mut ledger, attempts.clone()).added, 0, "merging twice adds nothing");
+    let again = export_ledger::<SerdeJson>("kepu-demo", "bench device 1", &attempts, 1_767_196_800_000);
+    assert_eq!(again, text);
+    let score = text.find(r#""attempts":[""#).unwrap() + 14;
+    let edited = format!("{}{}", &text[..score], &text[score..].replacen('.', ",", 1));
+    assert_eq!(read_ledger_file(&edited, "kepu-demo"), Err(LedgerFileError::Tampered));
+}
