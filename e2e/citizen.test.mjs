@@ -162,6 +162,37 @@ async function roundIds(page) {
   return ids;
 }
 
+test('the default contest draws about half of each type from the questions for the person\'s crowd', async () => {
+  const contest = JSON.parse(fs.readFileSync('questions/contest.json', 'utf8'));
+  const percent = contest.rules.round.crowd_first.percent;
+  const page = await phonePage();
+  const people = [
+    { name: '农民丙', province: '湖南省', city: '长沙市', county: '岳麓区', crowd: '农民' },
+    { name: '工人丁', province: '北京市', city: { index: 1 }, county: '东城区', crowd: '产业工人' },
+  ];
+  for (const [i, person] of people.entries()) {
+    if (i === 0) await registerAs(page, h.server.url, person);
+    else {
+      await page.getByTestId('next-participant').click();
+      await page.getByTestId('reg-name').fill(person.name);
+      await page.getByTestId('reg-region-1').selectOption({ label: person.province });
+      await page.getByTestId('reg-region-2').selectOption(person.city);
+      await page.getByTestId('reg-region-3').selectOption({ label: person.county });
+      await page.getByTestId('reg-crowd').selectOption(person.crowd);
+      await page.getByTestId('reg-submit').click();
+      await page.getByTestId('participant').waitFor();
+    }
+    const ids = await roundIds(page);
+    for (const item of contest.rules.round.mix) {
+      const asked = ids.map((id) => bank.get(id)).filter((q) => q.type === item.type);
+      assert.equal(asked.length, item.count, `${item.type}: ${asked.length}`);
+      const forCrowd = asked.filter((q) => (q.crowds ?? []).includes(person.crowd)).length;
+      assert.ok(forCrowd >= Math.round((item.count * percent) / 100), `${person.crowd} ${item.type}: ${forCrowd} of ${item.count}`);
+    }
+  }
+  await page.context().close();
+});
+
 test("with crowd_first at 100 %, each person's round holds only their own crowd's questions", async () => {
   const page = await phonePage();
   const url = `${h.server.url}?contest=e2e/crowd.json`;
