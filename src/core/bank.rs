@@ -544,7 +544,7 @@ impl Bank {
 
     /// [`Bank::from_json`] with the given JSON codec.
     pub fn read<J: Json>(text: &str) -> Result<Bank, BankError> {
-        let raw = codec::read_with_header::<J, RawBank>(text, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
+        let raw = J::decode_headed::<RawBank>(text, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
             codec::HeaderError::Json(e) => BankError::Json(e),
             codec::HeaderError::WrongFormat => BankError::WrongFormat,
             codec::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),

@@ -379,12 +379,11 @@ impl Contest {
 
     /// [`Contest::from_json`] with the given JSON codec.
     pub fn read<J: Json>(text: &str) -> Result<(Contest, BankSource), ContestError> {
-        let package: Package =
-            codec::read_with_header::<J, _>(text, CONTEST_FORMAT, CONTEST_VERSION).map_err(|e| match e {
-                codec::HeaderError::Json(e) => ContestError::Json(e),
-                codec::HeaderError::WrongFormat => ContestError::WrongFormat,
-                codec::HeaderError::NewerVersion(v) => ContestError::NewerVersion(v),
-            })?;
+        let package: Package = J::decode_headed(text, CONTEST_FORMAT, CONTEST_VERSION).map_err(|e| match e {
+            codec::HeaderError::Json(e) => ContestError::Json(e),
+            codec::HeaderError::WrongFormat => ContestError::WrongFormat,
+            codec::HeaderError::NewerVersion(v) => ContestError::NewerVersion(v),
+        })?;
         let contest = Contest::new(package.rules)?;
         let bank = match package.bank {
             BankField::Path(path) => BankSource::Path(path),

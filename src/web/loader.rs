@@ -89,7 +89,8 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
         false => PendingFetch::start(&url),
     };
     let text = async { contest_file?.text().await }.await.map_err(|e| fail(path, e.message(lang)))?;
-    let (package_contest, source) = Contest::read::<BrowserJson>(&text).map_err(|e| fail(path, e.message(lang)))?;
+    let (package_contest, source) = super::timed("kepu:read-contest", || Contest::read::<BrowserJson>(&text))
+        .map_err(|e| fail(path, e.message(lang)))?;
     let package_contest = Rc::new(package_contest);
     let (package_bank, bank_file) = match source {
         BankSource::Inline(bank) => (*bank, path.to_string()),
@@ -100,7 +101,8 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
                 None => fetch_text(&bank_url).await,
             }
             .map_err(|e| fail(&bank_path, e.message(lang)))?;
-            (Bank::read::<BrowserJson>(&text).map_err(|e| fail(&bank_path, e.message(lang)))?, bank_path)
+            let bank = super::timed("kepu:read-bank", || Bank::read::<BrowserJson>(&text));
+            (bank.map_err(|e| fail(&bank_path, e.message(lang)))?, bank_path)
         }
     };
     let package_bank = Rc::new(package_bank);

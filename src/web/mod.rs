@@ -19,6 +19,21 @@ pub fn start() {
     yew::Renderer::<app::App>::with_root(root).render();
 }
 
+/// Runs `work` as a User Timing measure named `name` (`performance.measure`), which
+/// bench/load.mjs reads to report how long start-up spends reading the contest and the bank.
+pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
+    let performance = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}:start");
+    if let Some(p) = &performance {
+        let _ = p.mark(&start);
+    }
+    let out = work();
+    if let Some(p) = &performance {
+        let _ = p.measure_with_start_mark(name, &start);
+    }
+    out
+}
+
 /// Milliseconds since the Unix epoch, from the device clock.
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
