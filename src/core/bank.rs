@@ -230,7 +230,10 @@ pub struct RawBank {
     revision: u32,
     #[serde(default)]
     sources: Vec<String>,
-    questions: Vec<RawQuestion>,
+    /// Absent reads as none (refused as [`BankError::Empty`]), so the web adapter can read a
+    /// large bank's questions in slices.
+    #[serde(default)]
+    pub questions: Vec<RawQuestion>,
 }
 
 /// Why one question is not acceptable.
@@ -320,6 +323,16 @@ pub enum BankError {
     Invalid(Vec<BankIssue>),
     #[error("the bank has no questions")]
     Empty,
+}
+
+impl From<codec::HeaderError> for BankError {
+    fn from(e: codec::HeaderError) -> BankError {
+        match e {
+            codec::HeaderError::Json(e) => BankError::Json(e),
+            codec::HeaderError::WrongFormat => BankError::WrongFormat,
+            codec::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),
+        }
+    }
 }
 
 impl BankError {
@@ -544,12 +557,7 @@ impl Bank {
 
     /// [`Bank::from_json`] with the given JSON codec.
     pub fn read<J: Json>(text: &str) -> Result<Bank, BankError> {
-        let raw = J::decode_headed::<RawBank>(text, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
-            codec::HeaderError::Json(e) => BankError::Json(e),
-            codec::HeaderError::WrongFormat => BankError::WrongFormat,
-            codec::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),
-        })?;
-        Bank::from_raw(raw)
+        Bank::from_raw(J::decode_headed::<RawBank>(text, BANK_FORMAT, BANK_VERSION)?)
     }
 
     /// Validates a bank as read (a file, or a bank inside a contest package).

@@ -30,12 +30,12 @@ impl Json for BrowserJson {
     }
 }
 
-fn parse(text: &str) -> Result<JsValue, DecodeError> {
+pub(crate) fn parse(text: &str) -> Result<JsValue, DecodeError> {
     js_sys::JSON::parse(text).map_err(|e| syntax_error(text, &e))
 }
 
 /// Our type from a parsed value, with the field path of a problem.
-fn from_value<T: DeserializeOwned>(value: JsValue) -> Result<T, DecodeError> {
+pub(crate) fn from_value<T: DeserializeOwned>(value: JsValue) -> Result<T, DecodeError> {
     serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
