@@ -32,9 +32,19 @@ export async function phonePage(browser, context) {
 }
 
 /** Opens `url`, registers a participant through the form, and waits for the home screen. */
-export async function register(page, url, { name, province, city = { index: 1 }, county, crowd = '其他' }) {
+export async function register(page, url, person) {
   await page.goto(url);
   await page.getByTestId('start-round').click();
+  await fillRegistration(page, person);
+}
+
+/** Hands the device to the next person (from the result or the home screen) and registers them. */
+export async function registerNext(page, person) {
+  await page.getByTestId('next-participant').click();
+  await fillRegistration(page, person);
+}
+
+async function fillRegistration(page, { name, province, city = { index: 1 }, county, crowd = '其他' }) {
   await page.getByTestId('reg-name').fill(name);
   await page.getByTestId('reg-region-1').selectOption({ label: province });
   await page.getByTestId('reg-region-2').selectOption(typeof city === 'string' ? { label: city } : city);

@@ -15,6 +15,8 @@
 //! itself, so a flagged pair passes only when a person has read both questions and recorded why
 //! they differ in `questions/reviewed-pairs.json` ([`ReviewedPairs`]).
 
+mod common;
+use common::CATEGORIES;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
@@ -109,19 +111,6 @@ const MIN_EXPLANATION_CHARS: usize = 10;
 /// scale: bank v2 (600+ questions) has about 45 flagged pairs, most of them siblings, and the
 /// same scores as real duplicates.
 const NEAR_DUPLICATE_THRESHOLD: f64 = 0.165;
-
-/// The nine categories of the shipped banks (boundaries in `questions/README.md`).
-const CATEGORIES: [&str; 9] = [
-    "科学观念与方法",
-    "数学与信息",
-    "物质与能量",
-    "生命与健康",
-    "地球与环境",
-    "工程与技术",
-    "科技与社会",
-    "应急避险",
-    "农业",
-];
 
 /// The five crowds a question can be tagged for (`crowds`).
 const CROWDS: [&str; 5] = ["青少年", "农民", "产业工人", "老年人", "领导干部和公务员"];
