@@ -222,14 +222,15 @@ pub fn region_xlsx(
     table_xlsx("地区参赛统计", &region_table(rows, total_participants, total_participations))
 }
 
-/// Every attempt, earliest start first. Phones are already masked in the ledger; times
-/// are Asia/Shanghai text; 用时 is whole seconds rounded up, as the result page shows it.
+/// Every attempt, earliest start first. 参赛者编号 is the participant id (a person key or a
+/// random id: no phone is kept, see `participant`); times are Asia/Shanghai text; 用时 is
+/// whole seconds rounded up, as the result page shows it.
 fn attempts_table(attempts: &[Attempt], regions: &RegionTable) -> Table {
     let mut sorted: Vec<&Attempt> = attempts.iter().collect();
     sorted.sort_by(|a, b| a.started_at.cmp(&b.started_at).then_with(|| a.id.cmp(&b.id)));
     let mut table = vec![header(&[
         "姓名",
-        "手机",
+        "参赛者编号",
         "地区代码",
         "地区",
         "人群",
@@ -244,7 +245,7 @@ fn attempts_table(attempts: &[Attempt], regions: &RegionTable) -> Table {
         let region = a.region.as_deref().unwrap_or("");
         table.push(vec![
             text(&a.name),
-            text(a.phone.as_deref().unwrap_or("")),
+            text(&a.participant_id),
             text(region),
             text(&if region.is_empty() { String::new() } else { regions.full_name(region) }),
             text(a.crowd.as_deref().unwrap_or("")),
@@ -259,8 +260,7 @@ fn attempts_table(attempts: &[Attempt], regions: &RegionTable) -> Table {
     table
 }
 
-/// Every attempt, earliest start first. Phones are already masked in the ledger; times
-/// are Asia/Shanghai; 用时 is whole seconds rounded up, as the result page shows it.
+/// Every attempt, earliest start first; see [`attempts_table`] for the columns.
 pub fn attempts_csv(attempts: &[Attempt], regions: &RegionTable) -> Vec<u8> {
     table_csv(&attempts_table(attempts, regions))
 }

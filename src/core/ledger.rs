@@ -17,6 +17,7 @@ use super::Lang;
 
 /// One finished scored round. Field names are short because thousands are kept in
 /// localStorage; each carries who answered so results from several devices can be merged.
+/// Attempts of earlier builds also carried a masked phone (`ph`); it is dropped when read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
     pub id: String,
@@ -26,8 +27,6 @@ pub struct Attempt {
     pub participant_id: String,
     #[serde(rename = "n")]
     pub name: String,
-    #[serde(rename = "ph", default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
     #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
@@ -74,7 +73,6 @@ impl Attempt {
             contest_id: contest.rules.id.clone(),
             participant_id: participant.id.clone(),
             name: participant.name.clone(),
-            phone: participant.phone.clone(),
             region: participant.region.clone(),
             crowd: participant.crowd.clone(),
             started_at: round.started_at,
@@ -257,7 +255,6 @@ mod tests {
             contest_id: "c1".into(),
             participant_id: pid.into(),
             name: pid.to_uppercase(),
-            phone: None,
             region: None,
             crowd: None,
             started_at: finished - time,
@@ -337,7 +334,6 @@ mod tests {
         let p = Participant {
             id: "p1".into(),
             name: "张三".into(),
-            phone: Some("138****5678".into()),
             region: Some("440106".into()),
             crowd: Some("农民".into()),
         };

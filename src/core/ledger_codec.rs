@@ -21,7 +21,9 @@ use super::ledger::{Attempt, AttemptLedger};
 use super::rng::FastMap;
 
 /// One distinct person as attempts name them: id, name, masked phone, region, crowd group.
-/// Written as a list of five, absent ones `null`.
+/// Written as a list of five, absent ones `null`. The phone is always written `null` and
+/// ignored when read: earlier builds kept a masked phone there, which next to an id made
+/// from the phone gave it away.
 type Person = (String, String, Option<String>, Option<String>, Option<String>);
 
 #[derive(Serialize, Deserialize)]
@@ -117,13 +119,7 @@ impl From<&AttemptLedger> for CompactLedger {
         let width = index_width(questions.len());
         let mut rows = Vec::with_capacity(ledger.attempts.len());
         for (a, qs) in ledger.attempts.iter().zip(indices) {
-            let person = (
-                a.participant_id.as_str(),
-                a.name.as_str(),
-                a.phone.as_deref(),
-                a.region.as_deref(),
-                a.crowd.as_deref(),
-            );
+            let person = (a.participant_id.as_str(), a.name.as_str(), a.region.as_deref(), a.crowd.as_deref());
             let mut row = String::with_capacity(64 + qs.len() * (width + 5));
             for n in [
                 intern(&mut contests, &mut contest_index, a.contest_id.as_str()) as i64,
@@ -166,9 +162,7 @@ impl From<&AttemptLedger> for CompactLedger {
             contests: contests.into_iter().map(str::to_string).collect(),
             people: people
                 .into_iter()
-                .map(|(id, name, phone, region, crowd)| {
-                    (id.to_string(), name.to_string(), owned(phone), owned(region), owned(crowd))
-                })
+                .map(|(id, name, region, crowd)| (id.to_string(), name.to_string(), None, owned(region), owned(crowd)))
                 .collect(),
             banks: banks.into_iter().map(str::to_string).collect(),
             questions: questions.into_iter().map(Rc::from).collect(),
@@ -203,7 +197,7 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
     if fields < 13 {
         return Err(format!("{fields} fields instead of 13"));
     }
-    let (pid, name, phone, region, crowd) = pick(&c.people, f[1], "person")?.clone();
+    let (pid, name, _masked_phone, region, crowd) = pick(&c.people, f[1], "person")?.clone();
     let started_at = read_b36(f[4])?;
     let finished_at = started_at.checked_add(read_b36(f[5])?).ok_or("finish time out of range")?;
     let (qs, answers) = (f[10], f[11]);
@@ -228,7 +222,6 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
         contest_id: pick(&c.contests, f[0], "contest")?.clone(),
         participant_id: pid,
         name,
-        phone,
         region,
         crowd,
         started_at,
@@ -262,7 +255,6 @@ mod tests {
                     contest_id: "kepu-demo".into(),
                     participant_id: pid,
                     name: format!("参赛者{}", i % people),
-                    phone: Some("138****5678".into()),
                     region: Some("440106".into()),
                     crowd: Some("农民".into()),
                     started_at,
@@ -286,7 +278,7 @@ mod tests {
     fn round_trip_keeps_every_field() {
         let mut l = sample(4, 12);
         l.attempts[1].id = "imported.id.with.dots".into();
-        l.attempts[2].phone = None;
+        l.attempts[2].region = None;
         l.attempts[2].started_at = -5;
         l.attempts[3].question_ds.clear();
         l.attempts[4].questions.clear();

@@ -70,8 +70,9 @@ struct File<'a> {
     checksum: String,
     #[serde(borrow, default)]
     ledger: Option<&'a RawValue>,
-    #[serde(default)]
-    attempts: Option<Vec<Attempt>>,
+    /// Version 1: checksummed exactly as written too.
+    #[serde(borrow, default)]
+    attempts: Option<&'a RawValue>,
 }
 
 /// Why a results file was refused.
@@ -138,7 +139,7 @@ pub fn read_ledger_file(text: &str, contest_id: &str) -> Result<Vec<Attempt>, Le
         true => Ok(()),
         false => Err(LedgerFileError::Tampered),
     };
-    let attempts = match (file.ledger, &file.attempts) {
+    let attempts = match (file.ledger, file.attempts) {
         (Some(ledger), None) => {
             verify(ledger.get())?;
             SerdeJson::decode::<AttemptLedger>(ledger.get())
@@ -146,8 +147,9 @@ pub fn read_ledger_file(text: &str, contest_id: &str) -> Result<Vec<Attempt>, Le
                 .attempts
         }
         (None, Some(attempts)) => {
-            verify(&SerdeJson::encode(attempts))?;
-            file.attempts.unwrap_or_default()
+            verify(attempts.get())?;
+            SerdeJson::decode::<Vec<Attempt>>(attempts.get())
+                .map_err(|e| LedgerFileError::Json(e.within("attempts")))?
         }
         _ => return Err(LedgerFileError::NoAttempts),
     };
@@ -201,7 +203,6 @@ mod tests {
             contest_id: contest.into(),
             participant_id: "p1".into(),
             name: "张三".into(),
-            phone: None,
             region: None,
             crowd: None,
             started_at: 1_795_393_800_000,

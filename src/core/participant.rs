@@ -1,24 +1,37 @@
 //! Participants on a device: registration checks, identity, and phone privacy.
+//!
+//! A phone number is never kept, whole or masked. A person who gives one is known by a
+//! *person key*: PBKDF2-HMAC-SHA256 of name, phone and region, so the same person registering
+//! on another device gets the same key and 参赛人数 counts them once, while finding the phone
+//! behind a key means running the slow KDF for every mobile number. A person without a phone
+//! gets a random id: one person on one device.
 
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 
 use super::contest::{PhoneField, Registration};
 use super::region::RegionTable;
-use super::rng::fnv1a64;
 use super::Lang;
 
 /// Crowd groups a person can register in.
 pub const CROWD_CHOICES: [&str; 6] = ["青少年", "农民", "产业工人", "老年人", "领导干部和公务员", "其他"];
 pub const NAME_MAX_CHARS: usize = 20;
 
+/// PBKDF2-HMAC-SHA256 rounds of the person key: each guess at a phone number costs this many.
+pub const PERSON_KEY_ROUNDS: u32 = 100_000;
+/// The KDF's salt. Name and region are inside the key too, so no table of precomputed keys
+/// serves more than one person; the salt keeps the key apart from any other use of PBKDF2.
+const PERSON_KEY_SALT: &str = "kepu-person-key-v1";
+
+/// A participant as kept on the device and named in attempts. Records of earlier builds also
+/// carried a masked phone (`phone`); it is dropped when they are read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participant {
-    /// Identity on the device: a hash of name + phone + region.
+    /// `k` + 24 hex digits: the person key of someone who gave a phone (see [`person_key`]);
+    /// `r` + 16 hex digits: random, for someone who did not. Builds before these kept
+    /// `p` + 16 hex digits, a fast hash of name, phone and region.
     pub id: String,
     pub name: String,
-    /// Only the masked phone is kept, e.g. `138****1234`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
     /// GB/T 2260 code of the deepest region chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
@@ -130,20 +143,27 @@ pub fn normalize_phone(text: &str) -> Option<String> {
     ok.then_some(digits)
 }
 
-/// `13812341234` → `138****1234`.
-pub fn mask_phone(phone: &str) -> String {
-    if phone.len() == 11 && phone.is_ascii() {
-        format!("{}****{}", &phone[..3], &phone[7..])
-    } else {
-        "****".to_string()
+/// The person key of someone who gave a phone: `k` and the first 12 bytes, in hex, of
+/// PBKDF2-HMAC-SHA256 over name, phone and region (joined by U+001F), [`PERSON_KEY_ROUNDS`]
+/// rounds. The same on every device, so people are counted once across devices.
+pub fn person_key(name: &str, phone: &str, region: Option<&str>) -> String {
+    let secret = format!("{name}\u{1f}{phone}\u{1f}{}", region.unwrap_or(""));
+    let mut key = [0u8; 12];
+    pbkdf2::pbkdf2_hmac::<Sha256>(secret.as_bytes(), PERSON_KEY_SALT.as_bytes(), PERSON_KEY_ROUNDS, &mut key);
+    let mut id = String::from("k");
+    for b in key {
+        id.push_str(&format!("{b:02x}"));
     }
+    id
 }
 
 /// Checks a registration form against the contest's rules and builds the participant.
+/// `random` (fresh randomness from the device) makes the id of someone without a phone.
 pub fn register(
     rules: &Registration,
     regions: Option<&RegionTable>,
     form: &RegistrationForm,
+    random: u64,
 ) -> Result<Participant, Vec<FormProblem>> {
     let mut problems = Vec::new();
     let name: String = form.name.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -198,14 +218,11 @@ pub fn register(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let key = format!("{name}\u{1f}{}\u{1f}{}", phone.as_deref().unwrap_or(""), region.as_deref().unwrap_or(""));
-    Ok(Participant {
-        id: format!("p{:016x}", fnv1a64(key.as_bytes())),
-        name,
-        phone: phone.as_deref().map(mask_phone),
-        region,
-        crowd,
-    })
+    let id = match &phone {
+        Some(phone) => person_key(&name, phone, region.as_deref()),
+        None => format!("r{random:016x}"),
+    };
+    Ok(Participant { id, name, region, crowd })
 }
 
 #[cfg(test)]
@@ -238,21 +255,48 @@ mod tests {
         for bad in ["1381234567", "23812345678", "12812345678", "1381234567x", ""] {
             assert_eq!(normalize_phone(bad), None, "{bad}");
         }
-        assert_eq!(mask_phone("13812345678"), "138****5678");
     }
 
     #[test]
-    fn registers_with_masked_phone_and_stable_id() {
+    fn a_phone_gives_the_slow_person_key_and_nothing_of_the_phone_is_kept() {
         let t = table();
-        let p = register(&rules(PhoneField::Required), Some(&t), &form()).unwrap();
+        let p = register(&rules(PhoneField::Required), Some(&t), &form(), 1).unwrap();
         assert_eq!(p.name, "张 三");
-        assert_eq!(p.phone.as_deref(), Some("138****5678"));
-        assert!(!format!("{p:?}").contains("13812345678"), "the full phone is never kept");
-        let again = register(&rules(PhoneField::Required), Some(&t), &form()).unwrap();
+        // PBKDF2-HMAC-SHA256, 100,000 rounds, checked against an independent computation:
+        // hashlib.pbkdf2_hmac('sha256', '张 三\x1f13812345678\x1f440106'.encode(),
+        //                     b'kepu-person-key-v1', 100000)[:12].hex()
+        assert_eq!(p.id, "ka8fde649d852510eae5c0f28");
+        assert_eq!(PERSON_KEY_ROUNDS, 100_000);
+        // Neither the phone nor any part of it is kept: a masked 138****5678 next to the key
+        // would leave 10,000 guesses instead of every mobile number.
+        let kept = serde_json::to_string(&Roster { people: vec![p.clone()], current: Some(p.id.clone()) }).unwrap();
+        for part in ["13812345678", "138", "5678", "****"] {
+            assert!(!kept.contains(part), "{part} in {kept}");
+        }
+        // The same person on another device gets the same key; another phone another one.
+        let again = register(&rules(PhoneField::Required), Some(&t), &form(), 2).unwrap();
         assert_eq!(p.id, again.id);
         let mut other = form();
         other.phone = "13812345679".into();
-        assert_ne!(p.id, register(&rules(PhoneField::Required), Some(&t), &other).unwrap().id);
+        assert_ne!(p.id, register(&rules(PhoneField::Required), Some(&t), &other, 1).unwrap().id);
+    }
+
+    #[test]
+    fn without_a_phone_the_id_is_random() {
+        let t = table();
+        let mut f = form();
+        f.phone.clear();
+        let a = register(&rules(PhoneField::Optional), Some(&t), &f, 0x1234).unwrap();
+        let b = register(&rules(PhoneField::Optional), Some(&t), &f, 0x5678).unwrap();
+        assert_eq!(a.id, "r0000000000001234");
+        assert_ne!(a.id, b.id, "the same name and region on two registrations are two people");
+    }
+
+    #[test]
+    fn a_stored_masked_phone_of_an_earlier_build_is_dropped() {
+        let old = r#"{"id":"p1","name":"张三","phone":"138****5678","region":"440106"}"#;
+        let p: Participant = serde_json::from_str(old).unwrap();
+        assert!(!serde_json::to_string(&p).unwrap().contains("5678"));
     }
 
     #[test]
@@ -260,7 +304,7 @@ mod tests {
         let t = table();
         let empty = RegistrationForm::default();
         assert_eq!(
-            register(&rules(PhoneField::Required), Some(&t), &empty).unwrap_err(),
+            register(&rules(PhoneField::Required), Some(&t), &empty, 0).unwrap_err(),
             vec![
                 FormProblem::NameMissing,
                 FormProblem::PhoneMissing,
@@ -272,27 +316,27 @@ mod tests {
         f.phone = "12345".into();
         f.region = Some("440100".into());
         assert_eq!(
-            register(&rules(PhoneField::Optional), Some(&t), &f).unwrap_err(),
+            register(&rules(PhoneField::Optional), Some(&t), &f, 0).unwrap_err(),
             vec![FormProblem::PhoneInvalid, FormProblem::RegionIncomplete]
         );
         f.phone.clear();
         f.region = Some("441900".into()); // 东莞 has no counties: a city is complete
-        assert!(register(&rules(PhoneField::Optional), Some(&t), &f).is_ok());
+        assert!(register(&rules(PhoneField::Optional), Some(&t), &f, 0).is_ok());
         f.name = "名".repeat(21);
-        assert_eq!(register(&rules(PhoneField::Off), Some(&t), &f).unwrap_err(), vec![FormProblem::NameTooLong]);
+        assert_eq!(register(&rules(PhoneField::Off), Some(&t), &f, 0).unwrap_err(), vec![FormProblem::NameTooLong]);
     }
 
     #[test]
     fn roster_registers_once_and_switches() {
         let t = table();
-        let p = register(&rules(PhoneField::Off), Some(&t), &form()).unwrap();
+        let p = register(&rules(PhoneField::Off), Some(&t), &form(), 1).unwrap();
         let mut roster = Roster::default();
         roster.register(p.clone());
         roster.register(p.clone());
         assert_eq!(roster.people.len(), 1);
         let mut f = form();
         f.name = "李四".into();
-        let q = register(&rules(PhoneField::Off), Some(&t), &f).unwrap();
+        let q = register(&rules(PhoneField::Off), Some(&t), &f, 2).unwrap();
         roster.register(q.clone());
         assert_eq!(roster.current().map(|x| x.name.as_str()), Some("李四"));
         assert!(roster.select(&p.id));
@@ -306,9 +350,9 @@ mod tests {
         let t = table();
         let mut r = rules(PhoneField::Off);
         r.region_scope = Some("450000".into());
-        assert_eq!(register(&r, Some(&t), &form()).unwrap_err(), vec![FormProblem::RegionIncomplete]);
+        assert_eq!(register(&r, Some(&t), &form(), 0).unwrap_err(), vec![FormProblem::RegionIncomplete]);
         let mut f = form();
         f.region = Some("450102".into());
-        assert!(register(&r, Some(&t), &f).is_ok());
+        assert!(register(&r, Some(&t), &f, 0).is_ok());
     }
 }

@@ -86,8 +86,8 @@ pub fn DataTab(props: &DeskProps) -> Html {
             }
             <section class="card">
                 <h2>{ lang.pick("导出报表", "Reports") }</h2>
-                <p class="hint">{ lang.pick("CSV 文件为 UTF-8（带 BOM），可直接用 Excel 打开；手机号只导出打码后的形式。地区统计在“统计”页按所选层级下载。",
-                    "CSV files are UTF-8 with BOM and open in Excel; phones are exported masked. Region counts download from the Statistics tab at the chosen level.") }</p>
+                <p class="hint">{ lang.pick("CSV 文件为 UTF-8（带 BOM），可直接用 Excel 打开；本程序不保存手机号，答题记录中只有参赛者编号。地区统计在“统计”页按所选层级下载。",
+                    "CSV files are UTF-8 with BOM and open in Excel; no phone number is kept, the attempt list names participants by their code. Region counts download from the Statistics tab at the chosen level.") }</p>
                 <button class="secondary" data-testid="export-attempts-csv" onclick={export_attempts} disabled={desk.regions.is_none()}>{ lang.pick("下载答题记录 CSV", "Download attempts (CSV)") }</button>
                 <button class="secondary" data-testid="export-attempts-xlsx" onclick={export_attempts_xlsx} disabled={desk.regions.is_none()}>{ lang.pick("下载答题记录 Excel", "Download attempts (Excel)") }</button>
                 <button class="secondary" data-testid="export-items-csv" onclick={export_items}>{ lang.pick("下载题目分析 CSV", "Download item analysis (CSV)") }</button>

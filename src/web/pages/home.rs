@@ -128,7 +128,7 @@ fn OtherPeople(props: &PageProps) -> Html {
                 let id = p.id.clone();
                 html! {
                     <button class="secondary" onclick={Callback::from(move |_| state.dispatch(Action::Select(id.clone())))}>
-                        { p.name.clone() }{ p.phone.as_ref().map(|ph| format!(" {ph}")).unwrap_or_default() }
+                        { p.name.clone() }
                     </button>
                 }
             }) }

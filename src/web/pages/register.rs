@@ -46,7 +46,7 @@ pub fn RegisterPage(props: &PageProps) -> Html {
                 region: chosen.iter().rev().flatten().next().cloned(),
                 crowd: (*crowd).clone(),
             };
-            match register(&reg, state.regions.as_deref(), &form) {
+            match register(&reg, state.regions.as_deref(), &form, crate::web::random_u64()) {
                 Ok(p) => state.dispatch(Action::Register(p)),
                 Err(p) => problems.set(p),
             }
@@ -146,8 +146,8 @@ pub fn RegisterPage(props: &PageProps) -> Html {
                     </label>
                     { errors_for(Field::Crowd) }
                 }
-                <p class="privacy">{ lang.pick("信息只保存在本机，用于统计参赛人数；手机号只显示前三位和后四位。",
-                    "Your details stay on this device and are used to count participants; only part of your phone number is ever shown.") }</p>
+                <p class="privacy">{ lang.pick("信息只保存在本机，用于统计参赛人数。手机号不会保存，连部分数字也不保存：只保存由姓名、手机号和地区算出的编号，用来把您在不同设备上的答题算作一人。",
+                    "Your details stay on this device and are used to count participants. Your phone number is not kept, not even in part: only a code computed from your name, number and region, so that your attempts on different devices count as one person.") }</p>
                 <button class="primary big" type="submit" data-testid="reg-submit">{ lang.pick("确定", "Continue") }</button>
                 <button class="link" type="button" onclick={back}>{ lang.pick("返回", "Back") }</button>
             </form>

@@ -1,0 +1,84 @@
+// End to end: privacy and integrity (issue #17, items 1–5) — what is stored and exported about
+// a phone number, an organizer PIN reset at a kiosk, rules changed on a device, forged results
+// files, and namesakes registering on one device.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { useHarness, phonePage, confirmAndWait, number, waitText } from './helpers.mjs';
+
+const h = useHarness();
+const PIN = '2468';
+
+/** A device of its own whose clock can be moved on, so rounds take a human's time. */
+async function device() {
+  const page = await phonePage(h.browser);
+  await page.clock.install();
+  return page;
+}
+
+/** Fills the registration form (opened from the home page) and submits it. */
+async function fillRegistration(page, { name, phone, county = '岳麓区' }) {
+  await page.getByTestId('reg-name').fill(name);
+  if (phone) await page.getByTestId('reg-phone').fill(phone);
+  await page.getByTestId('reg-region-1').selectOption({ label: '湖南省' });
+  await page.getByTestId('reg-region-2').selectOption({ label: '长沙市' });
+  await page.getByTestId('reg-region-3').selectOption({ label: county });
+  await page.getByTestId('reg-crowd').selectOption('农民');
+  await page.getByTestId('reg-submit').click();
+}
+
+async function register(page, url, person) {
+  await page.goto(url);
+  await page.getByTestId('start-round').click();
+  await fillRegistration(page, person);
+  await page.getByTestId('participant').waitFor();
+}
+
+/** Plays a round choosing the first choice, `think` ms of the page's clock on each question. */
+async function playRound(page, think = 3000) {
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  while (!(await page.getByTestId('result-score').count())) {
+    await page.clock.fastForward(think);
+    await page.getByTestId('option').first().click();
+    await confirmAndWait(page);
+  }
+  return number(page.getByTestId('result-score'));
+}
+
+async function openOrganizer(page, pin = PIN) {
+  await page.goto(h.server.url);
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill(pin);
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-stats').waitFor();
+}
+
+async function download(page, testid) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return fs.readFileSync(await file.path(), 'utf8');
+}
+
+const storedText = (page) =>
+  page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kepu.')).map((k) => `${k}=${localStorage.getItem(k)}`).join('\n'));
+
+test('#17.1 nothing stored or exported carries a phone number or a part of one', async () => {
+  const page = await device();
+  await register(page, h.server.url, { name: '王芳', phone: '138 1234 5678' });
+  await playRound(page);
+  const stored = await storedText(page);
+  assert.match(stored, /王芳/, 'the person is stored');
+  assert.doesNotMatch(stored, /\*\*\*\*|13812345678|12345678/, 'no phone, masked or whole, is stored');
+  await openOrganizer(page);
+  await page.getByTestId('tab-data').click();
+  const results = await download(page, 'export-ledger');
+  assert.doesNotMatch(results, /\*\*\*\*|12345678/, 'the results file carries no phone');
+  await page.getByTestId('export-attempts-csv').waitFor();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="export-attempts-csv"]').disabled);
+  const attempts = await download(page, 'export-attempts-csv');
+  assert.match(attempts, /王芳/);
+  assert.doesNotMatch(attempts, /\*\*\*\*|5678/, 'the attempt list carries no phone');
+  await page.context().close();
+});
