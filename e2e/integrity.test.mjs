@@ -82,3 +82,51 @@ test('#17.1 nothing stored or exported carries a phone number or a part of one',
   assert.doesNotMatch(attempts, /\*\*\*\*|5678/, 'the attempt list carries no phone');
   await page.context().close();
 });
+
+test('#17.2 a PIN reset wipes the banks and rules, and attempts under changed rules are flagged', async () => {
+  const page = await device();
+  await register(page, h.server.url, { name: '赵敏' });
+  await playRound(page); // under the package's rules
+  await openOrganizer(page);
+  // The organizer changes the bank and the rules on this device.
+  await page.getByTestId('tab-banks').click();
+  await page.getByTestId('bank-file').setInputFiles('tests/fixtures/e2e/bank.csv');
+  await page.getByTestId('import-confirm').click();
+  await page.getByTestId('bank-item').getByTestId('bank-use').click();
+  await waitText(page, 'flash', /改用/);
+  await page.getByTestId('tab-rules').click();
+  await page.getByTestId('rule-attempts').fill('0');
+  await page.getByTestId('rule-attempts').dispatchEvent('change');
+  await page.getByTestId('rules-save').click();
+  await waitText(page, 'flash', /规则已保存/);
+  await page.goto(h.server.url);
+  await playRound(page); // under the changed rules and bank
+  // Someone at the kiosk resets the PIN.
+  await page.getByText('返回首页').click();
+  await page.getByTestId('organizer-entry').click();
+  await page.getByText('忘记密码？').click();
+  await page.getByTestId('pin-reset').click();
+  await page.getByTestId('pin-input').fill('9999');
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-stats').waitFor();
+  // Nothing of the previous organizer's is inherited.
+  await page.getByTestId('tab-banks').click();
+  assert.equal(await page.getByTestId('bank-item').count(), 0, 'the saved banks are gone');
+  assert.equal(await page.getByTestId('bank-current').textContent(), '科普答题默认题库');
+  await page.getByTestId('tab-rules').click();
+  assert.equal(await page.getByTestId('rule-attempts').inputValue(), '3', 'the package rules are back');
+  // The attempt played under the changed rules is flagged, the other one is not.
+  await page.getByTestId('tab-stats').click();
+  assert.equal(await number(page.getByTestId('stat-participations')), 2);
+  await waitText(page, 'stat-modified', /本机修改过规则.*1/);
+  await page.getByTestId('tab-data').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="export-attempts-csv"]').disabled);
+  const rows = (await download(page, 'export-attempts-csv')).split('\r\n').filter((l) => l.includes('赵敏'));
+  assert.equal(rows.length, 2);
+  assert.equal(rows.filter((l) => l.includes('本机修改过规则')).length, 1, rows.join('\n'));
+  // The citizen's page draws from the package again.
+  await page.goto(h.server.url);
+  await page.getByTestId('start-round').click();
+  assert.doesNotMatch(await page.getByTestId('question').getAttribute('data-qid'), /^E2E-/);
+  await page.context().close();
+});

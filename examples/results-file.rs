@@ -57,6 +57,7 @@ fn main() {
             register(&contest.rules.registration, Some(&regions), &form, rng.next_u64()).expect("a valid registration")
         })
         .collect();
+    let in_force = contest.fingerprint::<SerdeJson>(&bank);
     let days = ((contest.ends_ms - contest.starts_ms) / 86_400_000).max(1);
     let mut list: Vec<Attempt> = Vec::with_capacity(attempts);
     for i in 0..attempts {
@@ -86,7 +87,7 @@ fn main() {
                 round.next(now).expect("next");
             }
         }
-        list.push(Attempt::from_round(&round, p, &contest, &bank).expect("attempt"));
+        list.push(Attempt::from_round(&round, p, &contest, &bank, &in_force).expect("attempt"));
     }
     let file =
         export_ledger::<SerdeJson>(&contest.rules.id, &format!("bench device {device}"), &list, contest.starts_ms);

@@ -12,7 +12,7 @@ use kepu_quiz::core::bank::{AnswerSet, Bank};
 use kepu_quiz::core::clock::parse_shanghai;
 use kepu_quiz::core::codec::SerdeJson;
 use kepu_quiz::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, region_csv, region_xlsx};
-use kepu_quiz::core::ledger::{Attempt, AttemptLedger};
+use kepu_quiz::core::ledger::{Attempt, AttemptLedger, PackageRules};
 use kepu_quiz::core::ledger_file::{export_ledger, merge_into, read_ledger_file, LedgerFileError, MergeReport};
 use kepu_quiz::core::region::RegionTable;
 use kepu_quiz::core::stats::{
@@ -92,7 +92,22 @@ fn att(
         question_ds: ds.to_vec(),
         rules_revision: 1,
         bank: "demo@1".into(),
+        rules_hash: None,
     }
+}
+
+/// The package's rules as the attempts of [`with_fingerprints`] record them.
+fn package() -> PackageRules {
+    PackageRules { revision: 1, fingerprint: "0123456789ab".into() }
+}
+
+/// The fixture as this build records it: a01 under the package's rules, a07 (钱"七") under
+/// rules changed on its device, the others from a build that recorded no fingerprint.
+fn with_fingerprints() -> Vec<Attempt> {
+    let mut a = fixture();
+    a[0].rules_hash = Some("0123456789ab".into());
+    a[6].rules_hash = Some("ffffffffffff".into());
+    a
 }
 
 /// 13 attempts by 8 people. p1 changed region between a01 (芙蓉区) and a02 (岳麓区); p6
@@ -481,9 +496,9 @@ fn region_csv_without_population_has_four_columns() {
 fn attempts_csv_matches_the_fixture_byte_for_byte() {
     // Given in reverse: the file lists attempts by start time. It quotes 李,四 and 钱"七"
     // and guards @吴十 against formula injection.
-    let mut a = fixture();
+    let mut a = with_fingerprints();
     a.reverse();
-    let bytes = attempts_csv(&a, &regions());
+    let bytes = attempts_csv(&a, &regions(), &package());
     assert_eq!(String::from_utf8(bytes.clone()).unwrap(), String::from_utf8(fixture_file("attempts.csv")).unwrap());
     assert_eq!(bytes, fixture_file("attempts.csv"));
 }
@@ -651,7 +666,7 @@ fn region_xlsx_holds_the_region_csv_table() {
 
 #[test]
 fn attempts_xlsx_writes_raw_text_and_numbers() {
-    let sheet = ReportSheet::read(attempts_xlsx(&fixture(), &regions()).unwrap());
+    let sheet = ReportSheet::read(attempts_xlsx(&with_fingerprints(), &regions(), &package()).unwrap());
     assert_eq!(sheet.name, "答题记录");
     assert_eq!(sheet.rows.len(), 14);
     assert_eq!(sheet.rows[0][10], s("用时(秒)"));
@@ -670,13 +685,16 @@ fn attempts_xlsx_writes_raw_text_and_numbers() {
             Data::Float(40.0),
             Data::Float(4.0),
             Data::Float(96.0),
+            Data::Empty,
         ]
     );
+    assert_eq!(sheet.rows[7][11], s("本机修改过规则"), "a07 was played under rules changed on its device");
     assert_eq!(sheet.rows[13][..5], [s("@吴十"), s("p8"), Data::Empty, Data::Empty, Data::Empty]);
     assert_eq!(sheet.rows[3][0], s("李,四"));
     sheet.assert_bold_frozen_header();
     // 姓名: 钱"七" is 6; 参赛者编号 10 (the header); 地区 20; times 16; 用时(秒) 8 (the header).
-    assert_widths(&sheet, &[8.0, 12.0, 10.0, 22.0, 10.0, 18.0, 18.0, 6.0, 6.0, 10.0, 10.0]);
+    // 规则: 本机修改过规则 is 14.
+    assert_widths(&sheet, &[8.0, 12.0, 10.0, 22.0, 10.0, 18.0, 18.0, 6.0, 6.0, 10.0, 10.0, 16.0]);
 }
 
 #[test]

@@ -39,6 +39,7 @@ fn ledger(n: usize, name: &str) -> AttemptLedger {
             question_ds: vec![30; 20],
             rules_revision: 1,
             bank: "b@1".into(),
+            rules_hash: None,
         })
         .collect();
     AttemptLedger { attempts }

@@ -13,10 +13,13 @@ use rust_xlsxwriter::{Format, RowNum, Workbook, XlsxError};
 use super::bank::{Bank, QuestionType};
 use super::clock::{format_day, format_shanghai, shanghai_day};
 use super::csv_io::{guard_formula, CsvWriter};
-use super::ledger::Attempt;
+use super::ledger::{Attempt, PackageRules};
 use super::region::RegionTable;
 use super::stats::{ItemStat, RegionRow};
 use super::Lang;
+
+/// The flag of an attempt played under rules or a bank changed on its device.
+pub const CHANGED_ON_DEVICE: &str = "本机修改过规则";
 
 /// One cell of a report, typed so that CSV and XLSX each show it the same way.
 #[derive(Clone, Debug, PartialEq)]
@@ -224,8 +227,9 @@ pub fn region_xlsx(
 
 /// Every attempt, earliest start first. 参赛者编号 is the participant id (a person key or a
 /// random id: no phone is kept, see `participant`); times are Asia/Shanghai text; 用时 is
-/// whole seconds rounded up, as the result page shows it.
-fn attempts_table(attempts: &[Attempt], regions: &RegionTable) -> Table {
+/// whole seconds rounded up, as the result page shows it; 规则 says 本机修改过规则 for an
+/// attempt played under rules or a bank changed on its device (see [`PackageRules`]).
+fn attempts_table(attempts: &[Attempt], regions: &RegionTable, package: &PackageRules) -> Table {
     let mut sorted: Vec<&Attempt> = attempts.iter().collect();
     sorted.sort_by(|a, b| a.started_at.cmp(&b.started_at).then_with(|| a.id.cmp(&b.id)));
     let mut table = vec![header(&[
@@ -240,6 +244,7 @@ fn attempts_table(attempts: &[Attempt], regions: &RegionTable) -> Table {
         "满分",
         "答对题数",
         "用时(秒)",
+        "规则",
     ])];
     for a in sorted {
         let region = a.region.as_deref().unwrap_or("");
@@ -255,19 +260,24 @@ fn attempts_table(attempts: &[Attempt], regions: &RegionTable) -> Table {
             Cell::count(a.max_score),
             Cell::count(a.correct),
             Cell::count(((a.time_used_ms.max(0) + 999) / 1000) as u64),
+            text(if package.changed_on_device(a) { CHANGED_ON_DEVICE } else { "" }),
         ]);
     }
     table
 }
 
 /// Every attempt, earliest start first; see [`attempts_table`] for the columns.
-pub fn attempts_csv(attempts: &[Attempt], regions: &RegionTable) -> Vec<u8> {
-    table_csv(&attempts_table(attempts, regions))
+pub fn attempts_csv(attempts: &[Attempt], regions: &RegionTable, package: &PackageRules) -> Vec<u8> {
+    table_csv(&attempts_table(attempts, regions, package))
 }
 
 /// The attempt list of [`attempts_csv`] as a one-sheet workbook (答题记录).
-pub fn attempts_xlsx(attempts: &[Attempt], regions: &RegionTable) -> Result<Vec<u8>, XlsxExportError> {
-    table_xlsx("答题记录", &attempts_table(attempts, regions))
+pub fn attempts_xlsx(
+    attempts: &[Attempt],
+    regions: &RegionTable,
+    package: &PackageRules,
+) -> Result<Vec<u8>, XlsxExportError> {
+    table_xlsx("答题记录", &attempts_table(attempts, regions, package))
 }
 
 /// Item analysis in the order given (hardest first from `item_analysis`). 正确率 is a

@@ -12,6 +12,11 @@
 //!   when every mask of the attempt is below 36, else two digits each;
 //! - `times` is the tenths of a second spent per question, joined by `,`;
 //! - `id` is written only when it is not the usual `{participant}-{started, hex}`.
+//!
+//! The fingerprint of the rules in force (`Attempt::rules_hash`) goes with the bank: `b` lists
+//! each distinct bank and fingerprint once, and `h`, beside it, the fingerprint of each entry of
+//! `b`. Rows stay as they were, so rows and files of earlier builds, without `h`, still read
+//! (their attempts have no fingerprint), and earlier builds read these rows.
 
 use std::rc::Rc;
 
@@ -34,6 +39,10 @@ pub(crate) struct CompactLedger {
     people: Vec<Person>,
     #[serde(rename = "b")]
     banks: Vec<String>,
+    /// The rules fingerprint of each entry of `banks` (`null` for none); left out when no
+    /// attempt has one.
+    #[serde(rename = "h", default, skip_serializing_if = "Vec::is_empty")]
+    fingerprints: Vec<Option<String>>,
     #[serde(rename = "q")]
     questions: Vec<Rc<str>>,
     attempts: Vec<String>,
@@ -124,7 +133,7 @@ impl From<&AttemptLedger> for CompactLedger {
             for n in [
                 intern(&mut contests, &mut contest_index, a.contest_id.as_str()) as i64,
                 intern(&mut people, &mut person_index, person) as i64,
-                intern(&mut banks, &mut bank_index, a.bank.as_str()) as i64,
+                intern(&mut banks, &mut bank_index, (a.bank.as_str(), a.rules_hash.as_deref())) as i64,
                 i64::from(a.rules_revision),
                 a.started_at,
                 a.finished_at - a.started_at,
@@ -158,13 +167,18 @@ impl From<&AttemptLedger> for CompactLedger {
             rows.push(row);
         }
         let owned = |o: Option<&str>| o.map(str::to_string);
+        let fingerprints = match banks.iter().any(|(_, h)| h.is_some()) {
+            true => banks.iter().map(|(_, h)| owned(*h)).collect(),
+            false => Vec::new(),
+        };
         CompactLedger {
             contests: contests.into_iter().map(str::to_string).collect(),
             people: people
                 .into_iter()
                 .map(|(id, name, region, crowd)| (id.to_string(), name.to_string(), None, owned(region), owned(crowd)))
                 .collect(),
-            banks: banks.into_iter().map(str::to_string).collect(),
+            banks: banks.into_iter().map(|(b, _)| b.to_string()).collect(),
+            fingerprints,
             questions: questions.into_iter().map(Rc::from).collect(),
             attempts: rows,
         }
@@ -235,6 +249,7 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
         question_ds,
         rules_revision: read_u32(f[3])?,
         bank: pick(&c.banks, f[2], "bank")?.clone(),
+        rules_hash: c.fingerprints.get(read_b36(f[2])? as usize).cloned().flatten(),
     })
 }
 
@@ -268,6 +283,7 @@ mod tests {
                     question_ds: (0..20).map(|k| 40 + ((i + k) % 260) as u32).collect(),
                     rules_revision: 3,
                     bank: "kepu-default@2".into(),
+                    rules_hash: Some("0123456789ab".into()),
                 }
             })
             .collect();
@@ -286,8 +302,27 @@ mod tests {
         l.attempts[5].contest_id = "other".into();
         l.attempts[6].answers[0] = 0xff;
         l.attempts[7].answers = vec![35; 20];
+        l.attempts[8].rules_hash = None;
+        l.attempts[9].rules_hash = Some("ba9876543210".into());
         let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
+        assert!(
+            text.contains(
+                r#""b":["kepu-default@2","kepu-default@2","kepu-default@2"],"h":["0123456789ab",null,"ba9876543210"]"#
+            ),
+            "{text}"
+        );
         assert!(text.starts_with(r#"{"version":2,"#), "{text}");
+        assert_eq!(decode::<SerdeJson, AttemptLedger>(Stored::Ledger, &text), Ok(l));
+    }
+
+    #[test]
+    fn without_fingerprints_there_is_no_h_and_rows_of_earlier_builds_read_without_one() {
+        let mut l = sample(2, 3);
+        for a in &mut l.attempts {
+            a.rules_hash = None;
+        }
+        let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
+        assert!(!text.contains(r#""h":"#), "{text}");
         assert_eq!(decode::<SerdeJson, AttemptLedger>(Stored::Ledger, &text), Ok(l));
     }
 

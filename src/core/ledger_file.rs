@@ -216,6 +216,7 @@ mod tests {
             question_ds: vec![600],
             rules_revision: 1,
             bank: "b@1".into(),
+            rules_hash: None,
         }
     }
 

@@ -288,9 +288,9 @@ impl DeviceState {
             return;
         }
         let participant = self.roster.get(&round.participant_id).cloned();
-        let attempt = participant
-            .ok_or(crate::core::session::QuizError::Finished)
-            .and_then(|p| Attempt::from_round(&round, &p, &self.loaded.contest, &self.loaded.bank));
+        let attempt = participant.ok_or(crate::core::session::QuizError::Finished).and_then(|p| {
+            Attempt::from_round(&round, &p, &self.loaded.contest, &self.loaded.bank, &self.loaded.in_force)
+        });
         match attempt {
             Ok(attempt) => {
                 Rc::make_mut(&mut self.ledger).record(attempt.clone());
