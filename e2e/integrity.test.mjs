@@ -130,3 +130,54 @@ test('#17.2 a PIN reset wipes the banks and rules, and attempts under changed ru
   assert.doesNotMatch(await page.getByTestId('question').getAttribute('data-qid'), /^E2E-/);
   await page.context().close();
 });
+
+/** The ledger rows of a results file edited as a forger would, with a recomputed checksum. */
+function forge(text, rows) {
+  const file = JSON.parse(text);
+  file.ledger.attempts = rows;
+  file.count = rows.length;
+  file.checksum = crypto.createHash('sha256').update(`${file.contest_id}\n${JSON.stringify(file.ledger)}`).digest('hex');
+  return JSON.stringify(file);
+}
+
+test('#17.3 a forged results file: impossible and recomputed-wrong records are refused and counted', async () => {
+  const a = await device();
+  await register(a, h.server.url, { name: '钱一' });
+  const score = await playRound(a);
+  await openOrganizer(a);
+  await a.getByTestId('tab-data').click();
+  const text = await download(a, 'export-ledger');
+  const [row] = JSON.parse(text).ledger.attempts;
+  const edit = (i, value, id) => {
+    const fields = row.split('.');
+    fields[i] = value;
+    return `${fields.slice(0, 13).join('.')}.${id}`;
+  };
+  const b36 = (n) => n.toString(36);
+  const forged = forge(text, [
+    edit(7, row.split('.')[7], 'honest-copy'),
+    edit(7, b36(999), 'over-max'),
+    edit(4, b36(Date.UTC(2099, 0, 1)), 'in-2099'),
+    edit(5, `-${b36(60_000)}`, 'finish-before-start'),
+    edit(7, b36(score <= 90 ? score + 5 : score - 5), 'wrong-score'),
+  ]);
+  const file = path.resolve('target/e2e-forged.json');
+  fs.mkdirSync('target', { recursive: true });
+  fs.writeFileSync(file, forged);
+
+  const b = await device();
+  await openOrganizer(b);
+  await b.getByTestId('tab-data').click();
+  await b.getByTestId('ledger-file').setInputFiles(file);
+  await waitText(b, 'flash', /新增 1 条/);
+  const flash = await b.getByTestId('flash').textContent();
+  assert.match(flash, /拒绝 4 条/);
+  assert.match(flash, /得分超过满分/);
+  assert.match(flash, /竞赛时间之外/);
+  assert.match(flash, /交卷时间早于开始时间/);
+  assert.match(flash, /与按题库重新计算的得分不符/);
+  await b.getByTestId('tab-stats').click();
+  assert.equal(await number(b.getByTestId('stat-participations')), 1);
+  await a.context().close();
+  await b.context().close();
+});
