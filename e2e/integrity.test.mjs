@@ -181,3 +181,32 @@ test('#17.3 a forged results file: impossible and recomputed-wrong records are r
   await a.context().close();
   await b.context().close();
 });
+
+test('#17.4 a namesake in the same county is asked about, and a new person gets their own identity', async () => {
+  const page = await device();
+  const url = `${h.server.url}?contest=e2e/limit.json`; // one attempt a day
+  await register(page, url, { name: '张伟' });
+  await playRound(page);
+  await page.getByText('返回首页').click();
+  // A second 张伟 from the same county registers on this device.
+  await page.getByTestId('next-participant').click();
+  await fillRegistration(page, { name: '张伟' });
+  await waitText(page, 'namesake', /是同一个人吗？/);
+  await page.getByTestId('namesake-new').click();
+  await page.getByTestId('participant').waitFor();
+  assert.match(await page.getByTestId('attempts-left').textContent(), /1/, 'the new person has their own attempt');
+  await playRound(page);
+  await page.getByText('返回首页').click();
+  // The first 张伟 comes back: the same person, so today's attempt is used up.
+  await page.getByTestId('next-participant').click();
+  await fillRegistration(page, { name: '张伟' });
+  await waitText(page, 'namesake', /是同一个人吗？/);
+  await page.getByTestId('namesake-same').first().click();
+  await page.getByTestId('participant').waitFor();
+  assert.match(await page.getByTestId('attempts-left').textContent(), /0/);
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill(PIN);
+  await page.getByTestId('pin-submit').click();
+  assert.equal(await number(page.getByTestId('stat-participants')), 2, 'two people, not one');
+  await page.context().close();
+});

@@ -195,6 +195,11 @@ impl AttemptLedger {
         self.attempts.iter().filter(|a| a.participant_id == participant_id && a.day() == day).count()
     }
 
+    /// When the participant last finished an attempt here, if ever (tells namesakes apart).
+    pub fn last_finished(&self, participant_id: &str) -> Option<i64> {
+        self.attempts.iter().filter(|a| a.participant_id == participant_id).map(|a| a.finished_at).max()
+    }
+
     /// Attempts left today (`None` = unlimited).
     pub fn attempts_left(&self, contest: &Contest, participant_id: &str, now: i64) -> Option<u32> {
         let limit = contest.rules.attempts_per_day;

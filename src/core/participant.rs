@@ -66,6 +66,30 @@ impl Roster {
         self.people.iter().find(|p| p.id == id)
     }
 
+    /// Who a registration is among the people already on this device. `former_id` is the id
+    /// an earlier build would have given the same form ([`earlier_build_id`]).
+    pub fn recognise(&self, candidate: &Participant, former_id: Option<&str>) -> Known {
+        for id in std::iter::once(candidate.id.as_str()).chain(former_id) {
+            if self.get(id).is_some() {
+                return Known::Same(id.to_string());
+            }
+        }
+        // Two person keys that differ are two phones, so two people; anyone else of the same
+        // name and region may be this person, and only they can say.
+        let both_keyed = |p: &Participant| is_person_key(&p.id) && is_person_key(&candidate.id);
+        let namesakes: Vec<String> = self
+            .people
+            .iter()
+            .filter(|p| p.name == candidate.name && p.region == candidate.region && !both_keyed(p))
+            .map(|p| p.id.clone())
+            .collect();
+        if namesakes.is_empty() {
+            Known::New
+        } else {
+            Known::Namesakes(namesakes)
+        }
+    }
+
     /// Makes a registered participant the one answering; false if unknown.
     pub fn select(&mut self, id: &str) -> bool {
         let known = self.get(id).is_some();
@@ -74,6 +98,22 @@ impl Roster {
         }
         known
     }
+}
+
+/// How a registration relates to the people already on a device ([`Roster::recognise`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Known {
+    /// Already here, under this id: the same person key, or the id an earlier build gave.
+    Same(String),
+    /// People of the same name and region who may be this person: the app asks
+    /// 是同一个人吗？ — yes takes that identity, no makes a new one.
+    Namesakes(Vec<String>),
+    /// Nobody like them here: a new identity.
+    New,
+}
+
+fn is_person_key(id: &str) -> bool {
+    id.len() == 25 && id.starts_with('k')
 }
 
 /// What a person typed into the registration form.
@@ -155,6 +195,16 @@ pub fn person_key(name: &str, phone: &str, region: Option<&str>) -> String {
         id.push_str(&format!("{b:02x}"));
     }
     id
+}
+
+/// The id builds before person keys gave this form (`p` + FNV-1a of name, phone and region),
+/// so that someone registered by them is recognised; only with a valid phone, since without
+/// one the same name and region are namesakes to ask about. Never stored.
+pub fn earlier_build_id(form: &RegistrationForm) -> Option<String> {
+    let phone = normalize_phone(form.phone.trim())?;
+    let name = form.name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let key = format!("{name}\u{1f}{phone}\u{1f}{}", form.region.as_deref().unwrap_or(""));
+    Some(format!("p{:016x}", super::rng::fnv1a64(key.as_bytes())))
 }
 
 /// Checks a registration form against the contest's rules and builds the participant.
@@ -343,6 +393,57 @@ mod tests {
         assert_eq!(roster.current(), Some(&p));
         assert!(!roster.select("nobody"));
         assert_eq!(roster.current(), Some(&p));
+    }
+
+    #[test]
+    fn namesakes_are_asked_about_and_keys_recognised() {
+        let t = table();
+        let rules = rules(PhoneField::Optional);
+        let mut f = form();
+        f.phone.clear();
+        let first = register(&rules, Some(&t), &f, 1).unwrap();
+        let mut roster = Roster::default();
+        assert_eq!(roster.recognise(&first, None), Known::New);
+        roster.register(first.clone());
+        // The second 张 三 of 天河区 without a phone: the same person, or another?
+        let second = register(&rules, Some(&t), &f, 2).unwrap();
+        assert_eq!(roster.recognise(&second, None), Known::Namesakes(vec![first.id.clone()]));
+        roster.register(second.clone());
+        assert_eq!(roster.people.len(), 2, "no: a new identity");
+        // Elsewhere, the same name is someone else.
+        let mut g = f.clone();
+        g.region = Some("450102".into());
+        assert_eq!(roster.recognise(&register(&rules, Some(&t), &g, 3).unwrap(), None), Known::New);
+        // With a phone: the key is recognised; a namesake without one is asked about.
+        let keyed = register(&rules, Some(&t), &form(), 4).unwrap();
+        assert_eq!(roster.recognise(&keyed, None), Known::Namesakes(vec![first.id.clone(), second.id.clone()]));
+        roster.register(keyed.clone());
+        assert_eq!(roster.recognise(&register(&rules, Some(&t), &form(), 5).unwrap(), None), Known::Same(keyed.id));
+        // Another phone is another person; only the namesakes without a phone are asked about.
+        let mut other = form();
+        other.phone = "13912345678".into();
+        let other = register(&rules, Some(&t), &other, 6).unwrap();
+        assert_eq!(roster.recognise(&other, None), Known::Namesakes(vec![first.id.clone(), second.id]));
+    }
+
+    #[test]
+    fn someone_registered_by_an_earlier_build_is_recognised_by_name_phone_and_region() {
+        let t = table();
+        // As earlier builds stored 张 三 of 天河区 with 13812345678: FNV-1a of the three (the
+        // id `register` gave at commit af3bc14).
+        let old = Participant {
+            id: "p44b87f193a6fad94".into(),
+            name: "张 三".into(),
+            region: Some("440106".into()),
+            crowd: None,
+        };
+        assert_eq!(earlier_build_id(&form()).as_deref(), Some(old.id.as_str()));
+        let roster = Roster { people: vec![old.clone()], current: None };
+        let again = register(&rules(PhoneField::Optional), Some(&t), &form(), 1).unwrap();
+        assert_eq!(roster.recognise(&again, earlier_build_id(&form()).as_deref()), Known::Same(old.id));
+        let mut no_phone = form();
+        no_phone.phone.clear();
+        assert_eq!(earlier_build_id(&no_phone), None);
     }
 
     #[test]

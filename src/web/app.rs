@@ -116,6 +116,8 @@ pub enum Action {
     },
     Notice(String),
     Register(Participant),
+    /// Someone registering turned out to be this person already on the device.
+    Continue(String),
     Select(String),
     NextParticipant,
     StartRound {
@@ -360,6 +362,13 @@ impl Reducible for DeviceState {
             Action::Register(p) => {
                 s.notice = None;
                 s.roster.register(p);
+                let roster = s.roster.clone();
+                s.save(Stored::Roster, &roster);
+                s.screen = Screen::Home;
+            }
+            Action::Continue(id) => {
+                s.notice = None;
+                s.roster.select(&id);
                 let roster = s.roster.clone();
                 s.save(Stored::Roster, &roster);
                 s.screen = Screen::Home;
