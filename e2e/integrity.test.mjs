@@ -210,3 +210,15 @@ test('#17.4 a namesake in the same county is asked about, and a new person gets 
   assert.equal(await number(page.getByTestId('stat-participants')), 2, 'two people, not one');
   await page.context().close();
 });
+
+test('#17.5 a name of only invisible characters is refused', async () => {
+  const page = await device();
+  await page.goto(h.server.url);
+  await page.getByTestId('start-round').click();
+  for (const name of ['\u200b\u200b', '\ufeff', '\u200d \u2060', '\u3164']) {
+    await page.getByTestId('reg-name').fill(name);
+    await page.getByTestId('reg-submit').click();
+    assert.ok((await page.getByTestId('error').allTextContents()).includes('请填写姓名或昵称'), JSON.stringify(name));
+  }
+  await page.context().close();
+});

@@ -11,7 +11,7 @@ use kepu_quiz::core::contest::{BankSource, Contest};
 use kepu_quiz::core::draw::draw_round;
 use kepu_quiz::core::ledger::Attempt;
 use kepu_quiz::core::ledger_file::export_ledger;
-use kepu_quiz::core::participant::{register, RegistrationForm, CROWD_CHOICES};
+use kepu_quiz::core::participant::{nfkc, register, RegistrationForm, CROWD_CHOICES};
 use kepu_quiz::core::persist::{encode, Stored};
 use kepu_quiz::core::region::{level, RegionTable};
 use kepu_quiz::core::rng::SeededRng;
@@ -54,7 +54,8 @@ fn main() {
                 region: Some(counties[rng.below(counties.len())].clone()),
                 crowd: Some(CROWD_CHOICES[rng.below(CROWD_CHOICES.len())].to_string()),
             };
-            register(&contest.rules.registration, Some(&regions), &form, rng.next_u64()).expect("a valid registration")
+            register(&contest.rules.registration, Some(&regions), &form, rng.next_u64(), nfkc)
+                .expect("a valid registration")
         })
         .collect();
     let in_force = contest.fingerprint::<SerdeJson>(&bank);

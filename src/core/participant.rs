@@ -116,6 +116,55 @@ fn is_person_key(id: &str) -> bool {
     id.len() == 25 && id.starts_with('k')
 }
 
+/// Unicode NFKC normalization, as the platform provides it: [`nfkc`] natively, the browser's
+/// own `String.prototype.normalize("NFKC")` in the app (so its tables stay out of the wasm).
+pub type Nfkc = fn(&str) -> String;
+
+/// NFKC by the `unicode-normalization` crate.
+pub fn nfkc(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc().collect()
+}
+
+/// Characters that show nothing: Unicode's default-ignorable code points (zero-width spaces
+/// and joiners, the BOM, bidirectional controls, variation selectors, tags, …), the Hangul
+/// fillers and the blank braille pattern.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Combining marks, which show only on a character before them.
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// A name as kept: NFKC (full-width letters and compatibility forms made plain, so the same
+/// name typed on two phones is the same text), control and invisible characters removed, runs
+/// of white space made one space, trimmed. Empty when nothing visible is left.
+pub fn normalize_name(text: &str, nfkc: Nfkc) -> String {
+    let mut name = String::new();
+    let mut space = false;
+    for c in nfkc(text).chars() {
+        if c.is_whitespace() {
+            space = !name.is_empty();
+        } else if !c.is_control() && !is_invisible(c) {
+            if std::mem::take(&mut space) {
+                name.push(' ');
+            }
+            name.push(c);
+        }
+    }
+    if name.chars().all(is_combining) {
+        name.clear();
+    }
+    name
+}
+
 /// What a person typed into the registration form.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RegistrationForm {
@@ -208,15 +257,17 @@ pub fn earlier_build_id(form: &RegistrationForm) -> Option<String> {
 }
 
 /// Checks a registration form against the contest's rules and builds the participant.
-/// `random` (fresh randomness from the device) makes the id of someone without a phone.
+/// `random` (fresh randomness from the device) makes the id of someone without a phone; the
+/// name is normalized by [`normalize_name`] with `nfkc`.
 pub fn register(
     rules: &Registration,
     regions: Option<&RegionTable>,
     form: &RegistrationForm,
     random: u64,
+    nfkc: Nfkc,
 ) -> Result<Participant, Vec<FormProblem>> {
     let mut problems = Vec::new();
-    let name: String = form.name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = normalize_name(&form.name, nfkc);
     if name.is_empty() {
         problems.push(FormProblem::NameMissing);
     } else if name.chars().count() > NAME_MAX_CHARS {
@@ -310,7 +361,7 @@ mod tests {
     #[test]
     fn a_phone_gives_the_slow_person_key_and_nothing_of_the_phone_is_kept() {
         let t = table();
-        let p = register(&rules(PhoneField::Required), Some(&t), &form(), 1).unwrap();
+        let p = register(&rules(PhoneField::Required), Some(&t), &form(), 1, nfkc).unwrap();
         assert_eq!(p.name, "张 三");
         // PBKDF2-HMAC-SHA256, 100,000 rounds, checked against an independent computation:
         // hashlib.pbkdf2_hmac('sha256', '张 三\x1f13812345678\x1f440106'.encode(),
@@ -324,11 +375,11 @@ mod tests {
             assert!(!kept.contains(part), "{part} in {kept}");
         }
         // The same person on another device gets the same key; another phone another one.
-        let again = register(&rules(PhoneField::Required), Some(&t), &form(), 2).unwrap();
+        let again = register(&rules(PhoneField::Required), Some(&t), &form(), 2, nfkc).unwrap();
         assert_eq!(p.id, again.id);
         let mut other = form();
         other.phone = "13812345679".into();
-        assert_ne!(p.id, register(&rules(PhoneField::Required), Some(&t), &other, 1).unwrap().id);
+        assert_ne!(p.id, register(&rules(PhoneField::Required), Some(&t), &other, 1, nfkc).unwrap().id);
     }
 
     #[test]
@@ -336,8 +387,8 @@ mod tests {
         let t = table();
         let mut f = form();
         f.phone.clear();
-        let a = register(&rules(PhoneField::Optional), Some(&t), &f, 0x1234).unwrap();
-        let b = register(&rules(PhoneField::Optional), Some(&t), &f, 0x5678).unwrap();
+        let a = register(&rules(PhoneField::Optional), Some(&t), &f, 0x1234, nfkc).unwrap();
+        let b = register(&rules(PhoneField::Optional), Some(&t), &f, 0x5678, nfkc).unwrap();
         assert_eq!(a.id, "r0000000000001234");
         assert_ne!(a.id, b.id, "the same name and region on two registrations are two people");
     }
@@ -354,7 +405,7 @@ mod tests {
         let t = table();
         let empty = RegistrationForm::default();
         assert_eq!(
-            register(&rules(PhoneField::Required), Some(&t), &empty, 0).unwrap_err(),
+            register(&rules(PhoneField::Required), Some(&t), &empty, 0, nfkc).unwrap_err(),
             vec![
                 FormProblem::NameMissing,
                 FormProblem::PhoneMissing,
@@ -366,27 +417,30 @@ mod tests {
         f.phone = "12345".into();
         f.region = Some("440100".into());
         assert_eq!(
-            register(&rules(PhoneField::Optional), Some(&t), &f, 0).unwrap_err(),
+            register(&rules(PhoneField::Optional), Some(&t), &f, 0, nfkc).unwrap_err(),
             vec![FormProblem::PhoneInvalid, FormProblem::RegionIncomplete]
         );
         f.phone.clear();
         f.region = Some("441900".into()); // 东莞 has no counties: a city is complete
-        assert!(register(&rules(PhoneField::Optional), Some(&t), &f, 0).is_ok());
+        assert!(register(&rules(PhoneField::Optional), Some(&t), &f, 0, nfkc).is_ok());
         f.name = "名".repeat(21);
-        assert_eq!(register(&rules(PhoneField::Off), Some(&t), &f, 0).unwrap_err(), vec![FormProblem::NameTooLong]);
+        assert_eq!(
+            register(&rules(PhoneField::Off), Some(&t), &f, 0, nfkc).unwrap_err(),
+            vec![FormProblem::NameTooLong]
+        );
     }
 
     #[test]
     fn roster_registers_once_and_switches() {
         let t = table();
-        let p = register(&rules(PhoneField::Off), Some(&t), &form(), 1).unwrap();
+        let p = register(&rules(PhoneField::Off), Some(&t), &form(), 1, nfkc).unwrap();
         let mut roster = Roster::default();
         roster.register(p.clone());
         roster.register(p.clone());
         assert_eq!(roster.people.len(), 1);
         let mut f = form();
         f.name = "李四".into();
-        let q = register(&rules(PhoneField::Off), Some(&t), &f, 2).unwrap();
+        let q = register(&rules(PhoneField::Off), Some(&t), &f, 2, nfkc).unwrap();
         roster.register(q.clone());
         assert_eq!(roster.current().map(|x| x.name.as_str()), Some("李四"));
         assert!(roster.select(&p.id));
@@ -401,28 +455,31 @@ mod tests {
         let rules = rules(PhoneField::Optional);
         let mut f = form();
         f.phone.clear();
-        let first = register(&rules, Some(&t), &f, 1).unwrap();
+        let first = register(&rules, Some(&t), &f, 1, nfkc).unwrap();
         let mut roster = Roster::default();
         assert_eq!(roster.recognise(&first, None), Known::New);
         roster.register(first.clone());
         // The second 张 三 of 天河区 without a phone: the same person, or another?
-        let second = register(&rules, Some(&t), &f, 2).unwrap();
+        let second = register(&rules, Some(&t), &f, 2, nfkc).unwrap();
         assert_eq!(roster.recognise(&second, None), Known::Namesakes(vec![first.id.clone()]));
         roster.register(second.clone());
         assert_eq!(roster.people.len(), 2, "no: a new identity");
         // Elsewhere, the same name is someone else.
         let mut g = f.clone();
         g.region = Some("450102".into());
-        assert_eq!(roster.recognise(&register(&rules, Some(&t), &g, 3).unwrap(), None), Known::New);
+        assert_eq!(roster.recognise(&register(&rules, Some(&t), &g, 3, nfkc).unwrap(), None), Known::New);
         // With a phone: the key is recognised; a namesake without one is asked about.
-        let keyed = register(&rules, Some(&t), &form(), 4).unwrap();
+        let keyed = register(&rules, Some(&t), &form(), 4, nfkc).unwrap();
         assert_eq!(roster.recognise(&keyed, None), Known::Namesakes(vec![first.id.clone(), second.id.clone()]));
         roster.register(keyed.clone());
-        assert_eq!(roster.recognise(&register(&rules, Some(&t), &form(), 5).unwrap(), None), Known::Same(keyed.id));
+        assert_eq!(
+            roster.recognise(&register(&rules, Some(&t), &form(), 5, nfkc).unwrap(), None),
+            Known::Same(keyed.id)
+        );
         // Another phone is another person; only the namesakes without a phone are asked about.
         let mut other = form();
         other.phone = "13912345678".into();
-        let other = register(&rules, Some(&t), &other, 6).unwrap();
+        let other = register(&rules, Some(&t), &other, 6, nfkc).unwrap();
         assert_eq!(roster.recognise(&other, None), Known::Namesakes(vec![first.id.clone(), second.id]));
     }
 
@@ -439,7 +496,7 @@ mod tests {
         };
         assert_eq!(earlier_build_id(&form()).as_deref(), Some(old.id.as_str()));
         let roster = Roster { people: vec![old.clone()], current: None };
-        let again = register(&rules(PhoneField::Optional), Some(&t), &form(), 1).unwrap();
+        let again = register(&rules(PhoneField::Optional), Some(&t), &form(), 1, nfkc).unwrap();
         assert_eq!(roster.recognise(&again, earlier_build_id(&form()).as_deref()), Known::Same(old.id));
         let mut no_phone = form();
         no_phone.phone.clear();
@@ -447,13 +504,59 @@ mod tests {
     }
 
     #[test]
+    fn a_name_of_only_invisible_characters_is_missing() {
+        let t = table();
+        let mut f = form();
+        f.phone.clear();
+        for blank in [
+            "\u{200B}\u{200B}",     // zero-width spaces
+            "\u{FEFF}",             // a byte-order mark
+            "\0",                   // NUL
+            "\u{200D} \u{2060}",    // a joiner, a space and a word joiner
+            "\u{3164}",             // the Hangul filler (NFKC makes it U+1160, also a filler)
+            "\u{00AD}\u{E0041}",    // a soft hyphen and a tag letter
+            "\u{202E}\u{2066}\t\n", // bidirectional controls and white space
+            "\u{0301}\u{0308}",     // combining marks with nothing to sit on
+            "\u{2800}\u{3000}",     // the blank braille pattern, an ideographic space
+        ] {
+            f.name = blank.into();
+            assert_eq!(
+                register(&rules(PhoneField::Optional), Some(&t), &f, 0, nfkc).unwrap_err(),
+                vec![FormProblem::NameMissing],
+                "{blank:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_nfkc_without_invisible_characters() {
+        assert_eq!(normalize_name("\u{200B}张\u{200D}伟\u{FEFF}", nfkc), "张伟", "zero-width characters go");
+        assert_eq!(normalize_name("Ｌｉ　Ｌｅｉ", nfkc), "Li Lei", "full-width letters and space made plain");
+        assert_eq!(normalize_name(" 王\t\u{3000}小\u{0000}明 ", nfkc), "王 小明");
+        assert_eq!(normalize_name("e\u{0301}", nfkc), "é", "composed");
+        assert_eq!(normalize_name("㈱", nfkc), "(株)", "compatibility forms");
+        // The limit counts what is kept: zero-width padding does not make a name too long.
+        let t = table();
+        let mut f = form();
+        f.name = format!("{}{}", "名".repeat(20), "\u{200B}".repeat(30));
+        assert_eq!(register(&rules(PhoneField::Optional), Some(&t), &f, 0, nfkc).unwrap().name, "名".repeat(20));
+        // The same name typed two ways is the same person key.
+        let mut g = form();
+        g.name = "张\u{200B}　三".into();
+        assert_eq!(
+            register(&rules(PhoneField::Optional), Some(&t), &g, 0, nfkc).unwrap().id,
+            register(&rules(PhoneField::Optional), Some(&t), &form(), 0, nfkc).unwrap().id
+        );
+    }
+
+    #[test]
     fn region_scope_is_enforced() {
         let t = table();
         let mut r = rules(PhoneField::Off);
         r.region_scope = Some("450000".into());
-        assert_eq!(register(&r, Some(&t), &form(), 0).unwrap_err(), vec![FormProblem::RegionIncomplete]);
+        assert_eq!(register(&r, Some(&t), &form(), 0, nfkc).unwrap_err(), vec![FormProblem::RegionIncomplete]);
         let mut f = form();
         f.region = Some("450102".into());
-        assert!(register(&r, Some(&t), &f, 0).is_ok());
+        assert!(register(&r, Some(&t), &f, 0, nfkc).is_ok());
     }
 }

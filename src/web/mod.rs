@@ -30,6 +30,11 @@ pub fn random_u64() -> u64 {
     (half() << 32) | half()
 }
 
+/// Unicode NFKC by the browser's own `String.prototype.normalize` (see `participant::Nfkc`).
+pub fn nfkc(text: &str) -> String {
+    js_sys::JsString::from(text).normalize("NFKC").into()
+}
+
 /// A seed for drawing a round: the clock mixed with the browser's randomness.
 pub fn fresh_seed() -> u64 {
     let r = (js_sys::Math::random() * u32::MAX as f64) as u64;

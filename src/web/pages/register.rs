@@ -51,7 +51,7 @@ pub fn RegisterPage(props: &PageProps) -> Html {
                 region: chosen.iter().rev().flatten().next().cloned(),
                 crowd: (*crowd).clone(),
             };
-            match register(&reg, state.regions.as_deref(), &form, crate::web::random_u64()) {
+            match register(&reg, state.regions.as_deref(), &form, crate::web::random_u64(), crate::web::nfkc) {
                 Ok(p) => match state.roster.recognise(&p, earlier_build_id(&form).as_deref()) {
                     Known::Same(id) => state.dispatch(Action::Continue(id)),
                     Known::New => state.dispatch(Action::Register(p)),
