@@ -37,28 +37,49 @@ pub fn RegisterPage(props: &PageProps) -> Html {
     let problems = use_state(Vec::<FormProblem>::new);
     // A registration whose name and region match people already here, and their ids.
     let asking = use_state(|| None::<(Participant, Vec<String>)>);
+    // The person key takes its 100,000 PBKDF2 rounds (up to a second on a slow phone): the
+    // form says so first, then works it out in a task of its own.
+    let busy = use_state(|| false);
     super::use_regions(state, chosen[0].clone(), reg.region_depth);
     let onsubmit = {
         let state = state.clone();
-        let (name, phone, chosen, crowd, problems, asking) =
-            (name.clone(), phone.clone(), chosen.clone(), crowd.clone(), problems.clone(), asking.clone());
+        let (name, phone, chosen, crowd, problems, asking, busy) = (
+            name.clone(),
+            phone.clone(),
+            chosen.clone(),
+            crowd.clone(),
+            problems.clone(),
+            asking.clone(),
+            busy.clone(),
+        );
         let reg = reg.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if *busy {
+                return;
+            }
             let form = RegistrationForm {
                 name: name.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default(),
                 phone: phone.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default(),
                 region: chosen.iter().rev().flatten().next().cloned(),
                 crowd: (*crowd).clone(),
             };
-            match register(&reg, state.regions.as_deref(), &form, crate::web::random_u64(), crate::web::nfkc) {
-                Ok(p) => match state.roster.recognise(&p, earlier_build_id(&form).as_deref()) {
-                    Known::Same(id) => state.dispatch(Action::Continue(id)),
-                    Known::New => state.dispatch(Action::Register(p)),
-                    Known::Namesakes(ids) => asking.set(Some((p, ids))),
-                },
-                Err(p) => problems.set(p),
-            }
+            busy.set(true);
+            let (state, reg, problems, asking, busy) =
+                (state.clone(), reg.clone(), problems.clone(), asking.clone(), busy.clone());
+            // 50 ms: time for a frame, so 正在登记… is on screen while the key is worked out.
+            gloo_timers::callback::Timeout::new(50, move || {
+                busy.set(false);
+                match register(&reg, state.regions.as_deref(), &form, crate::web::random_u64(), crate::web::nfkc) {
+                    Ok(p) => match state.roster.recognise(&p, earlier_build_id(&form).as_deref()) {
+                        Known::Same(id) => state.dispatch(Action::Continue(id)),
+                        Known::New => state.dispatch(Action::Register(p)),
+                        Known::Namesakes(ids) => asking.set(Some((p, ids))),
+                    },
+                    Err(p) => problems.set(p),
+                }
+            })
+            .forget();
         })
     };
     let errors_for = |field: Field| -> Html {
@@ -160,7 +181,9 @@ pub fn RegisterPage(props: &PageProps) -> Html {
                 }
                 <p class="privacy">{ lang.pick("信息只保存在本机，用于统计参赛人数。手机号不会保存，连部分数字也不保存：只保存由姓名、手机号和地区算出的编号，用来把您在不同设备上的答题算作一人。",
                     "Your details stay on this device and are used to count participants. Your phone number is not kept, not even in part: only a code computed from your name, number and region, so that your attempts on different devices count as one person.") }</p>
-                <button class="primary big" type="submit" data-testid="reg-submit">{ lang.pick("确定", "Continue") }</button>
+                <button class="primary big" type="submit" data-testid="reg-submit" aria-busy={busy.to_string()}>
+                    { if *busy { lang.pick("正在登记…", "Registering…") } else { lang.pick("确定", "Continue") } }
+                </button>
                 <button class="link" type="button" onclick={back}>{ lang.pick("返回", "Back") }</button>
             </form>
         </main>
