@@ -5,11 +5,12 @@ import path from 'node:path';
 import { serve } from './server.mjs';
 import { launch, PHONE } from './browser.mjs';
 
-/** Serves dist/ (and the test contests under /e2e/) and starts Chromium for this file's tests. */
+/** Serves dist/ (or the build named by E2E_DIST, e.g. an older build to compare with) and the
+ * test contests under /e2e/, and starts Chromium for this file's tests. */
 export function useHarness() {
   const h = {};
   before(async () => {
-    h.server = await serve({ root: path.resolve('dist'), mounts: { '/e2e/': path.resolve('tests/e2e-contests') } });
+    h.server = await serve({ root: path.resolve(process.env.E2E_DIST ?? 'dist'), mounts: { '/e2e/': path.resolve('tests/e2e-contests') } });
     h.browser = await launch();
   });
   after(async () => {

@@ -10,8 +10,13 @@ import { useHarness, phonePage, register as registerAs, answerFirst, number, wai
 const h = useHarness();
 const PIN = '2468';
 
-/** A device: its own browser context, so its own localStorage. */
-const device = () => phonePage(h.browser);
+/** A device: its own browser context, so its own localStorage, and a clock the test can move
+ * on, so that a round takes a person's time (merging refuses rounds answered impossibly fast). */
+async function device() {
+  const page = await phonePage(h.browser);
+  await page.clock.install();
+  return page;
+}
 
 const register = (page, name, county) =>
   registerAs(page, h.server.url, { name, province: '湖南省', city: '长沙市', county, crowd: '产业工人' });
@@ -23,6 +28,7 @@ async function playRound(page) {
   const ids = [];
   while (!(await page.getByTestId('result-score').count())) {
     ids.push(await page.getByTestId('question').getAttribute('data-qid'));
+    await page.clock.fastForward(2000);
     await answerFirst(page);
   }
   return ids;

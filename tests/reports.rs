@@ -12,7 +12,7 @@ use kepu_quiz::core::bank::{AnswerSet, Bank};
 use kepu_quiz::core::clock::parse_shanghai;
 use kepu_quiz::core::codec::SerdeJson;
 use kepu_quiz::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, region_csv, region_xlsx};
-use kepu_quiz::core::ledger::{Attempt, AttemptLedger};
+use kepu_quiz::core::ledger::{Attempt, AttemptLedger, PackageRules};
 use kepu_quiz::core::ledger_file::{export_ledger, merge_into, read_ledger_file, LedgerFileError, MergeReport};
 use kepu_quiz::core::region::RegionTable;
 use kepu_quiz::core::stats::{
@@ -49,18 +49,17 @@ fn bank() -> Bank {
 struct Person {
     id: &'static str,
     name: &'static str,
-    phone: Option<&'static str>,
     crowd: Option<&'static str>,
 }
 
-const P1: Person = Person { id: "p1", name: "张三", phone: Some("138****0001"), crowd: Some("青少年") };
-const P2: Person = Person { id: "p2", name: "李,四", phone: None, crowd: Some("农民") };
-const P3: Person = Person { id: "p3", name: "王五", phone: Some("139****0003"), crowd: Some("青少年") };
-const P4: Person = Person { id: "p4", name: "赵六", phone: None, crowd: Some("产业工人") };
-const P5: Person = Person { id: "p5", name: "钱\"七\"", phone: None, crowd: Some("老年人") };
-const P6: Person = Person { id: "p6", name: "孙八", phone: Some("137****0006"), crowd: Some("老年人") };
-const P7: Person = Person { id: "p7", name: "周九", phone: None, crowd: Some("农民") };
-const P8: Person = Person { id: "p8", name: "@吴十", phone: None, crowd: None };
+const P1: Person = Person { id: "p1", name: "张三", crowd: Some("青少年") };
+const P2: Person = Person { id: "p2", name: "李,四", crowd: Some("农民") };
+const P3: Person = Person { id: "p3", name: "王五", crowd: Some("青少年") };
+const P4: Person = Person { id: "p4", name: "赵六", crowd: Some("产业工人") };
+const P5: Person = Person { id: "p5", name: "钱\"七\"", crowd: Some("老年人") };
+const P6: Person = Person { id: "p6", name: "孙八", crowd: Some("老年人") };
+const P7: Person = Person { id: "p7", name: "周九", crowd: Some("农民") };
+const P8: Person = Person { id: "p8", name: "@吴十", crowd: None };
 
 #[allow(clippy::too_many_arguments)]
 fn att(
@@ -80,7 +79,6 @@ fn att(
         contest_id: CONTEST.into(),
         participant_id: p.id.into(),
         name: p.name.into(),
-        phone: p.phone.map(Into::into),
         region: region.map(Into::into),
         crowd: p.crowd.map(Into::into),
         started_at,
@@ -94,7 +92,22 @@ fn att(
         question_ds: ds.to_vec(),
         rules_revision: 1,
         bank: "demo@1".into(),
+        rules_hash: None,
     }
+}
+
+/// The package's rules as the attempts of [`with_fingerprints`] record them.
+fn package() -> PackageRules {
+    PackageRules { revision: 1, fingerprint: "0123456789ab".into() }
+}
+
+/// The fixture as this build records it: a01 under the package's rules, a07 (钱"七") under
+/// rules changed on its device, the others from a build that recorded no fingerprint.
+fn with_fingerprints() -> Vec<Attempt> {
+    let mut a = fixture();
+    a[0].rules_hash = Some("0123456789ab".into());
+    a[6].rules_hash = Some("ffffffffffff".into());
+    a
 }
 
 /// 13 attempts by 8 people. p1 changed region between a01 (芙蓉区) and a02 (岳麓区); p6
@@ -483,9 +496,9 @@ fn region_csv_without_population_has_four_columns() {
 fn attempts_csv_matches_the_fixture_byte_for_byte() {
     // Given in reverse: the file lists attempts by start time. It quotes 李,四 and 钱"七"
     // and guards @吴十 against formula injection.
-    let mut a = fixture();
+    let mut a = with_fingerprints();
     a.reverse();
-    let bytes = attempts_csv(&a, &regions());
+    let bytes = attempts_csv(&a, &regions(), &package());
     assert_eq!(String::from_utf8(bytes.clone()).unwrap(), String::from_utf8(fixture_file("attempts.csv")).unwrap());
     assert_eq!(bytes, fixture_file("attempts.csv"));
 }
@@ -653,16 +666,16 @@ fn region_xlsx_holds_the_region_csv_table() {
 
 #[test]
 fn attempts_xlsx_writes_raw_text_and_numbers() {
-    let sheet = ReportSheet::read(attempts_xlsx(&fixture(), &regions()).unwrap());
+    let sheet = ReportSheet::read(attempts_xlsx(&with_fingerprints(), &regions(), &package()).unwrap());
     assert_eq!(sheet.name, "答题记录");
     assert_eq!(sheet.rows.len(), 14);
     assert_eq!(sheet.rows[0][10], s("用时(秒)"));
-    // a01: 95.5 s shows as 96; a13 (p8) has no phone or region, and @吴十 needs no guard.
+    // a01: 95.5 s shows as 96; a13 (p8) has no region, and @吴十 needs no guard.
     assert_eq!(
         sheet.rows[1],
         [
             s("张三"),
-            s("138****0001"),
+            s("p1"),
             s("430102"),
             s("湖南省 长沙市 芙蓉区"),
             s("青少年"),
@@ -672,13 +685,16 @@ fn attempts_xlsx_writes_raw_text_and_numbers() {
             Data::Float(40.0),
             Data::Float(4.0),
             Data::Float(96.0),
+            Data::Empty,
         ]
     );
-    assert_eq!(sheet.rows[13][..5], [s("@吴十"), Data::Empty, Data::Empty, Data::Empty, Data::Empty]);
+    assert_eq!(sheet.rows[7][11], s("本机修改过规则"), "a07 was played under rules changed on its device");
+    assert_eq!(sheet.rows[13][..5], [s("@吴十"), s("p8"), Data::Empty, Data::Empty, Data::Empty]);
     assert_eq!(sheet.rows[3][0], s("李,四"));
     sheet.assert_bold_frozen_header();
-    // 姓名: 钱"七" is 6; 手机 11; 地区 20; times 16; 用时(秒) 8 (the header is the widest).
-    assert_widths(&sheet, &[8.0, 13.0, 10.0, 22.0, 10.0, 18.0, 18.0, 6.0, 6.0, 10.0, 10.0]);
+    // 姓名: 钱"七" is 6; 参赛者编号 10 (the header); 地区 20; times 16; 用时(秒) 8 (the header).
+    // 规则: 本机修改过规则 is 14.
+    assert_widths(&sheet, &[8.0, 12.0, 10.0, 22.0, 10.0, 18.0, 18.0, 6.0, 6.0, 10.0, 10.0, 16.0]);
 }
 
 #[test]
@@ -850,8 +866,17 @@ fn results_file_of_the_previous_build_verifies_merges_and_is_written_the_same() 
     let first = merge_into(&mut ledger, attempts.clone());
     assert_eq!((first.added, ledger.attempts.len()), (12, 12));
     assert_eq!(merge_into(&mut ledger, attempts.clone()).added, 0, "merging twice adds nothing");
+    // Written again the same, but for the masked phones that build kept in the people table
+    // (dropped since #17.1: next to an id made from the phone they gave it away), and so the
+    // checksum over that table.
     let again = export_ledger::<SerdeJson>("kepu-demo", "bench device 1", &attempts, 1_767_196_800_000);
-    assert_eq!(again, text);
+    let without_checksum = |t: &str| t[..t.find(r#","checksum":"#).unwrap()].to_string();
+    let mut expected = without_checksum(&text);
+    while let Some(at) = expected.find("\"130****") {
+        expected.replace_range(at..at + 13, "null");
+    }
+    assert_eq!(without_checksum(&again), expected);
+    assert_eq!(read_ledger_file(&again, "kepu-demo").unwrap(), attempts);
     let score = text.find(r#""attempts":[""#).unwrap() + 14;
     let edited = format!("{}{}", &text[..score], &text[score..].replacen('.', ",", 1));
     assert_eq!(read_ledger_file(&edited, "kepu-demo"), Err(LedgerFileError::Tampered));

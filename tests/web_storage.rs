@@ -26,7 +26,6 @@ fn ledger(n: usize, name: &str) -> AttemptLedger {
             contest_id: CONTEST.into(),
             participant_id: "p".into(),
             name: name.into(),
-            phone: None,
             region: Some("430104".into()),
             crowd: None,
             started_at: 1_795_393_800_000 + i as i64,
@@ -40,6 +39,7 @@ fn ledger(n: usize, name: &str) -> AttemptLedger {
             question_ds: vec![30; 20],
             rules_revision: 1,
             bank: "b@1".into(),
+            rules_hash: None,
         })
         .collect();
     AttemptLedger { attempts }

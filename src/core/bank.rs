@@ -609,6 +609,11 @@ impl Bank {
         }
     }
 
+    /// `id@revision`, as attempts name the bank they were drawn from.
+    pub fn reference(&self) -> String {
+        format!("{}@{}", self.id, self.revision)
+    }
+
     pub fn get(&self, id: &str) -> Option<&Question> {
         self.index_of(id).map(|i| &self.questions[i])
     }

@@ -473,6 +473,21 @@ impl Contest {
         out
     }
 
+    /// What an attempt records of the rules and bank in force (see [`Attempt`](super::ledger::Attempt)):
+    /// the first 12 hex digits of the SHA-256 of the rules as JSON, a newline, and the bank's
+    /// `id@revision`. Any change of a rule or of the bank on a device changes it, while the
+    /// rules' `revision` may stay. `J` writes the same text on every page (serde_json and the
+    /// browser's `JSON.stringify` agree on these types: no maps, no `null`s, no floats).
+    pub fn fingerprint<J: Json>(&self, bank: &Bank) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(J::encode(&self.rules).as_bytes())
+            .chain_update(b"\n")
+            .chain_update(bank.reference().as_bytes())
+            .finalize();
+        digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+    }
+
     pub fn window(&self, now_ms: i64) -> Window {
         if now_ms < self.starts_ms {
             Window::NotYet

@@ -13,10 +13,13 @@ use rust_xlsxwriter::{Format, RowNum, Workbook, XlsxError};
 use super::bank::{Bank, QuestionType};
 use super::clock::{format_day, format_shanghai, shanghai_day};
 use super::csv_io::{guard_formula, CsvWriter};
-use super::ledger::Attempt;
+use super::ledger::{Attempt, PackageRules};
 use super::region::RegionTable;
 use super::stats::{ItemStat, RegionRow};
 use super::Lang;
+
+/// The flag of an attempt played under rules or a bank changed on its device.
+pub const CHANGED_ON_DEVICE: &str = "本机修改过规则";
 
 /// One cell of a report, typed so that CSV and XLSX each show it the same way.
 #[derive(Clone, Debug, PartialEq)]
@@ -222,14 +225,16 @@ pub fn region_xlsx(
     table_xlsx("地区参赛统计", &region_table(rows, total_participants, total_participations))
 }
 
-/// Every attempt, earliest start first. Phones are already masked in the ledger; times
-/// are Asia/Shanghai text; 用时 is whole seconds rounded up, as the result page shows it.
-fn attempts_table(attempts: &[Attempt], regions: &RegionTable) -> Table {
+/// Every attempt, earliest start first. 参赛者编号 is the participant id (a person key or a
+/// random id: no phone is kept, see `participant`); times are Asia/Shanghai text; 用时 is
+/// whole seconds rounded up, as the result page shows it; 规则 says 本机修改过规则 for an
+/// attempt played under rules or a bank changed on its device (see [`PackageRules`]).
+fn attempts_table(attempts: &[Attempt], regions: &RegionTable, package: &PackageRules) -> Table {
     let mut sorted: Vec<&Attempt> = attempts.iter().collect();
     sorted.sort_by(|a, b| a.started_at.cmp(&b.started_at).then_with(|| a.id.cmp(&b.id)));
     let mut table = vec![header(&[
         "姓名",
-        "手机",
+        "参赛者编号",
         "地区代码",
         "地区",
         "人群",
@@ -239,12 +244,13 @@ fn attempts_table(attempts: &[Attempt], regions: &RegionTable) -> Table {
         "满分",
         "答对题数",
         "用时(秒)",
+        "规则",
     ])];
     for a in sorted {
         let region = a.region.as_deref().unwrap_or("");
         table.push(vec![
             text(&a.name),
-            text(a.phone.as_deref().unwrap_or("")),
+            text(&a.participant_id),
             text(region),
             text(&if region.is_empty() { String::new() } else { regions.full_name(region) }),
             text(a.crowd.as_deref().unwrap_or("")),
@@ -254,20 +260,24 @@ fn attempts_table(attempts: &[Attempt], regions: &RegionTable) -> Table {
             Cell::count(a.max_score),
             Cell::count(a.correct),
             Cell::count(((a.time_used_ms.max(0) + 999) / 1000) as u64),
+            text(if package.changed_on_device(a) { CHANGED_ON_DEVICE } else { "" }),
         ]);
     }
     table
 }
 
-/// Every attempt, earliest start first. Phones are already masked in the ledger; times
-/// are Asia/Shanghai; 用时 is whole seconds rounded up, as the result page shows it.
-pub fn attempts_csv(attempts: &[Attempt], regions: &RegionTable) -> Vec<u8> {
-    table_csv(&attempts_table(attempts, regions))
+/// Every attempt, earliest start first; see [`attempts_table`] for the columns.
+pub fn attempts_csv(attempts: &[Attempt], regions: &RegionTable, package: &PackageRules) -> Vec<u8> {
+    table_csv(&attempts_table(attempts, regions, package))
 }
 
 /// The attempt list of [`attempts_csv`] as a one-sheet workbook (答题记录).
-pub fn attempts_xlsx(attempts: &[Attempt], regions: &RegionTable) -> Result<Vec<u8>, XlsxExportError> {
-    table_xlsx("答题记录", &attempts_table(attempts, regions))
+pub fn attempts_xlsx(
+    attempts: &[Attempt],
+    regions: &RegionTable,
+    package: &PackageRules,
+) -> Result<Vec<u8>, XlsxExportError> {
+    table_xlsx("答题记录", &attempts_table(attempts, regions, package))
 }
 
 /// Item analysis in the order given (hardest first from `item_analysis`). 正确率 is a

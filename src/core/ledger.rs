@@ -17,6 +17,7 @@ use super::Lang;
 
 /// One finished scored round. Field names are short because thousands are kept in
 /// localStorage; each carries who answered so results from several devices can be merged.
+/// Attempts of earlier builds also carried a masked phone (`ph`); it is dropped when read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
     pub id: String,
@@ -26,8 +27,6 @@ pub struct Attempt {
     pub participant_id: String,
     #[serde(rename = "n")]
     pub name: String,
-    #[serde(rename = "ph", default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
     #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
@@ -57,15 +56,20 @@ pub struct Attempt {
     pub rules_revision: u32,
     #[serde(rename = "b")]
     pub bank: String,
+    /// [`Contest::fingerprint`] of the rules and bank in force when it was played; `None` in
+    /// attempts of earlier builds.
+    #[serde(rename = "rh", default, skip_serializing_if = "Option::is_none")]
+    pub rules_hash: Option<String>,
 }
 
 impl Attempt {
-    /// Records a finished round.
+    /// Records a finished round; `in_force` is `contest.fingerprint(bank)`, worked out once.
     pub fn from_round(
         round: &Round,
         participant: &Participant,
         contest: &Contest,
         bank: &Bank,
+        in_force: &str,
     ) -> Result<Attempt, QuizError> {
         let outcome = round.outcome(bank, &contest.rules.scoring)?;
         let finished_at = round.finished_at.ok_or(QuizError::Finished)?;
@@ -74,7 +78,6 @@ impl Attempt {
             contest_id: contest.rules.id.clone(),
             participant_id: participant.id.clone(),
             name: participant.name.clone(),
-            phone: participant.phone.clone(),
             region: participant.region.clone(),
             crowd: participant.crowd.clone(),
             started_at: round.started_at,
@@ -89,13 +92,36 @@ impl Attempt {
                 .map(|i| (round.spent_ms.get(i).copied().unwrap_or(0) / 100).clamp(0, i64::from(u32::MAX)) as u32)
                 .collect(),
             rules_revision: contest.rules.revision,
-            bank: format!("{}@{}", bank.id, bank.revision),
+            bank: bank.reference(),
+            rules_hash: Some(in_force.to_string()),
         })
     }
 
     /// The Asia/Shanghai day the attempt counts on: the day it started.
     pub fn day(&self) -> i64 {
         shanghai_day(self.started_at)
+    }
+}
+
+/// The contest package's rules and bank as attempts record them, to tell which attempts were
+/// played under rules changed on a device (本机修改过规则).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackageRules {
+    pub revision: u32,
+    /// [`Contest::fingerprint`] of the package's rules and bank.
+    pub fingerprint: String,
+}
+
+impl PackageRules {
+    pub fn of<J: super::codec::Json>(contest: &Contest, bank: &Bank) -> PackageRules {
+        PackageRules { revision: contest.rules.revision, fingerprint: contest.fingerprint::<J>(bank) }
+    }
+
+    /// Played under this revision of the rules, but not under the package's rules and bank: an
+    /// organizer (or someone who reset the PIN) changed them on the device. Attempts of other
+    /// revisions, and of builds that recorded no fingerprint, are not flagged.
+    pub fn changed_on_device(&self, a: &Attempt) -> bool {
+        a.rules_revision == self.revision && a.rules_hash.as_deref().is_some_and(|h| h != self.fingerprint)
     }
 }
 
@@ -167,6 +193,11 @@ impl AttemptLedger {
 
     pub fn attempts_on_day(&self, participant_id: &str, day: i64) -> usize {
         self.attempts.iter().filter(|a| a.participant_id == participant_id && a.day() == day).count()
+    }
+
+    /// When the participant last finished an attempt here, if ever (tells namesakes apart).
+    pub fn last_finished(&self, participant_id: &str) -> Option<i64> {
+        self.attempts.iter().filter(|a| a.participant_id == participant_id).map(|a| a.finished_at).max()
     }
 
     /// Attempts left today (`None` = unlimited).
@@ -257,7 +288,6 @@ mod tests {
             contest_id: "c1".into(),
             participant_id: pid.into(),
             name: pid.to_uppercase(),
-            phone: None,
             region: None,
             crowd: None,
             started_at: finished - time,
@@ -271,6 +301,7 @@ mod tests {
             question_ds: vec![],
             rules_revision: 1,
             bank: "b@1".into(),
+            rules_hash: None,
         }
     }
 
@@ -331,20 +362,48 @@ mod tests {
     }
 
     #[test]
+    fn the_fingerprint_changes_with_any_rule_or_the_bank_and_flags_those_attempts() {
+        use crate::core::codec::SerdeJson;
+        let c = Contest::new(rules()).unwrap();
+        let b = bank();
+        let package = PackageRules::of::<SerdeJson>(&c, &b);
+        assert_eq!(package.fingerprint.len(), 12);
+        assert!(package.fingerprint.bytes().all(|x| x.is_ascii_hexdigit() && !x.is_ascii_uppercase()));
+        assert_eq!(package.fingerprint, c.fingerprint::<SerdeJson>(&b), "the same rules and bank, the same hash");
+        // 100 points a question and unlimited attempts, the revision unchanged: another hash.
+        let mut r = rules();
+        r.scoring.single = 100;
+        r.attempts_per_day = 0;
+        let changed = Contest::new(r).unwrap();
+        assert_ne!(changed.fingerprint::<SerdeJson>(&b), package.fingerprint);
+        let mut other_bank = b.clone();
+        other_bank.revision += 1;
+        assert_ne!(c.fingerprint::<SerdeJson>(&other_bank), package.fingerprint);
+
+        let mut a = attempt("p", 50, 60_000, 1);
+        assert!(!package.changed_on_device(&a), "attempts of earlier builds carry no hash");
+        a.rules_hash = Some(package.fingerprint.clone());
+        assert!(!package.changed_on_device(&a));
+        a.rules_hash = Some(changed.fingerprint::<SerdeJson>(&b));
+        assert!(package.changed_on_device(&a), "played under changed rules of the same revision");
+        a.rules_revision = 2;
+        assert!(!package.changed_on_device(&a), "another revision of the package is not a change on a device");
+    }
+
+    #[test]
     fn attempt_from_a_round_is_compact_and_complete() {
         let c = Contest::new(rules()).unwrap();
         let b = bank();
         let p = Participant {
             id: "p1".into(),
             name: "张三".into(),
-            phone: Some("138****5678".into()),
             region: Some("440106".into()),
             crowd: Some("农民".into()),
         };
         let t0 = parse_shanghai("2026-11-20 10:00").unwrap();
         let mut r = Round::start(&c, &p.id, draw_round(&c, &b, None, 1).unwrap(), t0);
         r.sync(t0 + 10 * 60_000);
-        let a = Attempt::from_round(&r, &p, &c, &b).unwrap();
+        let a = Attempt::from_round(&r, &p, &c, &b, "0123456789ab").unwrap();
         assert_eq!(a.questions.len(), 5);
         // 2 判断 × 2 + 单选 s1 (5) + one more 单选 (s2: 5, s3: 7) + 1 多选 × 10.
         let expected_max = if a.questions.iter().any(|q| &**q == "s3") { 26 } else { 24 };
@@ -352,8 +411,9 @@ mod tests {
         assert_eq!(a.time_used_ms, 100_000);
         assert_eq!(a.question_ds, vec![200; 5]);
         assert_eq!(a.bank, "b@0");
+        assert_eq!(a.rules_hash.as_deref(), Some("0123456789ab"));
         let json = serde_json::to_string(&a).unwrap();
-        assert!(json.contains(r#""sc":0"#) && json.len() < 330, "{json}");
+        assert!(json.contains(r#""sc":0"#) && json.len() < 350, "{json}");
         let back: Attempt = serde_json::from_str(&json).unwrap();
         assert_eq!(back, a);
     }

@@ -12,6 +12,11 @@
 //!   when every mask of the attempt is below 36, else two digits each;
 //! - `times` is the tenths of a second spent per question, joined by `,`;
 //! - `id` is written only when it is not the usual `{participant}-{started, hex}`.
+//!
+//! The fingerprint of the rules in force (`Attempt::rules_hash`) goes with the bank: `b` lists
+//! each distinct bank and fingerprint once, and `h`, beside it, the fingerprint of each entry of
+//! `b`. Rows stay as they were, so rows and files of earlier builds, without `h`, still read
+//! (their attempts have no fingerprint), and earlier builds read these rows.
 
 use std::rc::Rc;
 
@@ -21,7 +26,9 @@ use super::ledger::{Attempt, AttemptLedger};
 use super::rng::FastMap;
 
 /// One distinct person as attempts name them: id, name, masked phone, region, crowd group.
-/// Written as a list of five, absent ones `null`.
+/// Written as a list of five, absent ones `null`. The phone is always written `null` and
+/// ignored when read: earlier builds kept a masked phone there, which next to an id made
+/// from the phone gave it away.
 type Person = (String, String, Option<String>, Option<String>, Option<String>);
 
 #[derive(Serialize, Deserialize)]
@@ -32,6 +39,10 @@ pub(crate) struct CompactLedger {
     people: Vec<Person>,
     #[serde(rename = "b")]
     banks: Vec<String>,
+    /// The rules fingerprint of each entry of `banks` (`null` for none); left out when no
+    /// attempt has one.
+    #[serde(rename = "h", default, skip_serializing_if = "Vec::is_empty")]
+    fingerprints: Vec<Option<String>>,
     #[serde(rename = "q")]
     questions: Vec<Rc<str>>,
     attempts: Vec<String>,
@@ -117,18 +128,12 @@ impl From<&AttemptLedger> for CompactLedger {
         let width = index_width(questions.len());
         let mut rows = Vec::with_capacity(ledger.attempts.len());
         for (a, qs) in ledger.attempts.iter().zip(indices) {
-            let person = (
-                a.participant_id.as_str(),
-                a.name.as_str(),
-                a.phone.as_deref(),
-                a.region.as_deref(),
-                a.crowd.as_deref(),
-            );
+            let person = (a.participant_id.as_str(), a.name.as_str(), a.region.as_deref(), a.crowd.as_deref());
             let mut row = String::with_capacity(64 + qs.len() * (width + 5));
             for n in [
                 intern(&mut contests, &mut contest_index, a.contest_id.as_str()) as i64,
                 intern(&mut people, &mut person_index, person) as i64,
-                intern(&mut banks, &mut bank_index, a.bank.as_str()) as i64,
+                intern(&mut banks, &mut bank_index, (a.bank.as_str(), a.rules_hash.as_deref())) as i64,
                 i64::from(a.rules_revision),
                 a.started_at,
                 a.finished_at - a.started_at,
@@ -162,15 +167,18 @@ impl From<&AttemptLedger> for CompactLedger {
             rows.push(row);
         }
         let owned = |o: Option<&str>| o.map(str::to_string);
+        let fingerprints = match banks.iter().any(|(_, h)| h.is_some()) {
+            true => banks.iter().map(|(_, h)| owned(*h)).collect(),
+            false => Vec::new(),
+        };
         CompactLedger {
             contests: contests.into_iter().map(str::to_string).collect(),
             people: people
                 .into_iter()
-                .map(|(id, name, phone, region, crowd)| {
-                    (id.to_string(), name.to_string(), owned(phone), owned(region), owned(crowd))
-                })
+                .map(|(id, name, region, crowd)| (id.to_string(), name.to_string(), None, owned(region), owned(crowd)))
                 .collect(),
-            banks: banks.into_iter().map(str::to_string).collect(),
+            banks: banks.into_iter().map(|(b, _)| b.to_string()).collect(),
+            fingerprints,
             questions: questions.into_iter().map(Rc::from).collect(),
             attempts: rows,
         }
@@ -203,7 +211,7 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
     if fields < 13 {
         return Err(format!("{fields} fields instead of 13"));
     }
-    let (pid, name, phone, region, crowd) = pick(&c.people, f[1], "person")?.clone();
+    let (pid, name, _masked_phone, region, crowd) = pick(&c.people, f[1], "person")?.clone();
     let started_at = read_b36(f[4])?;
     let finished_at = started_at.checked_add(read_b36(f[5])?).ok_or("finish time out of range")?;
     let (qs, answers) = (f[10], f[11]);
@@ -228,7 +236,6 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
         contest_id: pick(&c.contests, f[0], "contest")?.clone(),
         participant_id: pid,
         name,
-        phone,
         region,
         crowd,
         started_at,
@@ -242,6 +249,7 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
         question_ds,
         rules_revision: read_u32(f[3])?,
         bank: pick(&c.banks, f[2], "bank")?.clone(),
+        rules_hash: c.fingerprints.get(read_b36(f[2])? as usize).cloned().flatten(),
     })
 }
 
@@ -262,7 +270,6 @@ mod tests {
                     contest_id: "kepu-demo".into(),
                     participant_id: pid,
                     name: format!("参赛者{}", i % people),
-                    phone: Some("138****5678".into()),
                     region: Some("440106".into()),
                     crowd: Some("农民".into()),
                     started_at,
@@ -276,6 +283,7 @@ mod tests {
                     question_ds: (0..20).map(|k| 40 + ((i + k) % 260) as u32).collect(),
                     rules_revision: 3,
                     bank: "kepu-default@2".into(),
+                    rules_hash: Some("0123456789ab".into()),
                 }
             })
             .collect();
@@ -286,7 +294,7 @@ mod tests {
     fn round_trip_keeps_every_field() {
         let mut l = sample(4, 12);
         l.attempts[1].id = "imported.id.with.dots".into();
-        l.attempts[2].phone = None;
+        l.attempts[2].region = None;
         l.attempts[2].started_at = -5;
         l.attempts[3].question_ds.clear();
         l.attempts[4].questions.clear();
@@ -294,8 +302,27 @@ mod tests {
         l.attempts[5].contest_id = "other".into();
         l.attempts[6].answers[0] = 0xff;
         l.attempts[7].answers = vec![35; 20];
+        l.attempts[8].rules_hash = None;
+        l.attempts[9].rules_hash = Some("ba9876543210".into());
         let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
+        assert!(
+            text.contains(
+                r#""b":["kepu-default@2","kepu-default@2","kepu-default@2"],"h":["0123456789ab",null,"ba9876543210"]"#
+            ),
+            "{text}"
+        );
         assert!(text.starts_with(r#"{"version":2,"#), "{text}");
+        assert_eq!(decode::<SerdeJson, AttemptLedger>(Stored::Ledger, &text), Ok(l));
+    }
+
+    #[test]
+    fn without_fingerprints_there_is_no_h_and_rows_of_earlier_builds_read_without_one() {
+        let mut l = sample(2, 3);
+        for a in &mut l.attempts {
+            a.rules_hash = None;
+        }
+        let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
+        assert!(!text.contains(r#""h":"#), "{text}");
         assert_eq!(decode::<SerdeJson, AttemptLedger>(Stored::Ledger, &text), Ok(l));
     }
 

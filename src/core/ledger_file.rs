@@ -1,15 +1,23 @@
 //! Results files exchanged between devices (the `export-ledger` / `ledger-file` pair): one
-//! contest's attempts with a SHA-256 checksum, read back with every refusal explained, and
+//! contest's attempts with a SHA-256 checksum, read back with every refusal explained, each
+//! record checked for plausibility (and rescored where its bank and rules are known), and
 //! merged into a ledger without ever changing a record already there.
+//!
+//! The checksum catches a damaged or cut file and a careless edit, not a forgery: anyone can
+//! recompute a plain SHA-256. [`check_records`] refuses what cannot be true; only a server's
+//! signed receipt (the collector) could prove a record was really played.
 
 use sha2::{Digest, Sha256};
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::bank::{AnswerSet, Bank};
 use super::codec::{self, DecodeError, Json, SerdeJson};
+use super::contest::{Contest, Window};
 use super::ledger::{Attempt, AttemptLedger};
 use super::rng::FastMap;
+use super::session::score_answer;
 use super::Lang;
 
 pub const LEDGER_FORMAT: &str = "kepu-ledger";
@@ -70,8 +78,9 @@ struct File<'a> {
     checksum: String,
     #[serde(borrow, default)]
     ledger: Option<&'a RawValue>,
-    #[serde(default)]
-    attempts: Option<Vec<Attempt>>,
+    /// Version 1: checksummed exactly as written too.
+    #[serde(borrow, default)]
+    attempts: Option<&'a RawValue>,
 }
 
 /// Why a results file was refused.
@@ -138,7 +147,7 @@ pub fn read_ledger_file(text: &str, contest_id: &str) -> Result<Vec<Attempt>, Le
         true => Ok(()),
         false => Err(LedgerFileError::Tampered),
     };
-    let attempts = match (file.ledger, &file.attempts) {
+    let attempts = match (file.ledger, file.attempts) {
         (Some(ledger), None) => {
             verify(ledger.get())?;
             SerdeJson::decode::<AttemptLedger>(ledger.get())
@@ -146,8 +155,9 @@ pub fn read_ledger_file(text: &str, contest_id: &str) -> Result<Vec<Attempt>, Le
                 .attempts
         }
         (None, Some(attempts)) => {
-            verify(&SerdeJson::encode(attempts))?;
-            file.attempts.unwrap_or_default()
+            verify(attempts.get())?;
+            SerdeJson::decode::<Vec<Attempt>>(attempts.get())
+                .map_err(|e| LedgerFileError::Json(e.within("attempts")))?
         }
         _ => return Err(LedgerFileError::NoAttempts),
     };
@@ -159,6 +169,164 @@ pub fn read_ledger_file(text: &str, contest_id: &str) -> Result<Vec<Attempt>, Le
         return Err(LedgerFileError::ForeignContest { found: a.contest_id.clone() });
     }
     Ok(attempts)
+}
+
+/// The least time a round of `n` questions can take: a tap to choose and one to go on, for
+/// each question, take longer than this.
+pub const MIN_MS_PER_QUESTION: i64 = 500;
+/// How far ahead of the organizer's clock a record may finish (a device's clock may be off).
+const CLOCK_SLACK_MS: i64 = 24 * 3_600_000;
+
+/// Why a record of a results file cannot be true, so it is not merged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Implausible {
+    /// More points than the maximum.
+    ScoreOverMax,
+    /// More right answers than questions.
+    CorrectOverQuestions,
+    /// Not one answer per question.
+    AnswerCount,
+    /// Finished before it started.
+    FinishedBeforeStart,
+    /// Started before the contest opened or after it closed.
+    OutsideWindow,
+    /// Finished more than a day after the organizer's clock.
+    InTheFuture,
+    /// Less than [`MIN_MS_PER_QUESTION`] per question, or a negative time.
+    TooFast,
+    /// The rules it names ask for another number of questions.
+    QuestionCount,
+    /// A question its bank does not have.
+    UnknownQuestion,
+    /// Score, maximum or right answers differ from those worked out from its answers.
+    ScoreDiffers,
+}
+
+impl Implausible {
+    pub fn message(self, lang: Lang) -> String {
+        use Implausible::*;
+        match self {
+            ScoreOverMax => lang.pick("得分超过满分", "score above the maximum").into(),
+            CorrectOverQuestions => lang.pick("答对题数超过题目数", "more right answers than questions").into(),
+            AnswerCount => lang.pick("答案数与题目数不符", "not one answer per question").into(),
+            FinishedBeforeStart => lang.pick("交卷时间早于开始时间", "finished before it started").into(),
+            OutsideWindow => lang.pick("开始时间在竞赛时间之外", "started outside the contest's dates").into(),
+            InTheFuture => lang.pick("交卷时间晚于现在", "finished later than now").into(),
+            TooFast => match lang {
+                Lang::Zh => format!("用时过短（每题不到 {} 秒）", MIN_MS_PER_QUESTION as f64 / 1000.0),
+                Lang::En => format!("too fast (under {} s a question)", MIN_MS_PER_QUESTION as f64 / 1000.0),
+            },
+            QuestionCount => lang.pick("题目数与竞赛规则不符", "another number of questions than the rules ask").into(),
+            UnknownQuestion => lang.pick("有题目不在它所用的题库中", "a question its bank does not have").into(),
+            ScoreDiffers => lang
+                .pick("与按题库重新计算的得分不符", "its score differs from the one worked out from its answers")
+                .into(),
+        }
+    }
+}
+
+/// What records of a results file are checked against on the organizer's device.
+pub struct RecordCheck<'a> {
+    /// The contest package: its dates.
+    pub contest: &'a Contest,
+    /// The rules and banks known here, each with its [`Contest::fingerprint`]: the package's
+    /// first, then the one in force on this device if it differs. A record is rescored with
+    /// the one it names by fingerprint, or, for records of builds without fingerprints, with
+    /// one of the same revision and bank.
+    pub known: Vec<(String, &'a Contest, &'a Bank)>,
+    /// The organizer's clock.
+    pub now: i64,
+}
+
+impl RecordCheck<'_> {
+    /// The first reason `a` cannot be true, if any.
+    pub fn problem(&self, a: &Attempt) -> Option<Implausible> {
+        use Implausible::*;
+        let n = a.questions.len();
+        if a.answers.len() != n {
+            return Some(AnswerCount);
+        }
+        if a.score > a.max_score {
+            return Some(ScoreOverMax);
+        }
+        if a.correct as usize > n {
+            return Some(CorrectOverQuestions);
+        }
+        if a.finished_at < a.started_at {
+            return Some(FinishedBeforeStart);
+        }
+        if self.contest.window(a.started_at) != Window::Open {
+            return Some(OutsideWindow);
+        }
+        if a.finished_at > self.now.saturating_add(CLOCK_SLACK_MS) {
+            return Some(InTheFuture);
+        }
+        // Time used, not finish − start: a clock moved mid-round changes the latter only.
+        if a.time_used_ms < MIN_MS_PER_QUESTION * n as i64 || a.time_used_ms < 0 {
+            return Some(TooFast);
+        }
+        let known = match &a.rules_hash {
+            Some(hash) => self.known.iter().find(|(h, _, _)| h == hash),
+            None => self.known.iter().find(|(_, c, b)| c.rules.revision == a.rules_revision && b.reference() == a.bank),
+        };
+        let (_, contest, bank) = known?;
+        if n != contest.rules.round.question_count() {
+            return Some(QuestionCount);
+        }
+        let (mut score, mut max, mut correct) = (0, 0, 0);
+        for (qid, &answer) in a.questions.iter().zip(&a.answers) {
+            let Some(q) = bank.get(qid) else { return Some(UnknownQuestion) };
+            let points = q.points.unwrap_or(contest.rules.scoring.points_for(q.qtype));
+            let (earned, right) = score_answer(q, points, &contest.rules.scoring, AnswerSet(answer));
+            score += earned;
+            max += points;
+            correct += u32::from(right);
+        }
+        ((score, max, correct) != (a.score, a.max_score, a.correct)).then_some(ScoreDiffers)
+    }
+}
+
+/// Splits records into those that can be true and those that cannot, with the reason each.
+pub fn check_records(attempts: Vec<Attempt>, check: &RecordCheck) -> (Vec<Attempt>, Vec<(String, Implausible)>) {
+    let mut refused = Vec::new();
+    let kept = attempts
+        .into_iter()
+        .filter(|a| match check.problem(a) {
+            Some(reason) => {
+                refused.push((a.id.clone(), reason));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    (kept, refused)
+}
+
+/// Refused records counted by reason, e.g. `拒绝 3 条：得分超过满分 1 条，用时过短（每题不到 0.5 秒）2 条`.
+pub fn refusal_summary(refused: &[(String, Implausible)], lang: Lang) -> Option<String> {
+    if refused.is_empty() {
+        return None;
+    }
+    let mut reasons: Vec<Implausible> = refused.iter().map(|(_, r)| *r).collect();
+    reasons.sort();
+    let mut counts: Vec<(Implausible, usize)> = Vec::new();
+    for r in reasons {
+        match counts.last_mut() {
+            Some((last, n)) if *last == r => *n += 1,
+            _ => counts.push((r, 1)),
+        }
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(r, n)| match lang {
+            Lang::Zh => format!("{} {n} 条", r.message(lang)),
+            Lang::En => format!("{}: {n}", r.message(lang)),
+        })
+        .collect();
+    Some(match lang {
+        Lang::Zh => format!("拒绝 {} 条不可能成立的记录：{}", refused.len(), parts.join("，")),
+        Lang::En => format!("{} impossible record(s) refused: {}", refused.len(), parts.join("; ")),
+    })
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -201,7 +369,6 @@ mod tests {
             contest_id: contest.into(),
             participant_id: "p1".into(),
             name: "张三".into(),
-            phone: None,
             region: None,
             crowd: None,
             started_at: 1_795_393_800_000,
@@ -215,7 +382,104 @@ mod tests {
             question_ds: vec![600],
             rules_revision: 1,
             bank: "b@1".into(),
+            rules_hash: None,
         }
+    }
+
+    /// A round of the test contest played for real: every question answered right, 4 s each.
+    fn played(contest: &Contest, bank: &Bank) -> Attempt {
+        use crate::core::draw::draw_round;
+        use crate::core::participant::Participant;
+        use crate::core::session::Round;
+        let t0 = crate::core::clock::parse_shanghai("2026-11-20 10:00").unwrap();
+        let mut r = Round::start(contest, "p1", draw_round(contest, bank, None, 3).unwrap(), t0);
+        for k in 1..=5 {
+            let q = bank.get(&r.current_question().qid).unwrap().clone();
+            for index in q.answer.indices() {
+                let shown = r.current_question().order.iter().position(|o| usize::from(*o) == index).unwrap();
+                r.choose(bank, shown, t0 + 4_000 * k).unwrap();
+            }
+            r.next(t0 + 4_000 * k).unwrap();
+        }
+        let p = Participant { id: "p1".into(), name: "张三".into(), region: None, crowd: None };
+        Attempt::from_round(&r, &p, contest, bank, &contest.fingerprint::<SerdeJson>(bank)).unwrap()
+    }
+
+    #[test]
+    fn impossible_records_are_refused_with_the_reason_and_known_ones_rescored() {
+        use crate::core::contest::tests::{bank, rules};
+        let (contest, bank) = (Contest::new(rules()).unwrap(), bank());
+        let check = RecordCheck {
+            contest: &contest,
+            known: vec![(contest.fingerprint::<SerdeJson>(&bank), &contest, &bank)],
+            now: crate::core::clock::parse_shanghai("2026-11-21 10:00").unwrap(),
+        };
+        let honest = played(&contest, &bank);
+        assert_eq!(honest.score, honest.max_score);
+        assert_eq!(check.problem(&honest), None);
+        let forged = |f: &dyn Fn(&mut Attempt)| {
+            let mut a = honest.clone();
+            f(&mut a);
+            check.problem(&a)
+        };
+        use Implausible::*;
+        assert_eq!(forged(&|a: &mut Attempt| a.score = 999), Some(ScoreOverMax));
+        assert_eq!(forged(&|a: &mut Attempt| a.correct = 6), Some(CorrectOverQuestions));
+        assert_eq!(forged(&|a: &mut Attempt| a.answers.pop().map(drop).unwrap_or(())), Some(AnswerCount));
+        assert_eq!(forged(&|a: &mut Attempt| a.finished_at = a.started_at - 1), Some(FinishedBeforeStart));
+        let moved = |a: &mut Attempt, to: i64| {
+            a.finished_at += to - a.started_at;
+            a.started_at = to;
+        };
+        assert_eq!(forged(&|a: &mut Attempt| moved(a, 4_070_908_800_000)), Some(OutsideWindow), "a start in 2099");
+        assert_eq!(
+            forged(&|a: &mut Attempt| moved(a, a.started_at - 30 * 86_400_000)),
+            Some(OutsideWindow),
+            "before the opening"
+        );
+        assert_eq!(forged(&|a: &mut Attempt| a.finished_at += 2 * 86_400_000), Some(InTheFuture));
+        assert_eq!(forged(&|a: &mut Attempt| a.time_used_ms = 2_499), Some(TooFast), "5 questions in under 2.5 s");
+        assert_eq!(forged(&|a: &mut Attempt| a.time_used_ms = -1), Some(TooFast));
+        // Plausible figures that are not what the answers earn.
+        assert_eq!(forged(&|a: &mut Attempt| a.score -= 2), Some(ScoreDiffers));
+        assert_eq!(forged(&|a: &mut Attempt| a.max_score += 1), Some(ScoreDiffers));
+        assert_eq!(
+            forged(&|a: &mut Attempt| a.answers[0] ^= 3),
+            Some(ScoreDiffers),
+            "a changed answer, the score kept"
+        );
+        assert_eq!(forged(&|a: &mut Attempt| a.questions[0] = "zz".into()), Some(UnknownQuestion));
+        assert_eq!(forged(&|a: &mut Attempt| a.questions.push("t3".into())), Some(AnswerCount));
+        // Without a fingerprint (earlier builds): rescored when the revision and bank match…
+        assert_eq!(
+            forged(&|a: &mut Attempt| {
+                a.rules_hash = None;
+                a.score -= 2;
+            }),
+            Some(ScoreDiffers)
+        );
+        // …and only checked for plausibility when the rules it was played under are unknown.
+        assert_eq!(
+            forged(&|a: &mut Attempt| {
+                a.rules_hash = Some("ffffffffffff".into());
+                a.score -= 2;
+            }),
+            None
+        );
+        let (kept, refused) =
+            check_records(vec![honest.clone(), Attempt { score: 999, id: "x".into(), ..honest.clone() }], &check);
+        assert_eq!((kept, refused), (vec![honest], vec![("x".to_string(), ScoreOverMax)]));
+    }
+
+    #[test]
+    fn refusals_are_counted_by_reason() {
+        use Implausible::*;
+        let refused = [("a".into(), TooFast), ("b".into(), ScoreOverMax), ("c".into(), TooFast)];
+        assert_eq!(
+            refusal_summary(&refused, Lang::Zh).unwrap(),
+            "拒绝 3 条不可能成立的记录：得分超过满分 1 条，用时过短（每题不到 0.5 秒） 2 条"
+        );
+        assert_eq!(refusal_summary(&[], Lang::Zh), None);
     }
 
     #[test]

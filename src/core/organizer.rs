@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use super::bank::{Bank, BankError, RawBank};
 use super::codec::Json;
 use super::contest::{Contest, ContestRules, RuleProblem, CONTEST_FORMAT, CONTEST_VERSION};
+use super::persist::Stored;
 use super::Lang;
 
 pub const PIN_MIN_DIGITS: usize = 4;
@@ -98,6 +99,17 @@ impl PinHash {
             _ => Err(PinProblem::Wrong),
         }
     }
+}
+
+/// Whether a PIN reset removes what is stored under `key`: the PIN, the saved banks and every
+/// contest's setup (the bank chosen and the rules changed on this device), so whoever resets
+/// the PIN at a kiosk inherits none of the previous organizer's banks and rules. Participants'
+/// data stays, and so does anything set aside as unreadable (it is never destroyed).
+pub fn wiped_by_pin_reset(key: &str) -> bool {
+    if key.contains(".unreadable.") {
+        return false;
+    }
+    key == Stored::OrganizerPin.key("") || key == Stored::Banks.key("") || key.starts_with(&Stored::Setup.key(""))
 }
 
 /// A bank the organizer imported and saved on this device (kept in our JSON format).
@@ -207,6 +219,25 @@ mod tests {
         assert_eq!(new.kdf.as_deref(), Some("pbkdf2-sha256"));
         assert_eq!(new.iterations, PIN_ITERATIONS);
         assert_eq!(new.check("1357", 4), Ok(None));
+    }
+
+    #[test]
+    fn a_pin_reset_wipes_every_bank_and_setup_but_no_results() {
+        for key in ["kepu.v1.organizer.pin", "kepu.v1.banks", "kepu.v1.setup.kepu-demo", "kepu.v1.setup.other"] {
+            assert!(wiped_by_pin_reset(key), "{key}");
+        }
+        for key in [
+            "kepu.v1.roster",
+            "kepu.v1.prefs",
+            "kepu.v1.ledger.kepu-demo",
+            "kepu.v1.round.kepu-demo",
+            "kepu.v1.collected.kepu-demo",
+            "kepu.v1.setup.kepu-demo.unreadable.1795393800000",
+            "kepu.v1.banks.unreadable.1",
+            "other.setup",
+        ] {
+            assert!(!wiped_by_pin_reset(key), "{key}");
+        }
     }
 
     #[test]

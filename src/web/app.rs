@@ -116,6 +116,8 @@ pub enum Action {
     },
     Notice(String),
     Register(Participant),
+    /// Someone registering turned out to be this person already on the device.
+    Continue(String),
     Select(String),
     NextParticipant,
     StartRound {
@@ -288,9 +290,9 @@ impl DeviceState {
             return;
         }
         let participant = self.roster.get(&round.participant_id).cloned();
-        let attempt = participant
-            .ok_or(crate::core::session::QuizError::Finished)
-            .and_then(|p| Attempt::from_round(&round, &p, &self.loaded.contest, &self.loaded.bank));
+        let attempt = participant.ok_or(crate::core::session::QuizError::Finished).and_then(|p| {
+            Attempt::from_round(&round, &p, &self.loaded.contest, &self.loaded.bank, &self.loaded.in_force)
+        });
         match attempt {
             Ok(attempt) => {
                 Rc::make_mut(&mut self.ledger).record(attempt.clone());
@@ -360,6 +362,13 @@ impl Reducible for DeviceState {
             Action::Register(p) => {
                 s.notice = None;
                 s.roster.register(p);
+                let roster = s.roster.clone();
+                s.save(Stored::Roster, &roster);
+                s.screen = Screen::Home;
+            }
+            Action::Continue(id) => {
+                s.notice = None;
+                s.roster.select(&id);
                 let roster = s.roster.clone();
                 s.save(Stored::Roster, &roster);
                 s.screen = Screen::Home;

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use crate::core::bank::{Bank, BankError, RawBank, BANK_FORMAT, BANK_VERSION};
 use crate::core::codec::{Header, HeaderError};
 use crate::core::contest::{BankSource, Contest, ContestError};
+use crate::core::ledger::PackageRules;
 use crate::core::organizer::{ContestSetup, SavedBank};
 use crate::core::persist::{Prefs, Stored};
 use crate::core::region::RegionTable;
@@ -75,6 +76,10 @@ pub struct Loaded {
     /// The package's own rules and bank, before this device's changes.
     pub package_contest: Rc<Contest>,
     pub package_bank: Rc<Bank>,
+    /// `contest.fingerprint(bank)`: what attempts played now record of the rules in force.
+    pub in_force: String,
+    /// The package's own rules as attempts record them, to flag those played under others.
+    pub package_rules: PackageRules,
 }
 
 /// A stored value, or the default; data that cannot be read is first moved aside, so a
@@ -167,7 +172,9 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
     if !shortfalls.is_empty() {
         return Err(fail(&bank_file, ContestError::Rules(shortfalls).message(lang)));
     }
-    Ok(Loaded { contest, bank, path: path.to_string(), package_contest, package_bank })
+    let in_force = contest.fingerprint::<BrowserJson>(&bank);
+    let package_rules = PackageRules::of::<BrowserJson>(&package_contest, &package_bank);
+    Ok(Loaded { contest, bank, path: path.to_string(), package_contest, package_bank, in_force, package_rules })
 }
 
 /// Props of a component that runs a loaded contest (compared by identity).

@@ -39,6 +39,17 @@ pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// 64 random bits from the browser, e.g. for the id of a person registering without a phone.
+pub fn random_u64() -> u64 {
+    let half = || (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    (half() << 32) | half()
+}
+
+/// Unicode NFKC by the browser's own `String.prototype.normalize` (see `participant::Nfkc`).
+pub fn nfkc(text: &str) -> String {
+    js_sys::JsString::from(text).normalize("NFKC").into()
+}
+
 /// A seed for drawing a round: the clock mixed with the browser's randomness.
 pub fn fresh_seed() -> u64 {
     let r = (js_sys::Math::random() * u32::MAX as f64) as u64;

@@ -63,11 +63,22 @@ impl LocalStore {
         Ok(aside)
     }
 
+    /// Every key stored for this site.
+    pub fn keys(&self) -> Vec<String> {
+        let n = self.storage.length().unwrap_or(0);
+        (0..n).filter_map(|i| self.storage.key(i).ok().flatten()).collect()
+    }
+
+    /// Removes a key (what is not there is nothing to remove).
+    pub fn remove_key(&self, key: &str) {
+        let _ = self.storage.remove_item(key);
+    }
+
     /// Keys holding data that could not be read and was moved aside (see `set_aside`).
     pub fn set_aside_keys(&self) -> Vec<String> {
-        let n = self.storage.length().unwrap_or(0);
-        let mut keys: Vec<String> = (0..n)
-            .filter_map(|i| self.storage.key(i).ok().flatten())
+        let mut keys: Vec<String> = self
+            .keys()
+            .into_iter()
             .filter(|k| k.starts_with(crate::core::persist::KEY_PREFIX) && k.contains(".unreadable."))
             .collect();
         crate::core::sort::sort_by(&mut keys, |a, b| a < b);

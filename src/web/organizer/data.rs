@@ -5,7 +5,9 @@ use yew::prelude::*;
 
 use crate::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name, XlsxExportError};
 use crate::core::ledger::{Attempt, AttemptLedger};
-use crate::core::ledger_file::{export_ledger, merge_into, read_ledger_file, MergeReport};
+use crate::core::ledger_file::{
+    check_records, export_ledger, merge_into, read_ledger_file, refusal_summary, MergeReport, RecordCheck,
+};
 use crate::core::persist::Stored;
 use crate::core::rng::FastMap;
 use crate::core::stats::item_analysis;
@@ -13,6 +15,7 @@ use crate::core::Lang;
 use crate::web::download::download;
 use crate::web::fetch::file_text;
 use crate::web::idb;
+use crate::web::json::BrowserJson;
 use crate::web::now_ms;
 use crate::web::storage::LocalStore;
 
@@ -36,10 +39,12 @@ pub fn DataTab(props: &DeskProps) -> Html {
             None => {}
         })
     };
-    let export_attempts =
-        report("答题记录", "csv", |d| d.regions.as_ref().map(|r| Ok(attempts_csv(&d.ledger.attempts, r))));
-    let export_attempts_xlsx =
-        report("答题记录", "xlsx", |d| d.regions.as_ref().map(|r| attempts_xlsx(&d.ledger.attempts, r)));
+    let export_attempts = report("答题记录", "csv", |d| {
+        d.regions.as_ref().map(|r| Ok(attempts_csv(&d.ledger.attempts, r, &d.package.package_rules)))
+    });
+    let export_attempts_xlsx = report("答题记录", "xlsx", |d| {
+        d.regions.as_ref().map(|r| attempts_xlsx(&d.ledger.attempts, r, &d.package.package_rules))
+    });
     let export_items = report("题目分析", "csv", |d| {
         Some(Ok(items_csv(&item_analysis(&d.ledger.attempts, &d.bank, None), &d.bank)))
     });
@@ -86,8 +91,8 @@ pub fn DataTab(props: &DeskProps) -> Html {
             }
             <section class="card">
                 <h2>{ lang.pick("导出报表", "Reports") }</h2>
-                <p class="hint">{ lang.pick("CSV 文件为 UTF-8（带 BOM），可直接用 Excel 打开；手机号只导出打码后的形式。地区统计在“统计”页按所选层级下载。",
-                    "CSV files are UTF-8 with BOM and open in Excel; phones are exported masked. Region counts download from the Statistics tab at the chosen level.") }</p>
+                <p class="hint">{ lang.pick("CSV 文件为 UTF-8（带 BOM），可直接用 Excel 打开；本程序不保存手机号，答题记录中只有参赛者编号。地区统计在“统计”页按所选层级下载。",
+                    "CSV files are UTF-8 with BOM and open in Excel; no phone number is kept, the attempt list names participants by their code. Region counts download from the Statistics tab at the chosen level.") }</p>
                 <button class="secondary" data-testid="export-attempts-csv" onclick={export_attempts} disabled={desk.regions.is_none()}>{ lang.pick("下载答题记录 CSV", "Download attempts (CSV)") }</button>
                 <button class="secondary" data-testid="export-attempts-xlsx" onclick={export_attempts_xlsx} disabled={desk.regions.is_none()}>{ lang.pick("下载答题记录 Excel", "Download attempts (Excel)") }</button>
                 <button class="secondary" data-testid="export-items-csv" onclick={export_items}>{ lang.pick("下载题目分析 CSV", "Download item analysis (CSV)") }</button>
@@ -104,8 +109,8 @@ pub fn DataTab(props: &DeskProps) -> Html {
                 <label for="ledger-file">{ lang.pick("合并其他设备的成绩文件（可多选）", "Merge results files from other devices (several allowed)") }
                     <input id="ledger-file" data-testid="ledger-file" type="file" accept=".json,application/json" multiple=true onchange={on_ledger_file} />
                 </label>
-                <p class="hint">{ lang.pick("同一条记录只计一次；被改动过或属于其他竞赛的文件会被拒绝，本机已有记录不会被改变。",
-                    "Each record counts once; altered files and files of another contest are refused; records already here are never changed.") }</p>
+                <p class="hint">{ lang.pick("同一条记录只计一次，本机已有记录不会被改变。损坏、被截断或被随手改过的文件以及其他竞赛的文件会被拒绝；不可能成立的记录（得分超过满分、时间顺序或竞赛时间不对、用时过短、与按题库重新计算的得分不符）不会合并，并说明原因。校验和只能发现损坏，不能防止有意伪造。",
+                    "Each record counts once; records already here are never changed. Damaged, cut or carelessly edited files and files of another contest are refused; impossible records (score above the maximum, times out of order or outside the contest, too fast, a score its answers do not earn) are not merged, with the reason. A checksum catches damage, not a deliberate forgery.") }</p>
             </section>
         </>
     }
@@ -123,11 +128,21 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
     // first and never copied into the collection.
     let own_ledger = desk.own.clone();
     let own: FastMap<&str, &Attempt> = own_ledger.attempts.iter().map(|a| (a.id.as_str(), a)).collect();
+    // Records are rescored with the package's rules and bank, or with those in force here.
+    let package = &desk.package;
+    let mut known =
+        vec![(package.package_rules.fingerprint.clone(), &*package.package_contest, &*package.package_bank)];
+    let here = desk.contest.fingerprint::<BrowserJson>(&desk.bank);
+    if here != known[0].0 {
+        known.push((here, &*desk.contest, &*desk.bank));
+    }
+    let check = RecordCheck { contest: &package.package_contest, known, now: now_ms() };
     let (mut merged, mut refused) = (Vec::new(), Vec::new());
     for file in files {
         let name = file.name();
         match read_ledger_file(&file_text(&file).await, &id) {
             Ok(attempts) => {
+                let (attempts, impossible) = check_records(attempts, &check);
                 let mut here = MergeReport::default();
                 let fresh = attempts
                     .into_iter()
@@ -146,9 +161,10 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
                 let r = merge_into(&mut collected, fresh);
                 let (added, already_present, conflicting) =
                     (r.added, r.already_present + here.already_present, r.conflicting + here.conflicting);
+                let refused = refusal_summary(&impossible, lang).map(|r| format!("{}{r}", lang.pick("；", "; ")));
                 merged.push(match lang {
-                    Lang::Zh => format!("{name}：新增 {added} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）"),
-                    Lang::En => format!("{name}: {added} added, {already_present} already here, {conflicting} conflicting (the record here kept)"),
+                    Lang::Zh => format!("{name}：新增 {added} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）{}", refused.unwrap_or_default()),
+                    Lang::En => format!("{name}: {added} added, {already_present} already here, {conflicting} conflicting (the record here kept){}", refused.unwrap_or_default()),
                 });
             }
             Err(e) => refused.push(format!("{name}: {}", e.message(lang))),

@@ -14,7 +14,7 @@ use crate::core::bank::Bank;
 use crate::core::contest::{Contest, ContestRules};
 use crate::core::ledger::AttemptLedger;
 use crate::core::ledger_file::merge_into;
-use crate::core::organizer::{ContestSetup, PinHash, SavedBank};
+use crate::core::organizer::{wiped_by_pin_reset, ContestSetup, PinHash, SavedBank};
 use crate::core::persist::Stored;
 use crate::core::region::RegionTable;
 use crate::core::Lang;
@@ -162,20 +162,23 @@ impl Reducible for Desk {
                 d.notice = None;
             }
             DeskAction::ResetOrganizer => {
-                // Only organizer settings go; participants' results are never touched.
+                // The PIN, every saved bank and every contest's changed rules go, so nobody
+                // inherits the previous organizer's; participants' results are never touched.
                 if let Ok(s) = LocalStore::open() {
-                    s.remove(Stored::OrganizerPin, "");
-                    s.remove(Stored::Setup, &d.id());
+                    for key in s.keys().into_iter().filter(|k| wiped_by_pin_reset(k)) {
+                        s.remove_key(&key);
+                    }
                 }
                 d.pin = None;
                 d.setup = ContestSetup::default();
+                d.banks = Rc::new(Vec::new());
                 d.contest = d.package.package_contest.clone();
                 d.bank = d.package.package_bank.clone();
                 d.notice = None;
                 d.flash = Some(
                     lang.pick(
-                        "管理设置已清除，请设置新密码。成绩数据未受影响。",
-                        "Organizer settings cleared; set a new PIN. Results were not touched.",
+                        "管理设置已清除：本机保存的题库和改过的规则都已删除，竞赛按竞赛文件进行。请设置新密码。成绩数据未受影响。",
+                        "Organizer settings cleared: the banks saved here and the changed rules are gone; the contest runs by its package. Set a new PIN. Results were not touched.",
                     )
                     .into(),
                 );
@@ -428,8 +431,8 @@ fn PinGate(props: &DeskProps) -> Html {
                 <button class="link" type="button" onclick={let forgot = forgot.clone(); Callback::from(move |_| forgot.set(!*forgot))}>{ lang.pick("忘记密码？", "Forgot the PIN?") }</button>
                 if *forgot {
                     <div class="card warn">
-                        <p>{ lang.pick("重设密码需要清除本竞赛在本机的管理设置（改用的题库和规则），参赛者的成绩记录不会被删除。",
-                            "Resetting the PIN clears this contest's organizer settings on this device (chosen bank and edited rules). Participants' results are never deleted.") }</p>
+                        <p>{ lang.pick("重设密码会清除本机所有的管理设置：保存的题库，以及各竞赛改用的题库和改过的规则，竞赛恢复按竞赛文件进行。参赛者的成绩记录不会被删除。",
+                            "Resetting the PIN clears every organizer setting on this device: the saved banks, and every contest's chosen bank and edited rules; contests run by their packages again. Participants' results are never deleted.") }</p>
                         <button class="secondary" type="button" data-testid="pin-reset" onclick={reset}>{ lang.pick("清除管理设置并重设密码", "Clear organizer settings and reset the PIN") }</button>
                     </div>
                 }

@@ -46,6 +46,8 @@ const REGIONS_SHOWN: usize = 50;
 /// What the statistics tab shows that depends only on the attempts, bank and pass mark.
 struct Summary {
     headline: Headline,
+    /// Attempts played under rules or a bank changed on their device (本机修改过规则).
+    changed_on_device: usize,
     crowds: Vec<GroupRow>,
     days: Vec<(String, usize)>,
     scores: Vec<(String, usize)>,
@@ -104,9 +106,11 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     // Computed once per ledger (100,000 attempts take a noticeable moment), not per render.
     let ledger_key = Rc::as_ptr(&desk.ledger) as usize;
     let summary = {
-        let (ledger, pass_mark) = (desk.ledger.clone(), desk.contest.rules.pass_mark);
+        let (ledger, pass_mark, package) =
+            (desk.ledger.clone(), desk.contest.rules.pass_mark, desk.package.package_rules.clone());
         use_memo((ledger_key, pass_mark), move |_| Summary {
             headline: headline(&ledger.attempts, pass_mark),
+            changed_on_device: ledger.attempts.iter().filter(|a| package.changed_on_device(a)).count(),
             crowds: by_crowd(&ledger.attempts),
             days: by_day(&ledger.attempts).into_iter().map(|r| (r.key[5..].to_string(), r.participations)).collect(),
             scores: score_distribution(&ledger.attempts, 10)
@@ -258,6 +262,12 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                     <div class="kpi"><span class="n">{ pct(h.perfect_rate) }</span><span>{ lang.pick("满分率", "perfect scores") }</span></div>
                     <div class="kpi"><span class="n">{ pct(h.pass_rate) }</span><span>{ lang.pick("及格率", "pass rate") }</span></div>
                 </div>
+                if summary.changed_on_device > 0 {
+                    <p class="notice" data-testid="stat-modified">{ match lang {
+                        Lang::Zh => format!("本机修改过规则：其中 {} 次答题是在设备上改过的规则或题库下进行的（竞赛文件的版本号相同），导出的答题记录中已标注。", summary.changed_on_device),
+                        Lang::En => format!("Rules changed on a device (本机修改过规则): {} of these attempts were played under rules or a bank changed on their device (same package revision); the attempt list marks them.", summary.changed_on_device),
+                    } }</p>
+                }
             </section>
             <section class="card">
                 <h2>{ lang.pick("按地区", "By region") }</h2>

@@ -124,11 +124,16 @@ fn OtherPeople(props: &PageProps) -> Html {
         <details class="others">
             <summary>{ lang.pick("本机其他答题人", "Others on this device") }</summary>
             { for others.into_iter().map(|p| {
+                // Namesakes on one device are told apart by when they last played.
+                let last = state.ledger.last_finished(&p.id).map(|t| match lang {
+                    Lang::Zh => format!("（上次答题 {}）", format_shanghai(t)),
+                    Lang::En => format!(" (last played {})", format_shanghai(t)),
+                });
                 let state = state.clone();
                 let id = p.id.clone();
                 html! {
                     <button class="secondary" onclick={Callback::from(move |_| state.dispatch(Action::Select(id.clone())))}>
-                        { p.name.clone() }{ p.phone.as_ref().map(|ph| format!(" {ph}")).unwrap_or_default() }
+                        { p.name.clone() }{ last.unwrap_or_default() }
                     </button>
                 }
             }) }

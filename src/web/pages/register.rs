@@ -3,8 +3,11 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::core::clock::format_shanghai;
 use crate::core::contest::PhoneField;
-use crate::core::participant::{register, Field, FormProblem, RegistrationForm, CROWD_CHOICES};
+use crate::core::participant::{
+    earlier_build_id, register, Field, FormProblem, Known, Participant, RegistrationForm, CROWD_CHOICES,
+};
 use crate::core::region::ancestor;
 use crate::core::Lang;
 use crate::web::app::{Action, Screen};
@@ -32,24 +35,51 @@ pub fn RegisterPage(props: &PageProps) -> Html {
     });
     let crowd = use_state(|| None::<String>);
     let problems = use_state(Vec::<FormProblem>::new);
+    // A registration whose name and region match people already here, and their ids.
+    let asking = use_state(|| None::<(Participant, Vec<String>)>);
+    // The person key takes its 100,000 PBKDF2 rounds (up to a second on a slow phone): the
+    // form says so first, then works it out in a task of its own.
+    let busy = use_state(|| false);
     super::use_regions(state, chosen[0].clone(), reg.region_depth);
     let onsubmit = {
         let state = state.clone();
-        let (name, phone, chosen, crowd, problems) =
-            (name.clone(), phone.clone(), chosen.clone(), crowd.clone(), problems.clone());
+        let (name, phone, chosen, crowd, problems, asking, busy) = (
+            name.clone(),
+            phone.clone(),
+            chosen.clone(),
+            crowd.clone(),
+            problems.clone(),
+            asking.clone(),
+            busy.clone(),
+        );
         let reg = reg.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if *busy {
+                return;
+            }
             let form = RegistrationForm {
                 name: name.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default(),
                 phone: phone.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default(),
                 region: chosen.iter().rev().flatten().next().cloned(),
                 crowd: (*crowd).clone(),
             };
-            match register(&reg, state.regions.as_deref(), &form) {
-                Ok(p) => state.dispatch(Action::Register(p)),
-                Err(p) => problems.set(p),
-            }
+            busy.set(true);
+            let (state, reg, problems, asking, busy) =
+                (state.clone(), reg.clone(), problems.clone(), asking.clone(), busy.clone());
+            // 50 ms: time for a frame, so 正在登记… is on screen while the key is worked out.
+            gloo_timers::callback::Timeout::new(50, move || {
+                busy.set(false);
+                match register(&reg, state.regions.as_deref(), &form, crate::web::random_u64(), crate::web::nfkc) {
+                    Ok(p) => match state.roster.recognise(&p, earlier_build_id(&form).as_deref()) {
+                        Known::Same(id) => state.dispatch(Action::Continue(id)),
+                        Known::New => state.dispatch(Action::Register(p)),
+                        Known::Namesakes(ids) => asking.set(Some((p, ids))),
+                    },
+                    Err(p) => problems.set(p),
+                }
+            })
+            .forget();
         })
     };
     let errors_for = |field: Field| -> Html {
@@ -119,6 +149,9 @@ pub fn RegisterPage(props: &PageProps) -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::Go(Screen::Home)))
     };
+    if let Some((candidate, ids)) = &*asking {
+        return namesake_prompt(state, &asking, candidate, ids);
+    }
     html! {
         <main class="page register">
             <form class="card" {onsubmit} novalidate=true>
@@ -146,11 +179,66 @@ pub fn RegisterPage(props: &PageProps) -> Html {
                     </label>
                     { errors_for(Field::Crowd) }
                 }
-                <p class="privacy">{ lang.pick("信息只保存在本机，用于统计参赛人数；手机号只显示前三位和后四位。",
-                    "Your details stay on this device and are used to count participants; only part of your phone number is ever shown.") }</p>
-                <button class="primary big" type="submit" data-testid="reg-submit">{ lang.pick("确定", "Continue") }</button>
+                <p class="privacy">{ lang.pick("信息只保存在本机，用于统计参赛人数。手机号不会保存，连部分数字也不保存：只保存由姓名、手机号和地区算出的编号，用来把您在不同设备上的答题算作一人。",
+                    "Your details stay on this device and are used to count participants. Your phone number is not kept, not even in part: only a code computed from your name, number and region, so that your attempts on different devices count as one person.") }</p>
+                <button class="primary big" type="submit" data-testid="reg-submit" aria-busy={busy.to_string()}>
+                    { if *busy { lang.pick("正在登记…", "Registering…") } else { lang.pick("确定", "Continue") } }
+                </button>
                 <button class="link" type="button" onclick={back}>{ lang.pick("返回", "Back") }</button>
             </form>
+        </main>
+    }
+}
+
+/// 是同一个人吗？ Someone of the same name and region is already on this device: yes takes
+/// their identity (and their attempts today), no makes a new one.
+fn namesake_prompt(
+    state: &yew::UseReducerHandle<crate::web::app::DeviceState>,
+    asking: &UseStateHandle<Option<(Participant, Vec<String>)>>,
+    candidate: &Participant,
+    ids: &[String],
+) -> Html {
+    let lang = state.prefs.lang;
+    let same = |id: &str| {
+        let (state, id) = (state.clone(), id.to_string());
+        Callback::from(move |_| state.dispatch(Action::Continue(id.clone())))
+    };
+    let new = {
+        let (state, candidate) = (state.clone(), candidate.clone());
+        Callback::from(move |_| state.dispatch(Action::Register(candidate.clone())))
+    };
+    let back = {
+        let asking = asking.clone();
+        Callback::from(move |_| asking.set(None))
+    };
+    html! {
+        <main class="page register">
+            <section class="card" data-testid="namesake" role="alertdialog" aria-labelledby="namesake-title">
+                <h1 id="namesake-title">{ match lang {
+                    Lang::Zh => format!("本机已有同名、同地区的参赛者“{}”。是同一个人吗？", candidate.name),
+                    Lang::En => format!("Someone named “{}” from the same region is already on this device. Is it the same person?", candidate.name),
+                } }</h1>
+                { for ids.iter().filter_map(|id| state.roster.get(id)).map(|p| {
+                    let last = state.ledger.last_finished(&p.id).map(format_shanghai);
+                    let crowd = p.crowd.as_deref().map(|c| crowd_label(c, lang).to_string());
+                    let about = [crowd, Some(match (&last, lang) {
+                        (Some(t), Lang::Zh) => format!("上次答题 {t}"),
+                        (Some(t), Lang::En) => format!("last played {t}"),
+                        (None, _) => lang.pick("本竞赛还没有答过题", "not played in this contest yet").to_string(),
+                    })];
+                    let about: Vec<String> = about.into_iter().flatten().collect();
+                    html! {
+                        <button class="primary big" data-testid="namesake-same" onclick={same(&p.id)}>
+                            { match lang { Lang::Zh => "是，就是这位", Lang::En => "Yes, this one" } }
+                            <small>{ format!(" {}（{}）", p.name, about.join("，")) }</small>
+                        </button>
+                    }
+                }) }
+                <button class="secondary big" data-testid="namesake-new" onclick={new}>{ lang.pick("不是，是另一个人", "No, someone else") }</button>
+                <p class="hint">{ lang.pick("选“是”会沿用这位参赛者的记录（包括今天已用的答题次数）；选“不是”则作为新的参赛者登记。",
+                    "Yes continues that person's record (today's attempts included); no registers a new participant.") }</p>
+                <button class="link" type="button" onclick={back}>{ lang.pick("返回修改", "Back to the form") }</button>
+            </section>
         </main>
     }
 }
