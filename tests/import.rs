@@ -8,7 +8,7 @@ use kepu_quiz::core::bank::{AnswerSet, Difficulty, Problem, QuestionType};
 use kepu_quiz::core::codec::{Json, SerdeJson};
 use kepu_quiz::core::import::{
     detect_format, import_file, DuplicateRow, Field, GiftKind, ImportError, ImportFailure, ImportFormat, ImportReport,
-    ImportWarning, RowProblem, RowUnit, MAX_IMPORT_BYTES,
+    ImportWarning, MissingColumn, RowProblem, RowUnit, MAX_IMPORT_BYTES,
 };
 use kepu_quiz::core::rng::SeededRng;
 use kepu_quiz::core::Lang;
@@ -42,6 +42,10 @@ fn row_problems(report: &ImportReport, sheet: Option<&str>, row: usize) -> Vec<(
         .filter(|r| r.row == row && r.sheet.as_deref() == sheet)
         .map(|r| (r.column.clone(), r.problem.clone()))
         .collect()
+}
+
+fn missing(fields: &[Field]) -> Vec<MissingColumn> {
+    fields.iter().map(|f| MissingColumn { field: *f, closest: None }).collect()
 }
 
 fn messages(report: &ImportReport, lang: Lang) -> Vec<String> {
@@ -272,16 +276,16 @@ fn duplicates_are_merged_and_reported() {
 #[test]
 fn header_problems() {
     let e = failure("missing-column.csv", &fixture("missing-column.csv"));
-    assert_eq!(e.reason, ImportFailure::MissingColumns(vec![Field::Answer]));
+    assert_eq!(e.reason, ImportFailure::MissingColumns(missing(&[Field::Answer])));
     let message = e.message(Lang::Zh);
     assert!(message.starts_with("missing-column.csv 缺少必填列「答案」"), "{message}");
     assert!(message.contains("正确答案"), "the accepted headers are listed: {message}");
     assert!(e.message(Lang::En).contains("missing-column.csv lacks the required column(s) answer"));
 
     let e = failure("t.csv", "题干,选项A\n题,甲\n".as_bytes());
-    assert_eq!(e.reason, ImportFailure::MissingColumns(vec![Field::Type, Field::Answer]));
+    assert_eq!(e.reason, ImportFailure::MissingColumns(missing(&[Field::Type, Field::Answer])));
     let e = failure("t.csv", "题型,题干,答案\n单选,题,A\n".as_bytes());
-    assert_eq!(e.reason, ImportFailure::MissingColumns(vec![Field::Options]));
+    assert_eq!(e.reason, ImportFailure::MissingColumns(missing(&[Field::Options])));
     // Without choice questions the option columns may be left out.
     assert_eq!(import_bytes("t.csv", "题型,题干,答案\n判断,题,对\n".as_bytes()).questions.len(), 1);
 
@@ -347,17 +351,18 @@ fn xlsx_first_sheet_by_default_with_numbers_typed_as_numbers() {
 fn xlsx_sheets_named_by_type_need_no_type_column() {
     let report = import("by-type.xlsx");
     let summary: Vec<(&str, QuestionType, AnswerSet)> =
-        report.questions.iter().map(|q| (q.id.as_str(), q.qtype, q.answer)).collect();
+        report.questions.iter().map(|q| (q.stem.as_str(), q.qtype, q.answer)).collect();
     assert_eq!(
         summary,
         [
-            ("1", QuestionType::Single, AnswerSet(0b1000)),
-            ("2", QuestionType::Single, AnswerSet(0b1)),
-            ("11", QuestionType::Multiple, AnswerSet(0b111)),
-            ("21", QuestionType::TrueFalse, AnswerSet::TRUE),
-            ("22", QuestionType::TrueFalse, AnswerSet::FALSE),
+            ("单选工作表的题", QuestionType::Single, AnswerSet(0b1000)),
+            ("单选工作表的第二题", QuestionType::Single, AnswerSet(0b1)),
+            ("多选工作表的题", QuestionType::Multiple, AnswerSet(0b111)),
+            ("布尔值答案", QuestionType::TrueFalse, AnswerSet::TRUE),
+            ("文字答案", QuestionType::TrueFalse, AnswerSet::FALSE),
         ]
     );
+    assert!(report.questions.iter().all(|q| q.id.starts_with('q')), "题号 numbers rows; ids are generated");
     assert_eq!(report.questions[0].points, Some(2));
     assert_eq!(
         row_problems(&report, Some("多选"), 3),
@@ -391,7 +396,7 @@ fn xlsx_sheets_named_by_type_need_no_type_column() {
 #[test]
 fn xlsx_missing_column_names_the_file() {
     let e = failure("missing-column.xlsx", &fixture("missing-column.xlsx"));
-    assert_eq!((e.sheet.as_deref(), &e.reason), (None, &ImportFailure::MissingColumns(vec![Field::Answer])));
+    assert_eq!((e.sheet.as_deref(), &e.reason), (None, &ImportFailure::MissingColumns(missing(&[Field::Answer]))));
 }
 
 #[test]

@@ -8,6 +8,7 @@
 
 mod aiken;
 mod gift;
+mod headers;
 mod json;
 mod sheet;
 mod text;
@@ -21,7 +22,7 @@ use std::fmt;
 use super::bank::{check_question, Bank, BankError, Problem, Question, QuestionType, RawQuestion, MAX_OPTIONS};
 use super::Lang;
 
-pub use sheet::Field;
+pub use headers::{header_aliases, Field};
 
 /// Files larger than this are refused before any parsing.
 pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
@@ -456,6 +457,21 @@ impl ImportWarning {
     }
 }
 
+/// A required column that no header names, and the header most like it, if any.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MissingColumn {
+    pub field: Field,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closest: Option<String>,
+}
+
+impl MissingColumn {
+    /// `field` is missing; `unknown` are the headers that named nothing.
+    pub(crate) fn new(field: Field, unknown: &[String]) -> MissingColumn {
+        MissingColumn { field, closest: headers::closest_header(field, unknown) }
+    }
+}
+
 /// A file that cannot be imported at all.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportError {
@@ -486,7 +502,7 @@ pub enum ImportFailure {
         ratio: u64,
     },
     NoHeaderRow,
-    MissingColumns(Vec<Field>),
+    MissingColumns(Vec<MissingColumn>),
     /// Header and data rows fine, but not one question in them.
     NoQuestions,
     NotJson(DecodeError),
@@ -544,14 +560,25 @@ impl ImportError {
             ),
             (NoHeaderRow, Lang::Zh) => format!("{file} 中没有表头行"),
             (NoHeaderRow, Lang::En) => format!("{file} has no header row"),
-            (MissingColumns(fields), Lang::Zh) => {
-                let list: Vec<String> =
-                    fields.iter().map(|f| format!("「{}」（可用列名：{}）", f.label(lang), f.headers().join("、"))).collect();
+            (MissingColumns(missing), Lang::Zh) => {
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|m| {
+                        let closest = m.closest.as_ref().map(|c| format!("；表中的「{c}」最接近，是不是这一列？")).unwrap_or_default();
+                        format!("「{}」（可用列名：{}{closest}）", m.field.label(lang), m.field.headers().join("、"))
+                    })
+                    .collect();
                 format!("{file} 缺少必填列{}", list.join("、"))
             }
-            (MissingColumns(fields), Lang::En) => {
-                let list: Vec<String> =
-                    fields.iter().map(|f| format!("{} (headers: {})", f.label(lang), f.headers().join(", "))).collect();
+            (MissingColumns(missing), Lang::En) => {
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|m| {
+                        let closest =
+                            m.closest.as_ref().map(|c| format!("; the closest header is \"{c}\": is it this one?")).unwrap_or_default();
+                        format!("{} (headers: {}{closest})", m.field.label(lang), m.field.headers().join(", "))
+                    })
+                    .collect();
                 format!("{file} lacks the required column(s) {}", list.join("; "))
             }
             (NoQuestions, Lang::Zh) => format!("{file} 中没有题目"),

@@ -1,107 +1,11 @@
 //! The spreadsheet template shared by CSV and XLSX: finding columns by header, reading a
 //! row's cells into a question, and pointing each problem at the header it concerns.
 
+use super::headers::{match_header, Column, Field};
 use super::text::{half_width, half_width_char};
-use super::{Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, RowProblem};
+use super::{Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, MissingColumn, RowProblem};
 use crate::core::bank::{QuestionType, RawQuestion, MAX_OPTIONS};
 use crate::core::csv_io;
-use crate::core::Lang;
-use serde::{Deserialize, Serialize};
-
-/// A column of the template.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Field {
-    Type,
-    Stem,
-    Options,
-    Answer,
-    Explanation,
-    Category,
-    Difficulty,
-    Points,
-    Crowd,
-    Id,
-}
-
-impl Field {
-    const ALL: [Field; 10] = [
-        Field::Type,
-        Field::Stem,
-        Field::Options,
-        Field::Answer,
-        Field::Explanation,
-        Field::Category,
-        Field::Difficulty,
-        Field::Points,
-        Field::Crowd,
-        Field::Id,
-    ];
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Field::Type => lang.pick("题型", "question type"),
-            Field::Stem => lang.pick("题干", "stem"),
-            Field::Options => lang.pick("选项", "options"),
-            Field::Answer => lang.pick("答案", "answer"),
-            Field::Explanation => lang.pick("解析", "explanation"),
-            Field::Category => lang.pick("分类", "category"),
-            Field::Difficulty => lang.pick("难度", "difficulty"),
-            Field::Points => lang.pick("分值", "points"),
-            Field::Crowd => lang.pick("适用人群", "crowd"),
-            Field::Id => lang.pick("编号", "id"),
-        }
-    }
-
-    /// The headers the template accepts for this column (options: the first of each form).
-    pub fn headers(self) -> &'static [&'static str] {
-        match self {
-            Field::Type => &["题型", "题目类型", "类型", "type"],
-            Field::Stem => &["题干", "题目", "题目内容", "试题", "question", "stem"],
-            Field::Options => &["选项A … 选项H", "A … H", "option_a … option_h"],
-            Field::Answer => &["答案", "正确答案", "正确选项", "标准答案", "answer"],
-            Field::Explanation => &["解析", "答案解析", "说明", "explanation"],
-            Field::Category => &["分类", "题目分类", "类别", "知识点", "category"],
-            Field::Difficulty => &["难度", "题目难度", "difficulty"],
-            Field::Points => &["分值", "分数", "points"],
-            Field::Crowd => &["适用人群", "人群", "crowd"],
-            Field::Id => &["编号", "题号", "序号", "id"],
-        }
-    }
-}
-
-/// What a header cell names: a field, or option `i` (0 = A).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Column {
-    Field(Field),
-    Option(usize),
-}
-
-/// Trim, fold full-width forms, drop `（必填）`/`(必填)`/`*` and inner spaces, lower-case latin.
-fn normalize_header(header: &str) -> String {
-    half_width(header)
-        .replace("(必填)", "")
-        .replace('*', "")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase()
-}
-
-fn match_header(header: &str) -> Option<Column> {
-    let h = normalize_header(header);
-    for field in Field::ALL {
-        if field != Field::Options && field.headers().contains(&h.as_str()) {
-            return Some(Column::Field(field));
-        }
-    }
-    let letter = h.strip_prefix("选项").or_else(|| h.strip_prefix("option_")).unwrap_or(&h);
-    let mut chars = letter.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c @ 'a'..='h'), None) => Some(Column::Option(c as usize - 'a' as usize)),
-        _ => None,
-    }
-}
 
 /// Whether a text line is a header row of the template (used to sniff `.txt` files).
 pub(crate) fn looks_like_header(line: &str) -> bool {
@@ -141,6 +45,8 @@ struct Layout {
     /// By `Field as usize` (declaration order, as in `Field::ALL`).
     fields: [Option<usize>; Field::ALL.len()],
     options: [Option<usize>; MAX_OPTIONS],
+    /// One cell holding every option.
+    all_options: Option<usize>,
     names: ColumnNames,
 }
 
@@ -206,6 +112,8 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
         let slot = match match_header(text) {
             Some(Column::Field(f)) => &mut layout.fields[f as usize],
             Some(Column::Option(i)) => &mut layout.options[i],
+            Some(Column::AllOptions) => &mut layout.all_options,
+            Some(Column::RowNumber) => continue,
             None => {
                 unknown.push(text.to_string());
                 continue;
@@ -222,14 +130,15 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
         }
     }
     if !unknown.is_empty() {
-        out.warn(ImportWarning::UnknownColumns { file_name: file_name.clone(), sheet: name.clone(), columns: unknown });
+        let columns = unknown.clone();
+        out.warn(ImportWarning::UnknownColumns { file_name: file_name.clone(), sheet: name.clone(), columns });
     }
     let header_text = |column: Option<usize>| column.map(|c| header.get(Some(c)).trim().to_string());
     layout.names = ColumnNames {
         qtype: header_text(layout.field(Field::Type)),
         stem: header_text(layout.field(Field::Stem)),
         options: layout.options.iter().map(|c| header_text(*c)).collect(),
-        all_options: None,
+        all_options: header_text(layout.all_options),
         answer: header_text(layout.field(Field::Answer)),
         category: header_text(layout.field(Field::Category)),
         difficulty: header_text(layout.field(Field::Difficulty)),
@@ -248,6 +157,7 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
         }
     }
     if !missing.is_empty() {
+        let missing = missing.into_iter().map(|field| MissingColumn::new(field, &unknown)).collect();
         return Err(out.error(name, ImportFailure::MissingColumns(missing)));
     }
 
@@ -256,8 +166,9 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
     let needs_options = entries.iter().any(|e| {
         matches!(QuestionType::parse(&e.raw.qtype), Some(QuestionType::Single) | Some(QuestionType::Multiple))
     });
-    if needs_options && layout.options.iter().all(Option::is_none) {
-        return Err(out.error(name, ImportFailure::MissingColumns(vec![Field::Options])));
+    if needs_options && layout.options.iter().all(Option::is_none) && layout.all_options.is_none() {
+        let missing = vec![MissingColumn::new(Field::Options, &unknown)];
+        return Err(out.error(name, ImportFailure::MissingColumns(missing)));
     }
     for entry in entries {
         out.add(entry, &layout.names);
@@ -275,7 +186,12 @@ fn read_row(
 ) -> Option<Entry> {
     let cell = |field: Field| row.get(layout.field(field)).trim();
     let used_options = layout.options.iter().rposition(Option::is_some).map_or(0, |p| p + 1);
-    let options: Vec<String> = layout.options[..used_options].iter().map(|c| row.get(*c).to_string()).collect();
+    let mut options: Vec<String> = layout.options[..used_options].iter().map(|c| row.get(*c).to_string()).collect();
+    let all_options = row.get(layout.all_options);
+    if options.iter().all(|o| o.trim().is_empty()) && !all_options.trim().is_empty() {
+        // One cell holds every option; the layout step splits it.
+        options = vec![all_options.to_string()];
+    }
     let has_content = [Field::Stem, Field::Answer, Field::Explanation].iter().any(|f| !cell(*f).is_empty())
         || options.iter().any(|o| !o.trim().is_empty());
     if !has_content {
@@ -337,21 +253,6 @@ fn split_crowds(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn headers_match_after_normalisation() {
-        assert_eq!(match_header(" 题干（必填）"), Some(Column::Field(Field::Stem)));
-        assert_eq!(match_header("*答案"), Some(Column::Field(Field::Answer)));
-        assert_eq!(match_header("正确答案(必填)"), Some(Column::Field(Field::Answer)));
-        assert_eq!(match_header("ＴＹＰＥ"), Some(Column::Field(Field::Type)));
-        assert_eq!(match_header("选项Ｃ"), Some(Column::Option(2)));
-        assert_eq!(match_header("选项 c"), Some(Column::Option(2)));
-        assert_eq!(match_header("Option_H"), Some(Column::Option(7)));
-        assert_eq!(match_header("ｄ"), Some(Column::Option(3)));
-        assert_eq!(match_header("选项I"), None);
-        assert_eq!(match_header("备注"), None);
-        assert_eq!(match_header("知识点"), Some(Column::Field(Field::Category)));
-    }
 
     #[test]
     fn points_and_crowds() {
