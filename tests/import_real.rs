@@ -84,3 +84,30 @@ fn every_alias_is_documented_with_its_source() {
         assert!(!seen_in.is_empty());
     }
 }
+
+// (2) 判断 with options.
+
+#[test]
+fn true_false_with_options_in_either_order_and_any_answer_notation() {
+    let report = import("judge-options-gbk.csv");
+    assert_eq!(report.encoding.as_deref(), Some("GB18030"));
+    assert!(report.rejected.is_empty(), "{:?}", rejected(&report));
+    let answers: Vec<(QuestionType, AnswerSet, usize)> =
+        report.questions.iter().map(|q| (q.qtype, q.answer, q.options.len())).collect();
+    use QuestionType::*;
+    let (t, f) = (AnswerSet::TRUE, AnswerSet::FALSE);
+    assert_eq!(
+        answers,
+        [
+            (TrueFalse, f, 0),
+            (TrueFalse, t, 0),
+            (TrueFalse, f, 0),
+            (TrueFalse, t, 0),
+            (TrueFalse, f, 0),
+            (TrueFalse, t, 0),
+            (TrueFalse, f, 0),
+            (TrueFalse, t, 0),
+            (Single, AnswerSet(1), 4),
+        ]
+    );
+}

@@ -120,10 +120,10 @@ pub fn parse_answer(qtype: QuestionType, text: &str) -> Result<AnswerSet, Proble
     }
     if qtype == QuestionType::TrueFalse {
         return match t.to_ascii_lowercase().as_str() {
-            "对" | "正确" | "是" | "√" | "✓" | "✔" | "t" | "true" | "a" | "ａ" | "y" | "yes" => {
+            "对" | "正确" | "是" | "√" | "✓" | "✔" | "t" | "true" | "a" | "ａ" | "y" | "yes" | "1" | "１" => {
                 Ok(AnswerSet::TRUE)
             }
-            "错" | "错误" | "否" | "×" | "✗" | "✘" | "x" | "f" | "false" | "b" | "ｂ" | "n" | "no" => {
+            "错" | "错误" | "否" | "×" | "✗" | "✘" | "x" | "f" | "false" | "b" | "ｂ" | "n" | "no" | "0" | "０" => {
                 Ok(AnswerSet::FALSE)
             }
             _ => Err(Problem::AnswerUnreadable(t.to_string())),
@@ -653,10 +653,10 @@ mod tests {
         for t in ["ABD", "A,B,D", "A，B，D", "A、B、D", "A;B;D", "A B D", "dba", "ＡＢＤ", "ａ、ｂ、ｄ"] {
             assert_eq!(parse_answer(m, t), Ok(AnswerSet(0b1011)), "{t}");
         }
-        for t in ["对", "正确", "是", "√", "✓", "T", "true", "A"] {
+        for t in ["对", "正确", "是", "√", "✓", "T", "true", "A", "1"] {
             assert_eq!(parse_answer(QuestionType::TrueFalse, t), Ok(AnswerSet::TRUE), "{t}");
         }
-        for t in ["错", "错误", "否", "×", "✗", "F", "FALSE", "b"] {
+        for t in ["错", "错误", "否", "×", "✗", "F", "FALSE", "b", "0"] {
             assert_eq!(parse_answer(QuestionType::TrueFalse, t), Ok(AnswerSet::FALSE), "{t}");
         }
         assert_eq!(parse_answer(m, ""), Err(Problem::AnswerMissing));

@@ -10,6 +10,7 @@ mod aiken;
 mod gift;
 mod headers;
 mod json;
+mod layout;
 mod sheet;
 mod text;
 mod xlsx;
@@ -720,7 +721,8 @@ impl Collector {
 
     pub fn add(&mut self, entry: Entry, columns: &ColumnNames) {
         self.report.rows_read += 1;
-        let Entry { sheet, row, raw, mut problems } = entry;
+        let Entry { sheet, row, mut raw, mut problems } = entry;
+        layout::tidy(&mut raw);
         match check_question(&raw) {
             Ok(q) if problems.is_empty() => {
                 let key = (q.qtype, q.stem.clone(), q.options.clone());
