@@ -8,7 +8,7 @@ use kepu_quiz::core::bank::{AnswerSet, Difficulty, Problem, QuestionType};
 use kepu_quiz::core::codec::{Json, SerdeJson};
 use kepu_quiz::core::import::{
     detect_format, import_file, DuplicateRow, Field, GiftKind, ImportError, ImportFailure, ImportFormat, ImportReport,
-    ImportWarning, MissingColumn, RowProblem, RowUnit, MAX_IMPORT_BYTES,
+    ImportWarning, MissingColumn, RowNote, RowProblem, RowUnit, MAX_IMPORT_BYTES,
 };
 use kepu_quiz::core::rng::SeededRng;
 use kepu_quiz::core::Lang;
@@ -184,7 +184,7 @@ fn tab_and_semicolon_delimiters() {
 #[test]
 fn each_bad_row_is_reported_with_row_column_and_reason() {
     let report = import("bad-rows.csv");
-    let cases: [(usize, &str, &str, &str); 12] = [
+    let cases: [(usize, &str, &str, &str); 9] = [
         (3, "题型", "无法识别的题型“填空”", "unknown question type \"填空\""),
         (4, "题干", "题干为空", "the stem is empty"),
         (5, "答案", "答案 E 指向不存在的选项", "answer E points at an option that does not exist"),
@@ -192,9 +192,6 @@ fn each_bad_row_is_reported_with_row_column_and_reason() {
         (7, "选项B", "选项 B 为空", "option B is empty"),
         (8, "答案", "单选题只能有 1 个答案，这里有 2 个", "needs exactly 1 answer, found 2"),
         (9, "答案", "多选题至少需要 2 个正确答案", "needs at least 2 correct answers"),
-        (10, "难度", "无法识别的难度“超难”", "unknown difficulty \"超难\""),
-        (11, "分值", "分值“2.5”不是大于等于 0 的整数", "points \"2.5\" is not a whole number"),
-        (12, "适用人群", "无法识别的适用人群“宇航员”", "unknown crowd group \"宇航员\""),
         (13, "编号", "题目编号 ok1 重复", "question id ok1 is used twice"),
         (16, "题型", "缺少题型", "the question type is missing"),
     ];
@@ -217,9 +214,22 @@ fn each_bad_row_is_reported_with_row_column_and_reason() {
         report.rejected.iter().find(|r| r.row == 5).unwrap().message(Lang::En),
         "bad-rows.csv row 5, column 答案: answer E points at an option that does not exist"
     );
-    assert_eq!(stems(&report), ["两行的\n题干", "没有编号的好题"]);
+    assert_eq!(stems(&report), ["两行的\n题干", "难度不对", "分值不对", "人群不对", "没有编号的好题"]);
     assert_eq!(report.rows_read, 15, "rows 2–13 and 15–17; the empty row 14 is skipped");
-    assert_eq!(report.rejected_row_count(), 13);
+    assert_eq!(report.rejected_row_count(), 10);
+    // Optional cells never reject a row: they are read as their default, with a note.
+    let notes: Vec<(usize, Option<&str>, &RowNote)> =
+        report.notes.iter().map(|n| (n.row, n.column.as_deref(), &n.note)).collect();
+    assert_eq!(
+        notes,
+        [
+            (10, Some("难度"), &RowNote::UnknownDifficulty("超难".into())),
+            (11, Some("分值"), &RowNote::BadPoints("2.5".into())),
+            (12, Some("适用人群"), &RowNote::UnknownCrowd("宇航员".into())),
+        ]
+    );
+    let q = &report.questions;
+    assert_eq!((q[1].difficulty, q[2].points, q[3].crowds.len()), (Difficulty::Medium, None, 0));
 }
 
 #[test]
@@ -229,11 +239,9 @@ fn a_row_with_many_problems_reports_them_all() {
     assert_eq!(
         row_problems(&report, None, 15),
         vec![
-            (column("分值"), RowProblem::BadPoints("-3".into())),
             (column("题干"), RowProblem::Question(Problem::EmptyStem)),
             (column("选项B"), RowProblem::Question(Problem::TooFewOptions { min: 2, found: 1 })),
             (column("答案"), RowProblem::Question(Problem::AnswerOutOfRange("E".into()))),
-            (column("难度"), RowProblem::Question(Problem::UnknownDifficulty("难难".into()))),
         ]
     );
 }
@@ -325,14 +333,16 @@ fn xlsx_first_sheet_by_default_with_numbers_typed_as_numbers() {
     assert_eq!((report.format, report.encoding.as_deref()), (ImportFormat::Xlsx, None));
     assert_eq!(report.rows_read, 3);
     let q = &report.questions;
-    assert_eq!(q.len(), 2);
+    assert_eq!(q.len(), 3);
     assert_eq!(
         (q[0].id.as_str(), q[0].points, q[0].difficulty, q[0].answer),
         ("1001", Some(5), Difficulty::Easy, AnswerSet(0b10))
     );
-    assert_eq!((q[1].id.as_str(), q[1].points, q[1].difficulty), ("1003", Some(3), Difficulty::Medium));
-    assert_eq!(row_problems(&report, None, 5), vec![(Some("分值".into()), RowProblem::BadPoints("2.5".into()))]);
-    assert_eq!(messages(&report, Lang::Zh), ["first-sheet.xlsx 第 5 行「分值」列：分值“2.5”不是大于等于 0 的整数"]);
+    assert_eq!((q[1].id.as_str(), q[1].points), ("1002", None), "points 2.5 fall back to the contest's");
+    assert_eq!((q[2].id.as_str(), q[2].points, q[2].difficulty), ("1003", Some(3), Difficulty::Medium));
+    assert!(report.rejected.is_empty());
+    let groups: Vec<String> = report.groups(Lang::Zh).into_iter().map(|g| g.text).collect();
+    assert_eq!(groups, ["第 5 行「分值」列：分值“2.5”不是大于等于 0 的整数 → 按竞赛规则的分值计"]);
     assert_eq!(
         report.warnings,
         vec![

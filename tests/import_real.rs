@@ -111,3 +111,65 @@ fn true_false_with_options_in_either_order_and_any_answer_notation() {
         ]
     );
 }
+
+// (3) Optional columns never reject a row; the report is grouped by reason.
+
+/// A safety-training bank of 2,578 questions whose 难度 column holds the trainers' own words
+/// (必须掌握 / 较常见 / 偶见), under a title row and an instruction row.
+fn training_bank() -> String {
+    let mut csv = String::from("安全生产知识题库（2023 版）\n说明：难度分为 必须掌握、较常见、偶见\n");
+    csv.push_str("题型,题干,选项A,选项B,选项C,选项D,答案,难度,所属题库\n");
+    csv.push_str("单选,第 4 行的题,甲,乙,丙,丁,A,易,通用\n");
+    for row in 5..=2571 {
+        csv.push_str(&format!("单选,第 {row} 行的题,甲,乙,丙,丁,B,必须掌握,通用\n"));
+    }
+    for row in 2572..=2580 {
+        csv.push_str(&format!("多选,第 {row} 行的题,甲,乙,丙,丁,AC,较常见,通用\n"));
+    }
+    csv.push_str("判断,第 2581 行的题,,,,,对,偶见,通用\n");
+    // Three rows with the same real problem, one with another.
+    for row in 2582..=2585 {
+        let answer = if row == 2583 { "" } else { "C" };
+        csv.push_str(&format!("单选,第 {row} 行的题,甲,乙,,,{answer},易,通用\n"));
+    }
+    csv
+}
+
+#[test]
+fn unknown_optional_values_are_notes_and_the_report_is_grouped_by_reason() {
+    let report = import_bytes("安全生产题库.csv", training_bank().as_bytes());
+    assert_eq!(report.questions.len(), 2578);
+    assert!(report.questions[1..].iter().all(|q| q.difficulty == Difficulty::Medium));
+    assert_eq!(report.questions[0].category, "通用", "所属题库 is the category");
+    let groups: Vec<String> = report.groups(Lang::Zh).into_iter().map(|g| g.text).collect();
+    assert_eq!(
+        groups,
+        [
+            "第 2582、2584–2585 行「答案」列：答案 C 指向不存在的选项，共 3 行",
+            "第 2583 行「答案」列：缺少答案",
+            "第 5–2571 行「难度」列：难度“必须掌握”无法识别 → 按中等处理，共 2,567 行",
+            "第 2572–2580 行「难度」列：难度“较常见”无法识别 → 按中等处理，共 9 行",
+            "第 2581 行「难度」列：难度“偶见”无法识别 → 按中等处理",
+        ]
+    );
+    let en: Vec<String> = report.groups(Lang::En).into_iter().map(|g| g.text).collect();
+    assert_eq!(
+        en[2],
+        "rows 5–2571, column 难度: difficulty \"必须掌握\" is not recognised → read as medium (2,567 rows)"
+    );
+    assert_eq!(en[1], "row 2583, column 答案: the answer is missing");
+}
+
+#[test]
+fn a_group_names_its_first_ranges_then_says_there_are_more() {
+    let mut csv = String::from("题型,题干,选项A,选项B,答案\n");
+    for row in 2..=40 {
+        let answer = if row % 2 == 0 { "E" } else { "A" };
+        csv.push_str(&format!("单选,题 {row},甲,乙,{answer}\n"));
+    }
+    let report = import_bytes("隔行.csv", csv.as_bytes());
+    let groups = report.groups(Lang::Zh);
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].text, "第 2、4、6、8、10、12 等 行「答案」列：答案 E 指向不存在的选项，共 20 行");
+    assert_eq!(groups[0].count, 20);
+}

@@ -63,7 +63,7 @@ fn flush(block: &mut Vec<(usize, &str)>, category: &str, feedback_ignored: &mut 
     match parse_question(&source.join("\n"), feedback_ignored) {
         Ok(mut raw) => {
             raw.category = category.to_string();
-            out.add(Entry { sheet: None, row, raw, problems: Vec::new() }, &ColumnNames::default());
+            out.add(Entry::new(None, row, raw), &ColumnNames::default());
         }
         Err(problem) => out.reject(None, row, vec![(None, problem)]),
     }

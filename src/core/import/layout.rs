@@ -2,13 +2,34 @@
 //! 判断 rows whose options are 正确/错误.
 
 use super::text::half_width;
-use crate::core::bank::{QuestionType, RawQuestion};
+use super::RowNote;
+use crate::core::bank::{Difficulty, QuestionType, RawQuestion, CROWDS};
 
 /// Reads a question as the bank wants it; `raw` is changed in place.
 pub(crate) fn tidy(raw: &mut RawQuestion) {
     if QuestionType::parse(&raw.qtype) == Some(QuestionType::TrueFalse) {
         true_false_options(raw);
     }
+}
+
+/// Optional cells never reject a row: a difficulty the importer cannot read counts as 中 and
+/// a crowd group that is not one of the five is left out, each with a note.
+pub(crate) fn optional_columns(raw: &mut RawQuestion) -> Vec<RowNote> {
+    let mut notes = Vec::new();
+    if let Some(d) = raw.difficulty.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        if Difficulty::parse(d).is_none() {
+            notes.push(RowNote::UnknownDifficulty(d.to_string()));
+            raw.difficulty = None;
+        }
+    }
+    raw.crowds.retain(|c| {
+        let known = CROWDS.contains(&c.trim());
+        if !known {
+            notes.push(RowNote::UnknownCrowd(c.trim().to_string()));
+        }
+        known
+    });
+    notes
 }
 
 /// 是 / 否 as a 判断 option or answer word (正确, 对, √, T, true …); `None` for anything else.

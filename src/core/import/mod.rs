@@ -163,6 +163,10 @@ pub struct ImportReport {
     pub rejected: Vec<RejectedRow>,
     pub duplicates: Vec<DuplicateRow>,
     pub warnings: Vec<ImportWarning>,
+    /// What the organizer should know about kept questions: optional cells read as their
+    /// default, types inferred, options kept in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<NotedRow>,
 }
 
 impl ImportReport {
@@ -186,6 +190,46 @@ impl ImportReport {
     /// Rows rejected, counting a row once however many problems it has.
     pub fn rejected_row_count(&self) -> usize {
         self.rejected.iter().map(|r| (&r.sheet, r.row)).collect::<HashSet<_>>().len()
+    }
+
+    /// Rejections, duplicates and notes grouped by reason, in first-seen order: one line per
+    /// reason with its rows as ranges and a count, so a 2,500-row file with one repeated
+    /// problem reads as one line.
+    pub fn groups(&self, lang: Lang) -> Vec<ReportGroup> {
+        let mut items: Vec<(GroupKey, usize)> = Vec::new();
+        for r in &self.rejected {
+            items
+                .push(((GroupKind::Rejected, r.sheet.as_deref(), r.column.as_deref(), r.problem.message(lang)), r.row));
+        }
+        let merged = lang.pick(
+            "与前面的题重复（题型、题干和选项都相同），已合并",
+            "repeat earlier questions (same type, stem and options); merged",
+        );
+        for d in &self.duplicates {
+            items.push(((GroupKind::Duplicate, d.sheet.as_deref(), None, merged.to_string()), d.row));
+        }
+        for n in &self.notes {
+            items.push(((GroupKind::Note, n.sheet.as_deref(), n.column.as_deref(), n.note.message(lang)), n.row));
+        }
+        let mut groups: Vec<(GroupKey, Vec<usize>)> = Vec::new();
+        let mut index: HashMap<GroupKey, usize> = HashMap::new();
+        for (key, row) in items {
+            match index.get(&key) {
+                Some(&i) => groups[i].1.push(row),
+                None => {
+                    index.insert(key.clone(), groups.len());
+                    groups.push((key, vec![row]));
+                }
+            }
+        }
+        let unit = self.format.unit();
+        groups
+            .into_iter()
+            .map(|((kind, sheet, column, message), rows)| {
+                let count = rows.len();
+                ReportGroup { kind, text: group_text(lang, sheet, &rows, unit, column, &message), count }
+            })
+            .collect()
     }
 
     /// A bank of the valid questions; ids are unique by construction.
@@ -240,6 +284,146 @@ fn place(lang: Lang, file: &str, sheet: Option<&str>, row: usize, unit: RowUnit)
                 RowUnit::Question => "question",
             };
             format!("{file}{sheet} {unit} {row}")
+        }
+    }
+}
+
+/// What makes rows one line of the report: kind, sheet, column and reason.
+type GroupKey<'a> = (GroupKind, Option<&'a str>, Option<&'a str>, String);
+
+/// What a line of the grouped report is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupKind {
+    Rejected,
+    Duplicate,
+    Note,
+}
+
+/// One reason and every row it concerns, as one line of the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportGroup {
+    pub kind: GroupKind,
+    /// "第 5–2571 行「难度」列：难度“必须掌握”无法识别 → 按中等处理，共 2,567 行"
+    pub text: String,
+    pub count: usize,
+}
+
+/// How many ranges of rows a group line names before "等".
+const RANGES_SHOWN: usize = 6;
+
+/// "第 3、5–9 行「答案」列：…，共 6 行" / "rows 3, 5–9, column 答案: … (6 rows)".
+fn group_text(
+    lang: Lang,
+    sheet: Option<&str>,
+    rows: &[usize],
+    unit: RowUnit,
+    column: Option<&str>,
+    message: &str,
+) -> String {
+    let mut sorted = rows.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for r in sorted {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == r => *end = r,
+            _ => ranges.push((r, r)),
+        }
+    }
+    let more = ranges.len() > RANGES_SHOWN;
+    let shown: Vec<String> = ranges
+        .iter()
+        .take(RANGES_SHOWN)
+        .map(|(a, b)| if a == b { a.to_string() } else { format!("{a}–{b}") })
+        .collect();
+    let count = rows.len();
+    match lang {
+        Lang::Zh => {
+            let sheet = sheet.map(|s| format!("工作表「{s}」")).unwrap_or_default();
+            let unit = if unit == RowUnit::Question { "题" } else { "行" };
+            let etc = if more { " 等" } else { "" };
+            let column = match (column, unit) {
+                (None, _) => String::new(),
+                (Some(c), "题") => format!("「{c}」字段"),
+                (Some(c), _) => format!("「{c}」列"),
+            };
+            let total = if count > 1 { format!("，共 {} {unit}", thousands(count)) } else { String::new() };
+            format!("{sheet}第 {}{etc} {unit}{column}：{message}{total}", shown.join("、"))
+        }
+        Lang::En => {
+            let sheet = sheet.map(|s| format!("sheet {s}, ")).unwrap_or_default();
+            let unit = match unit {
+                RowUnit::Row => "row",
+                RowUnit::Line => "line",
+                RowUnit::Question => "question",
+            };
+            let plural = if ranges.len() > 1 || ranges.first().is_some_and(|(a, b)| a != b) { "s" } else { "" };
+            let etc = if more { ", …" } else { "" };
+            let column = column.map(|c| format!(", column {c}")).unwrap_or_default();
+            let total = if count > 1 { format!(" ({} {unit}s)", thousands(count)) } else { String::new() };
+            format!("{sheet}{unit}{plural} {}{etc}{column}: {message}{total}", shown.join(", "))
+        }
+    }
+}
+
+/// 2567 → "2,567".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A kept question's row and what the organizer should know about it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotedRow {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub row: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    pub note: RowNote,
+}
+
+/// Something read differently from how it was written, never a reason to reject a row.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RowNote {
+    /// An optional difficulty the importer cannot read; the question counts as 中.
+    UnknownDifficulty(String),
+    /// A crowd group that is not one of the five; it is left out.
+    UnknownCrowd(String),
+    /// Points that are not a whole number ≥ 0; the contest's points for the type apply.
+    BadPoints(String),
+}
+
+impl RowNote {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (RowNote::UnknownDifficulty(d), Lang::Zh) => format!("难度“{}”无法识别 → 按中等处理", clip(d)),
+            (RowNote::UnknownDifficulty(d), Lang::En) => {
+                format!("difficulty \"{}\" is not recognised → read as medium", clip(d))
+            }
+            (RowNote::UnknownCrowd(c), Lang::Zh) => format!("适用人群“{}”无法识别 → 已略去", clip(c)),
+            (RowNote::UnknownCrowd(c), Lang::En) => format!("crowd group \"{}\" is not recognised → left out", clip(c)),
+            (RowNote::BadPoints(p), Lang::Zh) => format!("分值“{}”不是大于等于 0 的整数 → 按竞赛规则的分值计", clip(p)),
+            (RowNote::BadPoints(p), Lang::En) => {
+                format!("points \"{}\" is not a whole number of 0 or more → the contest's points apply", clip(p))
+            }
+        }
+    }
+
+    /// The field whose column the note concerns.
+    fn field(&self) -> Option<Field> {
+        match self {
+            RowNote::UnknownDifficulty(_) => Some(Field::Difficulty),
+            RowNote::UnknownCrowd(_) => Some(Field::Crowd),
+            RowNote::BadPoints(_) => Some(Field::Points),
         }
     }
 }
@@ -618,6 +802,22 @@ pub(crate) struct ColumnNames {
 }
 
 impl ColumnNames {
+    /// The header of a field's column.
+    fn field(&self, field: Field) -> Option<String> {
+        match field {
+            Field::Type => self.qtype.clone(),
+            Field::Stem => self.stem.clone(),
+            Field::Options => self.all_options.clone().or_else(|| self.option(0)),
+            Field::Answer => self.answer.clone(),
+            Field::Explanation => None,
+            Field::Category => self.category.clone(),
+            Field::Difficulty => self.difficulty.clone(),
+            Field::Points => self.points.clone(),
+            Field::Crowd => self.crowd.clone(),
+            Field::Id => self.id.clone(),
+        }
+    }
+
     fn option(&self, index: usize) -> Option<String> {
         self.options.get(index).cloned().flatten().or_else(|| self.all_options.clone())
     }
@@ -651,8 +851,16 @@ pub(crate) struct Entry {
     pub sheet: Option<String>,
     pub row: usize,
     pub raw: RawQuestion,
-    /// Problems the reader found itself (bad points, GIFT syntax), with their column.
+    /// Problems the reader found itself (GIFT syntax), with their column.
     pub problems: Vec<(Option<String>, RowProblem)>,
+    /// What the reader read differently from how it was written (bad points).
+    pub notes: Vec<RowNote>,
+}
+
+impl Entry {
+    pub fn new(sheet: Option<String>, row: usize, raw: RawQuestion) -> Entry {
+        Entry { sheet, row, raw, problems: Vec::new(), notes: Vec::new() }
+    }
 }
 
 type ContentKey = (QuestionType, String, Vec<String>);
@@ -680,6 +888,7 @@ impl Collector {
                 rejected: Vec::new(),
                 duplicates: Vec::new(),
                 warnings: Vec::new(),
+                notes: Vec::new(),
             },
             unit: format.unit(),
             by_content: HashMap::new(),
@@ -721,8 +930,9 @@ impl Collector {
 
     pub fn add(&mut self, entry: Entry, columns: &ColumnNames) {
         self.report.rows_read += 1;
-        let Entry { sheet, row, mut raw, mut problems } = entry;
+        let Entry { sheet, row, mut raw, mut problems, mut notes } = entry;
         layout::tidy(&mut raw);
+        notes.extend(layout::optional_columns(&mut raw));
         match check_question(&raw) {
             Ok(q) if problems.is_empty() => {
                 let key = (q.qtype, q.stem.clone(), q.options.clone());
@@ -741,9 +951,13 @@ impl Collector {
                     let problem = Problem::DuplicateId(q.id.clone());
                     problems.push((columns.of(&problem, &raw), RowProblem::Question(problem)));
                 } else {
-                    self.by_content.insert(key, (sheet, row));
+                    self.by_content.insert(key, (sheet.clone(), row));
                     if raw.category.trim().is_empty() {
                         self.default_category += 1;
+                    }
+                    for note in notes {
+                        let column = note.field().and_then(|f| columns.field(f));
+                        self.report.notes.push(NotedRow { sheet: sheet.clone(), row, column, note });
                     }
                     self.report.questions.push(q);
                     return;

@@ -3,7 +3,7 @@
 
 use super::headers::{match_header, Column, Field};
 use super::text::{half_width, half_width_char};
-use super::{Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, MissingColumn, RowProblem};
+use super::{Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, MissingColumn, RowNote};
 use crate::core::bank::{QuestionType, RawQuestion, MAX_OPTIONS};
 use crate::core::csv_io;
 
@@ -197,14 +197,11 @@ fn read_row(
     if !has_content {
         return None;
     }
-    let mut problems = Vec::new();
-    let points = match parse_points(cell(Field::Points)) {
-        Ok(p) => p,
-        Err(text) => {
-            problems.push((layout.names.points.clone(), RowProblem::BadPoints(text)));
-            None
-        }
-    };
+    let mut notes = Vec::new();
+    let points = parse_points(cell(Field::Points)).unwrap_or_else(|text| {
+        notes.push(RowNote::BadPoints(text));
+        None
+    });
     let qtype = match (cell(Field::Type), default_type) {
         ("", Some(t)) => t.code().to_string(),
         (text, _) => text.to_string(),
@@ -223,7 +220,7 @@ fn read_row(
         crowds: split_crowds(cell(Field::Crowd)),
         source: None,
     };
-    Some(Entry { sheet: sheet.cloned(), row: row.number, raw, problems })
+    Some(Entry { notes, ..Entry::new(sheet.cloned(), row.number, raw) })
 }
 
 /// Points as a whole number ≥ 0: `5`, `５`, `5.0` (a number cell) → 5; empty → none.

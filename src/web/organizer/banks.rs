@@ -7,7 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::core::import::{ImportReport, MAX_IMPORT_BYTES};
+use crate::core::import::{GroupKind, ImportReport, ReportGroup, MAX_IMPORT_BYTES};
 use crate::core::organizer::{contest_package, SavedBank};
 use crate::core::Lang;
 use crate::web::download::download;
@@ -97,7 +97,12 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 <progress aria-label={lang.pick("读取进度", "Reading")}></progress>
             </div>
         },
-        Import::Report(r) => html! {
+        Import::Report(r) => {
+            let groups = r.groups(lang);
+            let mut categories = r.counts_by_category();
+            let more_categories = categories.len().saturating_sub(CATEGORIES_SHOWN);
+            categories.truncate(CATEGORIES_SHOWN);
+            html! {
             <section class="card" data-testid="import-report">
                 <h2>{ lang.pick("导入报告：", "Import report: ") }{ r.file_name.clone() }</h2>
                 <p>{ match lang {
@@ -108,19 +113,17 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                     { for r.counts_by_type().into_iter().map(|(t, n)| html! { <li data-testid="import-type-count">{ format!("{}：{n}", t.label(lang)) }</li> }) }
                 </ul>
                 <ul class="counts">
-                    { for r.counts_by_category().into_iter().map(|(c, n)| html! { <li>{ format!("{c}：{n}") }</li> }) }
+                    { for categories.iter().map(|(c, n)| html! { <li>{ format!("{c}：{n}") }</li> }) }
+                    if more_categories > 0 {
+                        <li>{ match lang { Lang::Zh => format!("另有 {more_categories} 类"), Lang::En => format!("{more_categories} more") } }</li>
+                    }
                 </ul>
-                if !r.rejected.is_empty() {
-                    <h3>{ lang.pick("被拒绝的行", "Rejected rows") }</h3>
-                    <ul class="rejected">{ for r.rejected.iter().map(|x| html! { <li data-testid="import-rejected">{ x.message(lang) }</li> }) }</ul>
-                }
-                if !r.duplicates.is_empty() {
-                    <h3>{ lang.pick("合并的重复题", "Duplicates merged") }</h3>
-                    <ul>{ for r.duplicates.iter().map(|x| html! { <li>{ x.message(lang) }</li> }) }</ul>
-                }
+                { group_list(&groups, GroupKind::Rejected, lang.pick("被拒绝的行", "Rejected rows"), "rejected", "import-rejected") }
+                { group_list(&groups, GroupKind::Duplicate, lang.pick("合并的重复题", "Duplicates merged"), "", "import-duplicate") }
+                { group_list(&groups, GroupKind::Note, lang.pick("已导入，但请留意", "Imported, but note"), "", "import-note") }
                 if !r.warnings.is_empty() {
                     <h3>{ lang.pick("提示", "Warnings") }</h3>
-                    <ul>{ for r.warnings.iter().map(|x| html! { <li>{ x.message(lang) }</li> }) }</ul>
+                    <ul>{ for r.warnings.iter().map(|x| html! { <li data-testid="import-warning">{ x.message(lang) }</li> }) }</ul>
                 }
                 if r.questions.is_empty() {
                     <p class="field-error">{ lang.pick("没有可导入的题目。", "There is nothing to import.") }</p>
@@ -134,7 +137,8 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 }
                 <button class="link" onclick={cancel}>{ lang.pick("放弃", "Discard") }</button>
             </section>
-        },
+            }
+        }
     };
     let in_use = desk.setup.bank_id.clone();
     let use_bank = |id: Option<String>| {
@@ -190,6 +194,23 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 <p class="hint">{ lang.pick("把下载的文件放到网站的 questions/ 目录，用 ?contest=questions/文件名.json 打开即可分享。",
                     "Put the downloaded file in the site's questions/ folder and share ?contest=questions/<file>.json.") }</p>
             </section>
+        </>
+    }
+}
+
+/// Categories listed in the report before "另有 N 类".
+const CATEGORIES_SHOWN: usize = 12;
+
+/// The report's lines of one kind, one per reason (computed in the core).
+fn group_list(groups: &[ReportGroup], kind: GroupKind, title: &str, class: &'static str, testid: &'static str) -> Html {
+    let lines: Vec<&ReportGroup> = groups.iter().filter(|g| g.kind == kind).collect();
+    if lines.is_empty() {
+        return html! {};
+    }
+    html! {
+        <>
+            <h3>{ title }</h3>
+            <ul class={class}>{ for lines.into_iter().map(|g| html! { <li data-testid={testid}>{ g.text.clone() }</li> }) }</ul>
         </>
     }
 }
