@@ -184,7 +184,7 @@ fn tab_and_semicolon_delimiters() {
 #[test]
 fn each_bad_row_is_reported_with_row_column_and_reason() {
     let report = import("bad-rows.csv");
-    let cases: [(usize, &str, &str, &str); 9] = [
+    let cases: [(usize, &str, &str, &str); 8] = [
         (3, "题型", "无法识别的题型“填空”", "unknown question type \"填空\""),
         (4, "题干", "题干为空", "the stem is empty"),
         (5, "答案", "答案 E 指向不存在的选项", "answer E points at an option that does not exist"),
@@ -193,7 +193,6 @@ fn each_bad_row_is_reported_with_row_column_and_reason() {
         (8, "答案", "单选题只能有 1 个答案，这里有 2 个", "needs exactly 1 answer, found 2"),
         (9, "答案", "多选题至少需要 2 个正确答案", "needs at least 2 correct answers"),
         (13, "编号", "题目编号 ok1 重复", "question id ok1 is used twice"),
-        (16, "题型", "缺少题型", "the question type is missing"),
     ];
     for (row, column, zh, en) in cases {
         let found: Vec<_> = report.rejected.iter().filter(|r| r.row == row).collect();
@@ -214,9 +213,9 @@ fn each_bad_row_is_reported_with_row_column_and_reason() {
         report.rejected.iter().find(|r| r.row == 5).unwrap().message(Lang::En),
         "bad-rows.csv row 5, column 答案: answer E points at an option that does not exist"
     );
-    assert_eq!(stems(&report), ["两行的\n题干", "难度不对", "分值不对", "人群不对", "没有编号的好题"]);
+    assert_eq!(stems(&report), ["两行的\n题干", "难度不对", "分值不对", "人群不对", "缺题型", "没有编号的好题"]);
     assert_eq!(report.rows_read, 15, "rows 2–13 and 15–17; the empty row 14 is skipped");
-    assert_eq!(report.rejected_row_count(), 10);
+    assert_eq!(report.rejected_row_count(), 9);
     // Optional cells never reject a row: they are read as their default, with a note.
     let notes: Vec<(usize, Option<&str>, &RowNote)> =
         report.notes.iter().map(|n| (n.row, n.column.as_deref(), &n.note)).collect();
@@ -226,6 +225,7 @@ fn each_bad_row_is_reported_with_row_column_and_reason() {
             (10, Some("难度"), &RowNote::UnknownDifficulty("超难".into())),
             (11, Some("分值"), &RowNote::BadPoints("2.5".into())),
             (12, Some("适用人群"), &RowNote::UnknownCrowd("宇航员".into())),
+            (16, Some("题型"), &RowNote::TypeInferred(QuestionType::Single)),
         ]
     );
     let q = &report.questions;
@@ -291,7 +291,7 @@ fn header_problems() {
     assert!(e.message(Lang::En).contains("missing-column.csv lacks the required column(s) answer"));
 
     let e = failure("t.csv", "题干,选项A\n题,甲\n".as_bytes());
-    assert_eq!(e.reason, ImportFailure::MissingColumns(missing(&[Field::Type, Field::Answer])));
+    assert_eq!(e.reason, ImportFailure::MissingColumns(missing(&[Field::Answer])), "the type can be inferred");
     let e = failure("t.csv", "题型,题干,答案\n单选,题,A\n".as_bytes());
     assert_eq!(e.reason, ImportFailure::MissingColumns(missing(&[Field::Options])));
     // Without choice questions the option columns may be left out.

@@ -173,3 +173,39 @@ fn a_group_names_its_first_ranges_then_says_there_are_more() {
     assert_eq!(groups[0].text, "第 2、4、6、8、10、12 等 行「答案」列：答案 E 指向不存在的选项，共 20 行");
     assert_eq!(groups[0].count, 20);
 }
+
+// (4) Options in one cell; the type inferred without a 题型 column.
+
+#[test]
+fn options_in_one_cell_are_split_and_the_type_is_inferred() {
+    let report = import("one-cell-options.csv");
+    let q = &report.questions;
+    let summary: Vec<(QuestionType, Vec<&str>, AnswerSet)> =
+        q.iter().map(|q| (q.qtype, q.options.iter().map(String::as_str).collect(), q.answer)).collect();
+    use QuestionType::*;
+    assert_eq!(
+        summary,
+        [
+            (Single, vec!["106块", "206块", "306块", "406块"], AnswerSet(0b10)),
+            (Multiple, vec!["太阳能", "风能", "煤炭", "地热能"], AnswerSet(0b1011)),
+            (Single, vec!["110", "119", "120", "122"], AnswerSet(0b100)),
+            (Multiple, vec!["立即开窗通风", "打开电灯查看", "关闭燃气阀门"], AnswerSet(0b101)),
+            (TrueFalse, vec![], AnswerSet::FALSE),
+            (TrueFalse, vec![], AnswerSet::TRUE),
+        ]
+    );
+    assert_eq!(
+        rejected(&report),
+        ["one-cell-options.csv 第 8 行「题目所有答案」列：全部选项写在一个单元格里，但不是每一项都以字母开头（如 A.…/B.…），无法确定怎样拆开"]
+    );
+    let groups: Vec<String> = report.groups(Lang::Zh).into_iter().map(|g| g.text).collect();
+    assert_eq!(
+        groups[1..],
+        [
+            "第 2–5 行「题目所有答案」列：全部选项写在一个单元格里，已按 A、B、C… 拆开，共 4 行",
+            "第 2、4 行：没有题型，按选项和答案推断为单选题，共 2 行",
+            "第 3、5 行：没有题型，按选项和答案推断为多选题，共 2 行",
+            "第 6–7 行：没有题型，按选项和答案推断为判断题，共 2 行",
+        ]
+    );
+}

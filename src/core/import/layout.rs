@@ -1,15 +1,103 @@
 //! The layouts of real templates turned into the bank's, for every format before validation:
-//! 判断 rows whose options are 正确/错误.
+//! all options in one cell, the type inferred when none is given, 判断 rows whose options are
+//! 正确/错误.
 
 use super::text::half_width;
-use super::RowNote;
-use crate::core::bank::{Difficulty, QuestionType, RawQuestion, CROWDS};
+use super::{RowNote, RowProblem};
+use crate::core::bank::{Difficulty, QuestionType, RawQuestion, CROWDS, MAX_OPTIONS};
 
-/// Reads a question as the bank wants it; `raw` is changed in place.
-pub(crate) fn tidy(raw: &mut RawQuestion) {
+/// Reads a question as the bank wants it; `raw` is changed in place. Returns what was read
+/// differently from how it was written, and problems only this step can see.
+pub(crate) fn tidy(raw: &mut RawQuestion) -> (Vec<RowNote>, Vec<RowProblem>) {
+    let mut notes = Vec::new();
+    let mut problems = Vec::new();
+    if let [one, rest @ ..] = &raw.options[..] {
+        if rest.iter().all(|o| o.trim().is_empty()) && !one.trim().is_empty() && truth_word(one).is_none() {
+            match split_lettered(one) {
+                Some(pieces) => {
+                    raw.options = pieces;
+                    notes.push(RowNote::OptionsSplit);
+                }
+                None if one.contains(SEPARATORS) => problems.push(RowProblem::OptionsNotLettered(one.clone())),
+                None => {}
+            }
+        }
+    }
+    if raw.qtype.trim().is_empty() {
+        let inferred = infer_type(raw);
+        raw.qtype = inferred.code().to_string();
+        notes.push(RowNote::TypeInferred(inferred));
+    }
     if QuestionType::parse(&raw.qtype) == Some(QuestionType::TrueFalse) {
         true_false_options(raw);
     }
+    (notes, problems)
+}
+
+/// What separates options written in one cell.
+const SEPARATORS: [char; 10] = ['\n', '/', '|', ';', '；', ',', '，', '、', '\t', '　'];
+
+/// 判断 when the options are 正确/错误 or there are none and the answer is 对/错; 多选 when
+/// the answer has two or more letters; otherwise 单选.
+fn infer_type(raw: &RawQuestion) -> QuestionType {
+    let no_options = raw.options.iter().all(|o| o.trim().is_empty());
+    if true_false_pair(&raw.options).is_some() || (no_options && truth_word(&raw.answer).is_some()) {
+        return QuestionType::TrueFalse;
+    }
+    let letters = half_width(&raw.answer).chars().filter(|c| c.is_ascii_alphabetic()).count();
+    if letters >= 2 {
+        QuestionType::Multiple
+    } else {
+        QuestionType::Single
+    }
+}
+
+/// Where option `letter`'s own mark (`A.`, `A、`, `A:`, `A)`, `(A)`) starts at `i` of the
+/// half-width `chars`, and where its text begins.
+fn letter_mark(chars: &[char], i: usize, letter: char) -> Option<usize> {
+    let at = |k: usize| chars.get(k).copied();
+    if at(i) == Some(letter) && matches!(at(i + 1), Some('.' | '、' | ':' | ')' | '．')) {
+        return Some(i + 2);
+    }
+    if at(i) == Some('(') && at(i + 1) == Some(letter) && at(i + 2) == Some(')') {
+        return Some(i + 3);
+    }
+    None
+}
+
+/// `A.9种/B.10种/C.12种`, `A. x | B. y`, `A、x；B、y`, one per line: the options, when every
+/// piece starts with its own letter in order (A first) after a separator.
+pub(crate) fn split_lettered(cell: &str) -> Option<Vec<String>> {
+    let original: Vec<char> = cell.trim().chars().collect();
+    let chars: Vec<char> = original.iter().map(|c| super::text::half_width_char(*c)).collect();
+    // (mark start, text start) of each option.
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let letter = crate::core::bank::letter(marks.len());
+        let after_separator = i == 0 || chars[i - 1].is_whitespace() || SEPARATORS.contains(&original[i - 1]);
+        match letter_mark(&chars, i, letter).filter(|_| after_separator && marks.len() < MAX_OPTIONS) {
+            Some(text) => {
+                marks.push((i, text));
+                i = text;
+            }
+            None if marks.is_empty() => return None,
+            None => i += 1,
+        }
+    }
+    if marks.len() < 2 {
+        return None;
+    }
+    let pieces: Vec<String> = marks
+        .iter()
+        .enumerate()
+        .map(|(k, (_, text))| {
+            let end = marks.get(k + 1).map_or(original.len(), |(start, _)| *start);
+            let piece: String = original[*text..end].iter().collect();
+            piece.trim().trim_end_matches(|c: char| c.is_whitespace() || SEPARATORS.contains(&c)).trim().to_string()
+        })
+        .collect();
+    pieces.iter().all(|p| !p.is_empty()).then_some(pieces)
 }
 
 /// Optional cells never reject a row: a difficulty the importer cannot read counts as 中 and
@@ -91,6 +179,52 @@ mod tests {
         };
         tidy(&mut raw);
         raw
+    }
+
+    fn split(cell: &str) -> Option<Vec<String>> {
+        split_lettered(cell)
+    }
+
+    #[test]
+    fn options_in_one_cell_split_only_when_each_carries_its_letter() {
+        let abcd = Some(vec!["9种".to_string(), "10种".into(), "12种".into(), "13种".into()]);
+        assert_eq!(split("A.9种/B.10种/C.12种/D.13种"), abcd);
+        assert_eq!(split("A．9种　B．10种　C．12种　D．13种"), abcd);
+        assert_eq!(split("A、9种；B、10种；C、12种；D、13种"), abcd);
+        assert_eq!(split("A. 9种 | B. 10种 | C. 12种 | D. 13种"), abcd);
+        assert_eq!(split("A:9种\nB:10种\nC:12种\nD:13种"), abcd);
+        assert_eq!(split("(A)9种 (B)10种 (C)12种 (D)13种"), abcd);
+        assert_eq!(split("（A）9种，（B）10种，（C）12种，（D）13种"), abcd);
+        assert_eq!(split("A.用 B超检查/B.用 X 光"), Some(vec!["用 B超检查".to_string(), "用 X 光".into()]));
+        assert_eq!(split("A.A、B两项/B.都不是"), Some(vec!["A、B两项".to_string(), "都不是".into()]));
+        assert_eq!(split("9种/10种/12种"), None, "no letters");
+        assert_eq!(split("B.10种/A.9种"), None, "not from A");
+        assert_eq!(split("A.9种"), None, "one piece is not a split");
+        assert_eq!(split("A.9种/B./C.12种"), None, "an empty piece");
+        assert_eq!(split("A.9种/C.12种"), None, "C is not B");
+    }
+
+    #[test]
+    fn the_type_is_inferred_from_options_and_answer() {
+        let infer = |options: &[&str], answer: &str| {
+            let mut raw = RawQuestion {
+                stem: "s".into(),
+                options: options.iter().map(|o| o.to_string()).collect(),
+                answer: answer.into(),
+                ..RawQuestion::default()
+            };
+            let (notes, _) = tidy(&mut raw);
+            (QuestionType::parse(&raw.qtype), notes)
+        };
+        use QuestionType::*;
+        assert_eq!(infer(&["正确", "错误"], "A"), (Some(TrueFalse), vec![RowNote::TypeInferred(TrueFalse)]));
+        assert_eq!(infer(&[], "对").0, Some(TrueFalse));
+        assert_eq!(infer(&["甲", "乙", "丙"], "A,C").0, Some(Multiple));
+        assert_eq!(infer(&["甲", "乙", "丙"], "B").0, Some(Single));
+        assert_eq!(
+            infer(&["A.甲/B.乙/C.丙"], "BC"),
+            (Some(Multiple), vec![RowNote::OptionsSplit, RowNote::TypeInferred(Multiple)])
+        );
     }
 
     #[test]

@@ -400,6 +400,10 @@ pub enum RowNote {
     UnknownCrowd(String),
     /// Points that are not a whole number ≥ 0; the contest's points for the type apply.
     BadPoints(String),
+    /// No type was given; this one follows from the options and the answer.
+    TypeInferred(QuestionType),
+    /// Every option was in one cell, each with its letter; they were split.
+    OptionsSplit,
 }
 
 impl RowNote {
@@ -415,6 +419,12 @@ impl RowNote {
             (RowNote::BadPoints(p), Lang::En) => {
                 format!("points \"{}\" is not a whole number of 0 or more → the contest's points apply", clip(p))
             }
+            (RowNote::TypeInferred(t), Lang::Zh) => format!("没有题型，按选项和答案推断为{}", t.label(lang)),
+            (RowNote::TypeInferred(t), Lang::En) => {
+                format!("no question type given; read as {} from the options and the answer", t.label(lang))
+            }
+            (RowNote::OptionsSplit, Lang::Zh) => "全部选项写在一个单元格里，已按 A、B、C… 拆开".into(),
+            (RowNote::OptionsSplit, Lang::En) => "all options were in one cell; split at A, B, C …".into(),
         }
     }
 
@@ -424,6 +434,8 @@ impl RowNote {
             RowNote::UnknownDifficulty(_) => Some(Field::Difficulty),
             RowNote::UnknownCrowd(_) => Some(Field::Crowd),
             RowNote::BadPoints(_) => Some(Field::Points),
+            RowNote::TypeInferred(_) => Some(Field::Type),
+            RowNote::OptionsSplit => Some(Field::Options),
         }
     }
 }
@@ -507,6 +519,9 @@ pub enum RowProblem {
     },
     /// A JSON question that is not shaped like one (wrong field types, not an object).
     Malformed(DecodeError),
+    /// Every option in one cell, but not each starting with its letter (A., B、…), so where one
+    /// ends is a guess.
+    OptionsNotLettered(String),
 }
 
 impl RowProblem {
@@ -537,6 +552,13 @@ impl RowProblem {
             }
             (Malformed(e), Lang::Zh) => format!("题目不是题库格式：{}", e.message(lang)),
             (Malformed(e), Lang::En) => format!("the question is not in the bank format: {}", e.message(lang)),
+            (OptionsNotLettered(_), Lang::Zh) => {
+                "全部选项写在一个单元格里，但不是每一项都以字母开头（如 A.…/B.…），无法确定怎样拆开".into()
+            }
+            (OptionsNotLettered(_), Lang::En) => {
+                "all options are in one cell, but not each starts with its letter (A.…/B.…), so they cannot be split"
+                    .into()
+            }
         }
     }
 }
@@ -931,8 +953,11 @@ impl Collector {
     pub fn add(&mut self, entry: Entry, columns: &ColumnNames) {
         self.report.rows_read += 1;
         let Entry { sheet, row, mut raw, mut problems, mut notes } = entry;
-        layout::tidy(&mut raw);
+        let (layout_notes, layout_problems) = layout::tidy(&mut raw);
+        notes.extend(layout_notes);
         notes.extend(layout::optional_columns(&mut raw));
+        let options_column = columns.field(Field::Options);
+        problems.extend(layout_problems.into_iter().map(|p| (options_column.clone(), p)));
         match check_question(&raw) {
             Ok(q) if problems.is_empty() => {
                 let key = (q.qtype, q.stem.clone(), q.options.clone());
@@ -965,7 +990,11 @@ impl Collector {
             }
             Ok(_) => {}
             Err(found) => {
+                let options_unsplit = problems.iter().any(|(_, p)| matches!(p, RowProblem::OptionsNotLettered(_)));
                 for problem in found {
+                    if options_unsplit && matches!(problem, Problem::TooFewOptions { .. }) {
+                        continue;
+                    }
                     let column = columns.of(&problem, &raw);
                     let problem = match problem {
                         Problem::UnknownType(t) if t.trim().is_empty() => RowProblem::TypeMissing,

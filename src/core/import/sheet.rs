@@ -148,9 +148,6 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
     };
 
     let mut missing = Vec::new();
-    if layout.field(Field::Type).is_none() && default_type.is_none() {
-        missing.push(Field::Type);
-    }
     for field in [Field::Stem, Field::Answer] {
         if layout.field(field).is_none() {
             missing.push(field);
