@@ -209,3 +209,26 @@ fn options_in_one_cell_are_split_and_the_type_is_inferred() {
         ]
     );
 }
+
+// (5) Own letters stripped; options referring to each other keep their order.
+
+#[test]
+fn own_letters_are_stripped_and_referring_options_keep_their_order() {
+    let report = import("lettered-options.csv");
+    assert!(report.rejected.is_empty(), "{:?}", rejected(&report));
+    let q = &report.questions;
+    assert_eq!(q[0].options, ["安全第一", "效益优先", "速度至上", "规模为先"]);
+    assert_eq!(q[1].options[1], "用湿毛巾捂住口鼻低姿撤离");
+    assert_eq!(q[2].options, ["勤洗手", "接种疫苗", "通风换气", "以上都是"]);
+    assert_eq!(q[3].options, ["鲸", "蝙蝠", "A和B", "企鹅"]);
+    assert_eq!(q[4].options, ["体检一次", "从不体检", "只在生病时体检"]);
+    assert_eq!(q[5].options, ["A型血可以输给任何人", "B型血是万能受血者", "以上说法都不对"], "no letter of its own");
+    let kept: Vec<bool> = q.iter().map(|q| q.shuffle).collect();
+    assert_eq!(kept, [true, true, false, false, true, false]);
+    let groups: Vec<String> = report.groups(Lang::Zh).into_iter().map(|g| g.text).collect();
+    assert_eq!(groups, ["第 4–5、7 行：有选项指向其他选项（如“以上都对”“A和B”）→ 不打乱选项，保持原顺序，共 3 行"]);
+    let bank = report.to_bank("b", "t").unwrap();
+    let json = bank.to_json();
+    assert_eq!(json.matches(r#""shuffle":false"#).count(), 3, "{json}");
+    assert_eq!(kepu_quiz::core::bank::Bank::from_json(&json).unwrap(), bank);
+}

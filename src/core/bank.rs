@@ -170,6 +170,18 @@ pub struct Question {
     pub crowds: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Whether the options may be shown in a random order. False when an option refers to
+    /// the others (以上都对, A和B): the draw keeps the bank's order.
+    #[serde(default = "shuffled_by_default", skip_serializing_if = "is_true")]
+    pub shuffle: bool,
+}
+
+fn shuffled_by_default() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 impl Question {
@@ -215,6 +227,9 @@ pub struct RawQuestion {
     pub crowds: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// `false`: show the options in the bank's order (`"shuffle": false`); absent = shuffled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shuffle: Option<bool>,
 }
 
 /// A bank file as it stands.
@@ -456,6 +471,7 @@ pub fn check_question(raw: &RawQuestion) -> Result<Question, Vec<Problem>> {
         points: raw.points,
         crowds: raw.crowds.iter().map(|c| c.trim().to_string()).collect(),
         source: raw.source.clone().filter(|s| !s.trim().is_empty()),
+        shuffle: raw.shuffle.unwrap_or(true),
     })
 }
 
@@ -494,6 +510,7 @@ impl Question {
             points: self.points,
             crowds: self.crowds.clone(),
             source: self.source.clone(),
+            shuffle: (!self.shuffle).then_some(false),
         }
     }
 }
@@ -716,6 +733,16 @@ mod tests {
     }
 
     #[test]
+    fn a_question_may_keep_its_option_order() {
+        let text = r#"{"format":"kepu-bank","version":1,"id":"b","title":"t","questions":[
+            {"id":"k","type":"single","stem":"s","options":["x","y","以上都对"],"answer":"C","shuffle":false}]}"#;
+        let bank = Bank::from_json(text).unwrap();
+        assert!(!bank.questions[0].shuffle);
+        assert!(bank.to_json().contains(r#""shuffle":false"#));
+        assert_eq!(Bank::from_json(&bank.to_json()).unwrap(), bank);
+    }
+
+    #[test]
     fn bank_format_and_version_are_checked() {
         assert_eq!(Bank::from_json(r#"{"questions":[]}"#), Err(BankError::WrongFormat));
         assert_eq!(
@@ -734,6 +761,8 @@ mod tests {
         let bank = Bank::from_json(text).unwrap();
         let again = Bank::from_json(&bank.to_json()).unwrap();
         assert_eq!(bank, again);
+        assert!(bank.questions[0].shuffle, "shuffled unless the bank says otherwise");
+        assert!(!bank.to_json().contains("shuffle"), "the default is not written");
         assert!(bank.questions[0].id.starts_with('q'));
         assert_eq!(bank.questions[0].id, Bank::from_json(text).unwrap().questions[0].id);
         assert_ne!(bank.questions[0].id, bank.questions[1].id);

@@ -1,6 +1,6 @@
 //! The layouts of real templates turned into the bank's, for every format before validation:
-//! all options in one cell, the type inferred when none is given, 判断 rows whose options are
-//! 正确/错误.
+//! all options in one cell, options that carry their own letter, the type inferred when none
+//! is given, 判断 rows whose options are 正确/错误, options that refer to each other.
 
 use super::text::half_width;
 use super::{RowNote, RowProblem};
@@ -23,6 +23,7 @@ pub(crate) fn tidy(raw: &mut RawQuestion) -> (Vec<RowNote>, Vec<RowProblem>) {
             }
         }
     }
+    strip_own_letters(&mut raw.options);
     if raw.qtype.trim().is_empty() {
         let inferred = infer_type(raw);
         raw.qtype = inferred.code().to_string();
@@ -31,7 +32,82 @@ pub(crate) fn tidy(raw: &mut RawQuestion) -> (Vec<RowNote>, Vec<RowProblem>) {
     if QuestionType::parse(&raw.qtype) == Some(QuestionType::TrueFalse) {
         true_false_options(raw);
     }
+    if raw.shuffle.is_none() && raw.options.iter().any(|o| refers_to_other_options(o)) {
+        raw.shuffle = Some(false);
+        notes.push(RowNote::NoShuffle);
+    }
     (notes, problems)
+}
+
+/// `A、防风险` `B.` `(C)` `D ` → the text, when every option carries its own letter in order.
+fn strip_own_letters(options: &mut [String]) {
+    let used = options.iter().rposition(|o| !o.trim().is_empty()).map_or(0, |p| p + 1);
+    if used < 2 {
+        return;
+    }
+    let starts: Option<Vec<usize>> = options[..used]
+        .iter()
+        .enumerate()
+        .map(|(k, o)| {
+            let chars: Vec<char> = o.trim_start().chars().map(super::text::half_width_char).collect();
+            let letter = crate::core::bank::letter(k);
+            letter_mark(&chars, 0, letter).or_else(|| {
+                (chars.first() == Some(&letter) && chars.get(1).is_some_and(|c| c.is_whitespace())).then_some(2)
+            })
+        })
+        .collect();
+    let Some(starts) = starts else { return };
+    for (option, start) in options.iter_mut().zip(starts) {
+        let text: String = option.trim_start().chars().skip(start).collect();
+        if !text.trim().is_empty() {
+            *option = text.trim().to_string();
+        }
+    }
+}
+
+/// Whether an option only makes sense next to the others: 以上都对, 以上均不正确, 上述说法,
+/// 所有以上答案, 全部选项, A和B, A、C都对, both/all/none of the above. `65岁以上` is not one.
+pub(crate) fn refers_to_other_options(option: &str) -> bool {
+    let t: String = half_width(option).chars().filter(|c| !c.is_whitespace()).collect();
+    let lower = t.to_lowercase();
+    if lower.contains("above") && ["all", "none", "both", "neither"].iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    if ["所有以上", "所有选项", "全部选项", "以上所有", "上述所有", "前面选项", "其他选项"]
+        .iter()
+        .any(|p| t.contains(p))
+    {
+        return true;
+    }
+    const AFTER: [&str; 16] =
+        ["都", "均", "全", "皆", "各", "说法", "选项", "答案", "三", "四", "两", "二", "几", "情况", "都不", "所述"];
+    for word in ["以上", "上述"] {
+        if t.starts_with(word) {
+            return true;
+        }
+        for (at, _) in t.match_indices(word) {
+            if AFTER.iter().any(|a| t[at + word.len()..].starts_with(a)) {
+                return true;
+            }
+        }
+    }
+    // Two option letters standing alone, joined: A和B, A与C, A、B, A+B, AB都对, AB两项.
+    let chars: Vec<char> = t.chars().collect();
+    let is_letter = |k: usize| chars.get(k).is_some_and(|c| ('A'..='H').contains(c));
+    let alone_before = |k: usize| k == 0 || !chars[k - 1].is_ascii_alphanumeric();
+    let alone_after = |k: usize| chars.get(k).is_none_or(|c| !c.is_ascii_alphanumeric());
+    for k in 0..chars.len() {
+        if !is_letter(k) || !alone_before(k) {
+            continue;
+        }
+        let joined =
+            chars.get(k + 1).is_some_and(|c| "和与及、,+&或".contains(*c)) && is_letter(k + 2) && alone_after(k + 3);
+        let paired = is_letter(k + 1) && chars.get(k + 2).is_some_and(|c| "都均两二三全".contains(*c));
+        if joined || paired {
+            return true;
+        }
+    }
+    false
 }
 
 /// What separates options written in one cell.
@@ -202,6 +278,50 @@ mod tests {
         assert_eq!(split("A.9种"), None, "one piece is not a split");
         assert_eq!(split("A.9种/B./C.12种"), None, "an empty piece");
         assert_eq!(split("A.9种/C.12种"), None, "C is not B");
+    }
+
+    #[test]
+    fn own_letters_are_stripped_only_when_every_option_has_its_own() {
+        let strip = |options: &[&str]| {
+            let mut options: Vec<String> = options.iter().map(|o| o.to_string()).collect();
+            strip_own_letters(&mut options);
+            options
+        };
+        assert_eq!(
+            strip(&["A、防风险", "B.保安全", "(C)促发展", "D 惠民生"]),
+            ["防风险", "保安全", "促发展", "惠民生"]
+        );
+        assert_eq!(strip(&["Ａ．甲", "Ｂ．乙", ""]), ["甲", "乙", ""]);
+        assert_eq!(strip(&["A型血", "B型血", "O型血"]), ["A型血", "B型血", "O型血"]);
+        assert_eq!(strip(&["A、甲", "乙"]), ["A、甲", "乙"], "not every option has its letter");
+        assert_eq!(strip(&["B、甲", "A、乙"]), ["B、甲", "A、乙"], "letters out of order");
+        assert_eq!(strip(&["A、甲"]), ["A、甲"]);
+    }
+
+    #[test]
+    fn options_that_refer_to_each_other_are_found() {
+        for yes in [
+            "以上都对",
+            "以上均不正确",
+            "以上说法都不对",
+            "以上三项",
+            "上述都是",
+            "所有以上答案",
+            "以上皆是",
+            "A和B",
+            "A、C都对",
+            "A与B均正确",
+            "AB都对",
+            "A+B",
+            "All of the above",
+            "none of the above",
+        ] {
+            assert!(refers_to_other_options(yes), "{yes}");
+        }
+        for no in ["65岁以上的老人", "3次以上", "DNA和RNA", "维生素A和维生素C", "B超", "A型血", "温度在0℃以上"]
+        {
+            assert!(!refers_to_other_options(no), "{no}");
+        }
     }
 
     #[test]

@@ -404,6 +404,8 @@ pub enum RowNote {
     TypeInferred(QuestionType),
     /// Every option was in one cell, each with its letter; they were split.
     OptionsSplit,
+    /// An option refers to the others (以上都对, A和B): the options keep their order.
+    NoShuffle,
 }
 
 impl RowNote {
@@ -425,6 +427,10 @@ impl RowNote {
             }
             (RowNote::OptionsSplit, Lang::Zh) => "全部选项写在一个单元格里，已按 A、B、C… 拆开".into(),
             (RowNote::OptionsSplit, Lang::En) => "all options were in one cell; split at A, B, C …".into(),
+            (RowNote::NoShuffle, Lang::Zh) => "有选项指向其他选项（如“以上都对”“A和B”）→ 不打乱选项，保持原顺序".into(),
+            (RowNote::NoShuffle, Lang::En) => {
+                "an option refers to the others (\"all of the above\", \"A and B\") → options kept in order, not shuffled".into()
+            }
         }
     }
 
@@ -436,6 +442,7 @@ impl RowNote {
             RowNote::BadPoints(_) => Some(Field::Points),
             RowNote::TypeInferred(_) => Some(Field::Type),
             RowNote::OptionsSplit => Some(Field::Options),
+            RowNote::NoShuffle => None,
         }
     }
 }

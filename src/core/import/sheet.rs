@@ -216,6 +216,7 @@ fn read_row(
         points,
         crowds: split_crowds(cell(Field::Crowd)),
         source: None,
+        shuffle: None,
     };
     Some(Entry { notes, ..Entry::new(sheet.cloned(), row.number, raw) })
 }
