@@ -232,3 +232,53 @@ fn own_letters_are_stripped_and_referring_options_keep_their_order() {
     assert_eq!(json.matches(r#""shuffle":false"#).count(), 3, "{json}");
     assert_eq!(kepu_quiz::core::bank::Bank::from_json(&json).unwrap(), bank);
 }
+
+// (6) Dates in their format, numbers as typed.
+
+/// A history-of-science quiz kept in Excel: option cells typed as dates (two formats), years
+/// and amounts typed as numbers, ids as numbers.
+fn dates_workbook() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let chinese = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+    let slashes = Format::new().set_num_format("yyyy/m/d");
+    let headers = ["编号", "题型", "题干", "选项A", "选项B", "选项C", "答案", "分值"];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let day = |y, m, d| ExcelDateTime::from_ymd(y, m, d).unwrap();
+    sheet.write_number(1, 0, 1000.0).unwrap();
+    sheet.write_string(1, 1, "单选").unwrap();
+    sheet.write_string(1, 2, "《中华人民共和国科学技术普及法》是哪天公布施行的？").unwrap();
+    sheet.write_datetime_with_format(1, 3, day(2002, 6, 29), &chinese).unwrap();
+    sheet.write_datetime_with_format(1, 4, day(2017, 6, 14), &chinese).unwrap();
+    sheet.write_datetime_with_format(1, 5, day(1999, 10, 1), &chinese).unwrap();
+    sheet.write_string(1, 6, "A").unwrap();
+    sheet.write_number(1, 7, 2.0).unwrap();
+    sheet.write_number(2, 0, 1001.0).unwrap();
+    sheet.write_string(2, 1, "单选").unwrap();
+    sheet.write_string(2, 2, "全国科普日定在每年 9 月的第三个周末，首个全国科普日是哪天？").unwrap();
+    sheet.write_datetime_with_format(2, 3, day(2004, 9, 18), &slashes).unwrap();
+    sheet.write_datetime_with_format(2, 4, day(2005, 9, 17), &slashes).unwrap();
+    sheet.write_string(2, 6, "A").unwrap();
+    sheet.write_number(3, 0, 1002.0).unwrap();
+    sheet.write_string(3, 1, "单选").unwrap();
+    sheet.write_string(3, 2, "1 千瓦时电能约可供 1000 瓦的电器工作多久？").unwrap();
+    sheet.write_number(3, 3, 1000.0).unwrap();
+    sheet.write_number(3, 4, 0.5).unwrap();
+    sheet.write_number(3, 5, 0.1 + 0.2).unwrap();
+    sheet.write_string(3, 6, "A").unwrap();
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn dates_read_in_the_cells_format_and_numbers_as_typed() {
+    let report = import_bytes("科学史.xlsx", &dates_workbook());
+    assert!(report.rejected.is_empty(), "{:?}", rejected(&report));
+    let q = &report.questions;
+    assert_eq!(q[0].options, ["2002年6月29日", "2017年6月14日", "1999年10月1日"]);
+    assert_eq!((q[0].id.as_str(), q[0].points), ("1000", Some(2)));
+    assert_eq!(q[1].options, ["2004/9/18", "2005/9/17"]);
+    assert_eq!(q[2].options, ["1000", "0.5", "0.3"]);
+}

@@ -7,6 +7,7 @@
 //! the rules live in one place. Nothing is saved here: the organizer confirms first.
 
 mod aiken;
+mod cells;
 mod gift;
 mod headers;
 mod json;

@@ -7,6 +7,7 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx};
 
+use super::cells::cell_text;
 use super::sheet::{import_sheet, Sheet, SheetRow};
 use super::text::half_width;
 use super::{
@@ -92,15 +93,35 @@ fn read_rows<RS: std::io::Read + std::io::Seek>(
 ) -> Result<Vec<SheetRow>, String> {
     let mut reader = workbook.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
     let mut rows: BTreeMap<u32, Vec<(usize, String)>> = BTreeMap::new();
+    // Date cells wait for their number formats, read only when a sheet has dates.
+    let mut dates: Vec<(u32, u32, calamine::ExcelDateTime)> = Vec::new();
     while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-        let text = cell_text(cell.get_value());
+        let (row, column) = cell.get_position();
+        if let DataRef::DateTime(d) = cell.get_value() {
+            if d.is_datetime() {
+                dates.push((row, column, *d));
+                if first_only {
+                    break;
+                }
+                continue;
+            }
+        }
+        let text = cell_text(cell.get_value(), None);
         if text.trim().is_empty() {
             continue;
         }
-        let (row, column) = cell.get_position();
         rows.entry(row).or_default().push((column as usize, text));
         if first_only {
             break;
+        }
+    }
+    drop(reader);
+    if !dates.is_empty() {
+        let styles = if first_only { None } else { workbook.worksheet_style(name).ok() };
+        for (row, column, date) in dates {
+            let format = styles.as_ref().and_then(|s| s.get((row, column))).and_then(|s| s.number_format.as_ref());
+            let text = cell_text(&DataRef::DateTime(date), format.map(|f| f.format_code.as_str()));
+            rows.entry(row).or_default().push((column as usize, text));
         }
     }
     Ok(rows
@@ -114,30 +135,6 @@ fn read_rows<RS: std::io::Read + std::io::Seek>(
             SheetRow { number: row as usize + 1, cells }
         })
         .collect())
-}
-
-/// A cell as the text a person sees: whole numbers without ".0" (a points cell typed as 5,
-/// an id typed as 1024), booleans as TRUE/FALSE.
-fn cell_text(value: &DataRef<'_>) -> String {
-    match value {
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => number_text(*f),
-        DataRef::String(s) => s.clone(),
-        DataRef::SharedString(s) => s.to_string(),
-        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        DataRef::DateTime(d) => number_text(d.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => e.to_string(),
-        DataRef::Empty => String::new(),
-    }
-}
-
-fn number_text(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u64> {
@@ -253,15 +250,6 @@ fn zip64_sizes(extra: &[u8], has_uncompressed: bool, has_compressed: bool) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_read_as_people_typed_them() {
-        assert_eq!(number_text(5.0), "5");
-        assert_eq!(number_text(20240001.0), "20240001");
-        assert_eq!(number_text(2.5), "2.5");
-        assert_eq!(number_text(-3.0), "-3");
-        assert_eq!(cell_text(&DataRef::Bool(true)), "TRUE");
-    }
 
     #[test]
     fn not_a_zip_is_refused() {
