@@ -282,3 +282,119 @@ fn dates_read_in_the_cells_format_and_numbers_as_typed() {
     assert_eq!(q[1].options, ["2004/9/18", "2005/9/17"]);
     assert_eq!(q[2].options, ["1000", "0.5", "0.3"]);
 }
+
+// (7) .xls, .xlsb and .ods.
+
+#[test]
+fn an_xls_saved_by_wps_is_read() {
+    let report = import("wps-template.xls");
+    assert_eq!(report.format, kepu_quiz::core::import::ImportFormat::Xls);
+    assert!(report.rejected.is_empty(), "{:?}", rejected(&report));
+    let q = &report.questions;
+    let summary: Vec<(&str, QuestionType, AnswerSet, Option<u32>)> =
+        q.iter().map(|q| (q.id.as_str(), q.qtype, q.answer, q.points)).collect();
+    assert_eq!(
+        summary,
+        [
+            ("501", QuestionType::Single, AnswerSet(1), Some(2)),
+            ("502", QuestionType::Multiple, AnswerSet(0b11), Some(3)),
+            ("503", QuestionType::TrueFalse, AnswerSet::TRUE, Some(1)),
+            ("504", QuestionType::Single, AnswerSet(1), None),
+        ]
+    );
+    assert_eq!(q[0].options[0], "5月12日", "text stays text");
+    assert_eq!(q[3].options, ["2008年5月12日", "2010年4月14日"], "date cells read as dates");
+}
+
+/// An OpenDocument spreadsheet as LibreOffice saves one: `mimetype` stored first, then the
+/// sheet in content.xml (strings, a float typed 1000, a date).
+fn ods(rows: &[&[(&str, &str)]]) -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut content = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="题库">"#,
+    );
+    for row in rows {
+        content.push_str("<table:table-row>");
+        for (kind, value) in *row {
+            match *kind {
+                "float" => content.push_str(&format!(
+                    r#"<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>"#
+                )),
+                "date" => content.push_str(&format!(
+                    r#"<table:table-cell office:value-type="date" office:date-value="{value}"><text:p>{value}</text:p></table:table-cell>"#
+                )),
+                "" => content.push_str("<table:table-cell/>"),
+                _ => content.push_str(&format!(
+                    r#"<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>"#
+                )),
+            }
+        }
+        content.push_str("</table:table-row>");
+    }
+    content.push_str("</table:table></office:spreadsheet></office:body></office:document-content>");
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    zip.start_file("META-INF/manifest.xml", SimpleFileOptions::default()).unwrap();
+    zip.write_all(manifest.as_bytes()).unwrap();
+    zip.start_file("content.xml", SimpleFileOptions::default()).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_ods_saved_by_libreoffice_is_read() {
+    let s = |v| ("string", v);
+    let bytes = ods(&[
+        &[s("题型"), s("题干"), s("选项A"), s("选项B"), s("选项C"), s("答案"), s("分值")],
+        &[
+            s("单选"),
+            s("1 度电可供 1000 瓦的电器工作多久？"),
+            s("1 小时"),
+            s("2 小时"),
+            s("半小时"),
+            s("A"),
+            ("float", "2"),
+        ],
+        &[s("单选"), s("这个数是多少？"), ("float", "1000"), ("float", "0.5"), ("", ""), s("A"), ("", "")],
+        &[
+            s("单选"),
+            s("哪天是全国科技工作者日？"),
+            ("date", "2017-05-30"),
+            ("date", "2017-06-14"),
+            ("", ""),
+            s("A"),
+            ("", ""),
+        ],
+    ]);
+    let report = import_bytes("题库.ods", &bytes);
+    assert_eq!(report.format, kepu_quiz::core::import::ImportFormat::Ods);
+    assert!(report.rejected.is_empty(), "{:?}", rejected(&report));
+    let q = &report.questions;
+    assert_eq!((q[0].points, q[0].options.len()), (Some(2), 3));
+    assert_eq!(q[1].options, ["1000", "0.5"]);
+    assert_eq!(q[2].options, ["2017-05-30", "2017-06-14"]);
+}
+
+#[test]
+fn xlsb_and_every_format_are_in_one_list() {
+    use kepu_quiz::core::import::{accept_attribute, detect_format, ImportFormat};
+    let accept = accept_attribute();
+    for extension in [".xlsx", ".xls", ".xlsb", ".ods", ".et", ".csv", ".json", ".txt", ".gift"] {
+        assert!(accept.split(',').any(|e| e == extension), "{extension} in {accept}");
+    }
+    // A zip with the binary workbook's entry is an .xlsb whatever it is called; a damaged one
+    // is refused with a reason, never a crash.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("xl/workbook.bin", zip::write::SimpleFileOptions::default()).unwrap();
+    std::io::Write::write_all(&mut zip, b"not records").unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    assert_eq!(detect_format("题库.xlsx", &bytes), Some(ImportFormat::Xlsb));
+    assert!(matches!(failure("题库.xlsb", &bytes).reason, ImportFailure::NotASpreadsheet(_)));
+    assert_eq!(detect_format("题库.et", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), Some(ImportFormat::Xls));
+    let e = failure("x.bin", b"hello");
+    assert!(e.message(Lang::Zh).contains("OpenDocument (ODS) (.ods)"), "{}", e.message(Lang::Zh));
+}

@@ -1,5 +1,6 @@
-//! Importing question banks from organizers' files: CSV and XLSX by the template of
-//! `spec/import-template.md`, our own `kepu-bank` JSON, and Moodle's GIFT and Aiken.
+//! Importing question banks from organizers' files: CSV and workbooks (.xlsx, .xls, .xlsb,
+//! .ods) by the template of `spec/import-template.md` and the real layouts of
+//! `docs/import.md`, our own `kepu-bank` JSON, and Moodle's GIFT and Aiken.
 //!
 //! Every format ends in one [`ImportReport`]: the valid questions in file order, every
 //! rejected row with its place (sheet, row as Excel shows it, column header) and all of its
@@ -14,7 +15,7 @@ mod json;
 mod layout;
 mod sheet;
 mod text;
-mod xlsx;
+mod workbook;
 
 use crate::core::codec::DecodeError;
 use serde::{Deserialize, Serialize};
@@ -41,29 +42,74 @@ pub enum ImportFormat {
     Json,
     Csv,
     Xlsx,
+    Xls,
+    Xlsb,
+    Ods,
     Gift,
     Aiken,
 }
 
 impl ImportFormat {
+    /// Every format the importer reads: the file picker's `accept` and the unknown-format
+    /// message are built from this list.
+    pub const ALL: [ImportFormat; 8] = [
+        ImportFormat::Xlsx,
+        ImportFormat::Xls,
+        ImportFormat::Xlsb,
+        ImportFormat::Ods,
+        ImportFormat::Csv,
+        ImportFormat::Json,
+        ImportFormat::Gift,
+        ImportFormat::Aiken,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             ImportFormat::Json => "JSON",
             ImportFormat::Csv => "CSV",
             ImportFormat::Xlsx => "Excel (XLSX)",
+            ImportFormat::Xls => "Excel 97–2003 (XLS)",
+            ImportFormat::Xlsb => "Excel (XLSB)",
+            ImportFormat::Ods => "OpenDocument (ODS)",
             ImportFormat::Gift => "GIFT",
             ImportFormat::Aiken => "Aiken",
         }
     }
 
+    /// The file name extensions of the format (`et` is WPS's own spreadsheet, an .xls inside).
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            ImportFormat::Json => &["json"],
+            ImportFormat::Csv => &["csv", "tsv"],
+            ImportFormat::Xlsx => &["xlsx", "xlsm"],
+            ImportFormat::Xls => &["xls", "et"],
+            ImportFormat::Xlsb => &["xlsb"],
+            ImportFormat::Ods => &["ods"],
+            ImportFormat::Gift => &["gift"],
+            ImportFormat::Aiken => &["txt"],
+        }
+    }
+
+    /// A workbook read through calamine.
+    fn is_workbook(self) -> bool {
+        matches!(self, ImportFormat::Xlsx | ImportFormat::Xls | ImportFormat::Xlsb | ImportFormat::Ods)
+    }
+
     /// How a place in a file of this format is counted.
     fn unit(self) -> RowUnit {
         match self {
-            ImportFormat::Csv | ImportFormat::Xlsx => RowUnit::Row,
+            ImportFormat::Csv | ImportFormat::Xlsx | ImportFormat::Xls | ImportFormat::Xlsb | ImportFormat::Ods => {
+                RowUnit::Row
+            }
             ImportFormat::Gift | ImportFormat::Aiken => RowUnit::Line,
             ImportFormat::Json => RowUnit::Question,
         }
     }
+}
+
+/// The file picker's `accept`: every extension of [`ImportFormat::ALL`].
+pub fn accept_attribute() -> String {
+    ImportFormat::ALL.iter().flat_map(|f| f.extensions()).map(|e| format!(".{e}")).collect::<Vec<_>>().join(",")
 }
 
 /// What a `row` number counts: a spreadsheet row (header = 1), a line of a text file, or
@@ -76,27 +122,41 @@ pub enum RowUnit {
     Question,
 }
 
-/// By extension first (.json .csv .txt .xlsx .gift), then by sniffing the content.
+/// By content where it is certain (a zip is an .xlsx, .xlsb or .ods by its entries; an OLE
+/// compound file is an .xls), then by extension, then by sniffing the text.
 ///
-/// A `.csv` or `.txt` that is really a zip (an XLSX renamed) is read as XLSX; a `.txt` is a
-/// tab-separated table when its first line has the template's headers (Excel's "Unicode
-/// text"), else Aiken or GIFT by their markers, else Aiken.
+/// A `.txt` is a tab-separated table when its first line has the template's headers (Excel's
+/// "Unicode text"), else Aiken or GIFT by their markers, else Aiken.
 pub fn detect_format(file_name: &str, bytes: &[u8]) -> Option<ImportFormat> {
     let extension = file_name.rsplit_once('.').map(|(_, e)| e.trim().to_ascii_lowercase()).unwrap_or_default();
-    let is_zip = bytes.starts_with(b"PK\x03\x04");
-    match extension.as_str() {
-        "json" => Some(ImportFormat::Json),
-        "xlsx" | "xlsm" => Some(ImportFormat::Xlsx),
-        "gift" => Some(ImportFormat::Gift),
-        "csv" | "tsv" if is_zip => Some(ImportFormat::Xlsx),
-        "csv" | "tsv" => Some(ImportFormat::Csv),
-        "txt" if is_zip => Some(ImportFormat::Xlsx),
-        "txt" => {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some(zip_kind(bytes));
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        return Some(ImportFormat::Xls);
+    }
+    match ImportFormat::ALL.into_iter().find(|f| f.extensions().contains(&extension.as_str())) {
+        Some(ImportFormat::Aiken) => {
             let (text, _) = text::decode(bytes);
             Some(sniff_text(&text).filter(|f| *f != ImportFormat::Json).unwrap_or(ImportFormat::Aiken))
         }
-        _ if is_zip => Some(ImportFormat::Xlsx),
-        _ => sniff_text(&text::decode(bytes).0),
+        Some(format) => Some(format),
+        None => sniff_text(&text::decode(bytes).0),
+    }
+}
+
+/// The first bytes of an OLE compound file: an .xls (or WPS .et), or an old Word .doc.
+const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Which workbook a zip holds, by the entry names stored in it.
+fn zip_kind(bytes: &[u8]) -> ImportFormat {
+    let holds = |name: &[u8]| bytes.windows(name.len()).any(|w| w == name);
+    if holds(b"xl/workbook.bin") {
+        ImportFormat::Xlsb
+    } else if holds(b"application/vnd.oasis.opendocument.spreadsheet") {
+        ImportFormat::Ods
+    } else {
+        ImportFormat::Xlsx
     }
 }
 
@@ -126,13 +186,13 @@ pub fn import_file(file_name: &str, bytes: &[u8]) -> Result<ImportReport, Import
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(fail(ImportFailure::Empty));
     }
-    if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        return Err(fail(ImportFailure::LegacyExcel));
+    if bytes.starts_with(OLE_MAGIC) && file_name.to_ascii_lowercase().ends_with(".doc") {
+        return Err(fail(ImportFailure::LegacyWord));
     }
     let format = detect_format(file_name, bytes).ok_or_else(|| fail(ImportFailure::UnknownFormat))?;
     let mut out = Collector::new(file_name, format);
-    if format == ImportFormat::Xlsx {
-        xlsx::import(bytes, &mut out)?;
+    if format.is_workbook() {
+        workbook::import(bytes, format, &mut out)?;
     } else {
         let (text, encoding) = text::decode(bytes);
         out.report.encoding = Some(encoding.to_string());
@@ -144,7 +204,9 @@ pub fn import_file(file_name: &str, bytes: &[u8]) -> Result<ImportReport, Import
             ImportFormat::Json => json::import(&text, &mut out)?,
             ImportFormat::Gift => gift::import(&text, &mut out),
             ImportFormat::Aiken => aiken::import(&text, &mut out),
-            ImportFormat::Xlsx => unreachable!("handled above"),
+            ImportFormat::Xlsx | ImportFormat::Xls | ImportFormat::Xlsb | ImportFormat::Ods => {
+                unreachable!("handled above")
+            }
         }
     }
     out.finish()
@@ -687,6 +749,17 @@ impl MissingColumn {
     }
 }
 
+/// "Excel (XLSX) (.xlsx .xlsm)、…": every format and its extensions, from one list.
+fn format_list() -> String {
+    ImportFormat::ALL
+        .iter()
+        .map(|f| {
+            format!("{} ({})", f.label(), f.extensions().iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A file that cannot be imported at all.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportError {
@@ -704,8 +777,8 @@ pub enum ImportFailure {
         bytes: u64,
     },
     UnknownFormat,
-    /// An .xls (or WPS .et) binary workbook.
-    LegacyExcel,
+    /// An old Word .doc (an OLE compound file, not a zip).
+    LegacyWord,
     NotASpreadsheet(String),
     /// The zip entries declare more than `MAX_XLSX_UNCOMPRESSED_BYTES` in all.
     ZipTooLarge {
@@ -744,19 +817,19 @@ impl ImportError {
                 format!("{file} is {} MiB, over the {} MiB limit", mib(*bytes), MAX_IMPORT_BYTES / 1024 / 1024)
             }
             (UnknownFormat, Lang::Zh) => {
-                format!("无法识别 {file} 的格式：请使用 Excel（.xlsx）、CSV、JSON 题库、GIFT 或 Aiken 文件")
+                format!("无法识别 {file} 的格式：请使用 {}", format_list())
             }
             (UnknownFormat, Lang::En) => {
-                format!("the format of {file} is not recognised: use Excel (.xlsx), CSV, a JSON bank, GIFT or Aiken")
+                format!("the format of {file} is not recognised: use {}", format_list())
             }
-            (LegacyExcel, Lang::Zh) => {
-                format!("{file} 是旧版 Excel（.xls）文件：请在 Excel 或 WPS 中“另存为” .xlsx 或 CSV 后再导入")
+            (LegacyWord, Lang::Zh) => {
+                format!("{file} 是旧版 Word（.doc）文件：请在 Word 或 WPS 中“另存为” .docx 后再导入")
             }
-            (LegacyExcel, Lang::En) => {
-                format!("{file} is an old Excel (.xls) workbook: save it as .xlsx or CSV in Excel or WPS, then import that")
+            (LegacyWord, Lang::En) => {
+                format!("{file} is an old Word (.doc) file: save it as .docx in Word or WPS, then import that")
             }
-            (NotASpreadsheet(e), Lang::Zh) => format!("{file} 不是可以读取的 .xlsx 表格（{e}）"),
-            (NotASpreadsheet(e), Lang::En) => format!("{file} is not a readable .xlsx workbook ({e})"),
+            (NotASpreadsheet(e), Lang::Zh) => format!("{file} 不是可以读取的表格文件（{e}）"),
+            (NotASpreadsheet(e), Lang::En) => format!("{file} is not a readable workbook ({e})"),
             (ZipTooLarge { declared }, Lang::Zh) => format!(
                 "{file} 解压后有 {} MiB，超过 {} MiB 的上限（可能是恶意的压缩炸弹），已拒绝",
                 mib(*declared),

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::core::import::{GroupKind, ImportReport, ReportGroup, MAX_IMPORT_BYTES};
+use crate::core::import::{accept_attribute, GroupKind, ImportReport, ReportGroup, MAX_IMPORT_BYTES};
 use crate::core::organizer::{contest_package, SavedBank};
 use crate::core::Lang;
 use crate::web::download::download;
@@ -157,10 +157,10 @@ pub fn BanksTab(props: &DeskProps) -> Html {
         <>
             <section class="card">
                 <h2>{ lang.pick("导入题库", "Import a bank") }</h2>
-                <p class="hint">{ lang.pick("支持 Excel（.xlsx）、CSV（UTF-8 或 GBK）、本程序的 JSON、GIFT 和 Aiken 文本。表头可用：题型、题干、选项A…选项H、答案、解析、分类、难度、分值、适用人群、编号。",
-                    "Excel (.xlsx), CSV (UTF-8 or GBK), this app's JSON, GIFT and Aiken text. Headers: 题型, 题干, 选项A…选项H, 答案, 解析, 分类, 难度, 分值, 适用人群, 编号.") }</p>
+                <p class="hint">{ lang.pick("支持 Excel（.xlsx、.xls、.xlsb）、WPS、OpenDocument（.ods）、CSV（UTF-8 或 GBK）、本程序的 JSON、GIFT 和 Aiken 文本。表头可用：题型、题干、选项A…选项H（或选项1…8、一格写全部选项）、答案、解析、分类、难度、分值、适用人群、编号，以及常见的别名。",
+                    "Excel (.xlsx, .xls, .xlsb), WPS, OpenDocument (.ods), CSV (UTF-8 or GBK), this app's JSON, GIFT and Aiken text. Headers: 题型, 题干, 选项A…选项H (or 选项1…8, or all options in one cell), 答案, 解析, 分类, 难度, 分值, 适用人群, 编号, and their common aliases.") }</p>
                 <label for="bank-file">{ lang.pick("选择文件", "Choose a file") }
-                    <input id="bank-file" data-testid="bank-file" type="file" accept=".xlsx,.csv,.json,.txt,.gift" {onchange} />
+                    <input id="bank-file" data-testid="bank-file" type="file" accept={accept_attribute()} {onchange} />
                 </label>
             </section>
             { report_html }

@@ -1,17 +1,19 @@
-//! XLSX workbooks: the zip is checked against bombs from its central directory before
-//! calamine opens it, then sheets are streamed cell by cell (never as a dense grid, so a
-//! stray cell at XFD1048576 costs nothing).
+//! Workbooks through calamine: .xlsx, .xlsb, .xls (and WPS .et) and .ods. A zip is checked
+//! against bombs from its central directory before calamine opens it; .xlsx and .xlsb sheets
+//! are streamed cell by cell (never as a dense grid, so a stray cell at XFD1048576 costs
+//! nothing), .xls and .ods sheets are read as calamine's sparse ranges.
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{DataRef, Reader, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
 
 use super::cells::cell_text;
 use super::sheet::{import_sheet, Sheet, SheetRow};
 use super::text::half_width;
 use super::{
-    Collector, ImportError, ImportFailure, ImportWarning, MAX_XLSX_COMPRESSION_RATIO, MAX_XLSX_UNCOMPRESSED_BYTES,
+    Collector, ImportError, ImportFailure, ImportFormat, ImportWarning, MAX_XLSX_COMPRESSION_RATIO,
+    MAX_XLSX_UNCOMPRESSED_BYTES,
 };
 use crate::core::bank::QuestionType;
 
@@ -19,25 +21,42 @@ use crate::core::bank::QuestionType;
 /// tiny runs of repeated XML compress very well.
 const RATIO_CHECK_MIN_BYTES: u64 = 1024 * 1024;
 
-pub(crate) fn import(bytes: &[u8], out: &mut Collector) -> Result<(), ImportError> {
-    check_zip(bytes).map_err(|reason| out.error(None, reason))?;
+pub(crate) fn import(bytes: &[u8], format: ImportFormat, out: &mut Collector) -> Result<(), ImportError> {
+    if format != ImportFormat::Xls {
+        check_zip(bytes).map_err(|reason| out.error(None, reason))?;
+    }
     // calamine 0.38 does unchecked arithmetic on cell references (`r="AAAAAAAA1"`), which
     // panics in builds with overflow checks (debug, tests) and wraps in release. A damaged
     // workbook must be an error, not a crash, wherever unwinding is available.
     let file_name = out.file_name().to_string();
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(bytes, out))).unwrap_or_else(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        Err(ImportError { file_name, sheet: None, reason: ImportFailure::NotASpreadsheet(format!("damaged: {why}")) })
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(bytes, format, out))).unwrap_or_else(
+        |panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(ImportError {
+                file_name,
+                sheet: None,
+                reason: ImportFailure::NotASpreadsheet(format!("damaged: {why}")),
+            })
+        },
+    )
 }
 
-fn read_workbook(bytes: &[u8], out: &mut Collector) -> Result<(), ImportError> {
-    let mut workbook =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| out.error(None, ImportFailure::NotASpreadsheet(e.to_string())))?;
+fn open(bytes: &[u8], format: ImportFormat) -> Result<Sheets<Cursor<&[u8]>>, String> {
+    let cursor = Cursor::new(bytes);
+    match format {
+        ImportFormat::Xls => Xls::new(cursor).map(Sheets::Xls).map_err(|e| e.to_string()),
+        ImportFormat::Xlsb => Xlsb::new(cursor).map(Sheets::Xlsb).map_err(|e| e.to_string()),
+        ImportFormat::Ods => Ods::new(cursor).map(Sheets::Ods).map_err(|e| e.to_string()),
+        _ => Xlsx::new(cursor).map(Sheets::Xlsx).map_err(|e| e.to_string()),
+    }
+}
+
+fn read_workbook(bytes: &[u8], format: ImportFormat, out: &mut Collector) -> Result<(), ImportError> {
+    let mut workbook = open(bytes, format).map_err(|e| out.error(None, ImportFailure::NotASpreadsheet(e)))?;
     let mut names = workbook.sheet_names();
     // Excel forbids two sheets of one name, but a crafted file may have them; calamine would
     // hand back the first for both.
@@ -86,42 +105,28 @@ fn read_workbook(bytes: &[u8], out: &mut Collector) -> Result<(), ImportError> {
 }
 
 /// The non-empty cells of a sheet by row; with `first_only`, stops at the first one.
-fn read_rows<RS: std::io::Read + std::io::Seek>(
-    workbook: &mut Xlsx<RS>,
-    name: &str,
-    first_only: bool,
-) -> Result<Vec<SheetRow>, String> {
-    let mut reader = workbook.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+fn read_rows(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str, first_only: bool) -> Result<Vec<SheetRow>, String> {
     let mut rows: BTreeMap<u32, Vec<(usize, String)>> = BTreeMap::new();
-    // Date cells wait for their number formats, read only when a sheet has dates.
-    let mut dates: Vec<(u32, u32, calamine::ExcelDateTime)> = Vec::new();
-    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-        let (row, column) = cell.get_position();
-        if let DataRef::DateTime(d) = cell.get_value() {
-            if d.is_datetime() {
-                dates.push((row, column, *d));
-                if first_only {
+    match workbook {
+        Sheets::Xlsx(book) => read_xlsx_rows(book, name, first_only, &mut rows)?,
+        Sheets::Xlsb(book) => {
+            let mut reader = book.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+                let (row, column) = cell.get_position();
+                if keep(&mut rows, row, column, cell_text(cell.get_value(), None)) && first_only {
                     break;
                 }
-                continue;
             }
         }
-        let text = cell_text(cell.get_value(), None);
-        if text.trim().is_empty() {
-            continue;
-        }
-        rows.entry(row).or_default().push((column as usize, text));
-        if first_only {
-            break;
-        }
-    }
-    drop(reader);
-    if !dates.is_empty() {
-        let styles = if first_only { None } else { workbook.worksheet_style(name).ok() };
-        for (row, column, date) in dates {
-            let format = styles.as_ref().and_then(|s| s.get((row, column))).and_then(|s| s.number_format.as_ref());
-            let text = cell_text(&DataRef::DateTime(date), format.map(|f| f.format_code.as_str()));
-            rows.entry(row).or_default().push((column as usize, text));
+        Sheets::Xls(_) | Sheets::Ods(_) => {
+            let range = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
+            let (top, left) = range.start().unwrap_or((0, 0));
+            for (row, column, value) in range.used_cells() {
+                let (row, column) = (top + row as u32, left + column as u32);
+                if keep(&mut rows, row, column, cell_text(&data_ref(value), None)) && first_only {
+                    break;
+                }
+            }
         }
     }
     Ok(rows
@@ -135,6 +140,62 @@ fn read_rows<RS: std::io::Read + std::io::Seek>(
             SheetRow { number: row as usize + 1, cells }
         })
         .collect())
+}
+
+/// Adds a non-blank cell's text; whether it was kept.
+fn keep(rows: &mut BTreeMap<u32, Vec<(usize, String)>>, row: u32, column: u32, text: String) -> bool {
+    if text.trim().is_empty() {
+        return false;
+    }
+    rows.entry(row).or_default().push((column as usize, text));
+    true
+}
+
+fn data_ref(value: &Data) -> DataRef<'_> {
+    match value {
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(d) => DataRef::DateTime(*d),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
+        Data::Empty => DataRef::Empty,
+    }
+}
+
+/// An .xlsx sheet's cells, streamed; date cells are formatted with their number format,
+/// read from the styles only for a sheet that has dates.
+fn read_xlsx_rows<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+    first_only: bool,
+    rows: &mut BTreeMap<u32, Vec<(usize, String)>>,
+) -> Result<(), String> {
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+    let mut dates: Vec<(u32, u32, calamine::ExcelDateTime)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let (row, column) = cell.get_position();
+        if let DataRef::DateTime(d) = cell.get_value() {
+            if d.is_datetime() && !first_only {
+                dates.push((row, column, *d));
+                continue;
+            }
+        }
+        if keep(rows, row, column, cell_text(cell.get_value(), None)) && first_only {
+            break;
+        }
+    }
+    drop(reader);
+    if !dates.is_empty() {
+        let styles = workbook.worksheet_style(name).ok();
+        for (row, column, date) in dates {
+            let format = styles.as_ref().and_then(|s| s.get((row, column))).and_then(|s| s.number_format.as_ref());
+            keep(rows, row, column, cell_text(&DataRef::DateTime(date), format.map(|f| f.format_code.as_str())));
+        }
+    }
+    Ok(())
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u64> {
