@@ -398,3 +398,24 @@ fn xlsb_and_every_format_are_in_one_list() {
     let e = failure("x.bin", b"hello");
     assert!(e.message(Lang::Zh).contains("OpenDocument (ODS) (.ods)"), "{}", e.message(Lang::Zh));
 }
+
+// (8) GIFT text formats.
+
+#[test]
+fn moodle_gift_html_markdown_and_plain_become_plain_text() {
+    let report = import("moodle-export.gift");
+    assert!(report.rejected.is_empty(), "{:?}", rejected(&report));
+    let q = &report.questions;
+    assert_eq!(q[0].stem, "在标准大气压下，水的沸点是\n多少摄氏度？");
+    assert_eq!(q[0].options, ["100", "90", "80 ℃"]);
+    assert_eq!(q[0].explanation, "标准大气压下水的沸点是 100 ℃。");
+    assert_eq!(q[0].category, "物质与能量");
+    assert_eq!((q[1].stem.as_str(), q[1].qtype), ("下列哪些是金属？", QuestionType::Multiple));
+    assert_eq!(q[1].options, ["铁", "铜", "木头"]);
+    assert_eq!(q[2].stem, "图中的仪器用来测量什么？", "the image is dropped");
+    assert_eq!((q[3].stem.as_str(), q[3].answer), ("月球自己会发光。", AnswerSet::FALSE));
+    assert_eq!(q[4].stem, "水的化学式是？");
+    assert_eq!(q[5].stem, "<b>加粗</b>标签在 [plain] 题中是文字吗？", "[plain] is taken as written");
+    let groups: Vec<String> = report.groups(Lang::Zh).into_iter().map(|g| g.text).collect();
+    assert_eq!(groups, ["第 21 行：题目中的图片无法显示，已去掉，请检查题意是否完整"]);
+}

@@ -13,6 +13,7 @@ mod gift;
 mod headers;
 mod json;
 mod layout;
+mod markup;
 mod sheet;
 mod text;
 mod workbook;
@@ -469,6 +470,8 @@ pub enum RowNote {
     OptionsSplit,
     /// An option refers to the others (以上都对, A和B): the options keep their order.
     NoShuffle,
+    /// Images in the question's HTML or Markdown that cannot be shown; they were left out.
+    ImagesDropped(usize),
 }
 
 impl RowNote {
@@ -490,6 +493,10 @@ impl RowNote {
             }
             (RowNote::OptionsSplit, Lang::Zh) => "全部选项写在一个单元格里，已按 A、B、C… 拆开".into(),
             (RowNote::OptionsSplit, Lang::En) => "all options were in one cell; split at A, B, C …".into(),
+            (RowNote::ImagesDropped(_), Lang::Zh) => "题目中的图片无法显示，已去掉，请检查题意是否完整".into(),
+            (RowNote::ImagesDropped(_), Lang::En) => {
+                "images in the question cannot be shown and were left out; check it still reads whole".into()
+            }
             (RowNote::NoShuffle, Lang::Zh) => "有选项指向其他选项（如“以上都对”“A和B”）→ 不打乱选项，保持原顺序".into(),
             (RowNote::NoShuffle, Lang::En) => {
                 "an option refers to the others (\"all of the above\", \"A and B\") → options kept in order, not shuffled".into()
@@ -505,7 +512,7 @@ impl RowNote {
             RowNote::BadPoints(_) => Some(Field::Points),
             RowNote::TypeInferred(_) => Some(Field::Type),
             RowNote::OptionsSplit => Some(Field::Options),
-            RowNote::NoShuffle => None,
+            RowNote::NoShuffle | RowNote::ImagesDropped(_) => None,
         }
     }
 }
