@@ -419,3 +419,90 @@ fn moodle_gift_html_markdown_and_plain_become_plain_text() {
     let groups: Vec<String> = report.groups(Lang::Zh).into_iter().map(|g| g.text).collect();
     assert_eq!(groups, ["第 21 行：题目中的图片无法显示，已去掉，请检查题意是否完整"]);
 }
+
+// (9) Identities and multi-sheet workbooks.
+
+/// A contest committee's workbook: sheets 单选题, 多选题 and 判断题 each numbered 1…20 in
+/// 题号 (and, with `ids`, in 编号 too), a 填写说明 sheet, 判断 options 正确/错误.
+fn three_sheets(ids: bool) -> Vec<u8> {
+    use rust_xlsxwriter::Workbook;
+    let mut workbook = Workbook::new();
+    let notes = workbook.add_worksheet();
+    notes.set_name("填写说明").unwrap();
+    notes.write_string(0, 0, "每个工作表填写一种题型，题号从 1 开始。").unwrap();
+    for (sheet_name, kind) in [("单选题", 0), ("多选题", 1), ("判断题", 2)] {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name).unwrap();
+        let mut headers = vec!["题号", "题干", "选项A", "选项B", "选项C", "选项D", "答案"];
+        if ids {
+            headers.push("编号");
+        }
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for n in 1..=20u32 {
+            let row = n;
+            sheet.write_number(row, 0, f64::from(n)).unwrap();
+            sheet.write_string(row, 1, format!("{sheet_name}第 {n} 题")).unwrap();
+            let (options, answer): (&[&str], &str) = match kind {
+                0 => (&["甲", "乙", "丙", "丁"], "B"),
+                1 => (&["甲", "乙", "丙", "丁"], "ACD"),
+                _ => (&["正确", "错误"], if n % 2 == 0 { "A" } else { "B" }),
+            };
+            for (c, o) in options.iter().enumerate() {
+                sheet.write_string(row, 2 + c as u16, *o).unwrap();
+            }
+            sheet.write_string(row, 6, answer).unwrap();
+            if ids {
+                sheet.write_number(row, 7, f64::from(n)).unwrap();
+            }
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn every_sheet_is_read_and_row_numbers_are_not_ids() {
+    let report = import_bytes("竞赛题库.xlsx", &three_sheets(false));
+    assert!(report.rejected.is_empty(), "{:?}", rejected(&report));
+    assert_eq!(report.questions.len(), 60);
+    let per_type: Vec<usize> = report.counts_by_type().into_iter().map(|(_, n)| n).collect();
+    assert_eq!(per_type, [20, 20, 20], "判断, 单选, 多选");
+    assert!(report.questions.iter().all(|q| q.id.starts_with('q')), "题号 numbers rows; ids come from the content");
+    let again = import_bytes("竞赛题库.xlsx", &three_sheets(false));
+    assert_eq!(again.questions, report.questions, "generated ids are stable");
+    let warnings: Vec<String> = report.warnings.iter().map(|w| w.message(Lang::Zh)).collect();
+    assert_eq!(warnings[0], "竞赛题库.xlsx 只读取了工作表 单选题、多选题、判断题，忽略了工作表 填写说明");
+}
+
+#[test]
+fn ids_repeated_in_another_sheet_are_scoped_to_it() {
+    let report = import_bytes("竞赛题库.xlsx", &three_sheets(true));
+    assert!(report.rejected.is_empty(), "{:?}", rejected(&report));
+    let ids: Vec<&str> = report.questions.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids.len(), 60);
+    assert_eq!((ids[0], ids[19]), ("1", "20"));
+    assert_eq!((ids[20], ids[40], ids[59]), ("多选题-1", "判断题-1", "判断题-20"));
+    // Within one sheet a repeated 编号 is still an error.
+    let csv = "编号,题型,题干,选项A,选项B,答案\n7,单选,一,甲,乙,A\n7,单选,二,甲,乙,B\n";
+    assert_eq!(rejected(&import_bytes("重号.csv", csv.as_bytes())), ["重号.csv 第 3 行「编号」列：题目编号 7 重复"]);
+}
+
+#[test]
+fn sheets_named_freely_are_all_read_when_they_have_a_header() {
+    use rust_xlsxwriter::Workbook;
+    let mut workbook = Workbook::new();
+    for (name, stem) in [("第一章", "第一章的题"), ("第二章", "第二章的题")] {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).unwrap();
+        for (c, h) in ["题型", "题干", "选项A", "选项B", "答案"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in ["单选", stem, "甲", "乙", "A"].iter().enumerate() {
+            sheet.write_string(1, c as u16, *v).unwrap();
+        }
+    }
+    let report = import_bytes("分章.xlsx", &workbook.save_to_buffer().unwrap());
+    let stems: Vec<&str> = report.questions.iter().map(|q| q.stem.as_str()).collect();
+    assert_eq!(stems, ["第一章的题", "第二章的题"]);
+}

@@ -982,7 +982,8 @@ pub(crate) struct Collector {
     unit: RowUnit,
     /// Type, stem and options of each kept question → its sheet and row.
     by_content: HashMap<ContentKey, (Option<String>, usize)>,
-    ids: HashSet<String>,
+    /// Each kept question's id → the sheet it came from.
+    ids: HashMap<String, Option<String>>,
     default_category: usize,
 }
 
@@ -1002,7 +1003,7 @@ impl Collector {
             },
             unit: format.unit(),
             by_content: HashMap::new(),
-            ids: HashSet::new(),
+            ids: HashMap::new(),
             default_category: 0,
         }
     }
@@ -1047,7 +1048,7 @@ impl Collector {
         let options_column = columns.field(Field::Options);
         problems.extend(layout_problems.into_iter().map(|p| (options_column.clone(), p)));
         match check_question(&raw) {
-            Ok(q) if problems.is_empty() => {
+            Ok(mut q) if problems.is_empty() => {
                 let key = (q.qtype, q.stem.clone(), q.options.clone());
                 if let Some((same_as_sheet, same_as_row)) = self.by_content.get(&key) {
                     self.report.duplicates.push(DuplicateRow {
@@ -1060,10 +1061,16 @@ impl Collector {
                     });
                     return;
                 }
-                if !self.ids.insert(q.id.clone()) {
+                // 编号 restarting in each sheet of a workbook (1…20 per type) is scoped to its sheet.
+                let taken_in_another_sheet = self.ids.get(&q.id).is_some_and(|first| *first != sheet);
+                if let (true, Some(name), Some(_)) = (taken_in_another_sheet, &sheet, &raw.id) {
+                    q.id = format!("{name}-{}", q.id);
+                }
+                if self.ids.contains_key(&q.id) {
                     let problem = Problem::DuplicateId(q.id.clone());
                     problems.push((columns.of(&problem, &raw), RowProblem::Question(problem)));
                 } else {
+                    self.ids.insert(q.id.clone(), sheet.clone());
                     self.by_content.insert(key, (sheet.clone(), row));
                     if raw.category.trim().is_empty() {
                         self.default_category += 1;

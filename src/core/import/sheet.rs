@@ -76,6 +76,15 @@ pub(crate) fn import_csv(text: &str, out: &mut Collector) -> Result<(), ImportEr
     }
 }
 
+/// Where the header row (one naming a stem and an answer column) is among the first ten
+/// non-blank rows.
+pub(crate) fn header_position(rows: &[SheetRow]) -> Option<usize> {
+    rows.iter().filter(|r| !r.is_blank()).take(10).position(|r| {
+        let columns: Vec<Option<Column>> = r.cells.iter().map(|(_, v)| match_header(v)).collect();
+        columns.contains(&Some(Column::Field(Field::Stem))) && columns.contains(&Some(Column::Field(Field::Answer)))
+    })
+}
+
 /// Reads one sheet into the collector; `Ok(false)` when the sheet has no rows at all.
 pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, ImportError> {
     let Sheet { name, default_type, rows } = sheet;
@@ -84,14 +93,7 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
         return Ok(false);
     };
     // The first row is the header; a title row above it is tolerated.
-    let header_index = rows
-        .iter()
-        .take(10)
-        .position(|r| {
-            let columns: Vec<Option<Column>> = r.cells.iter().map(|(_, v)| match_header(v)).collect();
-            columns.contains(&Some(Column::Field(Field::Stem))) && columns.contains(&Some(Column::Field(Field::Answer)))
-        })
-        .unwrap_or(0);
+    let header_index = header_position(&rows).unwrap_or(0);
     let header = &rows[header_index];
     let file_name = out.file_name().to_string();
     if header.number != first.number {

@@ -9,7 +9,7 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
 
 use super::cells::cell_text;
-use super::sheet::{import_sheet, Sheet, SheetRow};
+use super::sheet::{header_position, import_sheet, Sheet, SheetRow};
 use super::text::half_width;
 use super::{
     Collector, ImportError, ImportFailure, ImportFormat, ImportWarning, MAX_XLSX_COMPRESSION_RATIO,
@@ -66,33 +66,39 @@ fn read_workbook(bytes: &[u8], format: ImportFormat, out: &mut Collector) -> Res
         return Err(out.error(None, ImportFailure::NotASpreadsheet("no sheets".into())));
     }
     let sheet_type = |name: &str| QuestionType::parse(&half_width(name));
-    let typed: Vec<&String> = names.iter().filter(|n| sheet_type(n).is_some()).collect();
-    let to_read: Vec<String> = if names.len() > 1 && !typed.is_empty() {
-        typed.into_iter().cloned().collect()
-    } else {
-        vec![names[0].clone()]
-    };
-    let several = to_read.len() > 1;
-
-    let mut ignored = Vec::new();
-    for name in names.iter().filter(|n| !to_read.contains(n)) {
-        if read_rows(&mut workbook, name, true).is_ok_and(|rows| !rows.is_empty()) {
-            ignored.push(name.clone());
+    // Every sheet with questions is read: one whose first rows hold a header, or one named
+    // like a type (单选题, 多选题, 判断题). Others (instructions, empty) are named as ignored.
+    let mut sheets: Vec<(String, Vec<SheetRow>)> = Vec::new();
+    for name in &names {
+        match read_rows(&mut workbook, name) {
+            Ok(rows) => sheets.push((name.clone(), rows)),
+            Err(e) if names.len() == 1 => return Err(out.error(None, ImportFailure::NotASpreadsheet(e))),
+            Err(_) => sheets.push((name.clone(), Vec::new())),
         }
     }
+    let has_questions = |(name, rows): &(String, Vec<SheetRow>)| {
+        header_position(rows).is_some() || (sheet_type(name).is_some() && !rows.is_empty())
+    };
+    let mut to_read: Vec<bool> = sheets.iter().map(has_questions).collect();
+    if !to_read.contains(&true) {
+        // No sheet looks right: the first one's problems (a missing column) are the report.
+        to_read[0] = true;
+    }
+    let several = to_read.iter().filter(|r| **r).count() > 1;
+    let read: Vec<String> = sheets.iter().zip(&to_read).filter(|(_, r)| **r).map(|((n, _), _)| n.clone()).collect();
+    let ignored: Vec<String> = sheets
+        .iter()
+        .zip(&to_read)
+        .filter(|((_, rows), r)| !**r && !rows.is_empty())
+        .map(|((n, _), _)| n.clone())
+        .collect();
     if !ignored.is_empty() {
-        out.warn(ImportWarning::ExtraSheetsIgnored {
-            file_name: out.file_name().to_string(),
-            read: to_read.clone(),
-            ignored,
-        });
+        out.warn(ImportWarning::ExtraSheetsIgnored { file_name: out.file_name().to_string(), read, ignored });
     }
 
-    for name in &to_read {
+    for ((name, rows), _) in sheets.into_iter().zip(to_read).filter(|(_, r)| *r) {
         let label = several.then(|| name.clone());
-        let rows = read_rows(&mut workbook, name, false)
-            .map_err(|e| out.error(label.clone(), ImportFailure::NotASpreadsheet(e)))?;
-        let sheet = Sheet { name: label.clone(), default_type: sheet_type(name), rows };
+        let sheet = Sheet { name: label.clone(), default_type: sheet_type(&name), rows };
         if !import_sheet(sheet, out)? {
             if several {
                 out.warn(ImportWarning::EmptySheet { file_name: out.file_name().to_string(), sheet: name.clone() });
@@ -104,18 +110,16 @@ fn read_workbook(bytes: &[u8], format: ImportFormat, out: &mut Collector) -> Res
     Ok(())
 }
 
-/// The non-empty cells of a sheet by row; with `first_only`, stops at the first one.
-fn read_rows(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str, first_only: bool) -> Result<Vec<SheetRow>, String> {
+/// The non-empty cells of a sheet by row.
+fn read_rows(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Result<Vec<SheetRow>, String> {
     let mut rows: BTreeMap<u32, Vec<(usize, String)>> = BTreeMap::new();
     match workbook {
-        Sheets::Xlsx(book) => read_xlsx_rows(book, name, first_only, &mut rows)?,
+        Sheets::Xlsx(book) => read_xlsx_rows(book, name, &mut rows)?,
         Sheets::Xlsb(book) => {
             let mut reader = book.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
             while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
                 let (row, column) = cell.get_position();
-                if keep(&mut rows, row, column, cell_text(cell.get_value(), None)) && first_only {
-                    break;
-                }
+                keep(&mut rows, row, column, cell_text(cell.get_value(), None));
             }
         }
         Sheets::Xls(_) | Sheets::Ods(_) => {
@@ -123,9 +127,7 @@ fn read_rows(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str, first_only: bool)
             let (top, left) = range.start().unwrap_or((0, 0));
             for (row, column, value) in range.used_cells() {
                 let (row, column) = (top + row as u32, left + column as u32);
-                if keep(&mut rows, row, column, cell_text(&data_ref(value), None)) && first_only {
-                    break;
-                }
+                keep(&mut rows, row, column, cell_text(&data_ref(value), None));
             }
         }
     }
@@ -170,7 +172,6 @@ fn data_ref(value: &Data) -> DataRef<'_> {
 fn read_xlsx_rows<RS: std::io::Read + std::io::Seek>(
     workbook: &mut Xlsx<RS>,
     name: &str,
-    first_only: bool,
     rows: &mut BTreeMap<u32, Vec<(usize, String)>>,
 ) -> Result<(), String> {
     let mut reader = workbook.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
@@ -178,14 +179,12 @@ fn read_xlsx_rows<RS: std::io::Read + std::io::Seek>(
     while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
         let (row, column) = cell.get_position();
         if let DataRef::DateTime(d) = cell.get_value() {
-            if d.is_datetime() && !first_only {
+            if d.is_datetime() {
                 dates.push((row, column, *d));
                 continue;
             }
         }
-        if keep(rows, row, column, cell_text(cell.get_value(), None)) && first_only {
-            break;
-        }
+        keep(rows, row, column, cell_text(cell.get_value(), None));
     }
     drop(reader);
     if !dates.is_empty() {
