@@ -506,3 +506,36 @@ fn sheets_named_freely_are_all_read_when_they_have_a_header() {
     let stems: Vec<&str> = report.questions.iter().map(|q| q.stem.as_str()).collect();
     assert_eq!(stems, ["第一章的题", "第二章的题"]);
 }
+
+// (10) Types the contests do not use.
+
+#[test]
+fn short_answer_and_fill_in_rows_are_skipped_as_groups() {
+    let report = import("exam-all-types.csv");
+    assert!(report.rejected.is_empty(), "{:?}", rejected(&report));
+    assert_eq!(report.questions.len(), 3);
+    assert_eq!((report.rows_read, report.skipped.len()), (3, 5));
+    let groups: Vec<String> = report.groups(Lang::Zh).into_iter().map(|g| g.text).collect();
+    assert_eq!(
+        groups,
+        [
+            "第 3、9 行：“填空题”不是本竞赛使用的题型（只用单选、多选、判断），已跳过，共 2 行",
+            "第 4、6 行：“简答题”不是本竞赛使用的题型（只用单选、多选、判断），已跳过，共 2 行",
+            "第 7 行：“问答题”不是本竞赛使用的题型（只用单选、多选、判断），已跳过",
+        ]
+    );
+    // A sheet named for such a type is skipped whole, without a 题型 column.
+    use rust_xlsxwriter::Workbook;
+    let mut workbook = Workbook::new();
+    for name in ["判断题", "简答题"] {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).unwrap();
+        sheet.write_string(0, 0, "题干").unwrap();
+        sheet.write_string(0, 1, "答案").unwrap();
+        sheet.write_string(1, 0, format!("{name}的一道题")).unwrap();
+        sheet.write_string(1, 1, "对").unwrap();
+    }
+    let report = import_bytes("两页.xlsx", &workbook.save_to_buffer().unwrap());
+    assert_eq!((report.questions.len(), report.skipped.len()), (1, 1));
+    assert_eq!(report.skipped[0].sheet.as_deref(), Some("简答题"));
+}

@@ -176,6 +176,38 @@ pub(crate) fn split_lettered(cell: &str) -> Option<Vec<String>> {
     pieces.iter().all(|p| !p.is_empty()).then_some(pieces)
 }
 
+/// The types of question the contests do not use (填空, 简答, 问答, 论述 …): their rows are
+/// skipped as a group, not rejected one by one. The name as written, trimmed.
+pub(crate) fn unused_type(text: &str) -> Option<&str> {
+    const UNUSED: [&str; 22] = [
+        "填空",
+        "简答",
+        "问答",
+        "论述",
+        "计算",
+        "名词解释",
+        "案例",
+        "材料",
+        "作文",
+        "主观",
+        "连线",
+        "匹配",
+        "排序",
+        "阅读",
+        "实操",
+        "操作",
+        "识图",
+        "画图",
+        "essay",
+        "short",
+        "fill",
+        "matching",
+    ];
+    let t = text.trim();
+    let lower = half_width(t).to_lowercase();
+    (!t.is_empty() && QuestionType::parse(t).is_none() && UNUSED.iter().any(|u| lower.contains(u))).then_some(t)
+}
+
 /// Optional cells never reject a row: a difficulty the importer cannot read counts as 中 and
 /// a crowd group that is not one of the five is left out, each with a note.
 pub(crate) fn optional_columns(raw: &mut RawQuestion) -> Vec<RowNote> {
@@ -321,6 +353,16 @@ mod tests {
         for no in ["65岁以上的老人", "3次以上", "DNA和RNA", "维生素A和维生素C", "B超", "A型血", "温度在0℃以上"]
         {
             assert!(!refers_to_other_options(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn unused_types_are_named() {
+        for t in ["简答题", "填空题", " 问答 ", "论述题", "计算题", "名词解释", "Essay"] {
+            assert_eq!(unused_type(t), Some(t.trim()), "{t}");
+        }
+        for t in ["单选题", "", "判断", "选择题"] {
+            assert_eq!(unused_type(t), None, "{t}");
         }
     }
 

@@ -231,6 +231,9 @@ pub struct ImportReport {
     /// default, types inferred, options kept in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<NotedRow>,
+    /// Rows of types the contests do not use (简答, 填空, 问答 …), skipped; not in `rows_read`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedRow>,
 }
 
 impl ImportReport {
@@ -271,6 +274,16 @@ impl ImportReport {
         );
         for d in &self.duplicates {
             items.push(((GroupKind::Duplicate, d.sheet.as_deref(), None, merged.to_string()), d.row));
+        }
+        for k in &self.skipped {
+            let message = match lang {
+                Lang::Zh => format!("“{}”不是本竞赛使用的题型（只用单选、多选、判断），已跳过", clip(&k.qtype)),
+                Lang::En => format!(
+                    "\"{}\" is not a type these contests use (only single, multiple and true/false); skipped",
+                    clip(&k.qtype)
+                ),
+            };
+            items.push(((GroupKind::Skipped, k.sheet.as_deref(), None, message), k.row));
         }
         for n in &self.notes {
             items.push(((GroupKind::Note, n.sheet.as_deref(), n.column.as_deref(), n.note.message(lang)), n.row));
@@ -360,6 +373,7 @@ type GroupKey<'a> = (GroupKind, Option<&'a str>, Option<&'a str>, String);
 #[serde(rename_all = "lowercase")]
 pub enum GroupKind {
     Rejected,
+    Skipped,
     Duplicate,
     Note,
 }
@@ -442,6 +456,15 @@ fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
+}
+
+/// A row of a type the contests do not use, as written (简答题).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SkippedRow {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub row: usize,
+    pub qtype: String,
 }
 
 /// A kept question's row and what the organizer should know about it.
@@ -1000,6 +1023,7 @@ impl Collector {
                 duplicates: Vec::new(),
                 warnings: Vec::new(),
                 notes: Vec::new(),
+                skipped: Vec::new(),
             },
             unit: format.unit(),
             by_content: HashMap::new(),
@@ -1040,8 +1064,13 @@ impl Collector {
     }
 
     pub fn add(&mut self, entry: Entry, columns: &ColumnNames) {
-        self.report.rows_read += 1;
         let Entry { sheet, row, mut raw, mut problems, mut notes } = entry;
+        if let Some(unused) = layout::unused_type(&raw.qtype) {
+            let qtype = unused.to_string();
+            self.report.skipped.push(SkippedRow { sheet, row, qtype });
+            return;
+        }
+        self.report.rows_read += 1;
         let (layout_notes, layout_problems) = layout::tidy(&mut raw);
         notes.extend(layout_notes);
         notes.extend(layout::optional_columns(&mut raw));
@@ -1103,7 +1132,7 @@ impl Collector {
     }
 
     fn finish(mut self) -> Result<ImportReport, ImportError> {
-        if self.report.rows_read == 0 {
+        if self.report.rows_read == 0 && self.report.skipped.is_empty() {
             return Err(self.error(None, ImportFailure::NoQuestions));
         }
         if self.default_category > 0 {

@@ -36,7 +36,9 @@ impl SheetRow {
 /// A sheet to read: its name when several are read, and the type its name gives.
 pub(crate) struct Sheet {
     pub name: Option<String>,
-    pub default_type: Option<QuestionType>,
+    /// The type its name gives (单选题), or the name of a type the contests do not use
+    /// (简答题), for rows whose type cell is empty.
+    pub default_type: Option<String>,
     pub rows: Vec<SheetRow>,
 }
 
@@ -160,8 +162,10 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
         return Err(out.error(name, ImportFailure::MissingColumns(missing)));
     }
 
-    let entries: Vec<Entry> =
-        rows[header_index + 1..].iter().filter_map(|row| read_row(row, &layout, name.as_ref(), default_type)).collect();
+    let entries: Vec<Entry> = rows[header_index + 1..]
+        .iter()
+        .filter_map(|row| read_row(row, &layout, name.as_ref(), default_type.as_deref()))
+        .collect();
     let needs_options = entries.iter().any(|e| {
         matches!(QuestionType::parse(&e.raw.qtype), Some(QuestionType::Single) | Some(QuestionType::Multiple))
     });
@@ -177,12 +181,7 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
 
 /// A data row as a question; `None` for a row with no question content (stem, options,
 /// answer and explanation all blank), such as a template row with only its type filled in.
-fn read_row(
-    row: &SheetRow,
-    layout: &Layout,
-    sheet: Option<&String>,
-    default_type: Option<QuestionType>,
-) -> Option<Entry> {
+fn read_row(row: &SheetRow, layout: &Layout, sheet: Option<&String>, default_type: Option<&str>) -> Option<Entry> {
     let cell = |field: Field| row.get(layout.field(field)).trim();
     let used_options = layout.options.iter().rposition(Option::is_some).map_or(0, |p| p + 1);
     let mut options: Vec<String> = layout.options[..used_options].iter().map(|c| row.get(*c).to_string()).collect();
@@ -202,7 +201,7 @@ fn read_row(
         None
     });
     let qtype = match (cell(Field::Type), default_type) {
-        ("", Some(t)) => t.code().to_string(),
+        ("", Some(t)) => t.to_string(),
         (text, _) => text.to_string(),
     };
     let optional = |text: &str| Some(text.to_string()).filter(|t| !t.is_empty());

@@ -9,6 +9,7 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
 
 use super::cells::cell_text;
+use super::layout::unused_type;
 use super::sheet::{header_position, import_sheet, Sheet, SheetRow};
 use super::text::half_width;
 use super::{
@@ -98,7 +99,10 @@ fn read_workbook(bytes: &[u8], format: ImportFormat, out: &mut Collector) -> Res
 
     for ((name, rows), _) in sheets.into_iter().zip(to_read).filter(|(_, r)| *r) {
         let label = several.then(|| name.clone());
-        let sheet = Sheet { name: label.clone(), default_type: sheet_type(&name), rows };
+        let default_type = sheet_type(&name)
+            .map(|t| t.code().to_string())
+            .or_else(|| unused_type(&name).map(|_| name.trim().to_string()));
+        let sheet = Sheet { name: label.clone(), default_type, rows };
         if !import_sheet(sheet, out)? {
             if several {
                 out.warn(ImportWarning::EmptySheet { file_name: out.file_name().to_string(), sheet: name.clone() });

@@ -106,8 +106,10 @@ pub fn BanksTab(props: &DeskProps) -> Html {
             <section class="card" data-testid="import-report">
                 <h2>{ lang.pick("导入报告：", "Import report: ") }{ r.file_name.clone() }</h2>
                 <p>{ match lang {
-                    Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行，合并重复 {} 题。", r.rows_read, r.questions.len(), r.rejected_row_count(), r.duplicates.len()),
-                    Lang::En => format!("{} rows read, {} questions valid, {} rows rejected, {} duplicates merged.", r.rows_read, r.questions.len(), r.rejected_row_count(), r.duplicates.len()),
+                    Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行，合并重复 {} 题{}。", r.rows_read, r.questions.len(), r.rejected_row_count(), r.duplicates.len(),
+                        if r.skipped.is_empty() { String::new() } else { format!("，跳过简答等其他题型 {} 行", r.skipped.len()) }),
+                    Lang::En => format!("{} rows read, {} questions valid, {} rows rejected, {} duplicates merged{}.", r.rows_read, r.questions.len(), r.rejected_row_count(), r.duplicates.len(),
+                        if r.skipped.is_empty() { String::new() } else { format!(", {} rows of other types skipped", r.skipped.len()) }),
                 } }{ r.encoding.as_ref().map(|e| format!(" ({e})")).unwrap_or_default() }</p>
                 <ul class="counts">
                     { for r.counts_by_type().into_iter().map(|(t, n)| html! { <li data-testid="import-type-count">{ format!("{}：{n}", t.label(lang)) }</li> }) }
@@ -119,6 +121,7 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                     }
                 </ul>
                 { group_list(&groups, GroupKind::Rejected, lang.pick("被拒绝的行", "Rejected rows"), "rejected", "import-rejected") }
+                { group_list(&groups, GroupKind::Skipped, lang.pick("跳过的其他题型", "Other types skipped"), "", "import-skipped") }
                 { group_list(&groups, GroupKind::Duplicate, lang.pick("合并的重复题", "Duplicates merged"), "", "import-duplicate") }
                 { group_list(&groups, GroupKind::Note, lang.pick("已导入，但请留意", "Imported, but note"), "", "import-note") }
                 if !r.warnings.is_empty() {
