@@ -539,3 +539,88 @@ fn short_answer_and_fill_in_rows_are_skipped_as_groups() {
     assert_eq!((report.questions.len(), report.skipped.len()), (1, 1));
     assert_eq!(report.skipped[0].sheet.as_deref(), Some("简答题"));
 }
+
+// (11) Word and typed text.
+
+fn check_typed_paper(report: &ImportReport) {
+    assert!(report.rejected.is_empty(), "{:?}", rejected(report));
+    let q = &report.questions;
+    let summary: Vec<(QuestionType, &str, usize, AnswerSet)> =
+        q.iter().map(|q| (q.qtype, q.stem.as_str(), q.options.len(), q.answer)).collect();
+    use QuestionType::*;
+    assert_eq!(
+        summary,
+        [
+            (Single, "光年是什么单位？（  ）", 4, AnswerSet(0b10)),
+            (Single, "人体最大的器官是（  ）", 4, AnswerSet(0b100)),
+            (Single, "家用电器着火，首先应该（  ）", 4, AnswerSet(1)),
+            (Multiple, "下列属于可再生能源的有", 4, AnswerSet(0b1011)),
+            (TrueFalse, "闪电时躲在大树下是安全的。", 0, AnswerSet::FALSE),
+            (TrueFalse, "地球绕太阳公转一周约为一年。（  ）", 0, AnswerSet::TRUE),
+        ]
+    );
+    assert_eq!(q[0].options, ["时间", "长度", "速度", "质量"]);
+    assert_eq!(q[0].explanation, "光年是光在一年中走过的距离。");
+    assert_eq!(q[1].options, ["心脏", "肝脏", "皮肤", "大脑"]);
+    assert!(!q[2].shuffle, "以上都对 keeps the order");
+    assert_eq!(q[3].explanation, "煤炭是化石能源，\n用完不能再生。");
+    assert_eq!(report.skipped.len(), 1, "the 简答 question is skipped");
+}
+
+#[test]
+fn a_typed_paper_in_text_is_read() {
+    let report = import("typed-paper.txt");
+    assert_eq!(report.format, kepu_quiz::core::import::ImportFormat::Text);
+    check_typed_paper(&report);
+    let groups: Vec<String> = report.groups(Lang::Zh).into_iter().map(|g| g.text).collect();
+    assert!(
+        groups.contains(&"第 33 行：“简答题”不是本竞赛使用的题型（只用单选、多选、判断），已跳过".to_string()),
+        "{groups:?}"
+    );
+    // Text pasted into the organizer's page goes the same way.
+    let pasted = String::from_utf8(fixture("typed-paper.txt")).unwrap();
+    assert_eq!(import_bytes("粘贴的题目.txt", pasted.as_bytes()).questions, report.questions);
+}
+
+/// A .docx as Word writes the same paper: one paragraph per line, runs split mid-word, the
+/// 判断 section numbered by Word's list numbering instead of typed numbers.
+fn paper_docx() -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let text = String::from_utf8(fixture("typed-paper.txt")).unwrap();
+    let mut body = String::new();
+    let mut in_true_false = false;
+    for line in text.lines() {
+        in_true_false = (in_true_false || line.starts_with("三、")) && !line.starts_with("四、");
+        let escaped = line.replace('&', "&amp;").replace('<', "&lt;");
+        let numbered = in_true_false && (line.starts_with("5. ") || line.starts_with("6. "));
+        if numbered {
+            let stem = &escaped[3..];
+            let (a, b) = stem.split_at(stem.char_indices().nth(2).map_or(0, |(i, _)| i));
+            body.push_str(&format!(
+                r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="3"/></w:numPr></w:pPr><w:r><w:t>{a}</w:t></w:r><w:r><w:t>{b}</w:t></w:r></w:p>"#
+            ));
+        } else {
+            body.push_str(&format!(r#"<w:p><w:r><w:t xml:space="preserve">{escaped}</w:t></w:r></w:p>"#));
+        }
+    }
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("[Content_Types].xml", SimpleFileOptions::default()).unwrap();
+    zip.write_all(types.as_bytes()).unwrap();
+    zip.start_file("word/document.xml", SimpleFileOptions::default()).unwrap();
+    zip.write_all(document.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_word_docx_is_read() {
+    let report = import_bytes("竞赛试题.docx", &paper_docx());
+    assert_eq!(report.format, kepu_quiz::core::import::ImportFormat::Docx);
+    check_typed_paper(&report);
+    let e = failure("坏.docx", b"PK\x03\x04word/document.xml");
+    assert!(matches!(e.reason, ImportFailure::NotASpreadsheet(_)), "{e:?}");
+}

@@ -9,11 +9,13 @@
 
 mod aiken;
 mod cells;
+mod docx;
 mod gift;
 mod headers;
 mod json;
 mod layout;
 mod markup;
+mod plain;
 mod sheet;
 mod text;
 mod workbook;
@@ -48,17 +50,23 @@ pub enum ImportFormat {
     Ods,
     Gift,
     Aiken,
+    /// Word .docx in the layout Chinese organizers type (numbered stems, A、 options, 答案：).
+    Docx,
+    /// Plain text in that layout: a .txt, or text pasted into the organizer's page.
+    Text,
 }
 
 impl ImportFormat {
     /// Every format the importer reads: the file picker's `accept` and the unknown-format
     /// message are built from this list.
-    pub const ALL: [ImportFormat; 8] = [
+    pub const ALL: [ImportFormat; 10] = [
         ImportFormat::Xlsx,
         ImportFormat::Xls,
         ImportFormat::Xlsb,
         ImportFormat::Ods,
         ImportFormat::Csv,
+        ImportFormat::Docx,
+        ImportFormat::Text,
         ImportFormat::Json,
         ImportFormat::Gift,
         ImportFormat::Aiken,
@@ -74,6 +82,8 @@ impl ImportFormat {
             ImportFormat::Ods => "OpenDocument (ODS)",
             ImportFormat::Gift => "GIFT",
             ImportFormat::Aiken => "Aiken",
+            ImportFormat::Docx => "Word (DOCX)",
+            ImportFormat::Text => "文本题目（1. 题干 / A、选项 / 答案：）",
         }
     }
 
@@ -87,7 +97,9 @@ impl ImportFormat {
             ImportFormat::Xlsb => &["xlsb"],
             ImportFormat::Ods => &["ods"],
             ImportFormat::Gift => &["gift"],
-            ImportFormat::Aiken => &["txt"],
+            ImportFormat::Aiken => &[],
+            ImportFormat::Docx => &["docx"],
+            ImportFormat::Text => &["txt"],
         }
     }
 
@@ -102,7 +114,7 @@ impl ImportFormat {
             ImportFormat::Csv | ImportFormat::Xlsx | ImportFormat::Xls | ImportFormat::Xlsb | ImportFormat::Ods => {
                 RowUnit::Row
             }
-            ImportFormat::Gift | ImportFormat::Aiken => RowUnit::Line,
+            ImportFormat::Gift | ImportFormat::Aiken | ImportFormat::Docx | ImportFormat::Text => RowUnit::Line,
             ImportFormat::Json => RowUnit::Question,
         }
     }
@@ -137,7 +149,7 @@ pub fn detect_format(file_name: &str, bytes: &[u8]) -> Option<ImportFormat> {
         return Some(ImportFormat::Xls);
     }
     match ImportFormat::ALL.into_iter().find(|f| f.extensions().contains(&extension.as_str())) {
-        Some(ImportFormat::Aiken) => {
+        Some(ImportFormat::Text) => {
             let (text, _) = text::decode(bytes);
             Some(sniff_text(&text).filter(|f| *f != ImportFormat::Json).unwrap_or(ImportFormat::Aiken))
         }
@@ -152,7 +164,9 @@ const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// Which workbook a zip holds, by the entry names stored in it.
 fn zip_kind(bytes: &[u8]) -> ImportFormat {
     let holds = |name: &[u8]| bytes.windows(name.len()).any(|w| w == name);
-    if holds(b"xl/workbook.bin") {
+    if holds(b"word/document.xml") {
+        ImportFormat::Docx
+    } else if holds(b"xl/workbook.bin") {
         ImportFormat::Xlsb
     } else if holds(b"application/vnd.oasis.opendocument.spreadsheet") {
         ImportFormat::Ods
@@ -174,6 +188,9 @@ fn sniff_text(text: &str) -> Option<ImportFormat> {
     if gift::looks_like_gift(text) {
         return Some(ImportFormat::Gift);
     }
+    if plain::looks_like_typed_questions(text) {
+        return Some(ImportFormat::Text);
+    }
     None
 }
 
@@ -194,6 +211,9 @@ pub fn import_file(file_name: &str, bytes: &[u8]) -> Result<ImportReport, Import
     let mut out = Collector::new(file_name, format);
     if format.is_workbook() {
         workbook::import(bytes, format, &mut out)?;
+    } else if format == ImportFormat::Docx {
+        let text = docx::document_text(bytes).map_err(fail)?;
+        plain::import(&text, &mut out);
     } else {
         let (text, encoding) = text::decode(bytes);
         out.report.encoding = Some(encoding.to_string());
@@ -205,7 +225,8 @@ pub fn import_file(file_name: &str, bytes: &[u8]) -> Result<ImportReport, Import
             ImportFormat::Json => json::import(&text, &mut out)?,
             ImportFormat::Gift => gift::import(&text, &mut out),
             ImportFormat::Aiken => aiken::import(&text, &mut out),
-            ImportFormat::Xlsx | ImportFormat::Xls | ImportFormat::Xlsb | ImportFormat::Ods => {
+            ImportFormat::Text => plain::import(&text, &mut out),
+            ImportFormat::Xlsx | ImportFormat::Xls | ImportFormat::Xlsb | ImportFormat::Ods | ImportFormat::Docx => {
                 unreachable!("handled above")
             }
         }

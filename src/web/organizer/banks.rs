@@ -69,6 +69,41 @@ pub fn BanksTab(props: &DeskProps) -> Html {
             input.set_value("");
         })
     };
+    let paste = use_node_ref();
+    let import_pasted = {
+        let (desk, import, worker, paste) = (desk.clone(), import.clone(), worker.clone(), paste.clone());
+        Callback::from(move |_| {
+            let Some(area) = paste.cast::<web_sys::HtmlTextAreaElement>() else { return };
+            let text = area.value();
+            if text.trim().is_empty() {
+                desk.dispatch(DeskAction::Notice(
+                    lang.pick("请先粘贴题目文本。", "Paste the questions first.").to_string(),
+                ));
+                return;
+            }
+            if text.len() > MAX_IMPORT_BYTES {
+                desk.dispatch(DeskAction::Notice(match lang {
+                    Lang::Zh => format!("粘贴的文本超过 {} MB，无法导入", MAX_IMPORT_BYTES / 1024 / 1024),
+                    Lang::En => {
+                        format!("the pasted text is over {} MB and cannot be imported", MAX_IMPORT_BYTES / 1024 / 1024)
+                    }
+                }));
+                return;
+            }
+            if let Err(e) = ensure_worker(&worker, &desk, &import, lang) {
+                desk.dispatch(DeskAction::Notice(e));
+                return;
+            }
+            let name = lang.pick("粘贴的题目.txt", "pasted questions.txt").to_string();
+            import.set(Import::Reading(name.clone()));
+            let buffer = js_sys::Uint8Array::from(text.as_bytes()).buffer();
+            let sent = worker.borrow().as_ref().map(|w| w.parse(&name, &buffer));
+            if let Some(Err(e)) = sent {
+                import.set(Import::Idle);
+                desk.dispatch(DeskAction::Notice(e));
+            }
+        })
+    };
     let confirm = {
         let (desk, import, title) = (desk.clone(), import.clone(), title.clone());
         Callback::from(move |_| {
@@ -160,11 +195,16 @@ pub fn BanksTab(props: &DeskProps) -> Html {
         <>
             <section class="card">
                 <h2>{ lang.pick("导入题库", "Import a bank") }</h2>
-                <p class="hint">{ lang.pick("支持 Excel（.xlsx、.xls、.xlsb）、WPS、OpenDocument（.ods）、CSV（UTF-8 或 GBK）、本程序的 JSON、GIFT 和 Aiken 文本。表头可用：题型、题干、选项A…选项H（或选项1…8、一格写全部选项）、答案、解析、分类、难度、分值、适用人群、编号，以及常见的别名。",
-                    "Excel (.xlsx, .xls, .xlsb), WPS, OpenDocument (.ods), CSV (UTF-8 or GBK), this app's JSON, GIFT and Aiken text. Headers: 题型, 题干, 选项A…选项H (or 选项1…8, or all options in one cell), 答案, 解析, 分类, 难度, 分值, 适用人群, 编号, and their common aliases.") }</p>
+                <p class="hint">{ lang.pick("支持 Excel（.xlsx、.xls、.xlsb）、WPS、OpenDocument（.ods）、CSV（UTF-8 或 GBK）、Word（.docx）和文本题目、本程序的 JSON、GIFT 和 Aiken 文本。表头可用：题型、题干、选项A…选项H（或选项1…8、一格写全部选项）、答案、解析、分类、难度、分值、适用人群、编号，以及常见的别名。",
+                    "Excel (.xlsx, .xls, .xlsb), WPS, OpenDocument (.ods), CSV (UTF-8 or GBK), Word (.docx) and typed text, this app's JSON, GIFT and Aiken text. Headers: 题型, 题干, 选项A…选项H (or 选项1…8, or all options in one cell), 答案, 解析, 分类, 难度, 分值, 适用人群, 编号, and their common aliases.") }</p>
                 <label for="bank-file">{ lang.pick("选择文件", "Choose a file") }
                     <input id="bank-file" data-testid="bank-file" type="file" accept={accept_attribute()} {onchange} />
                 </label>
+                <label for="bank-paste">{ lang.pick("或者粘贴题目文本（从 Word、WPS 或网页复制）", "Or paste the questions as text (copied from Word, WPS or a web page)") }
+                    <textarea id="bank-paste" data-testid="bank-paste" ref={paste} rows="6"
+                        placeholder={ lang.pick("一、单选题\n1. 光年是什么单位？\nA、时间 B、长度 C、速度 D、质量\n答案：B\n解析：光在一年里走过的距离。", "一、单选题\n1. …？\nA、… B、… C、… D、…\n答案：B\n解析：…") } />
+                </label>
+                <button class="secondary" data-testid="bank-paste-import" onclick={import_pasted}>{ lang.pick("读取粘贴的题目", "Read the pasted questions") }</button>
             </section>
             { report_html }
             <section class="card">
