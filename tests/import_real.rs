@@ -624,3 +624,138 @@ fn a_word_docx_is_read() {
     let e = failure("坏.docx", b"PK\x03\x04word/document.xml");
     assert!(matches!(e.reason, ImportFailure::NotASpreadsheet(_)), "{e:?}");
 }
+
+// Templates found in public repositories of exam and quiz systems (docs/import.md, "Templates
+// tried"): each header row exactly as the template has it, with questions written here.
+
+/// (template, file name, contents, questions expected, rows rejected).
+const TEMPLATES: [(&str, &str, &str, usize, usize); 11] = [
+    (
+        "ilhaha/ted-back ImportQuestionConstant (first version)",
+        "ted-back-1.csv",
+        "问题,题型（0单选，1判断，2多选）,考试人员类型（1-作业人员，2-检验人员）,选项A,选项B,选项C,选项D,答案（多选用英文逗号分隔，如：A,B）\n\
+         特种设备作业人员应当持证上岗吗？,1,1,正确,错误,,,A\n\
+         压力容器的安全附件包括,2,2,安全阀,压力表,爆破片,门把手,\"A,B,C\"\n\
+         电梯困人时应该,0,1,扒门自救,按警铃等待救援,跳跃,撬开轿顶,B\n",
+        3,
+        0,
+    ),
+    (
+        "ilhaha/ted-back ImportQuestionConstant (second version)",
+        "ted-back-2.csv",
+        "项目代码,知识类型名称,问题,选项A,选项B,选项C,选项D,\"答案\n（多选用英文逗号分隔如：A,B）\",题型,考试人员类型\n\
+         T01,安全常识,燃气泄漏时不能做的是,开灯,关阀,开窗,离开,A,单选,作业人员\n\
+         T01,安全常识,灭火的基本方法有,隔离,窒息,冷却,加热,\"A,B,C\",多选,作业人员\n",
+        2,
+        0,
+    ),
+    (
+        "zzlling123/annotation SingleChoiceSheetModel",
+        "annotation-single.csv",
+        "序号,题目分类,题目难度,所属范围,试题,选项A,选项B,选项C,选项D,答案,知识点名称\n\
+         1,科学常识,简单,全员,彩虹有几种颜色？,5,6,7,8,C,光学\n\
+         2,科学常识,困难,全员,声音在哪种介质中传播最快？,空气,水,钢铁,真空,C,声学\n",
+        2,
+        0,
+    ),
+    (
+        "6ink9/datiba SingleChoice (sheet 单选题)",
+        "datiba-single.csv",
+        "题目（必填）,选项A（必填）,选项B（必填）,选项C,选项D,正确选项（必填）,解析\n\
+         地球上最大的海洋是,太平洋,大西洋,印度洋,北冰洋,A,\n\
+         人体血液呈红色是因为含有,血红蛋白,叶绿素,胡萝卜素,黑色素,A,血红蛋白含铁。\n",
+        2,
+        0,
+    ),
+    (
+        "FT-Fetters/PoliceLearning SingleChoice",
+        "police-learning.csv",
+        "问题,选项A,选项B,选项C,选项D,答案\n\
+         报警电话是,110,119,120,122,A\n\
+         火警电话是,110,119,120,122,B\n",
+        2,
+        0,
+    ),
+    (
+        "an online-judge's ChoiceProblemExcel",
+        "oj-choice.csv",
+        "题目标题,题目内容,选项A,选项B,选项C,选项D,答案\n\
+         进制,二进制数 10 等于十进制的,1,2,3,4,B\n\
+         存储,1 KB 等于多少字节,100,1000,1024,2048,C\n",
+        2,
+        0,
+    ),
+    (
+        "an online-judge's JudgeProblemExcel",
+        "oj-judge.csv",
+        "题目标题,题目内容,正确答案,解析,难度,岗位类型\n\
+         冒泡,冒泡排序是稳定的排序算法。,true,,EASY,开发\n\
+         哈希,哈希表查找的时间复杂度总是 O(1)。,否,最坏情况更慢。,MEDIUM,开发\n",
+        2,
+        0,
+    ),
+    (
+        "a Next.js exam admin's CSV template",
+        "nextjs-admin.csv",
+        "题目类型*,题目内容*,选项A,选项B,选项C,选项D,正确答案*,分值*,难度等级*,知识点,解析\n\
+         单选题,光合作用主要在植物的哪个部位进行？,根,茎,叶,花,C,2,简单,生物,\n\
+         判断题,植物晚上也进行光合作用。,,,,,错误,1,一般,生物,没有光就不能。\n",
+        2,
+        0,
+    ),
+    (
+        "an English question-bank template (questionText, questionType MULTIPLE_CHOICE)",
+        "question-bank-en.csv",
+        "questionText,points,questionType,difficultyLevel,optionA,optionB,optionC,optionD,correctAnswer,attachmentUrl\n\
+         2 + 2 = ?,1.0,MULTIPLE_CHOICE,EASY,3,4,5,6,B,\n\
+         The Earth is round.,0.5,TRUE_FALSE,EASY,,,,,TRUE,\n",
+        2,
+        0,
+    ),
+    (
+        "QuizMate's sample CSV (options separated by ; without letters)",
+        "quizmate.csv",
+        "questionText,type,options,correctAnswers,tags\n\
+         地球是第几颗行星？,single,第二;第三;第四,第三,天文\n",
+        0,
+        0,
+    ),
+    (
+        "a web quiz's template with option1… and isCorrect1…",
+        "iscorrect.csv",
+        "content,type,option1,option2,option3,option4,isCorrect1,isCorrect2,isCorrect3,isCorrect4,correctAnswer,explanation\n\
+         哪个是哺乳动物？,single,鲸,鲨鱼,金枪鱼,海星,true,false,false,false,,\n\
+         鲸是鱼。,tf,,,,,,,,,false,\n",
+        1,
+        1,
+    ),
+];
+
+#[test]
+fn templates_found_in_public_repositories() {
+    let mut without_editing = 0;
+    for (template, name, contents, questions, rejected_rows) in TEMPLATES {
+        match import_file(name, contents.as_bytes()) {
+            Ok(report) => {
+                assert_eq!(
+                    (report.questions.len(), report.rejected_row_count()),
+                    (questions, rejected_rows),
+                    "{template}: {:?}",
+                    rejected(&report)
+                );
+                if rejected_rows == 0 && questions > 0 {
+                    without_editing += 1;
+                }
+            }
+            Err(e) => assert_eq!(questions, 0, "{template}: {}", e.message(Lang::Zh)),
+        }
+    }
+    assert_eq!(without_editing, 9, "of {} templates", TEMPLATES.len());
+    // The Markdown-flavoured text layout of a course site's import script.
+    let text = "1、_[单选]_下列哪项是 Python 的特点？\n- A: 编译型语言\n- B: 解释型语言\n- C: 汇编语言\n- D: 机器语言\n正确答案：B\n解析：逐行解释执行。\n\n2、_[多选]_下列属于编程语言的是\n- A: Python\n- B: HTML 标签\n- C: Rust\n- D: Java\n正确答案：ACD\n";
+    let report = import_bytes("题目.txt", text.as_bytes());
+    assert!(report.rejected.is_empty(), "{:?}", rejected(&report));
+    let types: Vec<QuestionType> = report.questions.iter().map(|q| q.qtype).collect();
+    assert_eq!(types, [QuestionType::Single, QuestionType::Multiple]);
+    assert_eq!(report.questions[0].options[1], "解释型语言");
+}

@@ -46,7 +46,9 @@ impl QuestionType {
         match text.trim().to_ascii_lowercase().as_str() {
             "single" | "单选" | "单选题" | "单项选择" | "单项选择题" => Some(QuestionType::Single),
             "multiple" | "多选" | "多选题" | "多项选择" | "多项选择题" => Some(QuestionType::Multiple),
-            "true_false" | "判断" | "判断题" | "是非" | "是非题" => Some(QuestionType::TrueFalse),
+            "true_false" | "判断" | "判断题" | "是非" | "是非题" | "tf" | "judge" | "truefalse" | "true/false" => {
+                Some(QuestionType::TrueFalse)
+            }
             _ => None,
         }
     }

@@ -24,7 +24,7 @@ pub(crate) fn tidy(raw: &mut RawQuestion) -> (Vec<RowNote>, Vec<RowProblem>) {
         }
     }
     strip_own_letters(&mut raw.options);
-    if raw.qtype.trim().is_empty() {
+    if raw.qtype.trim().is_empty() || is_choice_word(&raw.qtype) {
         let inferred = infer_type(raw);
         raw.qtype = inferred.code().to_string();
         notes.push(RowNote::TypeInferred(inferred));
@@ -108,6 +108,13 @@ pub(crate) fn refers_to_other_options(option: &str) -> bool {
         }
     }
     false
+}
+
+/// A type that says "choice" without saying how many answers (选择题, MULTIPLE_CHOICE in
+/// English templates, where it means one or more): the answer decides.
+fn is_choice_word(qtype: &str) -> bool {
+    let t = half_width(qtype.trim()).to_lowercase().replace(['-', ' '], "_");
+    matches!(t.as_str(), "选择" | "选择题" | "choice" | "multiple_choice" | "multiplechoice" | "mcq" | "single_choice")
 }
 
 /// What separates options written in one cell.

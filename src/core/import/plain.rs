@@ -111,6 +111,21 @@ fn type_heading(line: &str) -> Option<Result<QuestionType, String>> {
     }
 }
 
+/// A type written before the stem: `[单选]`, `【多选题】`, `（判断）`, `_[单选]_`.
+fn stem_type_tag(stem: &str) -> (Option<QuestionType>, &str) {
+    let t = stem.trim_start_matches('_');
+    let Some(open) = t.chars().next().filter(|c| matches!(c, '[' | '【' | '(' | '（')) else { return (None, stem) };
+    let Some(close) = t.find([']', '】', ')', '）']) else { return (None, stem) };
+    let name = &t[open.len_utf8()..close];
+    match QuestionType::parse(name) {
+        Some(qtype) => {
+            let rest = &t[close + t[close..].chars().next().map_or(1, char::len_utf8)..];
+            (Some(qtype), rest.trim_start_matches('_').trim())
+        }
+        None => (None, stem),
+    }
+}
+
 /// A question being read.
 #[derive(Default)]
 struct Draft {
@@ -150,10 +165,14 @@ pub(crate) fn import(text: &str, out: &mut Collector) {
         }
         if let Some(stem) = question_start(line) {
             finish(draft.take(), out);
-            draft = Some(Draft { line: index + 1, qtype: section.clone(), stem: stem.to_string(), ..Draft::default() });
+            let (tagged, stem) = stem_type_tag(stem);
+            let qtype = tagged.map_or_else(|| section.clone(), |t| t.code().to_string());
+            draft = Some(Draft { line: index + 1, qtype, stem: stem.to_string(), ..Draft::default() });
             continue;
         }
         let Some(d) = draft.as_mut() else { continue };
+        // Markdown bullets before options: `- A: 编译型语言`.
+        let line = line.strip_prefix(['-', '*', '•']).map_or(line, str::trim_start);
         // An answer may follow the last option on its line: `D、丁    答案：B`.
         let (body, inline_answer) = match line.find("答案") {
             Some(at) if at > 0 && answer_line(&line[at..]).is_some() => (line[..at].trim(), answer_line(&line[at..])),
@@ -274,5 +293,8 @@ mod tests {
         assert_eq!(answer_in_brackets("光年是（ B ）单位"), Some(("光年是（  ）单位".to_string(), "B".to_string())));
         assert_eq!(answer_in_brackets("水往低处流（√）"), Some(("水往低处流（  ）".to_string(), "√".to_string())));
         assert_eq!(answer_in_brackets("光年（light year）是"), None);
+        assert_eq!(stem_type_tag("_[单选]_Python 是？"), (Some(QuestionType::Single), "Python 是？"));
+        assert_eq!(stem_type_tag("【多选题】哪些？"), (Some(QuestionType::Multiple), "哪些？"));
+        assert_eq!(stem_type_tag("（注意）哪些？"), (None, "（注意）哪些？"));
     }
 }

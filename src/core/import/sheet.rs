@@ -49,6 +49,8 @@ struct Layout {
     options: [Option<usize>; MAX_OPTIONS],
     /// One cell holding every option.
     all_options: Option<usize>,
+    /// Codes the type header explains, `题型（0单选，1判断，2多选）` → 0 = 单选 ….
+    type_codes: Vec<(String, QuestionType)>,
     names: ColumnNames,
 }
 
@@ -138,6 +140,7 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
         out.warn(ImportWarning::UnknownColumns { file_name: file_name.clone(), sheet: name.clone(), columns });
     }
     let header_text = |column: Option<usize>| column.map(|c| header.get(Some(c)).trim().to_string());
+    layout.type_codes = header_text(layout.field(Field::Type)).map(|h| type_codes(&h)).unwrap_or_default();
     layout.names = ColumnNames {
         qtype: header_text(layout.field(Field::Type)),
         stem: header_text(layout.field(Field::Stem)),
@@ -202,7 +205,10 @@ fn read_row(row: &SheetRow, layout: &Layout, sheet: Option<&String>, default_typ
     });
     let qtype = match (cell(Field::Type), default_type) {
         ("", Some(t)) => t.to_string(),
-        (text, _) => text.to_string(),
+        (text, _) => match layout.type_codes.iter().find(|(code, _)| code == text) {
+            Some((_, t)) => t.code().to_string(),
+            None => text.to_string(),
+        },
     };
     let optional = |text: &str| Some(text.to_string()).filter(|t| !t.is_empty());
     let raw = RawQuestion {
@@ -220,6 +226,25 @@ fn read_row(row: &SheetRow, layout: &Layout, sheet: Option<&String>, default_typ
         shuffle: None,
     };
     Some(Entry { notes, ..Entry::new(sheet.cloned(), row.number, raw) })
+}
+
+/// The codes a type header explains in brackets: `题型（0单选，1判断，2多选）`,
+/// `类型(1=单选;2=多选;3=判断)`.
+fn type_codes(header: &str) -> Vec<(String, QuestionType)> {
+    let folded = half_width(header);
+    let Some(inside) = folded.split_once('(').map(|(_, rest)| rest.split(')').next().unwrap_or(rest)) else {
+        return Vec::new();
+    };
+    inside
+        .split([',', ';', '、', ' ', '，', '；'])
+        .filter_map(|piece| {
+            let piece = piece.trim();
+            let code: String = piece.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            let name = piece[code.len()..].trim_start_matches(['=', '-', ':', '.', ' ']);
+            let qtype = QuestionType::parse(name).or_else(|| QuestionType::parse(&format!("{name}题")))?;
+            (!code.is_empty()).then_some((code, qtype))
+        })
+        .collect()
 }
 
 /// Points as a whole number ≥ 0: `5`, `５`, `5.0` (a number cell) → 5; empty → none.
@@ -249,6 +274,17 @@ fn split_crowds(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_codes_from_the_header() {
+        use QuestionType::*;
+        assert_eq!(
+            type_codes("题型（0单选，1判断，2多选）"),
+            vec![("0".to_string(), Single), ("1".into(), TrueFalse), ("2".into(), Multiple)]
+        );
+        assert_eq!(type_codes("类型(1=单选;2=多选;3=判断题)").len(), 3);
+        assert!(type_codes("题型").is_empty());
+    }
 
     #[test]
     fn points_and_crowds() {
