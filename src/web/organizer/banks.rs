@@ -138,12 +138,14 @@ pub fn BanksTab(props: &DeskProps) -> Html {
             let more_categories = categories.len().saturating_sub(CATEGORIES_SHOWN);
             categories.truncate(CATEGORIES_SHOWN);
             html! {
-            <section class="card" data-testid="import-report">
+            <section class="card report" data-testid="import-report">
                 <h2>{ lang.pick("导入报告：", "Import report: ") }{ r.file_name.clone() }</h2>
                 <p>{ match lang {
-                    Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行，合并重复 {} 题{}。", r.rows_read, r.questions.len(), r.rejected_row_count(), r.duplicates.len(),
+                    Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行{}{}。", r.rows_read, r.questions.len(), r.rejected_row_count(),
+                        if r.duplicates.is_empty() { String::new() } else { format!("，合并重复 {} 题", r.duplicates.len()) },
                         if r.skipped.is_empty() { String::new() } else { format!("，跳过简答等其他题型 {} 行", r.skipped.len()) }),
-                    Lang::En => format!("{} rows read, {} questions valid, {} rows rejected, {} duplicates merged{}.", r.rows_read, r.questions.len(), r.rejected_row_count(), r.duplicates.len(),
+                    Lang::En => format!("{} rows read, {} questions valid, {} rows rejected{}{}.", r.rows_read, r.questions.len(), r.rejected_row_count(),
+                        if r.duplicates.is_empty() { String::new() } else { format!(", {} duplicates merged", r.duplicates.len()) },
                         if r.skipped.is_empty() { String::new() } else { format!(", {} rows of other types skipped", r.skipped.len()) }),
                 } }{ r.encoding.as_ref().map(|e| format!(" ({e})")).unwrap_or_default() }</p>
                 <ul class="counts">
@@ -158,10 +160,12 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 { group_list(&groups, GroupKind::Rejected, lang.pick("被拒绝的行", "Rejected rows"), "rejected", "import-rejected") }
                 { group_list(&groups, GroupKind::Skipped, lang.pick("跳过的其他题型", "Other types skipped"), "", "import-skipped") }
                 { group_list(&groups, GroupKind::Duplicate, lang.pick("合并的重复题", "Duplicates merged"), "", "import-duplicate") }
-                { group_list(&groups, GroupKind::Note, lang.pick("已导入，但请留意", "Imported, but note"), "", "import-note") }
-                if !r.warnings.is_empty() {
-                    <h3>{ lang.pick("提示", "Warnings") }</h3>
-                    <ul>{ for r.warnings.iter().map(|x| html! { <li data-testid="import-warning">{ x.message(lang) }</li> }) }</ul>
+                if groups.iter().any(|g| g.kind == GroupKind::Note) || !r.warnings.is_empty() {
+                    <h3>{ lang.pick("请留意", "Please note") }</h3>
+                    <ul class="report-lines">
+                        { for groups.iter().filter(|g| g.kind == GroupKind::Note).map(|g| html! { <li data-testid="import-note">{ g.text.clone() }</li> }) }
+                        { for r.warnings.iter().map(|x| html! { <li data-testid="import-warning">{ x.message(lang) }</li> }) }
+                    </ul>
                 }
                 if r.questions.is_empty() {
                     <p class="field-error">{ lang.pick("没有可导入的题目。", "There is nothing to import.") }</p>
@@ -253,7 +257,7 @@ fn group_list(groups: &[ReportGroup], kind: GroupKind, title: &str, class: &'sta
     html! {
         <>
             <h3>{ title }</h3>
-            <ul class={class}>{ for lines.into_iter().map(|g| html! { <li data-testid={testid}>{ g.text.clone() }</li> }) }</ul>
+            <ul class={classes!("report-lines", class)}>{ for lines.into_iter().map(|g| html! { <li data-testid={testid}>{ g.text.clone() }</li> }) }</ul>
         </>
     }
 }
