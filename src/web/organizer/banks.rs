@@ -7,7 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::core::import::{ImportReport, MAX_IMPORT_BYTES};
+use crate::core::import::{accept_attribute, GroupKind, ImportReport, ReportGroup, MAX_IMPORT_BYTES};
 use crate::core::organizer::{contest_package, SavedBank};
 use crate::core::Lang;
 use crate::web::download::download;
@@ -69,6 +69,41 @@ pub fn BanksTab(props: &DeskProps) -> Html {
             input.set_value("");
         })
     };
+    let paste = use_node_ref();
+    let import_pasted = {
+        let (desk, import, worker, paste) = (desk.clone(), import.clone(), worker.clone(), paste.clone());
+        Callback::from(move |_| {
+            let Some(area) = paste.cast::<web_sys::HtmlTextAreaElement>() else { return };
+            let text = area.value();
+            if text.trim().is_empty() {
+                desk.dispatch(DeskAction::Notice(
+                    lang.pick("请先粘贴题目文本。", "Paste the questions first.").to_string(),
+                ));
+                return;
+            }
+            if text.len() > MAX_IMPORT_BYTES {
+                desk.dispatch(DeskAction::Notice(match lang {
+                    Lang::Zh => format!("粘贴的文本超过 {} MB，无法导入", MAX_IMPORT_BYTES / 1024 / 1024),
+                    Lang::En => {
+                        format!("the pasted text is over {} MB and cannot be imported", MAX_IMPORT_BYTES / 1024 / 1024)
+                    }
+                }));
+                return;
+            }
+            if let Err(e) = ensure_worker(&worker, &desk, &import, lang) {
+                desk.dispatch(DeskAction::Notice(e));
+                return;
+            }
+            let name = lang.pick("粘贴的题目.txt", "pasted questions.txt").to_string();
+            import.set(Import::Reading(name.clone()));
+            let buffer = js_sys::Uint8Array::from(text.as_bytes()).buffer();
+            let sent = worker.borrow().as_ref().map(|w| w.parse(&name, &buffer));
+            if let Some(Err(e)) = sent {
+                import.set(Import::Idle);
+                desk.dispatch(DeskAction::Notice(e));
+            }
+        })
+    };
     let confirm = {
         let (desk, import, title) = (desk.clone(), import.clone(), title.clone());
         Callback::from(move |_| {
@@ -97,30 +132,40 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 <progress aria-label={lang.pick("读取进度", "Reading")}></progress>
             </div>
         },
-        Import::Report(r) => html! {
-            <section class="card" data-testid="import-report">
+        Import::Report(r) => {
+            let groups = r.groups(lang);
+            let mut categories = r.counts_by_category();
+            let more_categories = categories.len().saturating_sub(CATEGORIES_SHOWN);
+            categories.truncate(CATEGORIES_SHOWN);
+            html! {
+            <section class="card report" data-testid="import-report">
                 <h2>{ lang.pick("导入报告：", "Import report: ") }{ r.file_name.clone() }</h2>
                 <p>{ match lang {
-                    Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行，合并重复 {} 题。", r.rows_read, r.questions.len(), r.rejected_row_count(), r.duplicates.len()),
-                    Lang::En => format!("{} rows read, {} questions valid, {} rows rejected, {} duplicates merged.", r.rows_read, r.questions.len(), r.rejected_row_count(), r.duplicates.len()),
+                    Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行{}{}。", r.rows_read, r.questions.len(), r.rejected_row_count(),
+                        if r.duplicates.is_empty() { String::new() } else { format!("，合并重复 {} 题", r.duplicates.len()) },
+                        if r.skipped.is_empty() { String::new() } else { format!("，跳过简答等其他题型 {} 行", r.skipped.len()) }),
+                    Lang::En => format!("{} rows read, {} questions valid, {} rows rejected{}{}.", r.rows_read, r.questions.len(), r.rejected_row_count(),
+                        if r.duplicates.is_empty() { String::new() } else { format!(", {} duplicates merged", r.duplicates.len()) },
+                        if r.skipped.is_empty() { String::new() } else { format!(", {} rows of other types skipped", r.skipped.len()) }),
                 } }{ r.encoding.as_ref().map(|e| format!(" ({e})")).unwrap_or_default() }</p>
                 <ul class="counts">
                     { for r.counts_by_type().into_iter().map(|(t, n)| html! { <li data-testid="import-type-count">{ format!("{}：{n}", t.label(lang)) }</li> }) }
                 </ul>
                 <ul class="counts">
-                    { for r.counts_by_category().into_iter().map(|(c, n)| html! { <li>{ format!("{c}：{n}") }</li> }) }
+                    { for categories.iter().map(|(c, n)| html! { <li>{ format!("{c}：{n}") }</li> }) }
+                    if more_categories > 0 {
+                        <li>{ match lang { Lang::Zh => format!("另有 {more_categories} 类"), Lang::En => format!("{more_categories} more") } }</li>
+                    }
                 </ul>
-                if !r.rejected.is_empty() {
-                    <h3>{ lang.pick("被拒绝的行", "Rejected rows") }</h3>
-                    <ul class="rejected">{ for r.rejected.iter().map(|x| html! { <li data-testid="import-rejected">{ x.message(lang) }</li> }) }</ul>
-                }
-                if !r.duplicates.is_empty() {
-                    <h3>{ lang.pick("合并的重复题", "Duplicates merged") }</h3>
-                    <ul>{ for r.duplicates.iter().map(|x| html! { <li>{ x.message(lang) }</li> }) }</ul>
-                }
-                if !r.warnings.is_empty() {
-                    <h3>{ lang.pick("提示", "Warnings") }</h3>
-                    <ul>{ for r.warnings.iter().map(|x| html! { <li>{ x.message(lang) }</li> }) }</ul>
+                { group_list(&groups, GroupKind::Rejected, lang.pick("被拒绝的行", "Rejected rows"), "rejected", "import-rejected") }
+                { group_list(&groups, GroupKind::Skipped, lang.pick("跳过的其他题型", "Other types skipped"), "", "import-skipped") }
+                { group_list(&groups, GroupKind::Duplicate, lang.pick("合并的重复题", "Duplicates merged"), "", "import-duplicate") }
+                if groups.iter().any(|g| g.kind == GroupKind::Note) || !r.warnings.is_empty() {
+                    <h3>{ lang.pick("请留意", "Please note") }</h3>
+                    <ul class="report-lines">
+                        { for groups.iter().filter(|g| g.kind == GroupKind::Note).map(|g| html! { <li data-testid="import-note">{ g.text.clone() }</li> }) }
+                        { for r.warnings.iter().map(|x| html! { <li data-testid="import-warning">{ x.message(lang) }</li> }) }
+                    </ul>
                 }
                 if r.questions.is_empty() {
                     <p class="field-error">{ lang.pick("没有可导入的题目。", "There is nothing to import.") }</p>
@@ -134,7 +179,8 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 }
                 <button class="link" onclick={cancel}>{ lang.pick("放弃", "Discard") }</button>
             </section>
-        },
+            }
+        }
     };
     let in_use = desk.setup.bank_id.clone();
     let use_bank = |id: Option<String>| {
@@ -153,11 +199,16 @@ pub fn BanksTab(props: &DeskProps) -> Html {
         <>
             <section class="card">
                 <h2>{ lang.pick("导入题库", "Import a bank") }</h2>
-                <p class="hint">{ lang.pick("支持 Excel（.xlsx）、CSV（UTF-8 或 GBK）、本程序的 JSON、GIFT 和 Aiken 文本。表头可用：题型、题干、选项A…选项H、答案、解析、分类、难度、分值、适用人群、编号。",
-                    "Excel (.xlsx), CSV (UTF-8 or GBK), this app's JSON, GIFT and Aiken text. Headers: 题型, 题干, 选项A…选项H, 答案, 解析, 分类, 难度, 分值, 适用人群, 编号.") }</p>
+                <p class="hint">{ lang.pick("支持 Excel（.xlsx、.xls、.xlsb）、WPS、OpenDocument（.ods）、CSV（UTF-8 或 GBK）、Word（.docx）和文本题目、本程序的 JSON、GIFT 和 Aiken 文本。表头可用：题型、题干、选项A…选项H（或选项1…8、一格写全部选项）、答案、解析、分类、难度、分值、适用人群、编号，以及常见的别名。",
+                    "Excel (.xlsx, .xls, .xlsb), WPS, OpenDocument (.ods), CSV (UTF-8 or GBK), Word (.docx) and typed text, this app's JSON, GIFT and Aiken text. Headers: 题型, 题干, 选项A…选项H (or 选项1…8, or all options in one cell), 答案, 解析, 分类, 难度, 分值, 适用人群, 编号, and their common aliases.") }</p>
                 <label for="bank-file">{ lang.pick("选择文件", "Choose a file") }
-                    <input id="bank-file" data-testid="bank-file" type="file" accept=".xlsx,.csv,.json,.txt,.gift" {onchange} />
+                    <input id="bank-file" data-testid="bank-file" type="file" accept={accept_attribute()} {onchange} />
                 </label>
+                <label for="bank-paste">{ lang.pick("或者粘贴题目文本（从 Word、WPS 或网页复制）", "Or paste the questions as text (copied from Word, WPS or a web page)") }
+                    <textarea id="bank-paste" data-testid="bank-paste" ref={paste} rows="6"
+                        placeholder={ lang.pick("一、单选题\n1. 光年是什么单位？\nA、时间 B、长度 C、速度 D、质量\n答案：B\n解析：光在一年里走过的距离。", "一、单选题\n1. …？\nA、… B、… C、… D、…\n答案：B\n解析：…") } />
+                </label>
+                <button class="secondary" data-testid="bank-paste-import" onclick={import_pasted}>{ lang.pick("读取粘贴的题目", "Read the pasted questions") }</button>
             </section>
             { report_html }
             <section class="card">
@@ -190,6 +241,23 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 <p class="hint">{ lang.pick("把下载的文件放到网站的 questions/ 目录，用 ?contest=questions/文件名.json 打开即可分享。",
                     "Put the downloaded file in the site's questions/ folder and share ?contest=questions/<file>.json.") }</p>
             </section>
+        </>
+    }
+}
+
+/// Categories listed in the report before "另有 N 类".
+const CATEGORIES_SHOWN: usize = 12;
+
+/// The report's lines of one kind, one per reason (computed in the core).
+fn group_list(groups: &[ReportGroup], kind: GroupKind, title: &str, class: &'static str, testid: &'static str) -> Html {
+    let lines: Vec<&ReportGroup> = groups.iter().filter(|g| g.kind == kind).collect();
+    if lines.is_empty() {
+        return html! {};
+    }
+    html! {
+        <>
+            <h3>{ title }</h3>
+            <ul class={classes!("report-lines", class)}>{ for lines.into_iter().map(|g| html! { <li data-testid={testid}>{ g.text.clone() }</li> }) }</ul>
         </>
     }
 }

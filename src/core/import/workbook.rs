@@ -1,16 +1,20 @@
-//! XLSX workbooks: the zip is checked against bombs from its central directory before
-//! calamine opens it, then sheets are streamed cell by cell (never as a dense grid, so a
-//! stray cell at XFD1048576 costs nothing).
+//! Workbooks through calamine: .xlsx, .xlsb, .xls (and WPS .et) and .ods. A zip is checked
+//! against bombs from its central directory before calamine opens it; .xlsx and .xlsb sheets
+//! are streamed cell by cell (never as a dense grid, so a stray cell at XFD1048576 costs
+//! nothing), .xls and .ods sheets are read as calamine's sparse ranges.
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{DataRef, Reader, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
 
-use super::sheet::{import_sheet, Sheet, SheetRow};
+use super::cells::cell_text;
+use super::layout::unused_type;
+use super::sheet::{header_position, import_sheet, Sheet, SheetRow};
 use super::text::half_width;
 use super::{
-    Collector, ImportError, ImportFailure, ImportWarning, MAX_XLSX_COMPRESSION_RATIO, MAX_XLSX_UNCOMPRESSED_BYTES,
+    Collector, ImportError, ImportFailure, ImportFormat, ImportWarning, MAX_XLSX_COMPRESSION_RATIO,
+    MAX_XLSX_UNCOMPRESSED_BYTES,
 };
 use crate::core::bank::QuestionType;
 
@@ -18,25 +22,42 @@ use crate::core::bank::QuestionType;
 /// tiny runs of repeated XML compress very well.
 const RATIO_CHECK_MIN_BYTES: u64 = 1024 * 1024;
 
-pub(crate) fn import(bytes: &[u8], out: &mut Collector) -> Result<(), ImportError> {
-    check_zip(bytes).map_err(|reason| out.error(None, reason))?;
+pub(crate) fn import(bytes: &[u8], format: ImportFormat, out: &mut Collector) -> Result<(), ImportError> {
+    if format != ImportFormat::Xls {
+        check_zip(bytes).map_err(|reason| out.error(None, reason))?;
+    }
     // calamine 0.38 does unchecked arithmetic on cell references (`r="AAAAAAAA1"`), which
     // panics in builds with overflow checks (debug, tests) and wraps in release. A damaged
     // workbook must be an error, not a crash, wherever unwinding is available.
     let file_name = out.file_name().to_string();
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(bytes, out))).unwrap_or_else(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        Err(ImportError { file_name, sheet: None, reason: ImportFailure::NotASpreadsheet(format!("damaged: {why}")) })
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(bytes, format, out))).unwrap_or_else(
+        |panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(ImportError {
+                file_name,
+                sheet: None,
+                reason: ImportFailure::NotASpreadsheet(format!("damaged: {why}")),
+            })
+        },
+    )
 }
 
-fn read_workbook(bytes: &[u8], out: &mut Collector) -> Result<(), ImportError> {
-    let mut workbook =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| out.error(None, ImportFailure::NotASpreadsheet(e.to_string())))?;
+fn open(bytes: &[u8], format: ImportFormat) -> Result<Sheets<Cursor<&[u8]>>, String> {
+    let cursor = Cursor::new(bytes);
+    match format {
+        ImportFormat::Xls => Xls::new(cursor).map(Sheets::Xls).map_err(|e| e.to_string()),
+        ImportFormat::Xlsb => Xlsb::new(cursor).map(Sheets::Xlsb).map_err(|e| e.to_string()),
+        ImportFormat::Ods => Ods::new(cursor).map(Sheets::Ods).map_err(|e| e.to_string()),
+        _ => Xlsx::new(cursor).map(Sheets::Xlsx).map_err(|e| e.to_string()),
+    }
+}
+
+fn read_workbook(bytes: &[u8], format: ImportFormat, out: &mut Collector) -> Result<(), ImportError> {
+    let mut workbook = open(bytes, format).map_err(|e| out.error(None, ImportFailure::NotASpreadsheet(e)))?;
     let mut names = workbook.sheet_names();
     // Excel forbids two sheets of one name, but a crafted file may have them; calamine would
     // hand back the first for both.
@@ -46,33 +67,42 @@ fn read_workbook(bytes: &[u8], out: &mut Collector) -> Result<(), ImportError> {
         return Err(out.error(None, ImportFailure::NotASpreadsheet("no sheets".into())));
     }
     let sheet_type = |name: &str| QuestionType::parse(&half_width(name));
-    let typed: Vec<&String> = names.iter().filter(|n| sheet_type(n).is_some()).collect();
-    let to_read: Vec<String> = if names.len() > 1 && !typed.is_empty() {
-        typed.into_iter().cloned().collect()
-    } else {
-        vec![names[0].clone()]
-    };
-    let several = to_read.len() > 1;
-
-    let mut ignored = Vec::new();
-    for name in names.iter().filter(|n| !to_read.contains(n)) {
-        if read_rows(&mut workbook, name, true).is_ok_and(|rows| !rows.is_empty()) {
-            ignored.push(name.clone());
+    // Every sheet with questions is read: one whose first rows hold a header, or one named
+    // like a type (单选题, 多选题, 判断题). Others (instructions, empty) are named as ignored.
+    let mut sheets: Vec<(String, Vec<SheetRow>)> = Vec::new();
+    for name in &names {
+        match read_rows(&mut workbook, name) {
+            Ok(rows) => sheets.push((name.clone(), rows)),
+            Err(e) if names.len() == 1 => return Err(out.error(None, ImportFailure::NotASpreadsheet(e))),
+            Err(_) => sheets.push((name.clone(), Vec::new())),
         }
     }
+    let has_questions = |(name, rows): &(String, Vec<SheetRow>)| {
+        header_position(rows).is_some() || (sheet_type(name).is_some() && !rows.is_empty())
+    };
+    let mut to_read: Vec<bool> = sheets.iter().map(has_questions).collect();
+    if !to_read.contains(&true) {
+        // No sheet looks right: the first one's problems (a missing column) are the report.
+        to_read[0] = true;
+    }
+    let several = to_read.iter().filter(|r| **r).count() > 1;
+    let read: Vec<String> = sheets.iter().zip(&to_read).filter(|(_, r)| **r).map(|((n, _), _)| n.clone()).collect();
+    let ignored: Vec<String> = sheets
+        .iter()
+        .zip(&to_read)
+        .filter(|((_, rows), r)| !**r && !rows.is_empty())
+        .map(|((n, _), _)| n.clone())
+        .collect();
     if !ignored.is_empty() {
-        out.warn(ImportWarning::ExtraSheetsIgnored {
-            file_name: out.file_name().to_string(),
-            read: to_read.clone(),
-            ignored,
-        });
+        out.warn(ImportWarning::ExtraSheetsIgnored { file_name: out.file_name().to_string(), read, ignored });
     }
 
-    for name in &to_read {
+    for ((name, rows), _) in sheets.into_iter().zip(to_read).filter(|(_, r)| *r) {
         let label = several.then(|| name.clone());
-        let rows = read_rows(&mut workbook, name, false)
-            .map_err(|e| out.error(label.clone(), ImportFailure::NotASpreadsheet(e)))?;
-        let sheet = Sheet { name: label.clone(), default_type: sheet_type(name), rows };
+        let default_type = sheet_type(&name)
+            .map(|t| t.code().to_string())
+            .or_else(|| unused_type(&name).map(|_| name.trim().to_string()));
+        let sheet = Sheet { name: label.clone(), default_type, rows };
         if !import_sheet(sheet, out)? {
             if several {
                 out.warn(ImportWarning::EmptySheet { file_name: out.file_name().to_string(), sheet: name.clone() });
@@ -84,23 +114,25 @@ fn read_workbook(bytes: &[u8], out: &mut Collector) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// The non-empty cells of a sheet by row; with `first_only`, stops at the first one.
-fn read_rows<RS: std::io::Read + std::io::Seek>(
-    workbook: &mut Xlsx<RS>,
-    name: &str,
-    first_only: bool,
-) -> Result<Vec<SheetRow>, String> {
-    let mut reader = workbook.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+/// The non-empty cells of a sheet by row.
+fn read_rows(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Result<Vec<SheetRow>, String> {
     let mut rows: BTreeMap<u32, Vec<(usize, String)>> = BTreeMap::new();
-    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-        let text = cell_text(cell.get_value());
-        if text.trim().is_empty() {
-            continue;
+    match workbook {
+        Sheets::Xlsx(book) => read_xlsx_rows(book, name, &mut rows)?,
+        Sheets::Xlsb(book) => {
+            let mut reader = book.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+                let (row, column) = cell.get_position();
+                keep(&mut rows, row, column, cell_text(cell.get_value(), None));
+            }
         }
-        let (row, column) = cell.get_position();
-        rows.entry(row).or_default().push((column as usize, text));
-        if first_only {
-            break;
+        Sheets::Xls(_) | Sheets::Ods(_) => {
+            let range = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
+            let (top, left) = range.start().unwrap_or((0, 0));
+            for (row, column, value) in range.used_cells() {
+                let (row, column) = (top + row as u32, left + column as u32);
+                keep(&mut rows, row, column, cell_text(&data_ref(value), None));
+            }
         }
     }
     Ok(rows
@@ -116,28 +148,57 @@ fn read_rows<RS: std::io::Read + std::io::Seek>(
         .collect())
 }
 
-/// A cell as the text a person sees: whole numbers without ".0" (a points cell typed as 5,
-/// an id typed as 1024), booleans as TRUE/FALSE.
-fn cell_text(value: &DataRef<'_>) -> String {
+/// Adds a non-blank cell's text; whether it was kept.
+fn keep(rows: &mut BTreeMap<u32, Vec<(usize, String)>>, row: u32, column: u32, text: String) -> bool {
+    if text.trim().is_empty() {
+        return false;
+    }
+    rows.entry(row).or_default().push((column as usize, text));
+    true
+}
+
+fn data_ref(value: &Data) -> DataRef<'_> {
     match value {
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => number_text(*f),
-        DataRef::String(s) => s.clone(),
-        DataRef::SharedString(s) => s.to_string(),
-        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        DataRef::DateTime(d) => number_text(d.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => e.to_string(),
-        DataRef::Empty => String::new(),
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(d) => DataRef::DateTime(*d),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
+        Data::Empty => DataRef::Empty,
     }
 }
 
-fn number_text(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
+/// An .xlsx sheet's cells, streamed; date cells are formatted with their number format,
+/// read from the styles only for a sheet that has dates.
+fn read_xlsx_rows<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+    rows: &mut BTreeMap<u32, Vec<(usize, String)>>,
+) -> Result<(), String> {
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+    let mut dates: Vec<(u32, u32, calamine::ExcelDateTime)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let (row, column) = cell.get_position();
+        if let DataRef::DateTime(d) = cell.get_value() {
+            if d.is_datetime() {
+                dates.push((row, column, *d));
+                continue;
+            }
+        }
+        keep(rows, row, column, cell_text(cell.get_value(), None));
     }
+    drop(reader);
+    if !dates.is_empty() {
+        let styles = workbook.worksheet_style(name).ok();
+        for (row, column, date) in dates {
+            let format = styles.as_ref().and_then(|s| s.get((row, column))).and_then(|s| s.number_format.as_ref());
+            keep(rows, row, column, cell_text(&DataRef::DateTime(date), format.map(|f| f.format_code.as_str())));
+        }
+    }
+    Ok(())
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u64> {
@@ -253,15 +314,6 @@ fn zip64_sizes(extra: &[u8], has_uncompressed: bool, has_compressed: bool) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_read_as_people_typed_them() {
-        assert_eq!(number_text(5.0), "5");
-        assert_eq!(number_text(20240001.0), "20240001");
-        assert_eq!(number_text(2.5), "2.5");
-        assert_eq!(number_text(-3.0), "-3");
-        assert_eq!(cell_text(&DataRef::Bool(true)), "TRUE");
-    }
 
     #[test]
     fn not_a_zip_is_refused() {
