@@ -622,7 +622,8 @@ fn a_word_docx_is_read() {
     assert_eq!(report.format, kepu_quiz::core::import::ImportFormat::Docx);
     check_typed_paper(&report);
     let e = failure("坏.docx", b"PK\x03\x04word/document.xml");
-    assert!(matches!(e.reason, ImportFailure::NotASpreadsheet(_)), "{e:?}");
+    assert!(matches!(e.reason, ImportFailure::NotAWordDocument(_)), "{e:?}");
+    assert!(e.message(Lang::Zh).starts_with("坏.docx 不是可以读取的 Word（.docx）文件"), "{}", e.message(Lang::Zh));
 }
 
 // Templates found in public repositories of exam and quiz systems (docs/import.md, "Templates
