@@ -818,7 +818,14 @@ fn check_invariants(report: &ImportReport) {
     }
 }
 
-const PIECES: [&[u8]; 34] = [
+const PIECES: [&[u8]; 41] = [
+    "一、单选题\n".as_bytes(),
+    "1. ".as_bytes(),
+    "答案：".as_bytes(),
+    "解析：".as_bytes(),
+    "A、甲 B、乙\n".as_bytes(),
+    b"[html]<p>",
+    b"&#x6C34;<br>",
     b"\"",
     b",",
     b"\t",
@@ -858,7 +865,7 @@ const PIECES: [&[u8]; 34] = [
 const FUZZ_ROUNDS: usize = 2000;
 const FUZZ_XML_ROUNDS: usize = 500;
 
-const NAMES: [&str; 7] = ["r.json", "r.csv", "r.txt", "r.xlsx", "r.gift", "r", "r.tsv"];
+const NAMES: [&str; 10] = ["r.json", "r.csv", "r.txt", "r.xlsx", "r.gift", "r", "r.tsv", "r.docx", "r.xls", "r.ods"];
 
 fn random_input(rng: &mut SeededRng) -> Vec<u8> {
     let mut out = Vec::new();
@@ -924,8 +931,16 @@ fn random_and_mutated_inputs_never_panic() {
         .filter(|p| p.extension().is_some_and(|e| e != "py"))
         .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap()))
         .collect();
+    // The real-world-shaped fixtures too (typed text, GIFT markup, .xls).
+    fixtures.extend(
+        fs::read_dir(format!("{DIR}/real"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e != "py"))
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap())),
+    );
     fixtures.sort();
-    assert!(fixtures.len() >= 15);
+    assert!(fixtures.len() >= 25);
     // Stored (uncompressed) workbooks: a mutation lands in the XML itself.
     let two_sheets = xlsx(&[("单选题", small_sheet()), ("判断", small_sheet())]);
     fixtures.push(("stored.xlsx".into(), two_sheets));

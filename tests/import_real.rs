@@ -379,6 +379,101 @@ fn an_ods_saved_by_libreoffice_is_read() {
     assert_eq!(q[2].options, ["2017-05-30", "2017-06-14"]);
 }
 
+/// One BIFF12 record: its type and size as 7-bit groups, then the data.
+fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+    if typ < 0x80 {
+        out.push(typ as u8);
+    } else {
+        out.extend([(typ & 0x7F) as u8 | 0x80, (typ >> 7) as u8]);
+    }
+    let mut len = data.len();
+    loop {
+        let byte = (len & 0x7F) as u8;
+        len >>= 7;
+        out.push(if len > 0 { byte | 0x80 } else { byte });
+        if len == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(data);
+}
+
+fn wide(text: &str) -> Vec<u8> {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let mut out = (units.len() as u32).to_le_bytes().to_vec();
+    out.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+    out
+}
+
+/// An Excel binary workbook (.xlsb) as Excel saves one, reduced to what a reader needs: the
+/// sheet list in xl/workbook.bin and one sheet of inline strings and numbers.
+fn xlsb(sheet_name: &str, rows: &[&[Result<&str, f64>]]) -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut workbook = Vec::new();
+    let mut bundle = [0u32.to_le_bytes(), 1u32.to_le_bytes()].concat();
+    bundle.extend(wide("rId1"));
+    bundle.extend(wide(sheet_name));
+    record(&mut workbook, 0x009C, &bundle); // BrtBundleSh
+    record(&mut workbook, 0x0090, &[]); // BrtEndBundleShs
+    record(&mut workbook, 0x009D, &[]); // BrtCalcProp: after the names
+    let mut sheet = Vec::new();
+    let dimension = [0u32, rows.len() as u32 - 1, 0, 9].iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+    record(&mut sheet, 0x0094, &dimension); // BrtWsDim
+    record(&mut sheet, 0x0091, &[]); // BrtBeginSheetData
+    for (r, cells) in rows.iter().enumerate() {
+        record(&mut sheet, 0x0000, &(r as u32).to_le_bytes()); // BrtRowHdr
+        for (c, cell) in cells.iter().enumerate() {
+            let mut data = (c as u32).to_le_bytes().to_vec();
+            data.extend([0, 0, 0, 0]); // style, flags
+            match cell {
+                Ok(text) => {
+                    data.extend(wide(text));
+                    record(&mut sheet, 0x0006, &data); // BrtCellSt
+                }
+                Err(number) => {
+                    data.extend(number.to_le_bytes());
+                    record(&mut sheet, 0x0005, &data); // BrtCellReal
+                }
+            }
+        }
+    }
+    record(&mut sheet, 0x0092, &[]); // BrtEndSheetData
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.bin"/></Relationships>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in [
+        ("xl/workbook.bin", workbook),
+        ("xl/_rels/workbook.bin.rels", rels.as_bytes().to_vec()),
+        ("xl/worksheets/sheet1.bin", sheet),
+    ] {
+        zip.start_file(name, SimpleFileOptions::default()).unwrap();
+        zip.write_all(&data).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_xlsb_is_read() {
+    let t = |s| Ok(s);
+    let bytes = xlsb(
+        "判断题",
+        &[
+            &[t("题号"), t("题干"), t("选项A"), t("选项B"), t("答案"), t("分值")],
+            &[Err(1.0), t("水在 0 ℃ 以下会结冰。"), t("正确"), t("错误"), t("A"), Err(2.0)],
+            &[Err(2.0), t("铁比铝轻。"), t("正确"), t("错误"), t("B"), Err(2.0)],
+        ],
+    );
+    let report = import_bytes("题库.xlsb", &bytes);
+    assert_eq!(report.format, kepu_quiz::core::import::ImportFormat::Xlsb);
+    assert!(report.rejected.is_empty(), "{:?}", rejected(&report));
+    let summary: Vec<(QuestionType, AnswerSet, Option<u32>)> =
+        report.questions.iter().map(|q| (q.qtype, q.answer, q.points)).collect();
+    assert_eq!(
+        summary,
+        [(QuestionType::TrueFalse, AnswerSet::TRUE, Some(2)), (QuestionType::TrueFalse, AnswerSet::FALSE, Some(2))]
+    );
+}
+
 #[test]
 fn xlsb_and_every_format_are_in_one_list() {
     use kepu_quiz::core::import::{accept_attribute, detect_format, ImportFormat};
@@ -622,7 +717,8 @@ fn a_word_docx_is_read() {
     assert_eq!(report.format, kepu_quiz::core::import::ImportFormat::Docx);
     check_typed_paper(&report);
     let e = failure("坏.docx", b"PK\x03\x04word/document.xml");
-    assert!(matches!(e.reason, ImportFailure::NotASpreadsheet(_)), "{e:?}");
+    assert!(matches!(e.reason, ImportFailure::NotAWordDocument(_)), "{e:?}");
+    assert!(e.message(Lang::Zh).starts_with("坏.docx 不是可以读取的 Word（.docx）文件"), "{}", e.message(Lang::Zh));
 }
 
 // Templates found in public repositories of exam and quiz systems (docs/import.md, "Templates

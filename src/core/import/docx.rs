@@ -14,8 +14,11 @@ use super::{ImportFailure, MAX_XLSX_UNCOMPRESSED_BYTES};
 
 /// The document's text, paragraph by paragraph.
 pub(crate) fn document_text(bytes: &[u8]) -> Result<String, ImportFailure> {
-    check_zip(bytes)?;
-    let broken = |e: String| ImportFailure::NotASpreadsheet(e);
+    check_zip(bytes).map_err(|e| match e {
+        ImportFailure::NotASpreadsheet(why) => ImportFailure::NotAWordDocument(why),
+        bomb => bomb,
+    })?;
+    let broken = ImportFailure::NotAWordDocument;
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| broken(e.to_string()))?;
     let mut xml = Vec::new();
     archive

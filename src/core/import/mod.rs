@@ -830,6 +830,8 @@ pub enum ImportFailure {
     UnknownFormat,
     /// An old Word .doc (an OLE compound file, not a zip).
     LegacyWord,
+    /// A .docx whose text cannot be read.
+    NotAWordDocument(String),
     NotASpreadsheet(String),
     /// The zip entries declare more than `MAX_XLSX_UNCOMPRESSED_BYTES` in all.
     ZipTooLarge {
@@ -879,6 +881,8 @@ impl ImportError {
             (LegacyWord, Lang::En) => {
                 format!("{file} is an old Word (.doc) file: save it as .docx in Word or WPS, then import that")
             }
+            (NotAWordDocument(e), Lang::Zh) => format!("{file} 不是可以读取的 Word（.docx）文件（{e}）"),
+            (NotAWordDocument(e), Lang::En) => format!("{file} is not a readable Word (.docx) document ({e})"),
             (NotASpreadsheet(e), Lang::Zh) => format!("{file} 不是可以读取的表格文件（{e}）"),
             (NotASpreadsheet(e), Lang::En) => format!("{file} is not a readable workbook ({e})"),
             (ZipTooLarge { declared }, Lang::Zh) => format!(

@@ -23,7 +23,9 @@ use crate::core::bank::QuestionType;
 const RATIO_CHECK_MIN_BYTES: u64 = 1024 * 1024;
 
 pub(crate) fn import(bytes: &[u8], format: ImportFormat, out: &mut Collector) -> Result<(), ImportError> {
-    if format != ImportFormat::Xls {
+    if format == ImportFormat::Xls {
+        check_ole(bytes).map_err(|reason| out.error(None, reason))?;
+    } else {
         check_zip(bytes).map_err(|reason| out.error(None, reason))?;
     }
     // calamine 0.38 does unchecked arithmetic on cell references (`r="AAAAAAAA1"`), which
@@ -285,6 +287,74 @@ pub(crate) fn check_zip(bytes: &[u8]) -> Result<(), ImportFailure> {
     Ok(())
 }
 
+/// Sector pointers at or above this are markers (end of chain, free, FAT, DIFAT).
+const OLE_MARKERS: u32 = 0xFFFF_FFFA;
+
+/// calamine follows an .xls's sector chains without a bound, so a chain that loops (a damaged
+/// or crafted file) would grow until memory runs out. The file allocation table is checked
+/// first: every sector's next is a marker or a sector of the file, no sector is reached from
+/// two, and no chain loops; then every chain is shorter than the file.
+pub(crate) fn check_ole(bytes: &[u8]) -> Result<(), ImportFailure> {
+    let broken = |what: &str| ImportFailure::NotASpreadsheet(what.to_string());
+    let size = match u16_at(bytes, 30) {
+        Some(9) => 512,
+        Some(12) => 4096,
+        _ => return Err(broken("not an OLE compound file")),
+    };
+    let data = bytes.get(size..).ok_or_else(|| broken("truncated OLE header"))?;
+    let sectors = data.len().div_ceil(size);
+    let sector = |id: u64| -> Option<Vec<u32>> {
+        let start = usize::try_from(id).ok()?.checked_mul(size)?;
+        let chunk = data.get(start..(start + size).min(data.len()))?;
+        Some(chunk.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+    };
+    // The DIFAT: 109 entries in the header, then a chain of sectors whose last entry is the next.
+    let mut difat: Vec<u32> = (0..109).filter_map(|k| u32_at(bytes, 76 + 4 * k)).map(|v| v as u32).collect();
+    let mut next = u32_at(bytes, 68).ok_or_else(|| broken("truncated OLE header"))? as u32;
+    let mut steps = 0;
+    while next < OLE_MARKERS {
+        steps += 1;
+        let mut entries = sector(u64::from(next)).filter(|_| steps <= sectors).ok_or_else(|| broken("broken DIFAT"))?;
+        next = entries.pop().unwrap_or(u32::MAX);
+        difat.extend(entries);
+    }
+    let mut fat: Vec<u32> = Vec::new();
+    for id in difat.into_iter().filter(|id| *id < OLE_MARKERS) {
+        fat.extend(sector(u64::from(id)).ok_or_else(|| broken("FAT sector past the end"))?);
+        if fat.len() > sectors.saturating_mul(2).max(4096) {
+            return Err(broken("FAT larger than the file"));
+        }
+    }
+    let nodes = sectors.min(fat.len());
+    let mut reached = vec![false; nodes];
+    for &next in &fat[..nodes] {
+        if next >= OLE_MARKERS {
+            continue;
+        }
+        let next = next as usize;
+        if next >= nodes || reached[next] {
+            return Err(broken("broken sector chain"));
+        }
+        reached[next] = true;
+    }
+    // Walking from every chain's head visits every sector not on a loop.
+    let mut visited = vec![false; nodes];
+    for head in (0..nodes).filter(|h| !reached[*h]) {
+        let mut at = head;
+        while !visited[at] {
+            visited[at] = true;
+            match fat[at] {
+                next if next < OLE_MARKERS => at = next as usize,
+                _ => break,
+            }
+        }
+    }
+    if visited.contains(&false) {
+        return Err(broken("looping sector chain"));
+    }
+    Ok(())
+}
+
 /// The 64-bit sizes of the ZIP64 extra field (id 1), present only for the sizes marked.
 fn zip64_sizes(extra: &[u8], has_uncompressed: bool, has_compressed: bool) -> Option<(Option<u64>, Option<u64>)> {
     let mut at = 0;
@@ -314,6 +384,35 @@ fn zip64_sizes(extra: &[u8], has_uncompressed: bool, has_compressed: bool) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_looping_xls_sector_chain_is_refused() {
+        // Header: 512-byte sectors, FAT in sector 0, directory from sector 1; no DIFAT sectors.
+        let mut file = vec![0u8; 512 * 4];
+        file[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+        file[30] = 9;
+        file[68..72].copy_from_slice(&u32::MAX.to_le_bytes());
+        file[76..80].copy_from_slice(&0u32.to_le_bytes());
+        for k in 1..109 {
+            file[76 + 4 * k..80 + 4 * k].copy_from_slice(&u32::MAX.to_le_bytes());
+        }
+        let fat_at = 512;
+        let mut fat =
+            |id: usize, next: u32| file[fat_at + 4 * id..fat_at + 4 * id + 4].copy_from_slice(&next.to_le_bytes());
+        fat(0, 0xFFFF_FFFD);
+        fat(1, 2);
+        fat(2, 0xFFFF_FFFE);
+        for id in 3..128 {
+            fat(id, u32::MAX);
+        }
+        assert_eq!(check_ole(&file), Ok(()));
+        let mut looping = file.clone();
+        looping[fat_at + 8..fat_at + 12].copy_from_slice(&1u32.to_le_bytes());
+        assert!(matches!(check_ole(&looping), Err(ImportFailure::NotASpreadsheet(_))));
+        let mut past_the_end = file;
+        past_the_end[fat_at + 8..fat_at + 12].copy_from_slice(&900u32.to_le_bytes());
+        assert!(matches!(check_ole(&past_the_end), Err(ImportFailure::NotASpreadsheet(_))));
+    }
 
     #[test]
     fn not_a_zip_is_refused() {
