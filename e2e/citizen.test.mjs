@@ -222,6 +222,8 @@ test('registration refuses bad input with messages in plain words', async () => 
   await page.getByTestId('start-round').click();
   await page.getByTestId('reg-phone').fill('12345');
   await page.getByTestId('reg-submit').click();
+  // Registering runs in a task of its own (the person key), so wait for its messages.
+  await page.getByTestId('error').first().waitFor();
   const errors = await page.getByTestId('error').allTextContents();
   assert.deepEqual(errors, ['请填写姓名或昵称', '手机号应为 11 位数字，以 1 开头', '请选择所在地区', '请选择人群类别']);
   await page.context().close();
