@@ -64,6 +64,7 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 if let Some(Err(e)) = sent {
                     import.set(Import::Idle);
                     desk.dispatch(DeskAction::Notice(e));
+                    restart_worker(&worker, &desk, &import, lang);
                 }
             });
             input.set_value("");
@@ -262,7 +263,8 @@ fn group_list(groups: &[ReportGroup], kind: GroupKind, title: &str, class: &'sta
     }
 }
 
-/// Starts the import worker on first use; its answers update the import state.
+/// Starts the import worker on first use; its answers update the import state. A worker that
+/// failed is replaced by a new one.
 fn ensure_worker(
     worker: &Rc<RefCell<Option<ImportWorker>>>,
     desk: &UseReducerHandle<super::Desk>,
@@ -272,14 +274,39 @@ fn ensure_worker(
     if worker.borrow().is_some() {
         return Ok(());
     }
-    let (desk, import) = (desk.clone(), import.clone());
+    let (desk, import, this) = (desk.clone(), import.clone(), Rc::downgrade(worker));
     let started = ImportWorker::start("./import-worker_loader.js", lang, move |answer| match answer {
         WorkerAnswer::Report(r) => import.set(Import::Report(Rc::from(r))),
         WorkerAnswer::Error(e) => {
             import.set(Import::Idle);
             desk.dispatch(DeskAction::Notice(e));
         }
+        WorkerAnswer::Failed { file, failure } => {
+            import.set(Import::Idle);
+            desk.dispatch(DeskAction::Notice(failure.message(&file, lang)));
+            if let Some(worker) = this.upgrade() {
+                restart_worker(&worker, &desk, &import, lang);
+            }
+        }
     })?;
     *worker.borrow_mut() = Some(started);
     Ok(())
+}
+
+/// Stops a worker that failed and starts a new one. Deferred: this may run inside the failed
+/// worker's own event handler, which must not be dropped while it runs.
+fn restart_worker(
+    worker: &Rc<RefCell<Option<ImportWorker>>>,
+    desk: &UseReducerHandle<super::Desk>,
+    import: &UseStateHandle<Import>,
+    lang: Lang,
+) {
+    let (worker, desk, import) = (worker.clone(), desk.clone(), import.clone());
+    gloo_timers::callback::Timeout::new(0, move || {
+        worker.borrow_mut().take();
+        if let Err(e) = ensure_worker(&worker, &desk, &import, lang) {
+            desk.dispatch(DeskAction::Notice(e));
+        }
+    })
+    .forget();
 }
