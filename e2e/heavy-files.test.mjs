@@ -55,15 +55,17 @@ test('#17.12 an import worker that never answers is stopped after its time limit
   const silent = () => {
     window.Worker = class {
       constructor() { setTimeout(() => this.onmessage?.({ data: 'ready' }), 0); }
-      postMessage() {}
+      postMessage() { window.__filePosted = true; }
       terminate() {}
     };
   };
   const page = await organizer('tab-banks', { init: silent });
   await page.getByTestId('bank-file').setInputFiles('tests/fixtures/e2e/bank.csv');
   await page.getByTestId('import-progress').waitFor();
+  // The time limit starts when the file has been read and handed to the worker.
+  await page.waitForFunction(() => window.__filePosted === true, null, { polling: 50 });
   await page.clock.fastForward('05:00');
-  await waitText(page, 'error', /bank\.csv.*秒内没有读完.*已重新启动/);
+  await waitText(page, 'error', /bank\.csv.*秒内没有读完.*重新启动导入程序/);
   assert.equal(await page.getByTestId('import-progress').count(), 0);
   await page.context().close();
 });
