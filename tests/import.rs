@@ -13,25 +13,18 @@ use kepu_quiz::core::import::{
 use kepu_quiz::core::rng::SeededRng;
 use kepu_quiz::core::Lang;
 
+#[path = "common/import.rs"]
+mod import_common;
+use import_common::{failure, import_bytes, read_fixture};
+
 const DIR: &str = "tests/fixtures/import";
 
 fn fixture(name: &str) -> Vec<u8> {
-    fs::read(format!("{DIR}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+    read_fixture(DIR, name)
 }
 
 fn import(name: &str) -> ImportReport {
     import_bytes(name, &fixture(name))
-}
-
-fn import_bytes(name: &str, bytes: &[u8]) -> ImportReport {
-    import_file(name, bytes).unwrap_or_else(|e| panic!("{}", e.message(Lang::Zh)))
-}
-
-fn failure(name: &str, bytes: &[u8]) -> ImportError {
-    match import_file(name, bytes) {
-        Ok(report) => panic!("{name} imported: {report:?}"),
-        Err(e) => e,
-    }
 }
 
 /// The problems of one rejected row as (column, problem).

@@ -6,28 +6,21 @@
 use std::fs;
 
 use kepu_quiz::core::bank::{AnswerSet, Difficulty, QuestionType};
-use kepu_quiz::core::import::{header_aliases, import_file, Field, ImportError, ImportFailure, ImportReport};
+use kepu_quiz::core::import::{header_aliases, import_file, Field, ImportFailure, ImportReport};
 use kepu_quiz::core::Lang;
+
+#[path = "common/import.rs"]
+mod import_common;
+use import_common::{failure, import_bytes, read_fixture};
 
 const DIR: &str = "tests/fixtures/import/real";
 
 fn fixture(name: &str) -> Vec<u8> {
-    fs::read(format!("{DIR}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+    read_fixture(DIR, name)
 }
 
 fn import(name: &str) -> ImportReport {
     import_bytes(name, &fixture(name))
-}
-
-fn import_bytes(name: &str, bytes: &[u8]) -> ImportReport {
-    import_file(name, bytes).unwrap_or_else(|e| panic!("{}", e.message(Lang::Zh)))
-}
-
-fn failure(name: &str, bytes: &[u8]) -> ImportError {
-    match import_file(name, bytes) {
-        Ok(report) => panic!("{name} imported: {report:?}"),
-        Err(e) => e,
-    }
 }
 
 fn rejected(report: &ImportReport) -> Vec<String> {
