@@ -5,18 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useHarness, phonePage, register as registerAs, answerFirst, number, waitText } from './helpers.mjs';
+import { useHarness, clockedDevice, register as registerAs, answerFirst, number, waitText } from './helpers.mjs';
 
 const h = useHarness();
 const PIN = '2468';
 
-/** A device: its own browser context, so its own localStorage, and a clock the test can move
- * on, so that a round takes a person's time (merging refuses rounds answered impossibly fast). */
-async function device() {
-  const page = await phonePage(h.browser);
-  await page.clock.install();
-  return page;
-}
+const device = () => clockedDevice(h.browser);
 
 const register = (page, name, county) =>
   registerAs(page, h.server.url, { name, province: '湖南省', city: '长沙市', county, crowd: '产业工人' });
