@@ -581,10 +581,7 @@ impl Bank {
 
     /// Validates a bank as read (a file, or a bank inside a contest package).
     pub fn from_raw(raw: RawBank) -> Result<Bank, BankError> {
-        codec::check_header(Some(&raw.format), raw.version, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
-            codec::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),
-            _ => BankError::WrongFormat,
-        })?;
+        codec::check_header(Some(&raw.format), raw.version, BANK_FORMAT, BANK_VERSION)?;
         let mut issues = Vec::new();
         let mut questions = Vec::with_capacity(raw.questions.len());
         let mut seen = HashSet::new();

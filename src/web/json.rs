@@ -24,13 +24,18 @@ impl Json for BrowserJson {
 
     /// Parses the text once (a bank is large) and reads the header from the parsed value.
     fn decode_headed<T: DeserializeOwned>(text: &str, format: &str, newest: u32) -> Result<T, HeaderError> {
-        let value = parse(text).map_err(HeaderError::Json)?;
-        from_value::<Header>(value.clone()).map_err(HeaderError::from_header_decode)?.check(format, newest)?;
-        from_value(value).map_err(HeaderError::Json)
+        from_value(parse_headed(text, format, newest)?).map_err(HeaderError::Json)
     }
 }
 
-pub(crate) fn parse(text: &str) -> Result<JsValue, DecodeError> {
+/// The parsed text of a file whose header has been checked (see [`Json::decode_headed`]).
+pub(crate) fn parse_headed(text: &str, format: &str, newest: u32) -> Result<JsValue, HeaderError> {
+    let value = parse(text).map_err(HeaderError::Json)?;
+    from_value::<Header>(value.clone()).map_err(HeaderError::from_header_decode)?.check(format, newest)?;
+    Ok(value)
+}
+
+fn parse(text: &str) -> Result<JsValue, DecodeError> {
     js_sys::JSON::parse(text).map_err(|e| syntax_error(text, &e))
 }
 

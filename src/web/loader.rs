@@ -4,7 +4,6 @@
 use wasm_bindgen::JsCast;
 
 use crate::core::bank::{Bank, BankError, RawBank, BANK_FORMAT, BANK_VERSION};
-use crate::core::codec::{Header, HeaderError};
 use crate::core::contest::{BankSource, Contest, ContestError};
 use crate::core::ledger::PackageRules;
 use crate::core::organizer::{ContestSetup, SavedBank};
@@ -38,14 +37,9 @@ const BANK_SLICE: usize = 100;
 /// browser between them, so reading a large bank never holds the main thread for long (the
 /// 607-question default bank took one task of 130–190 ms with the CPU slowed 4×).
 async fn read_bank_in_slices(text: &str) -> Result<Bank, BankError> {
-    let performance = web_sys::window().and_then(|w| w.performance());
-    if let Some(p) = &performance {
-        let _ = p.mark("kepu:read-bank:start");
-    }
-    let value = json::parse(text).map_err(BankError::Json)?;
-    json::from_value::<Header>(value.clone())
-        .map_err(HeaderError::from_header_decode)?
-        .check(BANK_FORMAT, BANK_VERSION)?;
+    // Wall time from the first slice to the last, yields included (bench/load.mjs).
+    let measure = super::Measure::start("kepu:read-bank");
+    let value = json::parse_headed(text, BANK_FORMAT, BANK_VERSION)?;
     let questions = js_sys::Reflect::get(&value, &"questions".into()).ok().filter(js_sys::Array::is_array);
     if questions.is_some() {
         let _ = js_sys::Reflect::delete_property(value.unchecked_ref::<js_sys::Object>(), &"questions".into());
@@ -60,10 +54,7 @@ async fn read_bank_in_slices(text: &str) -> Result<Bank, BankError> {
         raw.questions.push(question);
     }
     let bank = Bank::from_raw(raw);
-    if let Some(p) = performance {
-        // Wall time from the first slice to the last, yields included (bench/load.mjs).
-        let _ = p.measure_with_start_mark("kepu:read-bank", "kepu:read-bank:start");
-    }
+    measure.end();
     bank
 }
 
