@@ -135,6 +135,19 @@ pub enum RowUnit {
     Question,
 }
 
+impl RowUnit {
+    /// What one of these is called in a report: 行/题, row/line/question.
+    fn word(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (RowUnit::Question, Lang::Zh) => "题",
+            (_, Lang::Zh) => "行",
+            (RowUnit::Row, Lang::En) => "row",
+            (RowUnit::Line, Lang::En) => "line",
+            (RowUnit::Question, Lang::En) => "question",
+        }
+    }
+}
+
 /// By content where it is certain (a zip is an .xlsx, .xlsb or .ods by its entries; an OLE
 /// compound file is an .xls), then by extension, then by sniffing the text.
 ///
@@ -371,17 +384,11 @@ fn place(lang: Lang, file: &str, sheet: Option<&str>, row: usize, unit: RowUnit)
     match lang {
         Lang::Zh => {
             let sheet = sheet.map(|s| format!(" 工作表「{s}」")).unwrap_or_else(|| " ".to_string());
-            let unit = if unit == RowUnit::Question { "题" } else { "行" };
-            format!("{file}{sheet}第 {row} {unit}")
+            format!("{file}{sheet}第 {row} {}", unit.word(lang))
         }
         Lang::En => {
             let sheet = sheet.map(|s| format!(", sheet {s},")).unwrap_or_default();
-            let unit = match unit {
-                RowUnit::Row => "row",
-                RowUnit::Line => "line",
-                RowUnit::Question => "question",
-            };
-            format!("{file}{sheet} {unit} {row}")
+            format!("{file}{sheet} {} {row}", unit.word(lang))
         }
     }
 }
@@ -440,7 +447,7 @@ fn group_text(
     match lang {
         Lang::Zh => {
             let sheet = sheet.map(|s| format!("工作表「{s}」")).unwrap_or_default();
-            let unit = if unit == RowUnit::Question { "题" } else { "行" };
+            let unit = unit.word(lang);
             let etc = if more { " 等" } else { "" };
             let column = match (column, unit) {
                 (None, _) => String::new(),
@@ -452,11 +459,7 @@ fn group_text(
         }
         Lang::En => {
             let sheet = sheet.map(|s| format!("sheet {s}, ")).unwrap_or_default();
-            let unit = match unit {
-                RowUnit::Row => "row",
-                RowUnit::Line => "line",
-                RowUnit::Question => "question",
-            };
+            let unit = unit.word(lang);
             let plural = if ranges.len() > 1 || ranges.first().is_some_and(|(a, b)| a != b) { "s" } else { "" };
             let etc = if more { ", …" } else { "" };
             let column = column.map(|c| format!(", column {c}")).unwrap_or_default();
