@@ -485,7 +485,7 @@ impl Contest {
             .chain_update(b"\n")
             .chain_update(bank.reference().as_bytes())
             .finalize();
-        digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+        super::hex(&digest[..6])
     }
 
     pub fn window(&self, now_ms: i64) -> Window {
