@@ -57,7 +57,7 @@ pub fn draw_round(
         by_item.push((position, pick(bank, &mix[position], own, &mut taken, &mut rng)));
     }
     // Present in the mix's own order (e.g. all 判断 first, then 单选, then 多选).
-    super::sort::sort_by(&mut by_item, |a, b| a.0 < b.0);
+    super::sort::sort_by(&mut by_item, |a, b| a.0.cmp(&b.0));
     for (_, chosen) in by_item {
         for i in chosen {
             picked.push(shuffled(bank, i, &mut rng));
