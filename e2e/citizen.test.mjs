@@ -50,10 +50,11 @@ test('register, answer a full round, and the score shown equals the expected sco
   const page = await phonePage();
   await register(page, h.server.url, '李四');
   // Only the regions shown were downloaded: provinces and cities, then Hunan's counties. The
-  // default contest and its bank came inside the page, so neither file was downloaded.
+  // default contest and its bank came inside the page, so neither file was downloaded; the
+  // bank's explanations came after, in a file of their own.
   const dataFiles = await page.evaluate(() => performance.getEntriesByType('resource')
     .map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/questions/')));
-  assert.deepEqual(dataFiles.sort(), ['/questions/regions/43.json', '/questions/regions/index.json']);
+  assert.deepEqual(dataFiles.sort(), ['/questions/default-bank.explanations.json', '/questions/regions/43.json', '/questions/regions/index.json']);
   assert.match(await page.getByTestId('participant').textContent(), /湖南省 长沙市 岳麓区/);
   await page.getByTestId('start-round').click();
   await page.getByTestId('question').waitFor();
@@ -75,6 +76,12 @@ test('register, answer a full round, and the score shown equals the expected sco
   assert.equal(await digits(page.getByTestId('result-correct')), right);
   assert.ok((await digits(page.getByTestId('result-time'))) <= 20 * 30);
   assert.equal(await page.getByTestId('review-item').count(), 20);
+  // Every question is explained, with the bank's text: the page's copy of the bank leaves the
+  // explanations out and the app reads them from their own file once it runs.
+  for (const item of await page.getByTestId('review-item').all()) {
+    const question = bank.get(await item.getAttribute('data-qid'));
+    assert.equal(await item.locator('.explanation').textContent(), `解析：${question.explanation}`);
+  }
   // The rank on this device and the leaderboard reflect the attempt.
   assert.match(await page.getByTestId('result-rank').textContent(), /第 1 名/);
   await page.getByText('返回首页').click();

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from './server.mjs';
-import { useHarness, phonePage, register } from './helpers.mjs';
+import { useHarness, phonePage, register, answerFirst } from './helpers.mjs';
 
 const h = useHarness();
 
@@ -25,7 +25,7 @@ test('after one visit the contest works in airplane mode', async () => {
     const cache = await caches.open(names.find((n) => n.startsWith('kepu-app-')));
     return (await cache.keys()).map((r) => new URL(r.url).pathname);
   });
-  for (const file of ['/index.html', '/questions/regions/index.json', '/questions/regions/54.json', '/manifest.webmanifest']) {
+  for (const file of ['/index.html', '/questions/default-bank.explanations.json', '/questions/regions/index.json', '/questions/regions/54.json', '/manifest.webmanifest']) {
     assert.ok(cached.includes(file), `${file} is precached: ${cached}`);
   }
   // The app, the default contest and its bank travel inside the page, so they are not downloaded twice.
@@ -33,11 +33,12 @@ test('after one visit the contest works in airplane mode', async () => {
     const html = await (await caches.match('index.html')).text();
     return [
       html.includes('<script type="application/json" id="kepu-default-contest">'),
-      html.includes('<script type="application/json" id="kepu-default-bank">'),
+      html.includes('<script type="application/json" id="kepu-default-bank" data-explanations="questions/default-bank.explanations.json">'),
+      !/"explanation":/.test(html),
       html.includes('<script type="application/x-kepu-wasm" id="kepu-wasm">'),
     ];
   });
-  assert.deepEqual(inPage, [true, true, true], 'the cached page holds the default contest, its bank and the app');
+  assert.deepEqual(inPage, [true, true, true, true], 'the cached page holds the default contest, its bank without explanations, and the app');
   assert.deepEqual(wasmFetched, [], 'the wasm came with the page, not as a file');
 
   await context.setOffline(true);
@@ -47,9 +48,13 @@ test('after one visit the contest works in airplane mode', async () => {
   await page.getByTestId('option').first().click();
   await page.getByTestId('next').click();
   assert.equal(await page.getByTestId('progress').textContent(), '2/20');
-  // A link with ?contest= to the default package also opens offline.
+  // A link with ?contest= to the default package also opens offline, and the round, finished
+  // there, shows the explanations (their file comes from the service worker's cache).
   await page.goto(`${h.server.url}?contest=questions/contest.json`);
   await page.getByTestId('question').waitFor();
+  while (await page.getByTestId('progress').count()) await answerFirst(page);
+  await page.getByTestId('review-item').first().waitFor();
+  assert.equal(await page.locator('[data-testid="review-item"] .explanation').count(), 20);
   await context.close();
 });
 

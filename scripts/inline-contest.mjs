@@ -14,7 +14,7 @@ const FILES = { 'questions/contest.json': 'kepu-default-contest', 'questions/def
 const page = path.join(dist, 'index.html');
 let html = fs.readFileSync(page, 'utf8');
 for (const id of Object.values(FILES)) {
-  html = html.replace(new RegExp(`<script type="application/json" id="${id}">[^<]*</script>\\n?`), '');
+  html = html.replace(new RegExp(`<script type="application/json" id="${id}"[^>]*>[^<]*</script>\\n?`), '');
 }
 // What the citizen's app never shows stays in the file only (the organizer reads the file):
 // the bank's description and source list, and each question's source and review date.
@@ -25,11 +25,26 @@ const forCitizen = (value) => {
   for (const q of value.questions) for (const key of CITIZEN_SKIPS.question) delete q[key];
   return value;
 };
+// The explanations are shown only after a question is answered: they are 37 KB of the 80 KB
+// bank after brotli, so the page's copy leaves them out and they go into a file of their own
+// (EXPLANATIONS, precached by scripts/pwa.mjs) that the app reads once it runs
+// (core::bank::Explanations). A question without an id keeps its explanation in the page.
+const EXPLANATIONS = 'questions/default-bank.explanations.json';
+const explanationsApart = (bank) => {
+  const questions = bank.questions.filter((q) => q.id && q.explanation).map((q) => ({ id: q.id, explanation: q.explanation }));
+  for (const q of bank.questions) if (q.id) delete q.explanation;
+  return { bank: `${bank.id}@${bank.revision}`, questions };
+};
 // JSON has "<" only inside strings, where \u003c means the same: no "</script" can end a block early.
 const blocks = Object.entries(FILES).map(([file, id]) => {
   const value = forCitizen(JSON.parse(fs.readFileSync(path.join(dist, file), 'utf8')));
+  let attributes = '';
+  if (value.format === 'kepu-bank') {
+    fs.writeFileSync(path.join(dist, EXPLANATIONS), JSON.stringify(explanationsApart(value)));
+    attributes = ` data-explanations="${EXPLANATIONS}"`;
+  }
   const json = JSON.stringify(value).replaceAll('<', '\\u003c');
-  return `<script type="application/json" id="${id}">${json}</script>\n`;
+  return `<script type="application/json" id="${id}"${attributes}>${json}</script>\n`;
 });
 if (!html.includes('</body>')) throw new Error(`${page}: no </body>`);
 html = html.replace('</body>', `${blocks.join('')}</body>`);

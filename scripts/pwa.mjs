@@ -11,7 +11,9 @@ const wasmInPage = fs.readFileSync(path.join(dist, 'index.html'), 'utf8').includ
 const top = fs.readdirSync(dist).filter((f) => /\.(html|js|wasm|webmanifest)$/.test(f) && f !== 'sw.js' && !(wasmInPage && f.endsWith('.wasm')));
 const files = [
   ...top,
-  // The default contest and its bank are inside index.html (scripts/inline-contest.mjs).
+  // The default contest and its bank are inside index.html, the bank's explanations in a
+  // file of their own (scripts/inline-contest.mjs).
+  ...['questions/default-bank.explanations.json'].filter((f) => fs.existsSync(path.join(dist, f))),
   ...fs.readdirSync(path.join(dist, 'questions/regions')).map((f) => `questions/regions/${f}`),
   // The page's own icon; the PNGs are for installing, which needs a connection anyway.
   'icons/icon.svg',

@@ -95,3 +95,27 @@ fn quota_exceeded_is_reported_and_the_old_value_stays_intact() {
     assert_eq!(store.load::<AttemptLedger>(Stored::Ledger, CONTEST), Ok(Some(small)), "no half-written key");
     storage().clear().unwrap();
 }
+
+#[wasm_bindgen_test]
+fn the_browser_codec_names_the_field_only_on_the_organizers_page() {
+    use kepu_quiz::core::codec::Json;
+    use kepu_quiz::core::Lang;
+    use kepu_quiz::web::json::{Browser, BrowserJson};
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Mix {
+        #[allow(dead_code)]
+        count: u32,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    struct Round {
+        #[allow(dead_code)]
+        mix: Vec<Mix>,
+    }
+    let text = r#"{"mix":[{"count":"7"}]}"#;
+    let phone = BrowserJson::decode::<Round>(text).unwrap_err();
+    assert_eq!(phone.message(Lang::Zh), "格式不对：应为整数，实际是文字“7”");
+    let organizer = Browser::<true>::decode::<Round>(text).unwrap_err();
+    assert_eq!(organizer.message(Lang::Zh), "格式不对：mix[0].count 应为整数，实际是文字“7”");
+    assert_eq!(BrowserJson::decode::<Round>(r#"{"mix":[{"count":7}]}"#).unwrap().mix.len(), 1);
+}

@@ -530,6 +530,22 @@ impl Question {
     }
 }
 
+/// A bank's explanations kept apart from it: `scripts/inline-contest.mjs` leaves them out of
+/// the copy of the default bank inside the page (37 KB of the phone's first download) and
+/// writes them to a file that the app reads once it is running (see README, "Measured").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Explanations {
+    /// The bank's [`Bank::reference`], `id@revision`.
+    pub bank: String,
+    pub questions: Vec<Explained>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Explained {
+    pub id: String,
+    pub explanation: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bank {
     pub id: String,
@@ -608,6 +624,23 @@ impl Bank {
         Bank::new(raw.id, raw.title, raw.revision, raw.sources, questions)
     }
 
+    /// This bank with the explanations that `found` carries for it filled in where a question
+    /// has none; `None` when `found` is for another bank or revision.
+    pub fn with_explanations(&self, found: &Explanations) -> Option<Bank> {
+        if found.bank != self.reference() {
+            return None;
+        }
+        let mut bank = self.clone();
+        for e in &found.questions {
+            if let Some(q) = bank.index_of(&e.id).map(|i| &mut bank.questions[i]) {
+                if q.explanation.is_empty() {
+                    q.explanation = e.explanation.trim().to_string();
+                }
+            }
+        }
+        Some(bank)
+    }
+
     pub fn to_json(&self) -> String {
         SerdeJson::encode(&self.to_raw())
     }
@@ -674,6 +707,38 @@ mod tests {
 
     fn problems(r: &RawQuestion) -> Vec<Problem> {
         check_question(r).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn explanations_kept_apart_fill_in_only_their_own_bank() {
+        let mut two = raw("single", &["甲", "乙"], "A");
+        two.id = Some("q2".into());
+        two.explanation = "原有解析".into();
+        let mut one = raw("single", &["甲", "乙"], "A");
+        one.explanation = String::new();
+        let bank = Bank::new(
+            "b".into(),
+            "题库".into(),
+            3,
+            vec![],
+            vec![check_question(&one).unwrap(), check_question(&two).unwrap()],
+        )
+        .unwrap();
+        let found = |bank: &str| Explanations {
+            bank: bank.into(),
+            questions: vec![
+                Explained { id: "q1".into(), explanation: " 补上的解析 ".into() },
+                Explained { id: "q2".into(), explanation: "另一份".into() },
+                Explained { id: "q9".into(), explanation: "不在题库里".into() },
+            ],
+        };
+        let filled = bank.with_explanations(&found("b@3")).unwrap();
+        assert_eq!(filled.get("q1").unwrap().explanation, "补上的解析");
+        // A question that has its explanation keeps it.
+        assert_eq!(filled.get("q2").unwrap().explanation, "原有解析");
+        assert_eq!(filled.questions.len(), 2);
+        // Another revision of the bank: nothing is filled in.
+        assert_eq!(bank.with_explanations(&found("b@2")), None);
     }
 
     #[test]

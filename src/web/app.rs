@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::core::bank::Explanations;
 use crate::core::draw::{draw_practice, draw_round};
 use crate::core::ledger::{Attempt, AttemptLedger};
 use crate::core::ledger_file::merge_into;
@@ -15,7 +16,9 @@ use crate::core::session::Round;
 use crate::core::Lang;
 
 use super::json::BrowserJson;
-use super::loader::{contest_path, load_contest, load_error_view, stored_prefs, Loaded, LoadedProps};
+use super::loader::{
+    contest_path, load_contest, load_error_view, load_explanations, stored_prefs, Loaded, LoadedProps,
+};
 use super::now_ms;
 use super::pages::{Home, PracticePick, RegisterPage, ResultPage, RoundPage};
 use super::storage::{decode_or_set_aside, read_or_set_aside, LocalStore};
@@ -35,7 +38,7 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let path = contest_path();
-                let loaded = match load_contest(&path, "./", lang).await {
+                let loaded = match load_contest::<false>(&path, "./", lang).await {
                     Ok(l) => Load::Ready(Rc::new(l)),
                     Err((file, reason)) => Load::Failed { file, reason },
                 };
@@ -139,6 +142,8 @@ pub enum Action {
     QuitPractice,
     /// Another tab changed this device's storage.
     StorageChanged,
+    /// The explanations the page's copy of the bank left out arrived.
+    Explained(Rc<Explanations>),
 }
 
 impl DeviceState {
@@ -363,6 +368,11 @@ impl Reducible for DeviceState {
                 s.screen = screen;
             }
             Action::RegionsLoaded(t) => s.regions = Some(t),
+            Action::Explained(found) => {
+                if let Some(loaded) = s.loaded.with_explanations(&found) {
+                    s.loaded = Rc::new(loaded);
+                }
+            }
             Action::CountiesLoaded { province, file } => {
                 if let Some(t) = &s.regions {
                     let mut t = (**t).clone();
@@ -478,6 +488,22 @@ fn ContestApp(props: &LoadedProps) -> Html {
                 let _ = root.set_attribute("lang", prefs.lang.pick("zh-CN", "en"));
                 let _ = root.set_attribute("class", if prefs.large_text { "large" } else { "" });
             }
+        });
+    }
+    {
+        // The default bank's explanations, which the page leaves out of its copy to be
+        // quicker to open: fetched once the app runs, again every 15 s while offline.
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                loop {
+                    match load_explanations("./").await {
+                        Ok(Some(found)) => break state.dispatch(Action::Explained(Rc::new(found))),
+                        Ok(None) => break,
+                        Err(_) => gloo_timers::future::TimeoutFuture::new(15_000).await,
+                    }
+                }
+            });
         });
     }
     {

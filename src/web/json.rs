@@ -1,6 +1,10 @@
-//! The citizen's JSON codec: the browser's own `JSON.parse` / `JSON.stringify` with
-//! serde-wasm-bindgen between JavaScript values and our serde types. It keeps serde_json's
-//! parser and printer out of the phone's download (see README, "Measured").
+//! The browser's JSON codec: its own `JSON.parse` / `JSON.stringify` with serde-wasm-bindgen
+//! between JavaScript values and our serde types. It keeps serde_json's parser and printer out
+//! of the phone's download (see README, "Measured").
+//!
+//! `PATHS` says whether a shape error names the field (`round.mix[0].count`) through
+//! serde_path_to_error. The phone's app reads without (10 KB of its wasm); the organizer's page,
+//! which checks the same files before they are deployed, reads with.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -9,11 +13,15 @@ use wasm_bindgen::JsValue;
 
 use crate::core::codec::{DecodeError, Header, HeaderError, Json};
 
-pub struct BrowserJson;
+pub struct Browser<const PATHS: bool>;
 
-impl Json for BrowserJson {
+/// The phone's codec: a shape error names the file (and a bank's question) and the reason;
+/// the organizer's page reads with `Browser<true>`, which also names the field.
+pub type BrowserJson = Browser<false>;
+
+impl<const PATHS: bool> Json for Browser<PATHS> {
     fn decode<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
-        from_value(parse(text)?)
+        from_value::<PATHS, T>(parse(text)?)
     }
 
     fn encode<T: Serialize + ?Sized>(value: &T) -> String {
@@ -24,14 +32,14 @@ impl Json for BrowserJson {
 
     /// Parses the text once (a bank is large) and reads the header from the parsed value.
     fn decode_headed<T: DeserializeOwned>(text: &str, format: &str, newest: u32) -> Result<T, HeaderError> {
-        from_value(parse_headed(text, format, newest)?).map_err(HeaderError::Json)
+        from_value::<PATHS, T>(parse_headed(text, format, newest)?).map_err(HeaderError::Json)
     }
 }
 
 /// The parsed text of a file whose header has been checked (see [`Json::decode_headed`]).
 pub(crate) fn parse_headed(text: &str, format: &str, newest: u32) -> Result<JsValue, HeaderError> {
     let value = parse(text).map_err(HeaderError::Json)?;
-    from_value::<Header>(value.clone()).map_err(HeaderError::from_header_decode)?.check(format, newest)?;
+    from_value::<false, Header>(value.clone()).map_err(HeaderError::from_header_decode)?.check(format, newest)?;
     Ok(value)
 }
 
@@ -39,13 +47,22 @@ fn parse(text: &str) -> Result<JsValue, DecodeError> {
     js_sys::JSON::parse(text).map_err(|e| syntax_error(text, &e))
 }
 
-/// Our type from a parsed value, with the field path of a problem.
-pub(crate) fn from_value<T: DeserializeOwned>(value: JsValue) -> Result<T, DecodeError> {
-    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        DecodeError::shape(path, message.strip_prefix("Error: ").unwrap_or(&message))
-    })
+/// Our type from a parsed value; with `PATHS`, the error names the field.
+pub(crate) fn from_value<const PATHS: bool, T: DeserializeOwned>(value: JsValue) -> Result<T, DecodeError> {
+    let deserializer = serde_wasm_bindgen::Deserializer::from(value);
+    let (path, error) = if PATHS {
+        match serde_path_to_error::deserialize(deserializer) {
+            Ok(value) => return Ok(value),
+            Err(e) => (e.path().to_string(), e.into_inner()),
+        }
+    } else {
+        match T::deserialize(deserializer) {
+            Ok(value) => return Ok(value),
+            Err(e) => (String::new(), e),
+        }
+    };
+    let message = error.to_string();
+    Err(DecodeError::shape(path, message.strip_prefix("Error: ").unwrap_or(&message)))
 }
 
 /// The line and column of a `JSON.parse` error, from the position Chromium and Firefox name

@@ -3,7 +3,8 @@
 
 use wasm_bindgen::JsCast;
 
-use crate::core::bank::{Bank, BankError, RawBank, BANK_FORMAT, BANK_VERSION};
+use crate::core::bank::{Bank, BankError, Explanations, RawBank, BANK_FORMAT, BANK_VERSION};
+use crate::core::codec::Json;
 use crate::core::contest::{BankSource, Contest, ContestError};
 use crate::core::ledger::PackageRules;
 use crate::core::organizer::{ContestSetup, SavedBank};
@@ -12,8 +13,8 @@ use crate::core::region::RegionTable;
 use crate::core::Lang;
 use std::rc::Rc;
 
-use super::fetch::{fetch_text, resolve, PendingFetch};
-use super::json::{self, BrowserJson};
+use super::fetch::{fetch_text, resolve, FetchError, PendingFetch};
+use super::json::{self, Browser, BrowserJson};
 use super::storage::read_or_set_aside;
 
 pub const DEFAULT_CONTEST: &str = "questions/contest.json";
@@ -36,7 +37,7 @@ const BANK_SLICE: usize = 100;
 /// [`Bank::read`] of a bank file in slices of [`BANK_SLICE`] questions with a yield to the
 /// browser between them, so reading a large bank never holds the main thread for long (the
 /// 607-question default bank took one task of 130–190 ms with the CPU slowed 4×).
-async fn read_bank_in_slices(text: &str) -> Result<Bank, BankError> {
+async fn read_bank_in_slices<const PATHS: bool>(text: &str) -> Result<Bank, BankError> {
     // Wall time from the first slice to the last, yields included (bench/load.mjs).
     let measure = super::Measure::start("kepu:read-bank");
     let value = json::parse_headed(text, BANK_FORMAT, BANK_VERSION)?;
@@ -44,13 +45,14 @@ async fn read_bank_in_slices(text: &str) -> Result<Bank, BankError> {
     if questions.is_some() {
         let _ = js_sys::Reflect::delete_property(value.unchecked_ref::<js_sys::Object>(), &"questions".into());
     }
-    let mut raw: RawBank = json::from_value(value).map_err(BankError::Json)?;
+    let mut raw: RawBank = json::from_value::<PATHS, _>(value).map_err(BankError::Json)?;
     let questions: js_sys::Array = questions.map(JsCast::unchecked_into).unwrap_or_default();
     for (i, question) in questions.iter().enumerate() {
         if i > 0 && i % BANK_SLICE == 0 {
             gloo_timers::future::TimeoutFuture::new(0).await;
         }
-        let question = json::from_value(question).map_err(|e| BankError::Json(e.within(&format!("questions[{i}]"))))?;
+        let question = json::from_value::<PATHS, _>(question)
+            .map_err(|e| BankError::Json(e.within(&format!("questions[{i}]"))))?;
         raw.questions.push(question);
     }
     let bank = Bank::from_raw(raw);
@@ -103,8 +105,9 @@ pub fn contest_setup(contest_id: &str) -> ContestSetup {
 }
 
 /// Fetches and checks the contest and its bank; `root` is the app root relative to the
-/// page (`./` for the citizen app, `../` for the organizer's). Errors name the file.
-pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, (String, String)> {
+/// page (`./` for the citizen app, `../` for the organizer's). Errors name the file, and
+/// with `PATHS` the field (see [`Browser`]).
+pub async fn load_contest<const PATHS: bool>(path: &str, root: &str, lang: Lang) -> Result<Loaded, (String, String)> {
     let fail = |file: &str, reason: String| (file.to_string(), reason);
     let root_url = resolve(root, "./").map_err(|e| fail(path, e.message(lang)))?;
     let url = resolve(path, &root_url).map_err(|e| fail(path, e.message(lang)))?;
@@ -116,7 +119,7 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
         .then(|| {
             resolve(DEFAULT_BANK, &root_url)
                 .ok()
-                .and_then(|u| PendingFetch::in_page_or_start("kepu-default-bank", &u).ok())
+                .and_then(|u| PendingFetch::in_page_or_start(DEFAULT_BANK_BLOCK, &u).ok())
         })
         .flatten();
     let contest_file = match is_default {
@@ -124,7 +127,7 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
         false => PendingFetch::start(&url),
     };
     let text = async { contest_file?.text().await }.await.map_err(|e| fail(path, e.message(lang)))?;
-    let (package_contest, source) = super::timed("kepu:read-contest", || Contest::read::<BrowserJson>(&text))
+    let (package_contest, source) = super::timed("kepu:read-contest", || Contest::read::<Browser<PATHS>>(&text))
         .map_err(|e| fail(path, e.message(lang)))?;
     let package_contest = Rc::new(package_contest);
     let (package_bank, bank_file) = match source {
@@ -136,7 +139,7 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
                 None => fetch_text(&bank_url).await,
             }
             .map_err(|e| fail(&bank_path, e.message(lang)))?;
-            (read_bank_in_slices(&text).await.map_err(|e| fail(&bank_path, e.message(lang)))?, bank_path)
+            (read_bank_in_slices::<PATHS>(&text).await.map_err(|e| fail(&bank_path, e.message(lang)))?, bank_path)
         }
     };
     let package_bank = Rc::new(package_bank);
@@ -166,6 +169,43 @@ pub async fn load_contest(path: &str, root: &str, lang: Lang) -> Result<Loaded, 
     let in_force = contest.fingerprint::<BrowserJson>(&bank);
     let package_rules = PackageRules::of::<BrowserJson>(&package_contest, &package_bank);
     Ok(Loaded { contest, bank, path: path.to_string(), package_contest, package_bank, in_force, package_rules })
+}
+
+/// The element that carries the default bank inside the page (scripts/inline-contest.mjs).
+const DEFAULT_BANK_BLOCK: &str = "kepu-default-bank";
+
+/// The explanations the page's copy of the default bank left out, from the file its block
+/// names in `data-explanations`; `None` when the page's copy has them all (or the file is
+/// not one: the questions then show no explanation, as a bank without them does).
+pub async fn load_explanations(root: &str) -> Result<Option<Explanations>, FetchError> {
+    let file = web_sys::window()
+        .and_then(|w| w.document()?.get_element_by_id(DEFAULT_BANK_BLOCK)?.get_attribute("data-explanations"));
+    let Some(file) = file else {
+        return Ok(None);
+    };
+    let text = fetch_text(&resolve(&file, &resolve(root, "./")?)?).await?;
+    Ok(BrowserJson::decode(&text).ok())
+}
+
+impl Loaded {
+    /// The same contest with `found` filled into the package's bank (and into the bank in
+    /// force when that is the package's); `None` when `found` is for another bank.
+    pub fn with_explanations(&self, found: &Explanations) -> Option<Loaded> {
+        let package_bank = Rc::new(self.package_bank.with_explanations(found)?);
+        let bank = match Rc::ptr_eq(&self.bank, &self.package_bank) {
+            true => package_bank.clone(),
+            false => self.bank.clone(),
+        };
+        Some(Loaded {
+            contest: self.contest.clone(),
+            bank,
+            path: self.path.clone(),
+            package_contest: self.package_contest.clone(),
+            package_bank,
+            in_force: self.in_force.clone(),
+            package_rules: self.package_rules.clone(),
+        })
+    }
 }
 
 /// Props of a component that runs a loaded contest (compared by identity).

@@ -5,7 +5,7 @@ pub mod download;
 mod fetch;
 pub mod idb;
 pub mod import_worker;
-pub(crate) mod json;
+pub mod json;
 mod loader;
 pub mod organizer;
 mod pages;

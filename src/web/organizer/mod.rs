@@ -309,7 +309,7 @@ fn OrganizerApp() -> Html {
         let load = load.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let result = load_contest(&contest_path(), "../", lang).await.map(Rc::new);
+                let result = load_contest::<true>(&contest_path(), "../", lang).await.map(Rc::new);
                 load.set(Some(result));
             });
         });

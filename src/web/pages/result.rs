@@ -83,7 +83,9 @@ pub fn ResultPage(props: &PageProps) -> Html {
                                 <p class="stem"><span class="mark" aria-label={if right { lang.pick("答对", "correct") } else { lang.pick("答错", "wrong") }}>{ if right { "✓ " } else { "✗ " } }</span>{ q.stem.clone() }</p>
                                 <p>{ lang.pick("你的答案：", "Your answer: ") }{ answer_text(q, chosen) }</p>
                                 <p>{ lang.pick("正确答案：", "Right answer: ") }<strong>{ answer_text(q, q.answer) }</strong></p>
-                                <p class="explanation">{ lang.pick("解析：", "Why: ") }{ q.explanation.clone() }</p>
+                                if !q.explanation.is_empty() {
+                                    <p class="explanation">{ lang.pick("解析：", "Why: ") }{ q.explanation.clone() }</p>
+                                }
                             </li>
                         }
                     }) }

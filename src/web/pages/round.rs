@@ -118,7 +118,9 @@ pub fn RoundPage(props: &PageProps) -> Html {
                     <div class={if round.answers[round.current] == q.answer { "feedback right" } else { "feedback wrong" }} role="status" data-testid="feedback">
                         <p><strong>{ if round.answers[round.current] == q.answer { lang.pick("回答正确！", "Correct!") } else { lang.pick("回答错误。", "Not quite.") } }</strong>
                             { lang.pick(" 正确答案：", " Answer: ") }{ q.answer.indices().map(|i| q.choice_text(i, lang)).collect::<Vec<_>>().join(lang.pick("；", "; ")) }</p>
-                        <p class="explanation">{ lang.pick("解析：", "Why: ") }{ q.explanation.clone() }</p>
+                        if !q.explanation.is_empty() {
+                            <p class="explanation">{ lang.pick("解析：", "Why: ") }{ q.explanation.clone() }</p>
+                        }
                     </div>
                 }
             </section>
