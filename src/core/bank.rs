@@ -41,6 +41,50 @@ impl QuestionType {
         }
     }
 
+    /// Whether the bank writes the choices out (`options`); true/false shows 正确 / 错误.
+    pub fn has_written_options(self) -> bool {
+        match self {
+            QuestionType::Single | QuestionType::Multiple => true,
+            QuestionType::TrueFalse => false,
+        }
+    }
+
+    /// The fewest written options a question of this type needs.
+    pub fn min_options(self) -> usize {
+        match self {
+            QuestionType::Single => 2,
+            QuestionType::Multiple => 3,
+            QuestionType::TrueFalse => 0,
+        }
+    }
+
+    /// What is wrong with a right answer of `count` choices, if anything.
+    pub fn answer_count_problem(self, count: usize) -> Option<Problem> {
+        match self {
+            QuestionType::Single if count != 1 => Some(Problem::SingleNeedsOneAnswer(count)),
+            QuestionType::Multiple if count < 2 => Some(Problem::MultipleNeedsTwoAnswers),
+            QuestionType::Single | QuestionType::Multiple | QuestionType::TrueFalse => None,
+        }
+    }
+
+    /// The answer after tapping choice `index` (in the bank's order) on `current`: a multiple
+    /// choice toggles it, the others replace the answer with it.
+    pub fn tap(self, current: AnswerSet, index: usize) -> AnswerSet {
+        match self {
+            QuestionType::Multiple => AnswerSet(current.0 ^ AnswerSet::single(index).0),
+            QuestionType::Single | QuestionType::TrueFalse => AnswerSet::single(index),
+        }
+    }
+
+    /// What the round screen says above a question of this type.
+    pub fn hint(self, lang: Lang) -> &'static str {
+        match self {
+            QuestionType::Multiple => lang.pick("多选题：可以选多个答案", "Multiple choice: pick all that apply"),
+            QuestionType::Single => lang.pick("单选题：选一个答案", "Single choice: pick one"),
+            QuestionType::TrueFalse => lang.pick("判断题：这句话对吗？", "True or false?"),
+        }
+    }
+
     /// Reads the type notations of the spreadsheet template and of our JSON.
     pub fn parse(text: &str) -> Option<QuestionType> {
         match text.trim().to_ascii_lowercase().as_str() {
@@ -120,7 +164,7 @@ pub fn parse_answer(qtype: QuestionType, text: &str) -> Result<AnswerSet, Proble
     if t.is_empty() {
         return Err(Problem::AnswerMissing);
     }
-    if qtype == QuestionType::TrueFalse {
+    if !qtype.has_written_options() {
         return match t.to_ascii_lowercase().as_str() {
             "对" | "正确" | "是" | "√" | "✓" | "✔" | "t" | "true" | "a" | "ａ" | "y" | "yes" | "1" | "１" => {
                 Ok(AnswerSet::TRUE)
@@ -189,19 +233,17 @@ fn is_true(value: &bool) -> bool {
 impl Question {
     /// How many answer choices a person sees (2 for true/false).
     pub fn choice_count(&self) -> usize {
-        match self.qtype {
-            QuestionType::TrueFalse => 2,
-            _ => self.options.len(),
+        match self.qtype.has_written_options() {
+            true => self.options.len(),
+            false => 2,
         }
     }
 
     /// The text of choice `index` in the bank's order.
     pub fn choice_text(&self, index: usize, lang: Lang) -> String {
-        match self.qtype {
-            QuestionType::TrueFalse => {
-                if index == 0 { lang.pick("正确", "True") } else { lang.pick("错误", "False") }.to_string()
-            }
-            _ => self.options.get(index).cloned().unwrap_or_default(),
+        match self.qtype.has_written_options() {
+            true => self.options.get(index).cloned().unwrap_or_default(),
+            false => if index == 0 { lang.pick("正确", "True") } else { lang.pick("错误", "False") }.to_string(),
         }
     }
 }
@@ -395,12 +437,12 @@ pub fn check_question(raw: &RawQuestion) -> Result<Question, Vec<Problem>> {
     let options: Vec<String> = raw.options.iter().map(|o| o.trim().to_string()).collect();
     let mut answer = AnswerSet::default();
     if let Some(qtype) = qtype {
-        if qtype == QuestionType::TrueFalse {
+        if !qtype.has_written_options() {
             if options.iter().any(|o| !o.is_empty()) {
                 problems.push(Problem::OptionsOnTrueFalse);
             }
         } else {
-            let min = if qtype == QuestionType::Single { 2 } else { 3 };
+            let min = qtype.min_options();
             // Trailing empty options are tolerated (a spreadsheet with 选项A–H); a gap is not.
             let used = options.iter().rposition(|o| !o.is_empty()).map_or(0, |p| p + 1);
             if used < min {
@@ -425,24 +467,20 @@ pub fn check_question(raw: &RawQuestion) -> Result<Question, Vec<Problem>> {
         match parse_answer(qtype, &raw.answer) {
             Ok(a) => {
                 answer = a;
-                let n = if qtype == QuestionType::TrueFalse {
+                let n = if !qtype.has_written_options() {
                     2
                 } else {
                     options.iter().rposition(|o| !o.is_empty()).map_or(0, |p| p + 1)
                 };
                 let out: String = a
                     .indices()
-                    .filter(|i| *i >= n || (qtype != QuestionType::TrueFalse && options[*i].is_empty()))
+                    .filter(|i| *i >= n || (qtype.has_written_options() && options[*i].is_empty()))
                     .map(letter)
                     .collect();
                 if !out.is_empty() {
                     problems.push(Problem::AnswerOutOfRange(out));
                 }
-                match qtype {
-                    QuestionType::Single if a.len() != 1 => problems.push(Problem::SingleNeedsOneAnswer(a.len())),
-                    QuestionType::Multiple if a.len() < 2 => problems.push(Problem::MultipleNeedsTwoAnswers),
-                    _ => {}
-                }
+                problems.extend(qtype.answer_count_problem(a.len()));
             }
             Err(p) => problems.push(p),
         }
@@ -463,7 +501,7 @@ pub fn check_question(raw: &RawQuestion) -> Result<Question, Vec<Problem>> {
         return Err(problems);
     }
     let qtype = qtype.expect("checked above");
-    let options = if qtype == QuestionType::TrueFalse {
+    let options = if !qtype.has_written_options() {
         Vec::new()
     } else {
         let used = options.iter().rposition(|o| !o.is_empty()).map_or(0, |p| p + 1);
@@ -507,10 +545,10 @@ impl Question {
             qtype: self.qtype.code().to_string(),
             stem: self.stem.clone(),
             options: self.options.clone(),
-            answer: match self.qtype {
-                QuestionType::TrueFalse if self.answer == AnswerSet::TRUE => "正确".into(),
-                QuestionType::TrueFalse => "错误".into(),
-                _ => self.answer.letters(),
+            answer: match self.qtype.has_written_options() {
+                true => self.answer.letters(),
+                false if self.answer == AnswerSet::TRUE => "正确".into(),
+                false => "错误".into(),
             },
             explanation: self.explanation.clone(),
             category: self.category.clone(),

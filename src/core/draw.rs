@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::bank::{Bank, QuestionType, CROWDS};
+use super::bank::{Bank, CROWDS};
 use super::contest::{Contest, ContestError, MixItem};
 use super::rng::SeededRng;
 
@@ -114,7 +114,7 @@ fn take(mut pool: Vec<usize>, n: usize, taken: &mut [bool], rng: &mut SeededRng)
 fn shuffled(bank: &Bank, index: usize, rng: &mut SeededRng) -> DrawnQuestion {
     let q = &bank.questions[index];
     let mut order: Vec<u8> = (0..q.choice_count() as u8).collect();
-    if q.qtype != QuestionType::TrueFalse && q.shuffle {
+    if q.qtype.has_written_options() && q.shuffle {
         rng.shuffle(&mut order);
     }
     DrawnQuestion { qid: q.id.clone(), order }
@@ -137,6 +137,7 @@ pub fn draw_practice(bank: &Bank, category: Option<&str>, seed: u64) -> Vec<Draw
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::bank::QuestionType;
     use crate::core::contest::tests::{bank, rules};
     use std::collections::HashSet;
 

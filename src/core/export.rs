@@ -10,7 +10,7 @@
 
 use rust_xlsxwriter::{Format, RowNum, Workbook, XlsxError};
 
-use super::bank::{Bank, QuestionType};
+use super::bank::Bank;
 use super::clock::{format_day, format_shanghai, shanghai_day};
 use super::csv_io::{guard_formula, CsvWriter};
 use super::ledger::{Attempt, PackageRules};
@@ -300,10 +300,10 @@ fn items_table(items: &[ItemStat], bank: &Bank) -> Table {
         let q = bank.get(&item.qid);
         let top_wrong = match (item.top_wrong, q) {
             (Some((set, n)), Some(q)) => {
-                let choice = if q.qtype == QuestionType::TrueFalse {
-                    set.indices().map(|i| q.choice_text(i, Lang::Zh)).collect::<Vec<_>>().join("、")
-                } else {
+                let choice = if q.qtype.has_written_options() {
                     set.letters()
+                } else {
+                    set.indices().map(|i| q.choice_text(i, Lang::Zh)).collect::<Vec<_>>().join("、")
                 };
                 format!("{choice}（{n}次）")
             }

@@ -192,10 +192,7 @@ impl Round {
         let q = self.question(bank, self.current)?;
         let index = self.current_question().bank_index(shown).ok_or(QuizError::NoSuchChoice)?;
         let a = &mut self.answers[self.current];
-        *a = match q.qtype {
-            QuestionType::Multiple => AnswerSet(a.0 ^ AnswerSet::single(index).0),
-            _ => AnswerSet::single(index),
-        };
+        *a = q.qtype.tap(*a, index);
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::core::bank::{letter, QuestionType};
+use crate::core::bank::letter;
 use crate::core::Lang;
 use crate::web::app::Action;
 use crate::web::now_ms;
@@ -57,11 +57,7 @@ pub fn RoundPage(props: &PageProps) -> Html {
     } else {
         lang.pick("下一题", "Next")
     };
-    let type_hint = match q.qtype {
-        QuestionType::Multiple => lang.pick("多选题：可以选多个答案", "Multiple choice: pick all that apply"),
-        QuestionType::Single => lang.pick("单选题：选一个答案", "Single choice: pick one"),
-        QuestionType::TrueFalse => lang.pick("判断题：这句话对吗？", "True or false?"),
-    };
+    let type_hint = q.qtype.hint(lang);
     let options = (0..drawn.order.len()).map(|shown| {
         let index = drawn.bank_index(shown).unwrap_or(0);
         let pressed = round.is_chosen(shown);
@@ -79,7 +75,7 @@ pub fn RoundPage(props: &PageProps) -> Html {
             <li>
                 <button class={format!("option{}{}", if pressed { " chosen" } else { "" }, verdict)}
                     data-testid="option" data-key={key.clone()} aria-pressed={pressed.to_string()} {onclick}>
-                    <span class="key" aria-hidden="true">{ if q.qtype == QuestionType::TrueFalse { if index == 0 { "✓".to_string() } else { "✗".to_string() } } else { key } }</span>
+                    <span class="key" aria-hidden="true">{ if q.qtype.has_written_options() { key } else if index == 0 { "✓".to_string() } else { "✗".to_string() } }</span>
                     <span class="text">{ q.choice_text(index, lang) }</span>
                 </button>
             </li>
