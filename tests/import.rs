@@ -583,11 +583,15 @@ fn hand_built_xlsx_is_read_and_a_far_away_cell_costs_nothing() {
     );
     let report = import_bytes("远.xlsx", &xlsx(&[("题库", far)]));
     assert_eq!((report.rows_read, report.questions.len()), (1, 1));
-    // A cell reference past any column (calamine overflows on it) is an error or ignored, never a crash.
+    // A cell reference past any column: calamine's column arithmetic overflows on it, which
+    // panics in a debug build (the tests' build). The importer catches that and refuses the file
+    // as damaged; returning at all is the point in either build.
     let overflow = small_sheet().replace(r#"r="A2""#, r#"r="AAAAAAAAAAAAAAAA2""#);
-    if let Err(e) = import_file("坏.xlsx", &xlsx(&[("题库", overflow)])) {
-        assert!(matches!(e.reason, ImportFailure::NotASpreadsheet(_)), "{e:?}");
-    }
+    let result = import_file("坏.xlsx", &xlsx(&[("题库", overflow)]));
+    #[cfg(debug_assertions)]
+    assert!(matches!(result.unwrap_err().reason, ImportFailure::NotASpreadsheet(_)));
+    #[cfg(not(debug_assertions))]
+    drop(result);
 }
 
 #[test]

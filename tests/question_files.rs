@@ -91,30 +91,31 @@ fn default_contest_loads_and_its_bank_fills_every_round() {
 
 #[test]
 fn every_contest_file_parses() {
+    // Every contest file of the repository, named, so a new one cannot be skipped unnoticed.
+    let good = [
+        "questions/contest.json",
+        "tests/e2e-contests/crowd.json",
+        "tests/e2e-contests/fast-timer.json",
+        "tests/e2e-contests/hostile.json",
+        "tests/e2e-contests/limit.json",
+    ];
+    for file in good {
+        let (contest, bank) = check_contest(Path::new(file));
+        assert!(contest.shortfalls(&bank).is_empty(), "{file}");
+    }
+    // The files the end-to-end tests use to show errors fail, and as expected.
+    let (contest, bank) = check_contest(Path::new("tests/e2e-contests/shortfall.json"));
+    assert!(!contest.shortfalls(&bank).is_empty());
+    let broken = Contest::from_json(&read("tests/e2e-contests/broken.json"));
+    assert!(matches!(broken, Err(ContestError::Json(_))), "{broken:?}");
+    assert_eq!(Contest::from_json(&read("tests/e2e-contests/newer.json")), Err(ContestError::NewerVersion(2)));
+    let mut named: Vec<String> = good.iter().map(|f| f.to_string()).collect();
+    named.extend(["shortfall", "broken", "newer"].map(|f| format!("tests/e2e-contests/{f}.json")));
     for dir in ["questions", "tests/e2e-contests"] {
         for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let text = read(path.to_str().unwrap());
-            let name = path.file_name().unwrap().to_str().unwrap();
-            // Files the end-to-end tests use to show errors must fail, and as expected.
-            match name {
-                "broken.json" => {
-                    assert!(matches!(Contest::from_json(&text), Err(ContestError::Json(_))));
-                    continue;
-                }
-                "newer.json" => {
-                    assert_eq!(Contest::from_json(&text), Err(ContestError::NewerVersion(2)));
-                    continue;
-                }
-                _ => {}
-            }
-            if !text.contains("\"kepu-contest\"") {
-                continue;
-            }
-            let (contest, bank) = check_contest(&path);
-            if path.file_name().unwrap() != "shortfall.json" {
-                assert!(contest.shortfalls(&bank).is_empty(), "{}", path.display());
-            }
+            let path = entry.unwrap().path().display().to_string();
+            let is_contest = read(&path).contains("\"kepu-contest\"") || dir == "tests/e2e-contests";
+            assert!(!is_contest || named.contains(&path), "{path} is a contest file this test does not name");
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Importing question banks from organizers' files: CSV and workbooks (.xlsx, .xls, .xlsb,
-//! .ods) by the template of `spec/import-template.md` and the real layouts of
+//! .ods) by the template of `docs/import-template.md` and the real layouts of
 //! `docs/import.md`, our own `kepu-bank` JSON, and Moodle's GIFT and Aiken.
 //!
 //! Every format ends in one [`ImportReport`]: the valid questions in file order, every
