@@ -32,7 +32,8 @@ enum Load {
 #[component]
 pub fn App() -> Html {
     let load = use_state(|| Load::Loading);
-    let lang = stored_prefs().lang;
+    // Read once, not on every render: reading can set damaged preferences aside (a write).
+    let lang = *use_state(|| stored_prefs().lang);
     {
         let load = load.clone();
         use_effect_with((), move |_| {

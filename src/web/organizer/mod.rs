@@ -304,7 +304,8 @@ pub struct DeskProps {
 #[component]
 fn OrganizerApp() -> Html {
     let load = use_state(|| None::<Result<Rc<Loaded>, (String, String)>>);
-    let lang = stored_prefs().lang;
+    // Read once, not on every render: reading can set damaged preferences aside (a write).
+    let lang = *use_state(|| stored_prefs().lang);
     {
         let load = load.clone();
         use_effect_with((), move |_| {

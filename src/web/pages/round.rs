@@ -24,18 +24,20 @@ pub fn RoundPage(props: &PageProps) -> Html {
             move || drop(interval)
         });
     }
-    let Some(round) = state.round.as_ref() else {
-        return html! {};
-    };
-    let remaining = round.remaining_ms(*now);
+    // Hooks run on every render, in the same order (Yew's rule): none after the return below.
+    let remaining = state.round.as_ref().and_then(|r| r.remaining_ms(*now));
     {
         let state = state.clone();
-        use_effect_with((remaining == Some(0), round.current), move |(expired, _)| {
+        let current = state.round.as_ref().map(|r| r.current);
+        use_effect_with((remaining == Some(0), current), move |(expired, _)| {
             if *expired {
                 state.dispatch(Action::Tick(now_ms()));
             }
         });
     }
+    let Some(round) = state.round.as_ref() else {
+        return html! {};
+    };
     let drawn = round.current_question();
     let Some(q) = state.loaded.bank.get(&drawn.qid) else {
         return html! { <p class="notice" data-testid="error">{ drawn.qid.clone() }</p> };
