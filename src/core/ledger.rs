@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use super::bank::Bank;
 use super::clock::shanghai_day;
 use super::contest::{Contest, ScorePolicy, Window};
-use super::ledger_codec::CompactLedger;
 use super::participant::Participant;
 use super::rng::FastMap;
 use super::session::{QuizError, Round};
@@ -162,23 +161,11 @@ impl StartRefusal {
     }
 }
 
-/// One contest's attempts on this device. Stored in the compact form of
-/// [`ledger_codec`](super::ledger_codec); results files carry the attempts as JSON objects.
+/// One contest's attempts on this device. Stored in the compact form of `core::ledger_codec`,
+/// which also holds its serde impls; results files carry the attempts as JSON objects.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AttemptLedger {
     pub attempts: Vec<Attempt>,
-}
-
-impl Serialize for AttemptLedger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        CompactLedger::from(self).serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for AttemptLedger {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        AttemptLedger::try_from(CompactLedger::deserialize(deserializer)?).map_err(serde::de::Error::custom)
-    }
 }
 
 impl AttemptLedger {

@@ -114,6 +114,19 @@ fn usual_id(participant_id: &str, started_at: i64) -> String {
     format!("{participant_id}-{started_at:x}")
 }
 
+/// An [`AttemptLedger`] is stored in the compact form.
+impl Serialize for AttemptLedger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CompactLedger::from(self).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for AttemptLedger {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        AttemptLedger::try_from(CompactLedger::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
 impl From<&AttemptLedger> for CompactLedger {
     fn from(ledger: &AttemptLedger) -> Self {
         let (mut contests, mut people, mut banks, mut questions) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
