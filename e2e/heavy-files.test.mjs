@@ -67,3 +67,94 @@ test('#17.12 an import worker that never answers is stopped after its time limit
   assert.equal(await page.getByTestId('import-progress').count(), 0);
   await page.context().close();
 });
+
+/** A CSV with `header` and `n` rows made by `row(i)`, written once. */
+function csvFile(name, header, n, row) {
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) {
+    const lines = [header];
+    for (let i = 0; i < n; i++) lines.push(row(i));
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  }
+  return file;
+}
+
+test('#17.13 300,000 rejected rows: the report comes grouped and bounded, no task over 100 ms', async () => {
+  const file = csvFile('bad-300k.csv', '题型,题干,选项A,选项B,选项C,选项D,答案,分类', 300_000, (i) => `单选,第${i}题？,甲,乙,丙,丁,Z,数学`);
+  const page = await organizer();
+  const tasks = await watchLongTasks(page);
+  await page.getByTestId('bank-file').setInputFiles(file);
+  await page.getByTestId('import-report').waitFor({ timeout: 180_000 });
+  const report = await page.getByTestId('import-report').textContent();
+  assert.match(report, /拒绝 300000 行/);
+  assert.ok((await page.getByTestId('import-rejected').count()) <= 100, 'rows listed one by one are bounded');
+  assert.match(await page.getByTestId('import-rejected-groups').textContent(), /300000/);
+  assert.ok((await tasks.longest()) < 100, `longest main-thread task ${await tasks.longest()} ms`);
+  await page.context().close();
+});
+
+test('#17.13 1,000,000 valid rows: the report arrives without a task over 100 ms', async () => {
+  const file = csvFile('good-1m.csv', '题型,题干,答案', 1_000_000, (i) => `判断,q${i},对`);
+  assert.ok(fs.statSync(file).size < 20 * 1024 * 1024, 'under the import limit');
+  const page = await organizer();
+  const tasks = await watchLongTasks(page);
+  await page.getByTestId('bank-file').setInputFiles(file);
+  await page.getByTestId('import-report').waitFor({ timeout: 300_000 });
+  assert.match(await page.getByTestId('import-report').textContent(), /可导入 1000000 题/);
+  assert.ok((await tasks.longest()) < 100, `longest main-thread task ${await tasks.longest()} ms`);
+  await page.context().close();
+});
+
+/** A results file of `n` copies of one real attempt (each its own id), with its checksum. */
+async function resultsFile(n) {
+  const file = path.join(dir, `results-${n}.json`);
+  if (fs.existsSync(file)) return file;
+  const page = await phonePage(h.browser);
+  await page.clock.install();
+  await page.goto(h.server.url);
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('reg-name').fill('孙一');
+  await page.getByTestId('reg-region-1').selectOption({ label: '湖南省' });
+  await page.getByTestId('reg-region-2').selectOption({ label: '长沙市' });
+  await page.getByTestId('reg-region-3').selectOption({ label: '岳麓区' });
+  await page.getByTestId('reg-crowd').selectOption('农民');
+  await page.getByTestId('reg-submit').click();
+  await page.getByTestId('start-round').click();
+  while (!(await page.getByTestId('result-score').count())) {
+    await page.clock.fastForward(3000);
+    await page.getByTestId('option').first().click();
+    await confirmAndWait(page);
+  }
+  const ledger = JSON.parse(await page.evaluate(() => localStorage.getItem('kepu.v1.ledger.kepu-demo'))).data;
+  await page.context().close();
+  const [row] = ledger.attempts;
+  ledger.attempts = Array.from({ length: n }, (_, i) => `${row}.copy-${i}`);
+  const checksum = crypto.createHash('sha256').update(`kepu-demo\n${JSON.stringify(ledger)}`).digest('hex');
+  fs.writeFileSync(file, JSON.stringify({ format: 'kepu-ledger', version: 2, contest_id: 'kepu-demo', device: 'e2e',
+    exported_at: Date.now(), count: n, ledger, checksum }));
+  return file;
+}
+
+test('#17.13 a results file over the size limit is refused before it is read', async () => {
+  const file = path.join(dir, 'results-too-large.json');
+  fs.writeFileSync(file, `{"format":"kepu-ledger","version":2,"device":"${'x'.repeat(21 * 1024 * 1024)}"}`);
+  const page = await organizer('tab-data');
+  const tasks = await watchLongTasks(page);
+  await page.getByTestId('ledger-file').setInputFiles(file);
+  await waitText(page, 'error', /results-too-large\.json.*超过 20 MiB/);
+  assert.ok((await tasks.longest()) < 100, `longest main-thread task ${await tasks.longest()} ms`);
+  await page.context().close();
+});
+
+test('#17.13 a results file near the size limit merges without a task over 100 ms', async () => {
+  const file = await resultsFile(100_000);
+  assert.ok(fs.statSync(file).size < 20 * 1024 * 1024);
+  const page = await organizer('tab-data');
+  const tasks = await watchLongTasks(page);
+  await page.getByTestId('ledger-file').setInputFiles(file);
+  await waitText(page, 'flash', /新增 100000 条/);
+  await page.getByTestId('tab-stats').click();
+  await waitText(page, 'stat-participations', /100000/);
+  assert.ok((await tasks.longest()) < 100, `longest main-thread task ${await tasks.longest()} ms`);
+  await page.context().close();
+});

@@ -1,17 +1,17 @@
 //! Question banks: import a file (parsed in a Web Worker), review the report, save it,
 //! and choose which bank the contest draws from.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::core::import::{ImportReport, MAX_IMPORT_BYTES};
+use crate::core::import::MAX_IMPORT_BYTES;
+use crate::core::import_summary::ImportSummary;
 use crate::core::organizer::{contest_package, SavedBank};
 use crate::core::Lang;
 use crate::web::download::download;
-use crate::web::import_worker::{ImportWorker, WorkerAnswer};
+use crate::web::import_worker::{ImportWorker, Imported};
 use crate::web::now_ms;
 
 use super::{DeskAction, DeskProps};
@@ -20,7 +20,7 @@ use super::{DeskAction, DeskProps};
 enum Import {
     Idle,
     Reading(String),
-    Report(Rc<ImportReport>),
+    Report(Rc<ImportSummary>),
 }
 
 #[component]
@@ -28,13 +28,13 @@ pub fn BanksTab(props: &DeskProps) -> Html {
     let desk = &props.desk;
     let lang = desk.lang;
     let import = use_state(|| Import::Idle);
-    let worker = use_mut_ref(|| None::<ImportWorker>);
     let title = use_node_ref();
     let onchange = {
-        let (desk, import, worker) = (desk.clone(), import.clone(), worker.clone());
+        let (desk, import) = (desk.clone(), import.clone());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
             let name = file.name();
             if file.size() > MAX_IMPORT_BYTES as f64 {
                 desk.dispatch(DeskAction::Notice(match lang {
@@ -45,29 +45,27 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 }));
                 return;
             }
-            if let Err(e) = ensure_worker(&worker, &desk, &import, lang) {
-                desk.dispatch(DeskAction::Notice(e));
-                return;
-            }
             import.set(Import::Reading(name.clone()));
-            let (desk, import, worker) = (desk.clone(), import.clone(), worker.clone());
+            let (desk, import) = (desk.clone(), import.clone());
             wasm_bindgen_futures::spawn_local(async move {
+                let failed = |message: String| {
+                    import.set(Import::Idle);
+                    desk.dispatch(DeskAction::Notice(message));
+                };
                 let buffer = match gloo_file::futures::read_as_array_buffer(&gloo_file::Blob::from(file)).await {
                     Ok(b) => b,
-                    Err(e) => {
-                        import.set(Import::Idle);
-                        desk.dispatch(DeskAction::Notice(format!("{name}: {e}")));
-                        return;
-                    }
+                    Err(e) => return failed(format!("{name}: {e}")),
                 };
-                let sent = worker.borrow().as_ref().map(|w| w.parse(&name, &buffer));
-                if let Some(Err(e)) = sent {
-                    import.set(Import::Idle);
-                    desk.dispatch(DeskAction::Notice(e));
-                    restart_worker(&worker, &desk, &import, lang);
+                let worker = match ImportWorker::shared(lang) {
+                    Ok(w) => w,
+                    Err(e) => return failed(e),
+                };
+                match worker.import(&name, buffer).await {
+                    Ok(Imported::Report(summary)) => import.set(Import::Report(Rc::from(summary))),
+                    Ok(Imported::Refused(message)) => failed(message),
+                    Err(failure) => failed(failure.message(&name, lang)),
                 }
             });
-            input.set_value("");
         })
     };
     let confirm = {
@@ -75,15 +73,26 @@ pub fn BanksTab(props: &DeskProps) -> Html {
         Callback::from(move |_| {
             let Import::Report(report) = &*import else { return };
             let title = title.cast::<HtmlInputElement>().map(|i| i.value()).filter(|t| !t.trim().is_empty());
-            let title = title.unwrap_or_else(|| report.file_name.clone());
-            let id = format!("bank-{:x}", now_ms());
-            match report.to_bank(&id, title.trim()) {
-                Ok(bank) => {
-                    desk.dispatch(DeskAction::SaveBank(Box::new(SavedBank::new(&bank, &report.file_name, now_ms()))));
-                    import.set(Import::Idle);
+            let title = title.unwrap_or_else(|| report.file_name.clone()).trim().to_string();
+            let (desk, import, name) = (desk.clone(), import.clone(), report.file_name.clone());
+            // The questions are in the worker: it makes the bank, the page saves it.
+            wasm_bindgen_futures::spawn_local(async move {
+                let saved = match ImportWorker::shared(lang) {
+                    Ok(worker) => worker.save(&format!("bank-{:x}", now_ms()), &title, now_ms()).await,
+                    Err(e) => return desk.dispatch(DeskAction::Notice(e)),
+                };
+                match saved {
+                    Ok(Ok(bank)) => {
+                        desk.dispatch(DeskAction::SaveBank(Box::new(bank)));
+                        import.set(Import::Idle);
+                    }
+                    Ok(Err(message)) => desk.dispatch(DeskAction::Notice(message)),
+                    Err(failure) => {
+                        import.set(Import::Idle);
+                        desk.dispatch(DeskAction::Notice(failure.message(&name, lang)));
+                    }
                 }
-                Err(e) => desk.dispatch(DeskAction::Notice(e.message(lang))),
-            }
+            });
         })
     };
     let cancel = {
@@ -98,44 +107,7 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 <progress aria-label={lang.pick("读取进度", "Reading")}></progress>
             </div>
         },
-        Import::Report(r) => html! {
-            <section class="card" data-testid="import-report">
-                <h2>{ lang.pick("导入报告：", "Import report: ") }{ r.file_name.clone() }</h2>
-                <p>{ match lang {
-                    Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行，合并重复 {} 题。", r.rows_read, r.questions.len(), r.rejected_row_count(), r.duplicates.len()),
-                    Lang::En => format!("{} rows read, {} questions valid, {} rows rejected, {} duplicates merged.", r.rows_read, r.questions.len(), r.rejected_row_count(), r.duplicates.len()),
-                } }{ r.encoding.as_ref().map(|e| format!(" ({e})")).unwrap_or_default() }</p>
-                <ul class="counts">
-                    { for r.counts_by_type().into_iter().map(|(t, n)| html! { <li data-testid="import-type-count">{ format!("{}：{n}", t.label(lang)) }</li> }) }
-                </ul>
-                <ul class="counts">
-                    { for r.counts_by_category().into_iter().map(|(c, n)| html! { <li>{ format!("{c}：{n}") }</li> }) }
-                </ul>
-                if !r.rejected.is_empty() {
-                    <h3>{ lang.pick("被拒绝的行", "Rejected rows") }</h3>
-                    <ul class="rejected">{ for r.rejected.iter().map(|x| html! { <li data-testid="import-rejected">{ x.message(lang) }</li> }) }</ul>
-                }
-                if !r.duplicates.is_empty() {
-                    <h3>{ lang.pick("合并的重复题", "Duplicates merged") }</h3>
-                    <ul>{ for r.duplicates.iter().map(|x| html! { <li>{ x.message(lang) }</li> }) }</ul>
-                }
-                if !r.warnings.is_empty() {
-                    <h3>{ lang.pick("提示", "Warnings") }</h3>
-                    <ul>{ for r.warnings.iter().map(|x| html! { <li>{ x.message(lang) }</li> }) }</ul>
-                }
-                if r.questions.is_empty() {
-                    <p class="field-error">{ lang.pick("没有可导入的题目。", "There is nothing to import.") }</p>
-                } else {
-                    <label for="bank-title">{ lang.pick("题库名称", "Bank title") }
-                        <input id="bank-title" data-testid="bank-title" ref={title} type="text" value={r.file_name.clone()} />
-                    </label>
-                    <button class="primary big" data-testid="import-confirm" onclick={confirm}>
-                        { match lang { Lang::Zh => format!("保存这 {} 道题", r.questions.len()), Lang::En => format!("Save these {} questions", r.questions.len()) } }
-                    </button>
-                }
-                <button class="link" onclick={cancel}>{ lang.pick("放弃", "Discard") }</button>
-            </section>
-        },
+        Import::Report(r) => report_view(r, lang, &title, confirm, cancel),
     };
     let in_use = desk.setup.bank_id.clone();
     let use_bank = |id: Option<String>| {
@@ -175,15 +147,12 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                     { for desk.banks.iter().map(|b| {
                         let delete = { let desk = desk.clone(); let id = b.id.clone(); Callback::from(move |_| desk.dispatch(DeskAction::DeleteBank(id.clone()))) };
                         let current = in_use.as_deref() == Some(b.id.as_str());
-                        let preview = b.bank::<crate::core::codec::SerdeJson>().map(|bank| bank.questions.into_iter().take(20).collect::<Vec<_>>()).unwrap_or_default();
                         html! { <li data-testid="bank-item">
                             <span>{ b.title.clone() }{ match lang { Lang::Zh => format!("（{} 题）", b.questions), Lang::En => format!(" ({} questions)", b.questions) } }</span>
                             if current { <strong>{ lang.pick(" 使用中", " in use") }</strong> }
                             else { <button class="secondary" data-testid="bank-use" onclick={use_bank(Some(b.id.clone()))}>{ lang.pick("使用", "Use") }</button> }
                             <button class="link" onclick={delete}>{ lang.pick("删除", "Delete") }</button>
-                            <details><summary>{ lang.pick("预览", "Preview") }</summary>
-                                <ol>{ for preview.iter().map(|q| html! { <li>{ format!("[{}] {}", q.qtype.label(lang), q.stem) }</li> }) }</ol>
-                            </details>
+                            <BankPreview bank={Rc::new(b.clone())} {lang} />
                         </li> }
                     }) }
                 </ul>
@@ -195,50 +164,102 @@ pub fn BanksTab(props: &DeskProps) -> Html {
     }
 }
 
-/// Starts the import worker on first use; its answers update the import state. A worker that
-/// failed is replaced by a new one.
-fn ensure_worker(
-    worker: &Rc<RefCell<Option<ImportWorker>>>,
-    desk: &UseReducerHandle<super::Desk>,
-    import: &UseStateHandle<Import>,
+/// The import report as the worker sent it: counts, problems grouped by kind and column, and
+/// the first rows of each kind one by one (the rest counted).
+fn report_view(
+    r: &ImportSummary,
     lang: Lang,
-) -> Result<(), String> {
-    if worker.borrow().is_some() {
-        return Ok(());
-    }
-    let (desk, import, this) = (desk.clone(), import.clone(), Rc::downgrade(worker));
-    let started = ImportWorker::start("./import-worker_loader.js", lang, move |answer| match answer {
-        WorkerAnswer::Report(r) => import.set(Import::Report(Rc::from(r))),
-        WorkerAnswer::Error(e) => {
-            import.set(Import::Idle);
-            desk.dispatch(DeskAction::Notice(e));
+    title: &NodeRef,
+    confirm: Callback<MouseEvent>,
+    cancel: Callback<MouseEvent>,
+) -> Html {
+    let more = |listed: usize, all: usize| -> Html {
+        if all > listed {
+            html! { <p class="hint">{ match lang {
+                Lang::Zh => format!("只列出前 {listed} 项，共 {all} 项。"),
+                Lang::En => format!("The first {listed} of {all} are listed."),
+            } }</p> }
+        } else {
+            html! {}
         }
-        WorkerAnswer::Failed { file, failure } => {
-            import.set(Import::Idle);
-            desk.dispatch(DeskAction::Notice(failure.message(&file, lang)));
-            if let Some(worker) = this.upgrade() {
-                restart_worker(&worker, &desk, &import, lang);
+    };
+    html! {
+        <section class="card" data-testid="import-report">
+            <h2>{ lang.pick("导入报告：", "Import report: ") }{ r.file_name.clone() }</h2>
+            <p>{ match lang {
+                Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行，合并重复 {} 题。", r.rows_read, r.questions, r.rejected_rows, r.duplicates),
+                Lang::En => format!("{} rows read, {} questions valid, {} rows rejected, {} duplicates merged.", r.rows_read, r.questions, r.rejected_rows, r.duplicates),
+            } }{ r.encoding.as_ref().map(|e| format!(" ({e})")).unwrap_or_default() }</p>
+            <ul class="counts">
+                { for r.by_type.iter().map(|(t, n)| html! { <li data-testid="import-type-count">{ format!("{}：{n}", t.label(lang)) }</li> }) }
+            </ul>
+            <ul class="counts">
+                { for r.by_category.iter().map(|(c, n)| html! { <li>{ format!("{c}：{n}") }</li> }) }
+                if r.more_categories > 0 {
+                    <li>{ match lang { Lang::Zh => format!("另有 {} 类", r.more_categories), Lang::En => format!("{} more categories", r.more_categories) } }</li>
+                }
+            </ul>
+            if !r.rejected_groups.is_empty() {
+                <h3>{ lang.pick("被拒绝的原因", "Why rows were rejected") }</h3>
+                <ul class="rejected" data-testid="import-rejected-groups">{ for r.rejected_groups.iter().map(|g| html! {
+                    <li>{ match lang {
+                        Lang::Zh => format!("{} 处，例如 {}", g.count, g.example.message(lang)),
+                        Lang::En => format!("{} problem(s), e.g. {}", g.count, g.example.message(lang)),
+                    } }</li>
+                }) }</ul>
             }
-        }
-    })?;
-    *worker.borrow_mut() = Some(started);
-    Ok(())
+            if !r.rejected.is_empty() {
+                <h3>{ lang.pick("被拒绝的行", "Rejected rows") }</h3>
+                <ul class="rejected">{ for r.rejected.iter().map(|x| html! { <li data-testid="import-rejected">{ x.message(lang) }</li> }) }</ul>
+                { more(r.rejected.len(), r.rejected_problems) }
+            }
+            if !r.duplicate_examples.is_empty() {
+                <h3>{ lang.pick("合并的重复题", "Duplicates merged") }</h3>
+                <ul>{ for r.duplicate_examples.iter().map(|x| html! { <li>{ x.message(lang) }</li> }) }</ul>
+                { more(r.duplicate_examples.len(), r.duplicates) }
+            }
+            if !r.warnings.is_empty() {
+                <h3>{ lang.pick("提示", "Warnings") }</h3>
+                <ul>{ for r.warnings.iter().map(|x| html! { <li>{ x.message(lang) }</li> }) }</ul>
+                { more(r.warnings.len(), r.warnings.len() + r.more_warnings) }
+            }
+            if r.questions == 0 {
+                <p class="field-error">{ lang.pick("没有可导入的题目。", "There is nothing to import.") }</p>
+            } else {
+                <label for="bank-title">{ lang.pick("题库名称", "Bank title") }
+                    <input id="bank-title" data-testid="bank-title" ref={title.clone()} type="text" value={r.file_name.clone()} />
+                </label>
+                <button class="primary big" data-testid="import-confirm" onclick={confirm}>
+                    { match lang { Lang::Zh => format!("保存这 {} 道题", r.questions), Lang::En => format!("Save these {} questions", r.questions) } }
+                </button>
+            }
+            <button class="link" onclick={cancel}>{ lang.pick("放弃", "Discard") }</button>
+        </section>
+    }
 }
 
-/// Stops a worker that failed and starts a new one. Deferred: this may run inside the failed
-/// worker's own event handler, which must not be dropped while it runs.
-fn restart_worker(
-    worker: &Rc<RefCell<Option<ImportWorker>>>,
-    desk: &UseReducerHandle<super::Desk>,
-    import: &UseStateHandle<Import>,
+#[derive(Properties, PartialEq)]
+struct BankPreviewProps {
+    bank: Rc<SavedBank>,
     lang: Lang,
-) {
-    let (worker, desk, import) = (worker.clone(), desk.clone(), import.clone());
-    gloo_timers::callback::Timeout::new(0, move || {
-        worker.borrow_mut().take();
-        if let Err(e) = ensure_worker(&worker, &desk, &import, lang) {
-            desk.dispatch(DeskAction::Notice(e));
-        }
-    })
-    .forget();
+}
+
+/// The first 20 questions of a saved bank, read only once the preview is opened (and then
+/// without reading the rest of the bank): a bank of thousands is not parsed on every render.
+#[component]
+fn BankPreview(props: &BankPreviewProps) -> Html {
+    let lang = props.lang;
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            open.set(e.target_unchecked_into::<web_sys::HtmlDetailsElement>().open());
+        })
+    };
+    let preview = if *open { props.bank.preview(20) } else { Vec::new() };
+    html! {
+        <details {ontoggle}><summary>{ lang.pick("预览", "Preview") }</summary>
+            <ol>{ for preview.iter().map(|(qtype, stem)| html! { <li>{ format!("[{}] {stem}", qtype.map_or("?", |t| t.label(lang))) }</li> }) }</ol>
+        </details>
+    }
 }
