@@ -158,3 +158,34 @@ test('#17.13 a results file near the size limit merges without a task over 100 m
   assert.ok((await tasks.longest()) < 100, `longest main-thread task ${await tasks.longest()} ms`);
   await page.context().close();
 });
+
+test('#17.14 a UTF-16 file without a byte-order mark is read as UTF-16', async () => {
+  const page = await organizer();
+  await page.getByTestId('bank-file').setInputFiles('tests/fixtures/e2e/utf16-no-bom.csv');
+  await waitText(page, 'import-report', /可导入 2 题/);
+  assert.match(await page.getByTestId('import-report').textContent(), /UTF-16LE/);
+  await page.context().close();
+});
+
+test('#17.14 a picture renamed .csv is called what it is, not a table missing columns', async () => {
+  const page = await organizer();
+  await page.getByTestId('bank-file').setInputFiles('tests/fixtures/e2e/image-renamed.csv');
+  await page.getByTestId('error').waitFor();
+  const text = await errorText(page);
+  assert.match(text, /image-renamed\.csv 不是文本文件/);
+  assert.doesNotMatch(text, /缺少必填列/);
+  await page.context().close();
+});
+
+test('#17.14 a contest file the network cannot deliver: a plain reason, no JsValue', async () => {
+  const page = await phonePage(h.browser);
+  await page.route('**/e2e/dropped.json', (route) => route.abort('connectionreset'));
+  await page.goto(`${h.server.url}?contest=e2e/dropped.json`);
+  const error = page.getByTestId('load-error');
+  await error.waitFor();
+  const text = await error.textContent();
+  assert.match(text, /e2e\/dropped\.json/);
+  assert.match(text, /网络/);
+  assert.doesNotMatch(text, /JsValue|TypeError|Failed to fetch/);
+  await page.context().close();
+});

@@ -259,7 +259,7 @@ impl ImportWorker {
     }
 
     fn start(lang: Lang) -> Result<ImportWorker, String> {
-        let worker = web_sys::Worker::new(SCRIPT).map_err(|e| format!("{e:?}"))?;
+        let worker = web_sys::Worker::new(SCRIPT).map_err(|e| crate::web::fetch::js_reason(&e))?;
         let queue: Rc<RefCell<Queue>> = Rc::default();
         let (on_message_queue, on_message_worker) = (queue.clone(), worker.clone());
         let onmessage = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
