@@ -85,26 +85,28 @@ pub async fn load<T: DeserializeOwned>(kind: Stored, contest: &str) -> Result<Op
     value.as_string().map(|text| decode::<SerdeJson, _>(kind, &text)).transpose()
 }
 
-/// The envelopes stored under `contest`'s key for `kind`, as text: a list of chunks, or one
-/// envelope (as earlier builds stored it). Empty when nothing is stored.
-pub async fn load_chunks(kind: Stored, contest: &str) -> Result<Vec<String>, StorageError> {
+/// The envelopes stored under `contest`'s key for `kind`, as JavaScript strings (read into
+/// the wasm one at a time by the caller): a list of chunks, or one envelope (as earlier builds
+/// stored it). Empty when nothing is stored.
+pub async fn load_chunks(kind: Stored, contest: &str) -> Result<Vec<JsValue>, StorageError> {
     let db = open().await?;
     let store = db.transaction_with_str(STORE).and_then(|t| t.object_store(STORE)).map_err(unavailable)?;
     let request = store.get(&kind.key(contest).into()).map_err(unavailable)?;
     let value = request_result(&request).await?;
     db.close();
-    Ok(match value.as_string() {
-        Some(text) => vec![text],
-        None if js_sys::Array::is_array(&value) => {
-            js_sys::Array::from(&value).iter().filter_map(|c| c.as_string()).collect()
-        }
-        None => Vec::new(),
+    Ok(if value.is_string() {
+        vec![value]
+    } else if js_sys::Array::is_array(&value) {
+        js_sys::Array::from(&value).iter().filter(JsValue::is_string).collect()
+    } else {
+        Vec::new()
     })
 }
 
-/// Replaces the stored value with a list of chunks (envelopes as text) in one transaction.
-pub async fn save_chunks(kind: Stored, contest: &str, chunks: &[String]) -> Result<(), StorageError> {
-    let list: js_sys::Array = chunks.iter().map(|c| JsValue::from_str(c)).collect();
+/// Replaces the stored value with a list of chunks (envelopes as JavaScript strings) in one
+/// transaction.
+pub async fn save_chunks(kind: Stored, contest: &str, chunks: &[JsValue]) -> Result<(), StorageError> {
+    let list: js_sys::Array = chunks.iter().collect();
     put(kind, contest, &list).await
 }
 

@@ -195,9 +195,10 @@ pub enum Imported {
 
 /// What the page gets back about a results file.
 pub enum Checked {
-    /// The stored chunks of the records that can be true, and those refused.
+    /// The stored chunks of the records that can be true (JavaScript strings, read into the wasm
+    /// one at a time by the caller), and those refused.
     Records {
-        chunks: Vec<String>,
+        chunks: Vec<JsValue>,
         refused: Vec<(String, crate::core::ledger_file::Implausible)>,
     },
     Refused(String),
@@ -370,7 +371,7 @@ impl ImportWorker {
             Answer::Checked { refused } => {
                 let chunks = js_sys::Reflect::get(&value, &"chunks".into())
                     .ok()
-                    .map(|c| js_sys::Array::from(&c).iter().filter_map(|s| s.as_string()).collect())
+                    .map(|c| js_sys::Array::from(&c).iter().collect())
                     .unwrap_or_default();
                 Checked::Records { chunks, refused }
             }

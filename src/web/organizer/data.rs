@@ -190,13 +190,14 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
         let mut r = MergeReport::default();
         for chunk in chunks {
             next_task().await;
-            let attempts = match decode::<SerdeJson, AttemptLedger>(Stored::Collected, &chunk) {
-                Ok(l) => l.attempts,
-                Err(e) => {
-                    refused.push(format!("{name}: {}", e.message(lang)));
-                    continue;
-                }
-            };
+            let attempts =
+                match decode::<SerdeJson, AttemptLedger>(Stored::Collected, &chunk.as_string().unwrap_or_default()) {
+                    Ok(l) => l.attempts,
+                    Err(e) => {
+                        refused.push(format!("{name}: {}", e.message(lang)));
+                        continue;
+                    }
+                };
             for a in attempts {
                 let existing =
                     index.get(&a.id).map(|&i| here.attempts.get(i).unwrap_or_else(|| &added[i - here.attempts.len()]));
@@ -223,7 +224,8 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
         let mut chunks = (*desk.collected_chunks).clone();
         for part in added.chunks(CHUNK_ATTEMPTS) {
             next_task().await;
-            chunks.push(encode::<SerdeJson, _>(Stored::Collected, &AttemptLedger { attempts: part.to_vec() }));
+            let text = encode::<SerdeJson, _>(Stored::Collected, &AttemptLedger { attempts: part.to_vec() });
+            chunks.push(wasm_bindgen::JsValue::from_str(&text));
         }
         if let Err(e) = idb::save_chunks(Stored::Collected, &id, &chunks).await {
             refused.push(e.message(lang));

@@ -59,7 +59,7 @@ pub struct Desk {
     pub collected: Option<usize>,
     /// The collection as stored in IndexedDB: chunks of envelopes as text, kept so a merge
     /// writes only its new chunks.
-    pub collected_chunks: Rc<Vec<String>>,
+    pub collected_chunks: Rc<Vec<wasm_bindgen::JsValue>>,
     /// Everything the statistics and exports cover: own attempts, then collected ones.
     pub ledger: Rc<AttemptLedger>,
     pub banks: Rc<Vec<SavedBank>>,
@@ -103,7 +103,7 @@ pub enum DeskAction {
     Collected {
         all: AttemptLedger,
         collected: usize,
-        chunks: Rc<Vec<String>>,
+        chunks: Rc<Vec<wasm_bindgen::JsValue>>,
         flash: Option<String>,
     },
     Notice(String),
@@ -403,7 +403,7 @@ async fn load_collection(desk: UseReducerHandle<Desk>) {
     let mut collected = AttemptLedger::default();
     for chunk in chunks.iter() {
         gloo_timers::future::TimeoutFuture::new(0).await;
-        match decode::<SerdeJson, AttemptLedger>(Stored::Collected, chunk) {
+        match decode::<SerdeJson, AttemptLedger>(Stored::Collected, &chunk.as_string().unwrap_or_default()) {
             Ok(part) => collected.attempts.extend(part.attempts),
             Err(e) => return desk.dispatch(DeskAction::Notice(e.message(lang))),
         }

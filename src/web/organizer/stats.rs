@@ -10,8 +10,8 @@ use yew::prelude::*;
 use crate::core::bank::AnswerSet;
 use crate::core::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::stats::{
-    by_crowd, by_day, by_region, headline, item_analysis, parse_population_csv, rank_regions, score_distribution,
-    GroupRow, Headline, ItemFlag, ItemStat, RankBy, RegionRow,
+    by_crowd, by_day, by_region, headline, parse_population_csv, rank_regions, score_distribution, GroupRow, Headline,
+    ItemAnalysis, ItemFlag, ItemStat, RankBy, RegionRow,
 };
 use crate::core::Lang;
 use crate::web::download::download;
@@ -81,6 +81,39 @@ where
     }
     value.as_ref().filter(|(d, _)| *d == deps).map(|(_, v)| v.clone())
 }
+
+/// [`use_later`] for work done over several tasks: `compute` gives a future that yields to the
+/// browser between slices; a result for deps that have changed since is dropped.
+#[hook]
+fn use_later_async<T, D, F, Fut>(deps: D, compute: F) -> Option<Rc<T>>
+where
+    T: 'static,
+    D: PartialEq + Clone + 'static,
+    F: FnOnce(D) -> Fut + 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    let value = use_state(|| None::<(D, Rc<T>)>);
+    let generation = use_mut_ref(|| 0u64);
+    {
+        let (value, generation) = (value.clone(), generation.clone());
+        use_effect_with(deps.clone(), move |deps| {
+            *generation.borrow_mut() += 1;
+            let (mine, deps, latest) = (*generation.borrow(), deps.clone(), generation.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                let computed = Rc::new(compute(deps.clone()).await);
+                if *latest.borrow() == mine {
+                    value.set(Some((deps, computed)));
+                }
+            });
+            move || *generation.borrow_mut() += 1
+        });
+    }
+    value.as_ref().filter(|(d, _)| *d == deps).map(|(_, v)| v.clone())
+}
+
+/// Attempts counted per task by the work done over several tasks (a few milliseconds each).
+const SLICE: usize = 10_000;
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
@@ -158,9 +191,17 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     };
     let items = {
         let (ledger, bank) = (desk.ledger.clone(), desk.bank.clone());
-        use_later((ledger_key, Rc::as_ptr(&desk.bank) as usize, (*item_crowd).clone()), move |(_, _, crowd)| {
-            item_analysis(&ledger.attempts, &bank, crowd.as_deref())
-        })
+        use_later_async(
+            (ledger_key, Rc::as_ptr(&desk.bank) as usize, (*item_crowd).clone()),
+            move |(_, _, crowd)| async move {
+                let mut tally = ItemAnalysis::new(&bank);
+                for slice in ledger.attempts.chunks(SLICE) {
+                    tally.add(slice, &bank, crowd.as_deref());
+                    gloo_timers::future::TimeoutFuture::new(0).await;
+                }
+                tally.finish(&bank)
+            },
+        )
     };
     let region_rows = {
         let (ledger, table) = (desk.ledger.clone(), desk.regions.clone());
