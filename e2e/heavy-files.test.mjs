@@ -192,3 +192,33 @@ test('#17.14 a contest file the network cannot deliver: a plain reason, no JsVal
   assert.doesNotMatch(text, /JsValue|TypeError|Failed to fetch/);
   await page.context().close();
 });
+
+test('#17.13 a collection an earlier build stored as one envelope still reads, and is stored again in chunks', async () => {
+  const { ledger } = JSON.parse(fs.readFileSync(await resultsFile(3_000), 'utf8'));
+  const page = await phonePage(h.browser);
+  // As earlier builds kept it: one envelope of every merged attempt under the contest's key.
+  await page.goto(`${h.server.url}questions/contest.json`);
+  await page.evaluate((text) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('kepu', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('kv');
+    open.onsuccess = () => {
+      const tx = open.result.transaction('kv', 'readwrite');
+      tx.objectStore('kv').put(text, 'kepu.v1.collected.kepu-demo');
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), JSON.stringify({ version: 2, data: ledger }));
+  await page.goto(`${h.server.url}organizer/`);
+  await page.getByTestId('pin-input').fill(PIN);
+  await page.getByTestId('pin-submit').click();
+  await waitText(page, 'stat-participations', /3000/);
+  const stored = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('kepu', 1);
+    open.onsuccess = () => {
+      const get = open.result.transaction('kv').objectStore('kv').get('kepu.v1.collected.kepu-demo');
+      get.onsuccess = () => resolve(Array.isArray(get.result) ? get.result.map((c) => JSON.parse(c).data.attempts.length) : 'one envelope');
+    };
+  }));
+  assert.deepEqual(stored, [2000, 1000]);
+  await page.context().close();
+});

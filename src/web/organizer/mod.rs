@@ -15,8 +15,9 @@ use crate::core::codec::SerdeJson;
 use crate::core::contest::{Contest, ContestRules};
 use crate::core::ledger::AttemptLedger;
 use crate::core::ledger_file::merge_into;
+use crate::core::ledger_file::CHUNK_ATTEMPTS;
 use crate::core::organizer::{wiped_by_pin_reset, ContestSetup, PinHash, SavedBank};
-use crate::core::persist::{decode, Stored};
+use crate::core::persist::{decode, encode, Stored};
 use crate::core::region::RegionTable;
 use crate::core::Lang;
 
@@ -401,13 +402,33 @@ async fn load_collection(desk: UseReducerHandle<Desk>) {
         Err(e) => return desk.dispatch(DeskAction::Notice(e.message(lang))),
     };
     let mut collected = AttemptLedger::default();
+    let mut oversized = false;
     for chunk in chunks.iter() {
         gloo_timers::future::TimeoutFuture::new(0).await;
         match decode::<SerdeJson, AttemptLedger>(Stored::Collected, &chunk.as_string().unwrap_or_default()) {
-            Ok(part) => collected.attempts.extend(part.attempts),
+            Ok(part) => {
+                oversized |= part.attempts.len() > CHUNK_ATTEMPTS;
+                collected.attempts.extend(part.attempts);
+            }
             Err(e) => return desk.dispatch(DeskAction::Notice(e.message(lang))),
         }
     }
+    // A collection an earlier build stored as one envelope is read once in one go, then
+    // stored again in chunks, the same attempts, so it never is again.
+    let chunks = if oversized {
+        let mut rechunked = Vec::new();
+        for part in collected.attempts.chunks(CHUNK_ATTEMPTS) {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            let text = encode::<SerdeJson, _>(Stored::Collected, &AttemptLedger { attempts: part.to_vec() });
+            rechunked.push(wasm_bindgen::JsValue::from_str(&text));
+        }
+        match idb::save_chunks(Stored::Collected, &id, &rechunked).await {
+            Ok(()) => rechunked,
+            Err(_) => chunks,
+        }
+    } else {
+        chunks
+    };
     gloo_timers::future::TimeoutFuture::new(0).await;
     let count = collected.attempts.len();
     merge_into(&mut collected, desk.own.attempts.clone());
