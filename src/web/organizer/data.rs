@@ -161,6 +161,8 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
         index.extend(slice.iter().enumerate().map(|(i, a)| (a.id.clone(), chunk * CHUNK_ATTEMPTS + i)));
     }
     let mut added: Vec<Attempt> = Vec::new();
+    // What to store: chunks as the worker wrote them, and the parts of `added` to write again.
+    let (mut new_chunks, mut to_write): (Vec<wasm_bindgen::JsValue>, Vec<std::ops::Range<usize>>) = Default::default();
     let (mut merged, mut refused) = (Vec::new(), Vec::new());
     for file in files {
         let name = file.name();
@@ -190,6 +192,7 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
         let mut r = MergeReport::default();
         for chunk in chunks {
             next_task().await;
+            let first_added = added.len();
             let attempts =
                 match decode::<SerdeJson, AttemptLedger>(Stored::Collected, &chunk.as_string().unwrap_or_default()) {
                     Ok(l) => l.attempts,
@@ -198,6 +201,7 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
                         continue;
                     }
                 };
+            let decoded_len = attempts.len();
             for a in attempts {
                 let existing =
                     index.get(&a.id).map(|&i| here.attempts.get(i).unwrap_or_else(|| &added[i - here.attempts.len()]));
@@ -211,6 +215,14 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
                     }
                 }
             }
+            // A chunk whose records are all new is stored as the worker wrote it; otherwise its
+            // new records are written again below.
+            let chunk_len = added.len() - first_added;
+            if chunk_len > 0 && chunk_len == decoded_len {
+                new_chunks.push(chunk);
+            } else if chunk_len > 0 {
+                to_write.push(first_added..added.len());
+            }
         }
         let refused_here = refusal_summary(&impossible, lang).map(|r| format!("{}{r}", lang.pick("；", "; ")));
         let (added_here, already_present, conflicting) = (r.added, r.already_present, r.conflicting);
@@ -220,9 +232,11 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
         });
     }
     if !added.is_empty() {
-        // Only the new records are written, as new chunks beside those stored.
+        // Only the new records are stored, as new chunks beside those there.
         let mut chunks = (*desk.collected_chunks).clone();
-        for part in added.chunks(CHUNK_ATTEMPTS) {
+        chunks.extend(new_chunks);
+        let rewrite: Vec<Attempt> = to_write.into_iter().flat_map(|range| added[range].to_vec()).collect();
+        for part in rewrite.chunks(CHUNK_ATTEMPTS) {
             next_task().await;
             let text = encode::<SerdeJson, _>(Stored::Collected, &AttemptLedger { attempts: part.to_vec() });
             chunks.push(wasm_bindgen::JsValue::from_str(&text));
