@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { useHarness, phonePage as newPage, register as registerAs, confirmAndWait, number as digits, waitText } from './helpers.mjs';
+import { useHarness, phonePage as newPage, register as registerAs, registerNext, confirmAndWait, number as digits, waitText } from './helpers.mjs';
 
 const bank = new Map(JSON.parse(fs.readFileSync('questions/default-bank.json', 'utf8')).questions.map((q) => [q.id, q]));
 const h = useHarness();
@@ -137,13 +137,7 @@ test('the daily attempt limit is enforced with a clear message', async () => {
   assert.match(await page.getByTestId('error').textContent(), /今天的 1 次答题机会已用完/);
   assert.equal(await page.getByTestId('question').count(), 0);
   // Handing the device on: the next person registers and may answer.
-  await page.getByTestId('next-participant').click();
-  await page.getByTestId('reg-name').fill('周八');
-  await page.getByTestId('reg-region-1').selectOption({ label: '北京市' });
-  await page.getByTestId('reg-region-2').selectOption({ index: 1 });
-  await page.getByTestId('reg-region-3').selectOption({ label: '东城区' });
-  await page.getByTestId('reg-crowd').selectOption('青少年');
-  await page.getByTestId('reg-submit').click();
+  await registerNext(page, { name: '周八', province: '北京市', county: '东城区', crowd: '青少年' });
   await page.getByTestId('start-round').click();
   await page.getByTestId('question').waitFor();
   await page.context().close();
@@ -162,6 +156,27 @@ async function roundIds(page) {
   return ids;
 }
 
+test('the default contest draws about half of each type from the questions for the person\'s crowd', async () => {
+  const contest = JSON.parse(fs.readFileSync('questions/contest.json', 'utf8'));
+  const percent = contest.rules.round.crowd_first.percent;
+  const page = await phonePage();
+  const people = [
+    { name: '农民丙', province: '湖南省', city: '长沙市', county: '岳麓区', crowd: '农民' },
+    { name: '工人丁', province: '北京市', city: { index: 1 }, county: '东城区', crowd: '产业工人' },
+  ];
+  for (const [i, person] of people.entries()) {
+    await (i === 0 ? registerAs(page, h.server.url, person) : registerNext(page, person));
+    const ids = await roundIds(page);
+    for (const item of contest.rules.round.mix) {
+      const asked = ids.map((id) => bank.get(id)).filter((q) => q.type === item.type);
+      assert.equal(asked.length, item.count, `${item.type}: ${asked.length}`);
+      const forCrowd = asked.filter((q) => (q.crowds ?? []).includes(person.crowd)).length;
+      assert.ok(forCrowd >= Math.round((item.count * percent) / 100), `${person.crowd} ${item.type}: ${forCrowd} of ${item.count}`);
+    }
+  }
+  await page.context().close();
+});
+
 test("with crowd_first at 100 %, each person's round holds only their own crowd's questions", async () => {
   const page = await phonePage();
   const url = `${h.server.url}?contest=e2e/crowd.json`;
@@ -172,14 +187,7 @@ test("with crowd_first at 100 %, each person's round holds only their own crowd'
   assert.equal(new Set(farmer).size, 3, 'no question twice');
   assert.ok(farmer.every((id) => id.startsWith('farm')), `农民 drew ${farmer}`);
   // Handing the device to an older person: the next round is drawn for their crowd.
-  await page.getByTestId('next-participant').click();
-  await page.getByTestId('reg-name').fill('老人乙');
-  await page.getByTestId('reg-region-1').selectOption({ label: '北京市' });
-  await page.getByTestId('reg-region-2').selectOption({ index: 1 });
-  await page.getByTestId('reg-region-3').selectOption({ label: '东城区' });
-  await page.getByTestId('reg-crowd').selectOption('老年人');
-  await page.getByTestId('reg-submit').click();
-  await page.getByTestId('participant').waitFor();
+  await registerNext(page, { name: '老人乙', province: '北京市', county: '东城区', crowd: '老年人' });
   const elder = await roundIds(page);
   assert.equal(new Set(elder).size, 3);
   assert.ok(elder.every((id) => id.startsWith('elder')), `老年人 drew ${elder}`);
@@ -214,6 +222,8 @@ test('registration refuses bad input with messages in plain words', async () => 
   await page.getByTestId('start-round').click();
   await page.getByTestId('reg-phone').fill('12345');
   await page.getByTestId('reg-submit').click();
+  // Registering runs in a task of its own (the person key), so wait for its messages.
+  await page.getByTestId('error').first().waitFor();
   const errors = await page.getByTestId('error').allTextContents();
   assert.deepEqual(errors, ['请填写姓名或昵称', '手机号应为 11 位数字，以 1 开头', '请选择所在地区', '请选择人群类别']);
   await page.context().close();

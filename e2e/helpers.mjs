@@ -33,16 +33,37 @@ export async function phonePage(browser, context) {
 }
 
 /** Opens `url`, registers a participant through the form, and waits for the home screen. */
-export async function register(page, url, { name, province, city = { index: 1 }, county, crowd = '其他' }) {
+export async function register(page, url, person) {
   await page.goto(url);
   await page.getByTestId('start-round').click();
+  await fillRegistration(page, person);
+  await page.getByTestId('participant').waitFor();
+}
+
+/** A device of its own (so its own localStorage) whose clock the test can move on, so that a
+ * round takes a person's time (merging refuses rounds answered impossibly fast). */
+export async function clockedDevice(browser) {
+  const page = await phonePage(browser);
+  await page.clock.install();
+  return page;
+}
+
+/** Hands the device to the next person (from the result or the home screen) and registers them. */
+export async function registerNext(page, person) {
+  await page.getByTestId('next-participant').click();
+  await fillRegistration(page, person);
+  await page.getByTestId('participant').waitFor();
+}
+
+/** Fills the open registration form and submits it (what follows is the caller's to wait for). */
+export async function fillRegistration(page, { name, phone, province, city = { index: 1 }, county, crowd = '其他' }) {
   await page.getByTestId('reg-name').fill(name);
+  if (phone) await page.getByTestId('reg-phone').fill(phone);
   await page.getByTestId('reg-region-1').selectOption({ label: province });
   await page.getByTestId('reg-region-2').selectOption(typeof city === 'string' ? { label: city } : city);
   await page.getByTestId('reg-region-3').selectOption({ label: county });
   await page.getByTestId('reg-crowd').selectOption(crowd);
   await page.getByTestId('reg-submit').click();
-  await page.getByTestId('participant').waitFor();
 }
 
 /** Waits until the element with `testid` has text matching `pattern`. */

@@ -5,18 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useHarness, phonePage, register as registerAs, answerFirst, number, waitText } from './helpers.mjs';
+import { useHarness, clockedDevice, register as registerAs, answerFirst, number, waitText } from './helpers.mjs';
 
 const h = useHarness();
 const PIN = '2468';
 
-/** A device: its own browser context, so its own localStorage, and a clock the test can move
- * on, so that a round takes a person's time (merging refuses rounds answered impossibly fast). */
-async function device() {
-  const page = await phonePage(h.browser);
-  await page.clock.install();
-  return page;
-}
+const device = () => clockedDevice(h.browser);
 
 const register = (page, name, county) =>
   registerAs(page, h.server.url, { name, province: '湖南省', city: '长沙市', county, crowd: '产业工人' });
@@ -92,6 +86,52 @@ test('import a CSV and an XLSX bank, then run a round with the imported bank', a
   const ids = await playRound(page);
   assert.equal(ids.length, 20);
   assert.ok(ids.every((id) => id.startsWith('E2E-')), `every question comes from the imported bank: ${ids}`);
+  await page.context().close();
+});
+
+test('a real-world bank of 2,584 rows: the report groups one repeated problem into one line that fits the screen', async () => {
+  // Title and instruction rows above the header, 所属题库, and 难度 in the trainers' own words.
+  let csv = '安全生产知识题库（2023 版）\n说明：难度分为 必须掌握、较常见、偶见\n题型,题干,选项A,选项B,选项C,选项D,答案,难度,所属题库\n';
+  csv += '单选,第 4 行的题,甲,乙,丙,丁,A,易,通用\n';
+  for (let row = 5; row <= 2571; row++) csv += `单选,第 ${row} 行的题,甲,乙,丙,丁,B,必须掌握,通用\n`;
+  for (let row = 2572; row <= 2580; row++) csv += `多选,第 ${row} 行的题,甲,乙,丙,丁,AC,较常见,通用\n`;
+  csv += '判断,第 2581 行的题,正确,错误,,,A,偶见,通用\n';
+  for (let row = 2582; row <= 2584; row++) csv += `单选,第 ${row} 行的题,甲,乙,,,C,易,通用\n`;
+  const file = { name: '安全生产题库.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) };
+  const page = await device();
+  await openOrganizer(page);
+  await page.getByTestId('tab-banks').click();
+  await page.getByTestId('bank-file').setInputFiles(file);
+  const report = page.getByTestId('import-report');
+  await report.waitFor();
+  assert.match(await report.textContent(), /可导入 2,?578 题，拒绝 3 行/);
+  const rejected = await page.getByTestId('import-rejected').allTextContents();
+  assert.deepEqual(rejected, ['第 2582–2584 行「答案」列：答案 C 指向不存在的选项，共 3 行']);
+  const notes = await page.getByTestId('import-note').allTextContents();
+  assert.equal(notes.length, 3);
+  assert.match(notes[0], /第 5–2571 行「难度」列：难度“必须掌握”无法识别 → 按中等处理，共 2,567 行/);
+  const box = await report.boundingBox();
+  assert.ok(box.height <= 844, `the report is ${box.height}px tall on a 390×844 screen`);
+  await page.context().close();
+});
+
+test('questions pasted as typed text are read', async () => {
+  const page = await device();
+  await openOrganizer(page);
+  await page.getByTestId('tab-banks').click();
+  await page.getByTestId('bank-paste').fill(
+    '一、单选题\n1. 光年是什么单位？\nA、时间 B、长度 C、速度 D、质量\n答案：B\n解析：光在一年里走过的距离。\n' +
+      '二、判断题\n2. 闪电时躲在大树下是安全的。\n答案：×\n三、简答题\n3. 简述垃圾分类的意义。\n答案：略\n',
+  );
+  await page.getByTestId('bank-paste-import').click();
+  const report = page.getByTestId('import-report');
+  await report.waitFor();
+  assert.match(await report.textContent(), /可导入 2 题，拒绝 0 行/);
+  assert.match(await page.getByTestId('import-skipped').textContent(), /简答题/);
+  const accept = await page.getByTestId('bank-file').getAttribute('accept');
+  for (const extension of ['.xlsx', '.xls', '.xlsb', '.ods', '.docx', '.csv', '.txt']) {
+    assert.ok(accept.split(',').includes(extension), `${extension} in ${accept}`);
+  }
   await page.context().close();
 });
 

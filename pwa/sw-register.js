@@ -27,9 +27,11 @@
   });
   // On a first visit the worker's precache would share a weak connection with the app's own
   // download, so it registers once the page has loaded and the app has started (trunk's
-  // start-up script announces that with TrunkApplicationStarted).
-  const loaded = new Promise((resolve) => window.addEventListener('load', resolve));
-  const started = new Promise((resolve) => window.addEventListener('TrunkApplicationStarted', resolve));
+  // start-up script announces that with TrunkApplicationStarted). The start-up script may run to
+  // its end before this file has even arrived (the wasm travels inside the page): it sets
+  // window.wasmBindings just before the event, so an app already started is seen here too.
+  const loaded = new Promise((resolve) => (document.readyState === 'complete' ? resolve() : window.addEventListener('load', resolve)));
+  const started = new Promise((resolve) => (window.wasmBindings ? resolve() : window.addEventListener('TrunkApplicationStarted', resolve)));
   Promise.all([loaded, started]).then(async () => {
     try {
       const registration = await navigator.serviceWorker.register('./sw.js');

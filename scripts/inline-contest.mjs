@@ -16,10 +16,19 @@ let html = fs.readFileSync(page, 'utf8');
 for (const id of Object.values(FILES)) {
   html = html.replace(new RegExp(`<script type="application/json" id="${id}">[^<]*</script>\\n?`), '');
 }
+// What the citizen's app never shows stays in the file only (the organizer reads the file):
+// the bank's description and source list, and each question's source and review date.
+const CITIZEN_SKIPS = { bank: ['description', 'sources'], question: ['source', 'reviewed'] };
+const forCitizen = (value) => {
+  if (value.format !== 'kepu-bank') return value;
+  for (const key of CITIZEN_SKIPS.bank) delete value[key];
+  for (const q of value.questions) for (const key of CITIZEN_SKIPS.question) delete q[key];
+  return value;
+};
 // JSON has "<" only inside strings, where \u003c means the same: no "</script" can end a block early.
 const blocks = Object.entries(FILES).map(([file, id]) => {
-  const json = fs.readFileSync(path.join(dist, file), 'utf8').trim().replaceAll('<', '\\u003c');
-  JSON.parse(json);
+  const value = forCitizen(JSON.parse(fs.readFileSync(path.join(dist, file), 'utf8')));
+  const json = JSON.stringify(value).replaceAll('<', '\\u003c');
   return `<script type="application/json" id="${id}">${json}</script>\n`;
 });
 if (!html.includes('</body>')) throw new Error(`${page}: no </body>`);

@@ -8,30 +8,23 @@ use kepu_quiz::core::bank::{AnswerSet, Difficulty, Problem, QuestionType};
 use kepu_quiz::core::codec::{Json, SerdeJson};
 use kepu_quiz::core::import::{
     detect_format, import_file, DuplicateRow, Field, GiftKind, ImportError, ImportFailure, ImportFormat, ImportReport,
-    ImportWarning, RowProblem, RowUnit, MAX_IMPORT_BYTES,
+    ImportWarning, MissingColumn, RowNote, RowProblem, RowUnit, MAX_IMPORT_BYTES,
 };
 use kepu_quiz::core::rng::SeededRng;
 use kepu_quiz::core::Lang;
 
+#[path = "common/import.rs"]
+mod import_common;
+use import_common::{failure, import_bytes, read_fixture};
+
 const DIR: &str = "tests/fixtures/import";
 
 fn fixture(name: &str) -> Vec<u8> {
-    fs::read(format!("{DIR}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+    read_fixture(DIR, name)
 }
 
 fn import(name: &str) -> ImportReport {
     import_bytes(name, &fixture(name))
-}
-
-fn import_bytes(name: &str, bytes: &[u8]) -> ImportReport {
-    import_file(name, bytes).unwrap_or_else(|e| panic!("{}", e.message(Lang::Zh)))
-}
-
-fn failure(name: &str, bytes: &[u8]) -> ImportError {
-    match import_file(name, bytes) {
-        Ok(report) => panic!("{name} imported: {report:?}"),
-        Err(e) => e,
-    }
 }
 
 /// The problems of one rejected row as (column, problem).
@@ -42,6 +35,10 @@ fn row_problems(report: &ImportReport, sheet: Option<&str>, row: usize) -> Vec<(
         .filter(|r| r.row == row && r.sheet.as_deref() == sheet)
         .map(|r| (r.column.clone(), r.problem.clone()))
         .collect()
+}
+
+fn missing(fields: &[Field]) -> Vec<MissingColumn> {
+    fields.iter().map(|f| MissingColumn { field: *f, closest: None }).collect()
 }
 
 fn messages(report: &ImportReport, lang: Lang) -> Vec<String> {
@@ -180,19 +177,14 @@ fn tab_and_semicolon_delimiters() {
 #[test]
 fn each_bad_row_is_reported_with_row_column_and_reason() {
     let report = import("bad-rows.csv");
-    let cases: [(usize, &str, &str, &str); 12] = [
-        (3, "题型", "无法识别的题型“填空”", "unknown question type \"填空\""),
+    let cases: [(usize, &str, &str, &str); 7] = [
         (4, "题干", "题干为空", "the stem is empty"),
         (5, "答案", "答案 E 指向不存在的选项", "answer E points at an option that does not exist"),
         (6, "答案", "答案 C 指向不存在的选项", "answer C points at an option that does not exist"),
         (7, "选项B", "选项 B 为空", "option B is empty"),
         (8, "答案", "单选题只能有 1 个答案，这里有 2 个", "needs exactly 1 answer, found 2"),
         (9, "答案", "多选题至少需要 2 个正确答案", "needs at least 2 correct answers"),
-        (10, "难度", "无法识别的难度“超难”", "unknown difficulty \"超难\""),
-        (11, "分值", "分值“2.5”不是大于等于 0 的整数", "points \"2.5\" is not a whole number"),
-        (12, "适用人群", "无法识别的适用人群“宇航员”", "unknown crowd group \"宇航员\""),
         (13, "编号", "题目编号 ok1 重复", "question id ok1 is used twice"),
-        (16, "题型", "缺少题型", "the question type is missing"),
     ];
     for (row, column, zh, en) in cases {
         let found: Vec<_> = report.rejected.iter().filter(|r| r.row == row).collect();
@@ -213,9 +205,24 @@ fn each_bad_row_is_reported_with_row_column_and_reason() {
         report.rejected.iter().find(|r| r.row == 5).unwrap().message(Lang::En),
         "bad-rows.csv row 5, column 答案: answer E points at an option that does not exist"
     );
-    assert_eq!(stems(&report), ["两行的\n题干", "没有编号的好题"]);
-    assert_eq!(report.rows_read, 15, "rows 2–13 and 15–17; the empty row 14 is skipped");
-    assert_eq!(report.rejected_row_count(), 13);
+    assert_eq!(stems(&report), ["两行的\n题干", "难度不对", "分值不对", "人群不对", "缺题型", "没有编号的好题"]);
+    assert_eq!(report.rows_read, 14, "rows 2 and 4–13 and 15–17; the 填空 row 3 and the empty row 14 are skipped");
+    assert_eq!(report.rejected_row_count(), 8);
+    assert_eq!((report.skipped.len(), report.skipped[0].row, report.skipped[0].qtype.as_str()), (1, 3, "填空"));
+    // Optional cells never reject a row: they are read as their default, with a note.
+    let notes: Vec<(usize, Option<&str>, &RowNote)> =
+        report.notes.iter().map(|n| (n.row, n.column.as_deref(), &n.note)).collect();
+    assert_eq!(
+        notes,
+        [
+            (10, Some("难度"), &RowNote::UnknownDifficulty("超难".into())),
+            (11, Some("分值"), &RowNote::BadPoints("2.5".into())),
+            (12, Some("适用人群"), &RowNote::UnknownCrowd("宇航员".into())),
+            (16, Some("题型"), &RowNote::TypeInferred(QuestionType::Single)),
+        ]
+    );
+    let q = &report.questions;
+    assert_eq!((q[1].difficulty, q[2].points, q[3].crowds.len()), (Difficulty::Medium, None, 0));
 }
 
 #[test]
@@ -225,11 +232,9 @@ fn a_row_with_many_problems_reports_them_all() {
     assert_eq!(
         row_problems(&report, None, 15),
         vec![
-            (column("分值"), RowProblem::BadPoints("-3".into())),
             (column("题干"), RowProblem::Question(Problem::EmptyStem)),
             (column("选项B"), RowProblem::Question(Problem::TooFewOptions { min: 2, found: 1 })),
             (column("答案"), RowProblem::Question(Problem::AnswerOutOfRange("E".into()))),
-            (column("难度"), RowProblem::Question(Problem::UnknownDifficulty("难难".into()))),
         ]
     );
 }
@@ -272,16 +277,16 @@ fn duplicates_are_merged_and_reported() {
 #[test]
 fn header_problems() {
     let e = failure("missing-column.csv", &fixture("missing-column.csv"));
-    assert_eq!(e.reason, ImportFailure::MissingColumns(vec![Field::Answer]));
+    assert_eq!(e.reason, ImportFailure::MissingColumns(missing(&[Field::Answer])));
     let message = e.message(Lang::Zh);
     assert!(message.starts_with("missing-column.csv 缺少必填列「答案」"), "{message}");
     assert!(message.contains("正确答案"), "the accepted headers are listed: {message}");
     assert!(e.message(Lang::En).contains("missing-column.csv lacks the required column(s) answer"));
 
     let e = failure("t.csv", "题干,选项A\n题,甲\n".as_bytes());
-    assert_eq!(e.reason, ImportFailure::MissingColumns(vec![Field::Type, Field::Answer]));
+    assert_eq!(e.reason, ImportFailure::MissingColumns(missing(&[Field::Answer])), "the type can be inferred");
     let e = failure("t.csv", "题型,题干,答案\n单选,题,A\n".as_bytes());
-    assert_eq!(e.reason, ImportFailure::MissingColumns(vec![Field::Options]));
+    assert_eq!(e.reason, ImportFailure::MissingColumns(missing(&[Field::Options])));
     // Without choice questions the option columns may be left out.
     assert_eq!(import_bytes("t.csv", "题型,题干,答案\n判断,题,对\n".as_bytes()).questions.len(), 1);
 
@@ -309,7 +314,9 @@ fn whole_file_failures() {
     assert_eq!(e.reason, ImportFailure::UnknownFormat);
     assert!(e.message(Lang::En).contains("the format of x.bin is not recognised"));
     let e = failure("old.xls", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest");
-    assert_eq!(e.reason, ImportFailure::LegacyExcel);
+    assert!(matches!(e.reason, ImportFailure::NotASpreadsheet(_)), "a damaged .xls: {e:?}");
+    let e = failure("old.doc", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest");
+    assert_eq!(e.reason, ImportFailure::LegacyWord);
     assert!(e.message(Lang::Zh).contains("另存为"));
     assert!(matches!(failure("x.xlsx", b"not a zip").reason, ImportFailure::NotASpreadsheet(_)));
     assert_eq!(e.to_string(), e.message(Lang::En));
@@ -321,14 +328,16 @@ fn xlsx_first_sheet_by_default_with_numbers_typed_as_numbers() {
     assert_eq!((report.format, report.encoding.as_deref()), (ImportFormat::Xlsx, None));
     assert_eq!(report.rows_read, 3);
     let q = &report.questions;
-    assert_eq!(q.len(), 2);
+    assert_eq!(q.len(), 3);
     assert_eq!(
         (q[0].id.as_str(), q[0].points, q[0].difficulty, q[0].answer),
         ("1001", Some(5), Difficulty::Easy, AnswerSet(0b10))
     );
-    assert_eq!((q[1].id.as_str(), q[1].points, q[1].difficulty), ("1003", Some(3), Difficulty::Medium));
-    assert_eq!(row_problems(&report, None, 5), vec![(Some("分值".into()), RowProblem::BadPoints("2.5".into()))]);
-    assert_eq!(messages(&report, Lang::Zh), ["first-sheet.xlsx 第 5 行「分值」列：分值“2.5”不是大于等于 0 的整数"]);
+    assert_eq!((q[1].id.as_str(), q[1].points), ("1002", None), "points 2.5 fall back to the contest's");
+    assert_eq!((q[2].id.as_str(), q[2].points, q[2].difficulty), ("1003", Some(3), Difficulty::Medium));
+    assert!(report.rejected.is_empty());
+    let groups: Vec<String> = report.groups(Lang::Zh).into_iter().map(|g| g.text).collect();
+    assert_eq!(groups, ["第 5 行「分值」列：分值“2.5”不是大于等于 0 的整数 → 按竞赛规则的分值计"]);
     assert_eq!(
         report.warnings,
         vec![
@@ -347,17 +356,18 @@ fn xlsx_first_sheet_by_default_with_numbers_typed_as_numbers() {
 fn xlsx_sheets_named_by_type_need_no_type_column() {
     let report = import("by-type.xlsx");
     let summary: Vec<(&str, QuestionType, AnswerSet)> =
-        report.questions.iter().map(|q| (q.id.as_str(), q.qtype, q.answer)).collect();
+        report.questions.iter().map(|q| (q.stem.as_str(), q.qtype, q.answer)).collect();
     assert_eq!(
         summary,
         [
-            ("1", QuestionType::Single, AnswerSet(0b1000)),
-            ("2", QuestionType::Single, AnswerSet(0b1)),
-            ("11", QuestionType::Multiple, AnswerSet(0b111)),
-            ("21", QuestionType::TrueFalse, AnswerSet::TRUE),
-            ("22", QuestionType::TrueFalse, AnswerSet::FALSE),
+            ("单选工作表的题", QuestionType::Single, AnswerSet(0b1000)),
+            ("单选工作表的第二题", QuestionType::Single, AnswerSet(0b1)),
+            ("多选工作表的题", QuestionType::Multiple, AnswerSet(0b111)),
+            ("布尔值答案", QuestionType::TrueFalse, AnswerSet::TRUE),
+            ("文字答案", QuestionType::TrueFalse, AnswerSet::FALSE),
         ]
     );
+    assert!(report.questions.iter().all(|q| q.id.starts_with('q')), "题号 numbers rows; ids are generated");
     assert_eq!(report.questions[0].points, Some(2));
     assert_eq!(
         row_problems(&report, Some("多选"), 3),
@@ -391,7 +401,7 @@ fn xlsx_sheets_named_by_type_need_no_type_column() {
 #[test]
 fn xlsx_missing_column_names_the_file() {
     let e = failure("missing-column.xlsx", &fixture("missing-column.xlsx"));
-    assert_eq!((e.sheet.as_deref(), &e.reason), (None, &ImportFailure::MissingColumns(vec![Field::Answer])));
+    assert_eq!((e.sheet.as_deref(), &e.reason), (None, &ImportFailure::MissingColumns(missing(&[Field::Answer]))));
 }
 
 #[test]
@@ -801,7 +811,14 @@ fn check_invariants(report: &ImportReport) {
     }
 }
 
-const PIECES: [&[u8]; 34] = [
+const PIECES: [&[u8]; 41] = [
+    "一、单选题\n".as_bytes(),
+    "1. ".as_bytes(),
+    "答案：".as_bytes(),
+    "解析：".as_bytes(),
+    "A、甲 B、乙\n".as_bytes(),
+    b"[html]<p>",
+    b"&#x6C34;<br>",
     b"\"",
     b",",
     b"\t",
@@ -841,7 +858,7 @@ const PIECES: [&[u8]; 34] = [
 const FUZZ_ROUNDS: usize = 2000;
 const FUZZ_XML_ROUNDS: usize = 500;
 
-const NAMES: [&str; 7] = ["r.json", "r.csv", "r.txt", "r.xlsx", "r.gift", "r", "r.tsv"];
+const NAMES: [&str; 10] = ["r.json", "r.csv", "r.txt", "r.xlsx", "r.gift", "r", "r.tsv", "r.docx", "r.xls", "r.ods"];
 
 fn random_input(rng: &mut SeededRng) -> Vec<u8> {
     let mut out = Vec::new();
@@ -907,8 +924,16 @@ fn random_and_mutated_inputs_never_panic() {
         .filter(|p| p.extension().is_some_and(|e| e != "py"))
         .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap()))
         .collect();
+    // The real-world-shaped fixtures too (typed text, GIFT markup, .xls).
+    fixtures.extend(
+        fs::read_dir(format!("{DIR}/real"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e != "py"))
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap())),
+    );
     fixtures.sort();
-    assert!(fixtures.len() >= 15);
+    assert!(fixtures.len() >= 25);
     // Stored (uncompressed) workbooks: a mutation lands in the XML itself.
     let two_sheets = xlsx(&[("单选题", small_sheet()), ("判断", small_sheet())]);
     fixtures.push(("stored.xlsx".into(), two_sheets));

@@ -1,5 +1,7 @@
 //! Every file shipped in `questions/` (and the end-to-end contests) loads and validates.
 
+mod common;
+use common::CATEGORIES;
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::Path;
@@ -9,18 +11,6 @@ use kepu_quiz::core::contest::{BankSource, Contest, ContestError};
 use kepu_quiz::core::draw::draw_round;
 use kepu_quiz::core::participant::CROWD_CHOICES;
 use kepu_quiz::core::region::{level, RegionTable};
-
-const CATEGORIES: [&str; 9] = [
-    "科学观念与方法",
-    "数学与信息",
-    "物质与能量",
-    "生命与健康",
-    "地球与环境",
-    "工程与技术",
-    "科技与社会",
-    "应急避险",
-    "农业",
-];
 
 fn read(path: &str) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))

@@ -46,7 +46,9 @@ impl QuestionType {
         match text.trim().to_ascii_lowercase().as_str() {
             "single" | "单选" | "单选题" | "单项选择" | "单项选择题" => Some(QuestionType::Single),
             "multiple" | "多选" | "多选题" | "多项选择" | "多项选择题" => Some(QuestionType::Multiple),
-            "true_false" | "判断" | "判断题" | "是非" | "是非题" => Some(QuestionType::TrueFalse),
+            "true_false" | "判断" | "判断题" | "是非" | "是非题" | "tf" | "judge" | "truefalse" | "true/false" => {
+                Some(QuestionType::TrueFalse)
+            }
             _ => None,
         }
     }
@@ -120,10 +122,10 @@ pub fn parse_answer(qtype: QuestionType, text: &str) -> Result<AnswerSet, Proble
     }
     if qtype == QuestionType::TrueFalse {
         return match t.to_ascii_lowercase().as_str() {
-            "对" | "正确" | "是" | "√" | "✓" | "✔" | "t" | "true" | "a" | "ａ" | "y" | "yes" => {
+            "对" | "正确" | "是" | "√" | "✓" | "✔" | "t" | "true" | "a" | "ａ" | "y" | "yes" | "1" | "１" => {
                 Ok(AnswerSet::TRUE)
             }
-            "错" | "错误" | "否" | "×" | "✗" | "✘" | "x" | "f" | "false" | "b" | "ｂ" | "n" | "no" => {
+            "错" | "错误" | "否" | "×" | "✗" | "✘" | "x" | "f" | "false" | "b" | "ｂ" | "n" | "no" | "0" | "０" => {
                 Ok(AnswerSet::FALSE)
             }
             _ => Err(Problem::AnswerUnreadable(t.to_string())),
@@ -170,6 +172,18 @@ pub struct Question {
     pub crowds: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Whether the options may be shown in a random order. False when an option refers to
+    /// the others (以上都对, A和B): the draw keeps the bank's order.
+    #[serde(default = "shuffled_by_default", skip_serializing_if = "is_true")]
+    pub shuffle: bool,
+}
+
+fn shuffled_by_default() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 impl Question {
@@ -215,6 +229,9 @@ pub struct RawQuestion {
     pub crowds: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// `false`: show the options in the bank's order (`"shuffle": false`); absent = shuffled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shuffle: Option<bool>,
 }
 
 /// A bank file as it stands.
@@ -230,7 +247,10 @@ pub struct RawBank {
     revision: u32,
     #[serde(default)]
     sources: Vec<String>,
-    questions: Vec<RawQuestion>,
+    /// Absent reads as none (refused as [`BankError::Empty`]), so the web adapter can read a
+    /// large bank's questions in slices.
+    #[serde(default)]
+    pub questions: Vec<RawQuestion>,
 }
 
 /// Why one question is not acceptable.
@@ -320,6 +340,16 @@ pub enum BankError {
     Invalid(Vec<BankIssue>),
     #[error("the bank has no questions")]
     Empty,
+}
+
+impl From<codec::HeaderError> for BankError {
+    fn from(e: codec::HeaderError) -> BankError {
+        match e {
+            codec::HeaderError::Json(e) => BankError::Json(e),
+            codec::HeaderError::WrongFormat => BankError::WrongFormat,
+            codec::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),
+        }
+    }
 }
 
 impl BankError {
@@ -456,6 +486,7 @@ pub fn check_question(raw: &RawQuestion) -> Result<Question, Vec<Problem>> {
         points: raw.points,
         crowds: raw.crowds.iter().map(|c| c.trim().to_string()).collect(),
         source: raw.source.clone().filter(|s| !s.trim().is_empty()),
+        shuffle: raw.shuffle.unwrap_or(true),
     })
 }
 
@@ -494,6 +525,7 @@ impl Question {
             points: self.points,
             crowds: self.crowds.clone(),
             source: self.source.clone(),
+            shuffle: (!self.shuffle).then_some(false),
         }
     }
 }
@@ -544,20 +576,12 @@ impl Bank {
 
     /// [`Bank::from_json`] with the given JSON codec.
     pub fn read<J: Json>(text: &str) -> Result<Bank, BankError> {
-        let raw = codec::read_with_header::<J, RawBank>(text, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
-            codec::HeaderError::Json(e) => BankError::Json(e),
-            codec::HeaderError::WrongFormat => BankError::WrongFormat,
-            codec::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),
-        })?;
-        Bank::from_raw(raw)
+        Bank::from_raw(J::decode_headed::<RawBank>(text, BANK_FORMAT, BANK_VERSION)?)
     }
 
     /// Validates a bank as read (a file, or a bank inside a contest package).
     pub fn from_raw(raw: RawBank) -> Result<Bank, BankError> {
-        codec::check_header(Some(&raw.format), raw.version, BANK_FORMAT, BANK_VERSION).map_err(|e| match e {
-            codec::HeaderError::NewerVersion(v) => BankError::NewerVersion(v),
-            _ => BankError::WrongFormat,
-        })?;
+        codec::check_header(Some(&raw.format), raw.version, BANK_FORMAT, BANK_VERSION)?;
         let mut issues = Vec::new();
         let mut questions = Vec::with_capacity(raw.questions.len());
         let mut seen = HashSet::new();
@@ -658,10 +682,10 @@ mod tests {
         for t in ["ABD", "A,B,D", "A，B，D", "A、B、D", "A;B;D", "A B D", "dba", "ＡＢＤ", "ａ、ｂ、ｄ"] {
             assert_eq!(parse_answer(m, t), Ok(AnswerSet(0b1011)), "{t}");
         }
-        for t in ["对", "正确", "是", "√", "✓", "T", "true", "A"] {
+        for t in ["对", "正确", "是", "√", "✓", "T", "true", "A", "1"] {
             assert_eq!(parse_answer(QuestionType::TrueFalse, t), Ok(AnswerSet::TRUE), "{t}");
         }
-        for t in ["错", "错误", "否", "×", "✗", "F", "FALSE", "b"] {
+        for t in ["错", "错误", "否", "×", "✗", "F", "FALSE", "b", "0"] {
             assert_eq!(parse_answer(QuestionType::TrueFalse, t), Ok(AnswerSet::FALSE), "{t}");
         }
         assert_eq!(parse_answer(m, ""), Err(Problem::AnswerMissing));
@@ -721,6 +745,16 @@ mod tests {
     }
 
     #[test]
+    fn a_question_may_keep_its_option_order() {
+        let text = r#"{"format":"kepu-bank","version":1,"id":"b","title":"t","questions":[
+            {"id":"k","type":"single","stem":"s","options":["x","y","以上都对"],"answer":"C","shuffle":false}]}"#;
+        let bank = Bank::from_json(text).unwrap();
+        assert!(!bank.questions[0].shuffle);
+        assert!(bank.to_json().contains(r#""shuffle":false"#));
+        assert_eq!(Bank::from_json(&bank.to_json()).unwrap(), bank);
+    }
+
+    #[test]
     fn bank_format_and_version_are_checked() {
         assert_eq!(Bank::from_json(r#"{"questions":[]}"#), Err(BankError::WrongFormat));
         assert_eq!(
@@ -739,6 +773,8 @@ mod tests {
         let bank = Bank::from_json(text).unwrap();
         let again = Bank::from_json(&bank.to_json()).unwrap();
         assert_eq!(bank, again);
+        assert!(bank.questions[0].shuffle, "shuffled unless the bank says otherwise");
+        assert!(!bank.to_json().contains("shuffle"), "the default is not written");
         assert!(bank.questions[0].id.starts_with('q'));
         assert_eq!(bank.questions[0].id, Bank::from_json(text).unwrap().questions[0].id);
         assert_ne!(bank.questions[0].id, bank.questions[1].id);

@@ -18,6 +18,14 @@ use super::Lang;
 pub trait Json {
     fn decode<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError>;
     fn encode<T: Serialize + ?Sized>(value: &T) -> String;
+
+    /// A `T` from a file whose `format` must be `format` and whose `version` is at most
+    /// `newest`, checked first, so a foreign or newer file is named as such instead of failing
+    /// on some field deep inside. A codec that can parse once and read twice does so.
+    fn decode_headed<T: DeserializeOwned>(text: &str, format: &str, newest: u32) -> Result<T, HeaderError> {
+        read_header::<Self>(text, format, newest)?;
+        Self::decode(text).map_err(HeaderError::Json)
+    }
 }
 
 /// serde_json: natively, on the organizer's page and in the import worker.
@@ -321,37 +329,39 @@ impl Found {
 
 /// The `format` and `version` every file of ours starts with.
 #[derive(Deserialize)]
-struct Header {
+pub struct Header {
     format: Option<String>,
     version: Option<u64>,
 }
 
+impl Header {
+    /// Refuses a header of another format or a newer version.
+    pub fn check(self, format: &str, newest: u32) -> Result<(), HeaderError> {
+        check_header(self.format.as_deref(), self.version, format, newest)
+    }
+}
+
 /// Why a file's header (its `format` and `version` fields) was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum HeaderError {
+pub enum HeaderError {
     Json(DecodeError),
     WrongFormat,
     NewerVersion(u32),
 }
 
-/// Reads `text` as a `T` whose `format` is `format` and whose `version` is at most `newest`, so
-/// a foreign or newer file is named as such instead of failing on some field deep inside.
-pub(crate) fn read_with_header<J: Json, T: DeserializeOwned>(
-    text: &str,
-    format: &str,
-    newest: u32,
-) -> Result<T, HeaderError> {
-    read_header::<J>(text, format, newest)?;
-    J::decode(text).map_err(HeaderError::Json)
+/// Checks only the header of `text`.
+pub(crate) fn read_header<J: Json + ?Sized>(text: &str, format: &str, newest: u32) -> Result<(), HeaderError> {
+    J::decode::<Header>(text).map_err(HeaderError::from_header_decode)?.check(format, newest)
 }
 
-/// Checks only the header of `text`.
-pub(crate) fn read_header<J: Json>(text: &str, format: &str, newest: u32) -> Result<(), HeaderError> {
-    let header: Header = J::decode(text).map_err(|e| match e {
-        DecodeError::Syntax { .. } => HeaderError::Json(e),
-        DecodeError::Shape { .. } => HeaderError::WrongFormat,
-    })?;
-    check_header(header.format.as_deref(), header.version, format, newest)
+impl HeaderError {
+    /// Text that is not JSON is a damaged file; JSON without a readable header is another kind.
+    pub fn from_header_decode(e: DecodeError) -> HeaderError {
+        match e {
+            DecodeError::Syntax { .. } => HeaderError::Json(e),
+            DecodeError::Shape { .. } => HeaderError::WrongFormat,
+        }
+    }
 }
 
 pub(crate) fn check_header(
@@ -421,12 +431,12 @@ mod tests {
 
     #[test]
     fn header_first() {
-        let r = read_with_header::<SerdeJson, Round>(r#"{"format":"a","version":3,"mix":1}"#, "a", 2);
+        let r = SerdeJson::decode_headed::<Round>(r#"{"format":"a","version":3,"mix":1}"#, "a", 2);
         assert_eq!(r.unwrap_err(), HeaderError::NewerVersion(3));
-        let r = read_with_header::<SerdeJson, Round>(r#"[1]"#, "a", 2);
+        let r = SerdeJson::decode_headed::<Round>(r#"[1]"#, "a", 2);
         assert_eq!(r.unwrap_err(), HeaderError::WrongFormat);
-        let r = read_with_header::<SerdeJson, Round>(r#"{"format":"b","mix":[]}"#, "a", 2);
+        let r = SerdeJson::decode_headed::<Round>(r#"{"format":"b","mix":[]}"#, "a", 2);
         assert_eq!(r.unwrap_err(), HeaderError::WrongFormat);
-        assert!(read_with_header::<SerdeJson, Round>(r#"{"format":"a","mix":[]}"#, "a", 2).is_ok());
+        assert!(SerdeJson::decode_headed::<Round>(r#"{"format":"a","mix":[]}"#, "a", 2).is_ok());
     }
 }

@@ -379,12 +379,11 @@ impl Contest {
 
     /// [`Contest::from_json`] with the given JSON codec.
     pub fn read<J: Json>(text: &str) -> Result<(Contest, BankSource), ContestError> {
-        let package: Package =
-            codec::read_with_header::<J, _>(text, CONTEST_FORMAT, CONTEST_VERSION).map_err(|e| match e {
-                codec::HeaderError::Json(e) => ContestError::Json(e),
-                codec::HeaderError::WrongFormat => ContestError::WrongFormat,
-                codec::HeaderError::NewerVersion(v) => ContestError::NewerVersion(v),
-            })?;
+        let package: Package = J::decode_headed(text, CONTEST_FORMAT, CONTEST_VERSION).map_err(|e| match e {
+            codec::HeaderError::Json(e) => ContestError::Json(e),
+            codec::HeaderError::WrongFormat => ContestError::WrongFormat,
+            codec::HeaderError::NewerVersion(v) => ContestError::NewerVersion(v),
+        })?;
         let contest = Contest::new(package.rules)?;
         let bank = match package.bank {
             BankField::Path(path) => BankSource::Path(path),
@@ -486,7 +485,7 @@ impl Contest {
             .chain_update(b"\n")
             .chain_update(bank.reference().as_bytes())
             .finalize();
-        digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+        super::hex(&digest[..6])
     }
 
     pub fn window(&self, now_ms: i64) -> Window {

@@ -1,5 +1,6 @@
 //! Drawing a round: seeded, stratified by the contest's mix, no question twice, options
-//! shuffled (true/false keeps 正确 before 错误).
+//! shuffled (true/false keeps 正确 before 错误, and a question marked `"shuffle": false`
+//! keeps its bank order).
 
 use serde::{Deserialize, Serialize};
 
@@ -56,7 +57,7 @@ pub fn draw_round(
         by_item.push((position, pick(bank, &mix[position], own, &mut taken, &mut rng)));
     }
     // Present in the mix's own order (e.g. all 判断 first, then 单选, then 多选).
-    super::sort::sort_by(&mut by_item, |a, b| a.0 < b.0);
+    super::sort::sort_by(&mut by_item, |a, b| a.0.cmp(&b.0));
     for (_, chosen) in by_item {
         for i in chosen {
             picked.push(shuffled(bank, i, &mut rng));
@@ -113,7 +114,7 @@ fn take(mut pool: Vec<usize>, n: usize, taken: &mut [bool], rng: &mut SeededRng)
 fn shuffled(bank: &Bank, index: usize, rng: &mut SeededRng) -> DrawnQuestion {
     let q = &bank.questions[index];
     let mut order: Vec<u8> = (0..q.choice_count() as u8).collect();
-    if q.qtype != QuestionType::TrueFalse {
+    if q.qtype != QuestionType::TrueFalse && q.shuffle {
         rng.shuffle(&mut order);
     }
     DrawnQuestion { qid: q.id.clone(), order }
@@ -322,6 +323,33 @@ mod tests {
         // And the old contest fixture, without the rule, draws the same for any crowd.
         let c = Contest::new(rules()).unwrap();
         assert_eq!(draw_round(&c, &bank(), Some("老年人"), 4).unwrap(), draw_round(&c, &bank(), None, 4).unwrap());
+    }
+
+    #[test]
+    fn a_question_marked_not_to_shuffle_keeps_its_order() {
+        let c = Contest::new(rules()).unwrap();
+        let mut b = bank();
+        let index = b.index_of("s1").unwrap();
+        b.questions[index].shuffle = false;
+        let mut seen = 0;
+        for seed in 0..200 {
+            for d in draw_round(&c, &b, None, seed).unwrap().into_iter().chain(draw_practice(&b, None, seed)) {
+                if d.qid == "s1" {
+                    seen += 1;
+                    assert_eq!(d.order, (0..b.questions[index].options.len() as u8).collect::<Vec<_>>());
+                }
+            }
+        }
+        assert!(seen > 50, "s1 was drawn {seen} times");
+        // The flag changes the order of its own options only: the same questions are drawn.
+        let unchanged = bank();
+        for seed in 0..50 {
+            let ids = |round: Vec<DrawnQuestion>| round.into_iter().map(|d| d.qid).collect::<Vec<_>>();
+            assert_eq!(
+                ids(draw_round(&c, &b, None, seed).unwrap()),
+                ids(draw_round(&c, &unchanged, None, seed).unwrap())
+            );
+        }
     }
 
     #[test]

@@ -263,7 +263,7 @@ impl AttemptLedger {
             }
         }
         super::sort::sort_by(&mut out, |a, b| {
-            rank_order((a.score, a.time_used_ms, a.finished_at), (b.score, b.time_used_ms, b.finished_at)).is_lt()
+            rank_order((a.score, a.time_used_ms, a.finished_at), (b.score, b.time_used_ms, b.finished_at))
         });
         out
     }

@@ -41,7 +41,7 @@ pub const CHUNK_ATTEMPTS: usize = 2_000;
 fn checksum(contest_id: &str, attempts_json: &str) -> String {
     let digest =
         Sha256::new().chain_update(contest_id.as_bytes()).chain_update(b"\n").chain_update(attempts_json).finalize();
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    super::hex(&digest)
 }
 
 /// Writes this device's results file for `contest_id`. Only that contest's attempts are

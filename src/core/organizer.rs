@@ -8,7 +8,7 @@ use super::bank::{Bank, BankError, QuestionType, RawBank, RawQuestion};
 use super::codec::Json;
 use super::contest::{Contest, ContestRules, RuleProblem, CONTEST_FORMAT, CONTEST_VERSION};
 use super::persist::Stored;
-use super::Lang;
+use super::{hex, Lang};
 
 pub const PIN_MIN_DIGITS: usize = 4;
 /// PBKDF2-HMAC-SHA256 rounds for a new PIN.
@@ -27,10 +27,6 @@ pub struct PinHash {
 }
 
 const PBKDF2: &str = "pbkdf2-sha256";
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn pbkdf2(pin: &str, salt: &str, iterations: u32) -> String {
     let mut out = [0u8; 32];

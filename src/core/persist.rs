@@ -121,18 +121,21 @@ pub fn decode<J: Json, T: DeserializeOwned>(kind: Stored, text: &str) -> Result<
     struct Version {
         version: u32,
     }
-    let data = |e: DecodeError| StorageError::Unreadable(e.within("data"));
-    let version = J::decode::<Version>(text).map_err(StorageError::Unreadable)?.version;
+    // One parse on the usual path (a tablet's ledger is megabytes); the version alone is read
+    // only when the record is not of today's shape.
+    let current = J::decode::<Envelope<T>>(text);
+    let version = match &current {
+        Ok(envelope) => envelope.version,
+        Err(_) => J::decode::<Version>(text).map_err(StorageError::Unreadable)?.version,
+    };
     match (kind, version) {
         (_, v) if v > kind.version() => Err(StorageError::NewerVersion(v)),
-        (_, v) if v == kind.version() => {
-            J::decode::<Envelope<T>>(text).map(|e| e.data).map_err(StorageError::Unreadable)
-        }
+        (_, v) if v == kind.version() => current.map(|e| e.data).map_err(StorageError::Unreadable),
         // Older versions are brought forward here, one arm per step.
         (Stored::Ledger, 1) => {
             let v1 = J::decode::<Envelope<LedgerV1>>(text).map_err(StorageError::Unreadable)?.data;
             let ledger = J::encode(&AttemptLedger { attempts: v1.attempts });
-            J::decode(&ledger).map_err(data)
+            J::decode(&ledger).map_err(|e: DecodeError| StorageError::Unreadable(e.within("data")))
         }
         (_, v) => Err(StorageError::Unreadable(DecodeError::Shape {
             path: "version".into(),

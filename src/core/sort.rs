@@ -5,21 +5,17 @@
 
 use std::cmp::Ordering;
 
-/// Sorts `items` stably: `a` goes before `b` when `less(a, b)`.
-pub fn sort_by<T>(items: &mut Vec<T>, less: impl Fn(&T, &T) -> bool) {
-    let order = sorted_positions(items.len(), &|a, b| less(&items[a], &items[b]));
+/// Sorts `items` stably by `compare`.
+pub fn sort_by<T>(items: &mut Vec<T>, compare: impl Fn(&T, &T) -> Ordering) {
+    let order = sorted_positions(items.len(), &|a, b| compare(&items[a], &items[b]));
     let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
     items.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
-/// The positions `0..n` in stable order of `less`.
-fn sorted_positions(n: usize, less: &dyn Fn(usize, usize) -> bool) -> Vec<usize> {
+/// The positions `0..n` in stable order of `compare`.
+fn sorted_positions(n: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| match (less(a, b), less(b, a)) {
-        (true, _) => Ordering::Less,
-        (_, true) => Ordering::Greater,
-        _ => Ordering::Equal,
-    });
+    order.sort_by(|&a, &b| compare(a, b));
     order
 }
 
@@ -35,7 +31,7 @@ mod tests {
             // Few distinct keys, so stability is tested: the second field records the input order.
             let items: Vec<(usize, usize)> = (0..n).map(|i| (rng.below(5), i)).collect();
             let mut ours = items.clone();
-            sort_by(&mut ours, |a, b| a.0 < b.0);
+            sort_by(&mut ours, |a, b| a.0.cmp(&b.0));
             let mut std_sorted = items;
             std_sorted.sort_by_key(|x| x.0);
             assert_eq!(ours, std_sorted, "n = {n}");

@@ -227,6 +227,18 @@ impl DeviceState {
         self.save_text(kind, &encode::<BrowserJson, _>(kind, value))
     }
 
+    /// Stores the roster (encoded in place: it holds everyone registered on the device).
+    fn save_roster(&mut self) -> bool {
+        let text = encode::<BrowserJson, _>(Stored::Roster, &self.roster);
+        self.save_text(Stored::Roster, &text)
+    }
+
+    /// Makes `id` the one answering now.
+    fn select(&mut self, id: &str) {
+        self.roster.select(id);
+        self.save_roster();
+    }
+
     /// Stores text made by `persist::encode`; a failure is told to the person.
     fn save_text(&mut self, kind: Stored, text: &str) -> bool {
         match LocalStore::open().and_then(|s| s.save_text(kind, self.contest_id(), text)) {
@@ -362,26 +374,18 @@ impl Reducible for DeviceState {
             Action::Register(p) => {
                 s.notice = None;
                 s.roster.register(p);
-                let roster = s.roster.clone();
-                s.save(Stored::Roster, &roster);
+                s.save_roster();
                 s.screen = Screen::Home;
             }
             Action::Continue(id) => {
                 s.notice = None;
-                s.roster.select(&id);
-                let roster = s.roster.clone();
-                s.save(Stored::Roster, &roster);
+                s.select(&id);
                 s.screen = Screen::Home;
             }
-            Action::Select(id) => {
-                s.roster.select(&id);
-                let roster = s.roster.clone();
-                s.save(Stored::Roster, &roster);
-            }
+            Action::Select(id) => s.select(&id),
             Action::NextParticipant => {
                 s.roster.current = None;
-                let roster = s.roster.clone();
-                s.save(Stored::Roster, &roster);
+                s.save_roster();
                 s.last = None;
                 s.notice = None;
                 s.screen = Screen::Register;

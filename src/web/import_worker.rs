@@ -7,8 +7,9 @@
 //! with the file's bytes, if any, transferred in `bytes`; the worker answers `{ answer }`, an
 //! [`Answer`] as JSON text, with the stored chunks of a results file beside it as separate
 //! strings in `chunks` (so the page reads them one task at a time, never as one long text).
-//! What crosses to the page is bounded: an import's report comes as an [`ImportSummary`]; its
-//! questions stay in the worker until they are saved.
+//! What crosses to the page is bounded: an import's report comes as an [`ImportSummary`] (its
+//! grouped lines, at most 100 of each kind); its questions stay in the worker until they are
+//! saved.
 //!
 //! Every way the worker can fail reaches the waiting request as a [`WorkerFailure`]: a panic
 //! (its message, posted by a panic hook just before the worker stops), an `error` event (a
@@ -40,8 +41,9 @@ const READY: &str = "ready";
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum Request {
-    /// Parse the bank file in `bytes`; the report stays in the worker.
-    Import { name: String },
+    /// Parse the bank file in `bytes`; the report stays in the worker, its lines are sent in
+    /// `lang`.
+    Import { name: String, lang: Lang },
     /// Make a saved bank of the last report's questions.
     Save { id: String, title: String, saved_at: i64 },
     /// Read and check the results file in `bytes`.
@@ -87,9 +89,9 @@ fn post(scope: &web_sys::DedicatedWorkerGlobalScope, answer: &Answer, chunks: Op
 
 fn answer(request: Request, bytes: Vec<u8>) -> (Answer, Option<Vec<String>>) {
     match request {
-        Request::Import { name } => match import_file(&name, &bytes) {
+        Request::Import { name, lang } => match import_file(&name, &bytes) {
             Ok(report) => {
-                let summary = ImportSummary::of(&report);
+                let summary = ImportSummary::of(&report, lang);
                 LAST_REPORT.with(|last| *last.borrow_mut() = Some(report));
                 (Answer::Ok(Box::new(summary)), None)
             }
@@ -339,7 +341,7 @@ impl ImportWorker {
 
     /// Parses a bank file; its questions stay in the worker until [`ImportWorker::save`].
     pub async fn import(&self, name: &str, bytes: js_sys::ArrayBuffer) -> Result<Imported, WorkerFailure> {
-        let value = self.ask(&Request::Import { name: name.to_string() }, Some(bytes)).await?;
+        let value = self.ask(&Request::Import { name: name.to_string(), lang: self.lang }, Some(bytes)).await?;
         Ok(match ImportWorker::answer_of(&value)? {
             Answer::Ok(summary) => Imported::Report(summary),
             Answer::Error(e) => Imported::Refused(e.message(self.lang)),

@@ -5,18 +5,15 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::core::codec::{DecodeError, Json};
+use wasm_bindgen::JsValue;
+
+use crate::core::codec::{DecodeError, Header, HeaderError, Json};
 
 pub struct BrowserJson;
 
 impl Json for BrowserJson {
     fn decode<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
-        let value = js_sys::JSON::parse(text).map_err(|e| syntax_error(text, &e))?;
-        serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
-            let path = e.path().to_string();
-            let message = e.into_inner().to_string();
-            DecodeError::shape(path, message.strip_prefix("Error: ").unwrap_or(&message))
-        })
+        from_value(parse(text)?)
     }
 
     fn encode<T: Serialize + ?Sized>(value: &T) -> String {
@@ -24,11 +21,36 @@ impl Json for BrowserJson {
             value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).expect("our types are JSON-compatible");
         js_sys::JSON::stringify(&value).map(String::from).unwrap_or_default()
     }
+
+    /// Parses the text once (a bank is large) and reads the header from the parsed value.
+    fn decode_headed<T: DeserializeOwned>(text: &str, format: &str, newest: u32) -> Result<T, HeaderError> {
+        from_value(parse_headed(text, format, newest)?).map_err(HeaderError::Json)
+    }
+}
+
+/// The parsed text of a file whose header has been checked (see [`Json::decode_headed`]).
+pub(crate) fn parse_headed(text: &str, format: &str, newest: u32) -> Result<JsValue, HeaderError> {
+    let value = parse(text).map_err(HeaderError::Json)?;
+    from_value::<Header>(value.clone()).map_err(HeaderError::from_header_decode)?.check(format, newest)?;
+    Ok(value)
+}
+
+fn parse(text: &str) -> Result<JsValue, DecodeError> {
+    js_sys::JSON::parse(text).map_err(|e| syntax_error(text, &e))
+}
+
+/// Our type from a parsed value, with the field path of a problem.
+pub(crate) fn from_value<T: DeserializeOwned>(value: JsValue) -> Result<T, DecodeError> {
+    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        DecodeError::shape(path, message.strip_prefix("Error: ").unwrap_or(&message))
+    })
 }
 
 /// The line and column of a `JSON.parse` error, from the position Chromium and Firefox name
 /// in their message (`… at position 10`); none when the message has no position.
-fn syntax_error(text: &str, error: &wasm_bindgen::JsValue) -> DecodeError {
+fn syntax_error(text: &str, error: &JsValue) -> DecodeError {
     let message = js_sys::Reflect::get(error, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
     let position = message
         .split_once("position ")

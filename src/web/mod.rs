@@ -19,6 +19,38 @@ pub fn start() {
     yew::Renderer::<app::App>::with_root(root).render();
 }
 
+/// Runs `work` as a User Timing measure named `name` (`performance.measure`), which
+/// bench/load.mjs reads to report how long start-up spends reading the contest and the bank.
+pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
+    let measure = Measure::start(name);
+    let out = work();
+    measure.end();
+    out
+}
+
+/// A User Timing measure begun with a mark, for work that spans several tasks.
+pub struct Measure {
+    name: String,
+    performance: Option<web_sys::Performance>,
+}
+
+impl Measure {
+    pub fn start(name: &str) -> Measure {
+        let performance = web_sys::window().and_then(|w| w.performance());
+        if let Some(p) = &performance {
+            let _ = p.mark(&format!("{name}:start"));
+        }
+        Measure { name: name.to_string(), performance }
+    }
+
+    /// Records the measure from the start mark to now.
+    pub fn end(self) {
+        if let Some(p) = self.performance {
+            let _ = p.measure_with_start_mark(&self.name, &format!("{}:start", self.name));
+        }
+    }
+}
+
 /// Milliseconds since the Unix epoch, from the device clock.
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64

@@ -81,7 +81,7 @@ impl LocalStore {
             .into_iter()
             .filter(|k| k.starts_with(crate::core::persist::KEY_PREFIX) && k.contains(".unreadable."))
             .collect();
-        crate::core::sort::sort_by(&mut keys, |a, b| a < b);
+        crate::core::sort::sort_by(&mut keys, |a, b| a.cmp(b));
         keys
     }
 

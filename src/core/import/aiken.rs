@@ -103,7 +103,7 @@ fn finish(mut p: Pending, answer: Option<&str>, out: &mut Collector) {
         ..RawQuestion::default()
     };
     let problems = p.problems.into_iter().map(|problem| (None, problem)).collect();
-    out.add(Entry { sheet: None, row: p.row, raw, problems }, &ColumnNames::default());
+    out.add(Entry { problems, ..Entry::new(None, p.row, raw) }, &ColumnNames::default());
 }
 
 #[cfg(test)]

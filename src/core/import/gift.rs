@@ -1,8 +1,11 @@
 //! Moodle's GIFT format, the kinds this app has: multiple choice with one right answer
 //! (`{=right ~wrong}`), with several (`{~%50%a ~%50%b ~%-100%c}`) and true/false (`{T}`).
-//! Other kinds (numerical, matching, short answer, essay) are rejected by name.
+//! Other kinds (numerical, matching, short answer, essay) are rejected by name. Text marked
+//! `[html]`/`[moodle]` or `[markdown]` (the question's, or an answer's own) becomes plain
+//! text; `[plain]` is taken as written.
 
-use super::{Collector, ColumnNames, Entry, GiftKind, ImportWarning, RowProblem};
+use super::markup::TextFormat;
+use super::{Collector, ColumnNames, Entry, GiftKind, ImportWarning, RowNote, RowProblem};
 use crate::core::bank::{letter, RawQuestion};
 
 /// A character of the source, and whether it was escaped (`\=` is a literal `=`).
@@ -61,9 +64,13 @@ fn flush(block: &mut Vec<(usize, &str)>, category: &str, feedback_ignored: &mut 
     };
     let source: Vec<&str> = block.iter().map(|(_, l)| *l).collect();
     match parse_question(&source.join("\n"), feedback_ignored) {
-        Ok(mut raw) => {
+        Ok((mut raw, images)) => {
             raw.category = category.to_string();
-            out.add(Entry { sheet: None, row, raw, problems: Vec::new() }, &ColumnNames::default());
+            let mut entry = Entry::new(None, row, raw);
+            if images > 0 {
+                entry.notes.push(RowNote::ImagesDropped(images));
+            }
+            out.add(entry, &ColumnNames::default());
         }
         Err(problem) => out.reject(None, row, vec![(None, problem)]),
     }
@@ -119,7 +126,8 @@ fn trim_tokens(mut t: &[Token]) -> &[Token] {
     t
 }
 
-fn parse_question(source: &str, feedback_ignored: &mut usize) -> Result<RawQuestion, RowProblem> {
+/// The question and how many images its text lost.
+fn parse_question(source: &str, feedback_ignored: &mut usize) -> Result<(RawQuestion, usize), RowProblem> {
     let all = tokens(source);
     let mut t = trim_tokens(&all);
     if find(t, 0, "::") == Some(0) {
@@ -128,23 +136,32 @@ fn parse_question(source: &str, feedback_ignored: &mut usize) -> Result<RawQuest
         }
     }
     let head: String = t.iter().take(12).map(|(c, _)| c.to_ascii_lowercase()).collect();
-    for marker in ["[html]", "[moodle]", "[plain]", "[markdown]"] {
-        if head.starts_with(marker) {
-            t = trim_tokens(&t[marker.len()..]);
-            break;
-        }
+    let (marked, _) = TextFormat::split_marker(&head);
+    let format = marked.unwrap_or(TextFormat::Plain);
+    if marked.is_some() {
+        let marker_len = head.find(']').map_or(0, |p| p + 1);
+        t = trim_tokens(&t[marker_len..]);
     }
+    // Text in the question's format as plain text; images dropped are counted.
+    let mut images = 0;
+    let mut render = |text: &str, format: TextFormat| {
+        let (plain, dropped) = format.to_plain(text);
+        images += dropped;
+        plain
+    };
     let open = find(t, 0, "{").ok_or(RowProblem::UnsupportedGiftKind(GiftKind::Description))?;
     let close = find(t, open + 1, "}").ok_or(RowProblem::GiftUnclosedBrace)?;
-    let before = plain(&t[..open]);
-    let after = plain(&t[close + 1..]);
+    let before = render(&plain(&t[..open]), format);
+    let after = render(&plain(&t[close + 1..]), format);
     // A "missing word" question has text after the answers: the gap is shown as ____.
     let stem = if after.is_empty() { before } else { format!("{before} ____ {after}").trim().to_string() };
 
     let mut inner = &t[open + 1..close];
     let mut explanation = String::new();
     if let Some(p) = find(inner, 0, "####") {
-        explanation = plain(&inner[p + 4..]);
+        let feedback = plain(&inner[p + 4..]);
+        let (own, text) = TextFormat::split_marker(&feedback);
+        explanation = render(text, own.unwrap_or(format));
         inner = &inner[..p];
     }
     let inner = trim_tokens(inner);
@@ -164,13 +181,16 @@ fn parse_question(source: &str, feedback_ignored: &mut usize) -> Result<RawQuest
         if true_false_end < inner.len() {
             *feedback_ignored += 1;
         }
-        return Ok(RawQuestion {
-            qtype: "true_false".into(),
-            stem,
-            answer: answer.into(),
-            explanation,
-            ..RawQuestion::default()
-        });
+        return Ok((
+            RawQuestion {
+                qtype: "true_false".into(),
+                stem,
+                answer: answer.into(),
+                explanation,
+                ..RawQuestion::default()
+            },
+            images,
+        ));
     }
 
     // Answers: each starts at an unescaped `=` (right) or `~` (wrong, or weighted).
@@ -204,13 +224,18 @@ fn parse_question(source: &str, feedback_ignored: &mut usize) -> Result<RawQuest
         if weight.map_or(is_right, |w| w > 0.0) {
             right.push(letter(options.len().min(25)));
         }
-        options.push(plain(item));
+        let text = plain(item);
+        let (own, text) = TextFormat::split_marker(&text);
+        options.push(render(text, own.unwrap_or(format)));
     }
     if !any_wrong_marker {
         return Err(RowProblem::UnsupportedGiftKind(GiftKind::ShortAnswer));
     }
     let qtype = if right.chars().count() >= 2 { "multiple" } else { "single" };
-    Ok(RawQuestion { qtype: qtype.into(), stem, options, answer: right, explanation, ..RawQuestion::default() })
+    Ok((
+        RawQuestion { qtype: qtype.into(), stem, options, answer: right, explanation, ..RawQuestion::default() },
+        images,
+    ))
 }
 
 #[cfg(test)]
@@ -218,7 +243,7 @@ mod tests {
     use super::*;
 
     fn parse(source: &str) -> Result<RawQuestion, RowProblem> {
-        parse_question(source, &mut 0)
+        parse_question(source, &mut 0).map(|(q, _)| q)
     }
 
     #[test]

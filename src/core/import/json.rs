@@ -38,7 +38,7 @@ pub(crate) fn import(text: &str, out: &mut Collector) -> Result<(), ImportError>
     for (index, question) in file.questions.iter().enumerate() {
         let row = index + 1;
         match SerdeJson::decode::<RawQuestion>(question.get()) {
-            Ok(raw) => out.add(Entry { sheet: None, row, raw, problems: Vec::new() }, &columns),
+            Ok(raw) => out.add(Entry::new(None, row, raw), &columns),
             Err(e) => out.reject(None, row, vec![(None, RowProblem::Malformed(e))]),
         }
     }

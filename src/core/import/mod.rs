@@ -1,5 +1,6 @@
-//! Importing question banks from organizers' files: CSV and XLSX by the template of
-//! `spec/import-template.md`, our own `kepu-bank` JSON, and Moodle's GIFT and Aiken.
+//! Importing question banks from organizers' files: CSV and workbooks (.xlsx, .xls, .xlsb,
+//! .ods) by the template of `spec/import-template.md` and the real layouts of
+//! `docs/import.md`, our own `kepu-bank` JSON, and Moodle's GIFT and Aiken.
 //!
 //! Every format ends in one [`ImportReport`]: the valid questions in file order, every
 //! rejected row with its place (sheet, row as Excel shows it, column header) and all of its
@@ -7,11 +8,17 @@
 //! the rules live in one place. Nothing is saved here: the organizer confirms first.
 
 mod aiken;
+mod cells;
+mod docx;
 mod gift;
+mod headers;
 mod json;
+mod layout;
+mod markup;
+mod plain;
 mod sheet;
 mod text;
-mod xlsx;
+mod workbook;
 
 use crate::core::codec::DecodeError;
 use serde::{Deserialize, Serialize};
@@ -21,7 +28,7 @@ use std::fmt;
 use super::bank::{check_question, Bank, BankError, Problem, Question, QuestionType, RawQuestion, MAX_OPTIONS};
 use super::Lang;
 
-pub use sheet::Field;
+pub use headers::{header_aliases, Field};
 
 /// Files larger than this are refused before any parsing.
 pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
@@ -38,29 +45,84 @@ pub enum ImportFormat {
     Json,
     Csv,
     Xlsx,
+    Xls,
+    Xlsb,
+    Ods,
     Gift,
     Aiken,
+    /// Word .docx in the layout Chinese organizers type (numbered stems, A、 options, 答案：).
+    Docx,
+    /// Plain text in that layout: a .txt, or text pasted into the organizer's page.
+    Text,
 }
 
 impl ImportFormat {
+    /// Every format the importer reads: the file picker's `accept` and the unknown-format
+    /// message are built from this list.
+    pub const ALL: [ImportFormat; 10] = [
+        ImportFormat::Xlsx,
+        ImportFormat::Xls,
+        ImportFormat::Xlsb,
+        ImportFormat::Ods,
+        ImportFormat::Csv,
+        ImportFormat::Docx,
+        ImportFormat::Text,
+        ImportFormat::Json,
+        ImportFormat::Gift,
+        ImportFormat::Aiken,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             ImportFormat::Json => "JSON",
             ImportFormat::Csv => "CSV",
             ImportFormat::Xlsx => "Excel (XLSX)",
+            ImportFormat::Xls => "Excel 97–2003 (XLS)",
+            ImportFormat::Xlsb => "Excel (XLSB)",
+            ImportFormat::Ods => "OpenDocument (ODS)",
             ImportFormat::Gift => "GIFT",
             ImportFormat::Aiken => "Aiken",
+            ImportFormat::Docx => "Word (DOCX)",
+            ImportFormat::Text => "文本题目（1. 题干 / A、选项 / 答案：）",
         }
+    }
+
+    /// The file name extensions of the format (`et` is WPS's own spreadsheet, an .xls inside).
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            ImportFormat::Json => &["json"],
+            ImportFormat::Csv => &["csv", "tsv"],
+            ImportFormat::Xlsx => &["xlsx", "xlsm"],
+            ImportFormat::Xls => &["xls", "et"],
+            ImportFormat::Xlsb => &["xlsb"],
+            ImportFormat::Ods => &["ods"],
+            ImportFormat::Gift => &["gift"],
+            ImportFormat::Aiken => &[],
+            ImportFormat::Docx => &["docx"],
+            ImportFormat::Text => &["txt"],
+        }
+    }
+
+    /// A workbook read through calamine.
+    fn is_workbook(self) -> bool {
+        matches!(self, ImportFormat::Xlsx | ImportFormat::Xls | ImportFormat::Xlsb | ImportFormat::Ods)
     }
 
     /// How a place in a file of this format is counted.
     fn unit(self) -> RowUnit {
         match self {
-            ImportFormat::Csv | ImportFormat::Xlsx => RowUnit::Row,
-            ImportFormat::Gift | ImportFormat::Aiken => RowUnit::Line,
+            ImportFormat::Csv | ImportFormat::Xlsx | ImportFormat::Xls | ImportFormat::Xlsb | ImportFormat::Ods => {
+                RowUnit::Row
+            }
+            ImportFormat::Gift | ImportFormat::Aiken | ImportFormat::Docx | ImportFormat::Text => RowUnit::Line,
             ImportFormat::Json => RowUnit::Question,
         }
     }
+}
+
+/// The file picker's `accept`: every extension of [`ImportFormat::ALL`].
+pub fn accept_attribute() -> String {
+    ImportFormat::ALL.iter().flat_map(|f| f.extensions()).map(|e| format!(".{e}")).collect::<Vec<_>>().join(",")
 }
 
 /// What a `row` number counts: a spreadsheet row (header = 1), a line of a text file, or
@@ -73,27 +135,56 @@ pub enum RowUnit {
     Question,
 }
 
-/// By extension first (.json .csv .txt .xlsx .gift), then by sniffing the content.
+impl RowUnit {
+    /// What one of these is called in a report: 行/题, row/line/question.
+    fn word(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (RowUnit::Question, Lang::Zh) => "题",
+            (_, Lang::Zh) => "行",
+            (RowUnit::Row, Lang::En) => "row",
+            (RowUnit::Line, Lang::En) => "line",
+            (RowUnit::Question, Lang::En) => "question",
+        }
+    }
+}
+
+/// By content where it is certain (a zip is an .xlsx, .xlsb or .ods by its entries; an OLE
+/// compound file is an .xls), then by extension, then by sniffing the text.
 ///
-/// A `.csv` or `.txt` that is really a zip (an XLSX renamed) is read as XLSX; a `.txt` is a
-/// tab-separated table when its first line has the template's headers (Excel's "Unicode
-/// text"), else Aiken or GIFT by their markers, else Aiken.
+/// A `.txt` is a tab-separated table when its first line has the template's headers (Excel's
+/// "Unicode text"), else Aiken or GIFT by their markers, else Aiken.
 pub fn detect_format(file_name: &str, bytes: &[u8]) -> Option<ImportFormat> {
     let extension = file_name.rsplit_once('.').map(|(_, e)| e.trim().to_ascii_lowercase()).unwrap_or_default();
-    let is_zip = bytes.starts_with(b"PK\x03\x04");
-    match extension.as_str() {
-        "json" => Some(ImportFormat::Json),
-        "xlsx" | "xlsm" => Some(ImportFormat::Xlsx),
-        "gift" => Some(ImportFormat::Gift),
-        "csv" | "tsv" if is_zip => Some(ImportFormat::Xlsx),
-        "csv" | "tsv" => Some(ImportFormat::Csv),
-        "txt" if is_zip => Some(ImportFormat::Xlsx),
-        "txt" => {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some(zip_kind(bytes));
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        return Some(ImportFormat::Xls);
+    }
+    match ImportFormat::ALL.into_iter().find(|f| f.extensions().contains(&extension.as_str())) {
+        Some(ImportFormat::Text) => {
             let (text, _) = text::decode(bytes);
             Some(sniff_text(&text).filter(|f| *f != ImportFormat::Json).unwrap_or(ImportFormat::Aiken))
         }
-        _ if is_zip => Some(ImportFormat::Xlsx),
-        _ => sniff_text(&text::decode(bytes).0),
+        Some(format) => Some(format),
+        None => sniff_text(&text::decode(bytes).0),
+    }
+}
+
+/// The first bytes of an OLE compound file: an .xls (or WPS .et), or an old Word .doc.
+const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Which workbook a zip holds, by the entry names stored in it.
+fn zip_kind(bytes: &[u8]) -> ImportFormat {
+    let holds = |name: &[u8]| bytes.windows(name.len()).any(|w| w == name);
+    if holds(b"word/document.xml") {
+        ImportFormat::Docx
+    } else if holds(b"xl/workbook.bin") {
+        ImportFormat::Xlsb
+    } else if holds(b"application/vnd.oasis.opendocument.spreadsheet") {
+        ImportFormat::Ods
+    } else {
+        ImportFormat::Xlsx
     }
 }
 
@@ -110,6 +201,9 @@ fn sniff_text(text: &str) -> Option<ImportFormat> {
     if gift::looks_like_gift(text) {
         return Some(ImportFormat::Gift);
     }
+    if plain::looks_like_typed_questions(text) {
+        return Some(ImportFormat::Text);
+    }
     None
 }
 
@@ -123,13 +217,16 @@ pub fn import_file(file_name: &str, bytes: &[u8]) -> Result<ImportReport, Import
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(fail(ImportFailure::Empty));
     }
-    if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        return Err(fail(ImportFailure::LegacyExcel));
+    if bytes.starts_with(OLE_MAGIC) && file_name.to_ascii_lowercase().ends_with(".doc") {
+        return Err(fail(ImportFailure::LegacyWord));
     }
     let format = detect_format(file_name, bytes).ok_or_else(|| fail(ImportFailure::UnknownFormat))?;
     let mut out = Collector::new(file_name, format);
-    if format == ImportFormat::Xlsx {
-        xlsx::import(bytes, &mut out)?;
+    if format.is_workbook() {
+        workbook::import(bytes, format, &mut out)?;
+    } else if format == ImportFormat::Docx {
+        let text = docx::document_text(bytes).map_err(fail)?;
+        plain::import(&text, &mut out);
     } else {
         let (text, encoding) = text::decode(bytes);
         out.report.encoding = Some(encoding.to_string());
@@ -144,7 +241,10 @@ pub fn import_file(file_name: &str, bytes: &[u8]) -> Result<ImportReport, Import
             ImportFormat::Json => json::import(&text, &mut out)?,
             ImportFormat::Gift => gift::import(&text, &mut out),
             ImportFormat::Aiken => aiken::import(&text, &mut out),
-            ImportFormat::Xlsx => unreachable!("handled above"),
+            ImportFormat::Text => plain::import(&text, &mut out),
+            ImportFormat::Xlsx | ImportFormat::Xls | ImportFormat::Xlsb | ImportFormat::Ods | ImportFormat::Docx => {
+                unreachable!("handled above")
+            }
         }
     }
     out.finish()
@@ -164,6 +264,13 @@ pub struct ImportReport {
     pub rejected: Vec<RejectedRow>,
     pub duplicates: Vec<DuplicateRow>,
     pub warnings: Vec<ImportWarning>,
+    /// What the organizer should know about kept questions: optional cells read as their
+    /// default, types inferred, options kept in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<NotedRow>,
+    /// Rows of types the contests do not use (简答, 填空, 问答 …), skipped; not in `rows_read`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedRow>,
 }
 
 impl ImportReport {
@@ -187,6 +294,56 @@ impl ImportReport {
     /// Rows rejected, counting a row once however many problems it has.
     pub fn rejected_row_count(&self) -> usize {
         self.rejected.iter().map(|r| (&r.sheet, r.row)).collect::<HashSet<_>>().len()
+    }
+
+    /// Rejections, duplicates and notes grouped by reason, in first-seen order: one line per
+    /// reason with its rows as ranges and a count, so a 2,500-row file with one repeated
+    /// problem reads as one line.
+    pub fn groups(&self, lang: Lang) -> Vec<ReportGroup> {
+        let mut items: Vec<(GroupKey, usize)> = Vec::new();
+        for r in &self.rejected {
+            items
+                .push(((GroupKind::Rejected, r.sheet.as_deref(), r.column.as_deref(), r.problem.message(lang)), r.row));
+        }
+        let merged = lang.pick(
+            "与前面的题重复（题型、题干和选项都相同），已合并",
+            "repeat earlier questions (same type, stem and options); merged",
+        );
+        for d in &self.duplicates {
+            items.push(((GroupKind::Duplicate, d.sheet.as_deref(), None, merged.to_string()), d.row));
+        }
+        for k in &self.skipped {
+            let message = match lang {
+                Lang::Zh => format!("“{}”不是本竞赛使用的题型（只用单选、多选、判断），已跳过", clip(&k.qtype)),
+                Lang::En => format!(
+                    "\"{}\" is not a type these contests use (only single, multiple and true/false); skipped",
+                    clip(&k.qtype)
+                ),
+            };
+            items.push(((GroupKind::Skipped, k.sheet.as_deref(), None, message), k.row));
+        }
+        for n in &self.notes {
+            items.push(((GroupKind::Note, n.sheet.as_deref(), n.column.as_deref(), n.note.message(lang)), n.row));
+        }
+        let mut groups: Vec<(GroupKey, Vec<usize>)> = Vec::new();
+        let mut index: HashMap<GroupKey, usize> = HashMap::new();
+        for (key, row) in items {
+            match index.get(&key) {
+                Some(&i) => groups[i].1.push(row),
+                None => {
+                    index.insert(key.clone(), groups.len());
+                    groups.push((key, vec![row]));
+                }
+            }
+        }
+        let unit = self.format.unit();
+        groups
+            .into_iter()
+            .map(|((kind, sheet, column, message), rows)| {
+                let count = rows.len();
+                ReportGroup { kind, text: group_text(lang, sheet, &rows, unit, column, &message), count }
+            })
+            .collect()
     }
 
     /// A bank of the valid questions; ids are unique by construction.
@@ -230,17 +387,182 @@ fn place(lang: Lang, file: &str, sheet: Option<&str>, row: usize, unit: RowUnit)
     match lang {
         Lang::Zh => {
             let sheet = sheet.map(|s| format!(" 工作表「{s}」")).unwrap_or_else(|| " ".to_string());
-            let unit = if unit == RowUnit::Question { "题" } else { "行" };
-            format!("{file}{sheet}第 {row} {unit}")
+            format!("{file}{sheet}第 {row} {}", unit.word(lang))
         }
         Lang::En => {
             let sheet = sheet.map(|s| format!(", sheet {s},")).unwrap_or_default();
-            let unit = match unit {
-                RowUnit::Row => "row",
-                RowUnit::Line => "line",
-                RowUnit::Question => "question",
+            format!("{file}{sheet} {} {row}", unit.word(lang))
+        }
+    }
+}
+
+/// What makes rows one line of the report: kind, sheet, column and reason.
+type GroupKey<'a> = (GroupKind, Option<&'a str>, Option<&'a str>, String);
+
+/// What a line of the grouped report is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupKind {
+    Rejected,
+    Skipped,
+    Duplicate,
+    Note,
+}
+
+/// One reason and every row it concerns, as one line of the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportGroup {
+    pub kind: GroupKind,
+    /// "第 5–2571 行「难度」列：难度“必须掌握”无法识别 → 按中等处理，共 2,567 行"
+    pub text: String,
+    pub count: usize,
+}
+
+/// How many ranges of rows a group line names before "等".
+const RANGES_SHOWN: usize = 6;
+
+/// "第 3、5–9 行「答案」列：…，共 6 行" / "rows 3, 5–9, column 答案: … (6 rows)".
+fn group_text(
+    lang: Lang,
+    sheet: Option<&str>,
+    rows: &[usize],
+    unit: RowUnit,
+    column: Option<&str>,
+    message: &str,
+) -> String {
+    let mut sorted = rows.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for r in sorted {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == r => *end = r,
+            _ => ranges.push((r, r)),
+        }
+    }
+    let more = ranges.len() > RANGES_SHOWN;
+    let shown: Vec<String> = ranges
+        .iter()
+        .take(RANGES_SHOWN)
+        .map(|(a, b)| if a == b { a.to_string() } else { format!("{a}–{b}") })
+        .collect();
+    let count = rows.len();
+    match lang {
+        Lang::Zh => {
+            let sheet = sheet.map(|s| format!("工作表「{s}」")).unwrap_or_default();
+            let unit = unit.word(lang);
+            let etc = if more { " 等" } else { "" };
+            let column = match (column, unit) {
+                (None, _) => String::new(),
+                (Some(c), "题") => format!("「{c}」字段"),
+                (Some(c), _) => format!("「{c}」列"),
             };
-            format!("{file}{sheet} {unit} {row}")
+            let total = if count > 1 { format!("，共 {} {unit}", thousands(count)) } else { String::new() };
+            format!("{sheet}第 {}{etc} {unit}{column}：{message}{total}", shown.join("、"))
+        }
+        Lang::En => {
+            let sheet = sheet.map(|s| format!("sheet {s}, ")).unwrap_or_default();
+            let unit = unit.word(lang);
+            let plural = if ranges.len() > 1 || ranges.first().is_some_and(|(a, b)| a != b) { "s" } else { "" };
+            let etc = if more { ", …" } else { "" };
+            let column = column.map(|c| format!(", column {c}")).unwrap_or_default();
+            let total = if count > 1 { format!(" ({} {unit}s)", thousands(count)) } else { String::new() };
+            format!("{sheet}{unit}{plural} {}{etc}{column}: {message}{total}", shown.join(", "))
+        }
+    }
+}
+
+/// 2567 → "2,567".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A row of a type the contests do not use, as written (简答题).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SkippedRow {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub row: usize,
+    pub qtype: String,
+}
+
+/// A kept question's row and what the organizer should know about it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotedRow {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub row: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    pub note: RowNote,
+}
+
+/// Something read differently from how it was written, never a reason to reject a row.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RowNote {
+    /// An optional difficulty the importer cannot read; the question counts as 中.
+    UnknownDifficulty(String),
+    /// A crowd group that is not one of the five; it is left out.
+    UnknownCrowd(String),
+    /// Points that are not a whole number ≥ 0; the contest's points for the type apply.
+    BadPoints(String),
+    /// No type was given; this one follows from the options and the answer.
+    TypeInferred(QuestionType),
+    /// Every option was in one cell, each with its letter; they were split.
+    OptionsSplit,
+    /// An option refers to the others (以上都对, A和B): the options keep their order.
+    NoShuffle,
+    /// Images in the question's HTML or Markdown that cannot be shown; they were left out.
+    ImagesDropped(usize),
+}
+
+impl RowNote {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (RowNote::UnknownDifficulty(d), Lang::Zh) => format!("难度“{}”无法识别 → 按中等处理", clip(d)),
+            (RowNote::UnknownDifficulty(d), Lang::En) => {
+                format!("difficulty \"{}\" is not recognised → read as medium", clip(d))
+            }
+            (RowNote::UnknownCrowd(c), Lang::Zh) => format!("适用人群“{}”无法识别 → 已略去", clip(c)),
+            (RowNote::UnknownCrowd(c), Lang::En) => format!("crowd group \"{}\" is not recognised → left out", clip(c)),
+            (RowNote::BadPoints(p), Lang::Zh) => format!("分值“{}”不是大于等于 0 的整数 → 按竞赛规则的分值计", clip(p)),
+            (RowNote::BadPoints(p), Lang::En) => {
+                format!("points \"{}\" is not a whole number of 0 or more → the contest's points apply", clip(p))
+            }
+            (RowNote::TypeInferred(t), Lang::Zh) => format!("没有题型，按选项和答案推断为{}", t.label(lang)),
+            (RowNote::TypeInferred(t), Lang::En) => {
+                format!("no question type given; read as {} from the options and the answer", t.label(lang))
+            }
+            (RowNote::OptionsSplit, Lang::Zh) => "全部选项写在一个单元格里，已按 A、B、C… 拆开".into(),
+            (RowNote::OptionsSplit, Lang::En) => "all options were in one cell; split at A, B, C …".into(),
+            (RowNote::ImagesDropped(_), Lang::Zh) => "题目中的图片无法显示，已去掉，请检查题意是否完整".into(),
+            (RowNote::ImagesDropped(_), Lang::En) => {
+                "images in the question cannot be shown and were left out; check it still reads whole".into()
+            }
+            (RowNote::NoShuffle, Lang::Zh) => "有选项指向其他选项（如“以上都对”“A和B”）→ 不打乱选项，保持原顺序".into(),
+            (RowNote::NoShuffle, Lang::En) => {
+                "an option refers to the others (\"all of the above\", \"A and B\") → options kept in order, not shuffled".into()
+            }
+        }
+    }
+
+    /// The field whose column the note concerns.
+    fn field(&self) -> Option<Field> {
+        match self {
+            RowNote::UnknownDifficulty(_) => Some(Field::Difficulty),
+            RowNote::UnknownCrowd(_) => Some(Field::Crowd),
+            RowNote::BadPoints(_) => Some(Field::Points),
+            RowNote::TypeInferred(_) => Some(Field::Type),
+            RowNote::OptionsSplit => Some(Field::Options),
+            RowNote::NoShuffle | RowNote::ImagesDropped(_) => None,
         }
     }
 }
@@ -324,6 +646,9 @@ pub enum RowProblem {
     },
     /// A JSON question that is not shaped like one (wrong field types, not an object).
     Malformed(DecodeError),
+    /// Every option in one cell, but not each starting with its letter (A., B、…), so where one
+    /// ends is a guess.
+    OptionsNotLettered(String),
 }
 
 impl RowProblem {
@@ -354,6 +679,13 @@ impl RowProblem {
             }
             (Malformed(e), Lang::Zh) => format!("题目不是题库格式：{}", e.message(lang)),
             (Malformed(e), Lang::En) => format!("the question is not in the bank format: {}", e.message(lang)),
+            (OptionsNotLettered(_), Lang::Zh) => {
+                "全部选项写在一个单元格里，但不是每一项都以字母开头（如 A.…/B.…），无法确定怎样拆开".into()
+            }
+            (OptionsNotLettered(_), Lang::En) => {
+                "all options are in one cell, but not each starts with its letter (A.…/B.…), so they cannot be split"
+                    .into()
+            }
         }
     }
 }
@@ -459,6 +791,32 @@ impl ImportWarning {
     }
 }
 
+/// A required column that no header names, and the header most like it, if any.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MissingColumn {
+    pub field: Field,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closest: Option<String>,
+}
+
+impl MissingColumn {
+    /// `field` is missing; `unknown` are the headers that named nothing.
+    pub(crate) fn new(field: Field, unknown: &[String]) -> MissingColumn {
+        MissingColumn { field, closest: headers::closest_header(field, unknown) }
+    }
+}
+
+/// "Excel (XLSX) (.xlsx .xlsm)、…": every format and its extensions, from one list.
+fn format_list() -> String {
+    ImportFormat::ALL
+        .iter()
+        .map(|f| {
+            format!("{} ({})", f.label(), f.extensions().iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A file that cannot be imported at all.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportError {
@@ -478,8 +836,10 @@ pub enum ImportFailure {
     UnknownFormat,
     /// Binary data (a picture, a document, an archive) under a text file's name.
     NotText,
-    /// An .xls (or WPS .et) binary workbook.
-    LegacyExcel,
+    /// An old Word .doc (an OLE compound file, not a zip).
+    LegacyWord,
+    /// A .docx whose text cannot be read.
+    NotAWordDocument(String),
     NotASpreadsheet(String),
     /// The zip entries declare more than `MAX_XLSX_UNCOMPRESSED_BYTES` in all.
     ZipTooLarge {
@@ -491,7 +851,7 @@ pub enum ImportFailure {
         ratio: u64,
     },
     NoHeaderRow,
-    MissingColumns(Vec<Field>),
+    MissingColumns(Vec<MissingColumn>),
     /// Header and data rows fine, but not one question in them.
     NoQuestions,
     NotJson(DecodeError),
@@ -518,10 +878,10 @@ impl ImportError {
                 format!("{file} is {} MiB, over the {} MiB limit", mib(*bytes), MAX_IMPORT_BYTES / 1024 / 1024)
             }
             (UnknownFormat, Lang::Zh) => {
-                format!("无法识别 {file} 的格式：请使用 Excel（.xlsx）、CSV、JSON 题库、GIFT 或 Aiken 文件")
+                format!("无法识别 {file} 的格式：请使用 {}", format_list())
             }
             (UnknownFormat, Lang::En) => {
-                format!("the format of {file} is not recognised: use Excel (.xlsx), CSV, a JSON bank, GIFT or Aiken")
+                format!("the format of {file} is not recognised: use {}", format_list())
             }
             (NotText, Lang::Zh) => format!(
                 "{file} 不是文本文件：里面是二进制数据（可能是图片、Word 文档或压缩包改了扩展名）。请在 Excel 或 WPS 中打开题库，另存为 .xlsx 或 CSV 后再导入"
@@ -529,14 +889,16 @@ impl ImportError {
             (NotText, Lang::En) => format!(
                 "{file} is not a text file: it holds binary data (perhaps a picture, a document or an archive renamed). Open the bank in Excel or WPS, save it as .xlsx or CSV, and import that"
             ),
-            (LegacyExcel, Lang::Zh) => {
-                format!("{file} 是旧版 Excel（.xls）文件：请在 Excel 或 WPS 中“另存为” .xlsx 或 CSV 后再导入")
+            (LegacyWord, Lang::Zh) => {
+                format!("{file} 是旧版 Word（.doc）文件：请在 Word 或 WPS 中“另存为” .docx 后再导入")
             }
-            (LegacyExcel, Lang::En) => {
-                format!("{file} is an old Excel (.xls) workbook: save it as .xlsx or CSV in Excel or WPS, then import that")
+            (LegacyWord, Lang::En) => {
+                format!("{file} is an old Word (.doc) file: save it as .docx in Word or WPS, then import that")
             }
-            (NotASpreadsheet(e), Lang::Zh) => format!("{file} 不是可以读取的 .xlsx 表格（{e}）"),
-            (NotASpreadsheet(e), Lang::En) => format!("{file} is not a readable .xlsx workbook ({e})"),
+            (NotAWordDocument(e), Lang::Zh) => format!("{file} 不是可以读取的 Word（.docx）文件（{e}）"),
+            (NotAWordDocument(e), Lang::En) => format!("{file} is not a readable Word (.docx) document ({e})"),
+            (NotASpreadsheet(e), Lang::Zh) => format!("{file} 不是可以读取的表格文件（{e}）"),
+            (NotASpreadsheet(e), Lang::En) => format!("{file} is not a readable workbook ({e})"),
             (ZipTooLarge { declared }, Lang::Zh) => format!(
                 "{file} 解压后有 {} MiB，超过 {} MiB 的上限（可能是恶意的压缩炸弹），已拒绝",
                 mib(*declared),
@@ -555,14 +917,25 @@ impl ImportError {
             ),
             (NoHeaderRow, Lang::Zh) => format!("{file} 中没有表头行"),
             (NoHeaderRow, Lang::En) => format!("{file} has no header row"),
-            (MissingColumns(fields), Lang::Zh) => {
-                let list: Vec<String> =
-                    fields.iter().map(|f| format!("「{}」（可用列名：{}）", f.label(lang), f.headers().join("、"))).collect();
+            (MissingColumns(missing), Lang::Zh) => {
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|m| {
+                        let closest = m.closest.as_ref().map(|c| format!("；表中的「{c}」最接近，是不是这一列？")).unwrap_or_default();
+                        format!("「{}」（可用列名：{}{closest}）", m.field.label(lang), m.field.headers().join("、"))
+                    })
+                    .collect();
                 format!("{file} 缺少必填列{}", list.join("、"))
             }
-            (MissingColumns(fields), Lang::En) => {
-                let list: Vec<String> =
-                    fields.iter().map(|f| format!("{} (headers: {})", f.label(lang), f.headers().join(", "))).collect();
+            (MissingColumns(missing), Lang::En) => {
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|m| {
+                        let closest =
+                            m.closest.as_ref().map(|c| format!("; the closest header is \"{c}\": is it this one?")).unwrap_or_default();
+                        format!("{} (headers: {}{closest})", m.field.label(lang), m.field.headers().join(", "))
+                    })
+                    .collect();
                 format!("{file} lacks the required column(s) {}", list.join("; "))
             }
             (NoQuestions, Lang::Zh) => format!("{file} 中没有题目"),
@@ -601,6 +974,22 @@ pub(crate) struct ColumnNames {
 }
 
 impl ColumnNames {
+    /// The header of a field's column.
+    fn field(&self, field: Field) -> Option<String> {
+        match field {
+            Field::Type => self.qtype.clone(),
+            Field::Stem => self.stem.clone(),
+            Field::Options => self.all_options.clone().or_else(|| self.option(0)),
+            Field::Answer => self.answer.clone(),
+            Field::Explanation => None,
+            Field::Category => self.category.clone(),
+            Field::Difficulty => self.difficulty.clone(),
+            Field::Points => self.points.clone(),
+            Field::Crowd => self.crowd.clone(),
+            Field::Id => self.id.clone(),
+        }
+    }
+
     fn option(&self, index: usize) -> Option<String> {
         self.options.get(index).cloned().flatten().or_else(|| self.all_options.clone())
     }
@@ -634,8 +1023,16 @@ pub(crate) struct Entry {
     pub sheet: Option<String>,
     pub row: usize,
     pub raw: RawQuestion,
-    /// Problems the reader found itself (bad points, GIFT syntax), with their column.
+    /// Problems the reader found itself (GIFT syntax), with their column.
     pub problems: Vec<(Option<String>, RowProblem)>,
+    /// What the reader read differently from how it was written (bad points).
+    pub notes: Vec<RowNote>,
+}
+
+impl Entry {
+    pub fn new(sheet: Option<String>, row: usize, raw: RawQuestion) -> Entry {
+        Entry { sheet, row, raw, problems: Vec::new(), notes: Vec::new() }
+    }
 }
 
 type ContentKey = (QuestionType, String, Vec<String>);
@@ -647,7 +1044,8 @@ pub(crate) struct Collector {
     unit: RowUnit,
     /// Type, stem and options of each kept question → its sheet and row.
     by_content: HashMap<ContentKey, (Option<String>, usize)>,
-    ids: HashSet<String>,
+    /// Each kept question's id → the sheet it came from.
+    ids: HashMap<String, Option<String>>,
     default_category: usize,
 }
 
@@ -663,10 +1061,12 @@ impl Collector {
                 rejected: Vec::new(),
                 duplicates: Vec::new(),
                 warnings: Vec::new(),
+                notes: Vec::new(),
+                skipped: Vec::new(),
             },
             unit: format.unit(),
             by_content: HashMap::new(),
-            ids: HashSet::new(),
+            ids: HashMap::new(),
             default_category: 0,
         }
     }
@@ -703,10 +1103,20 @@ impl Collector {
     }
 
     pub fn add(&mut self, entry: Entry, columns: &ColumnNames) {
+        let Entry { sheet, row, mut raw, mut problems, mut notes } = entry;
+        if let Some(unused) = layout::unused_type(&raw.qtype) {
+            let qtype = unused.to_string();
+            self.report.skipped.push(SkippedRow { sheet, row, qtype });
+            return;
+        }
         self.report.rows_read += 1;
-        let Entry { sheet, row, raw, mut problems } = entry;
+        let (layout_notes, layout_problems) = layout::tidy(&mut raw);
+        notes.extend(layout_notes);
+        notes.extend(layout::optional_columns(&mut raw));
+        let options_column = columns.field(Field::Options);
+        problems.extend(layout_problems.into_iter().map(|p| (options_column.clone(), p)));
         match check_question(&raw) {
-            Ok(q) if problems.is_empty() => {
+            Ok(mut q) if problems.is_empty() => {
                 let key = (q.qtype, q.stem.clone(), q.options.clone());
                 if let Some((same_as_sheet, same_as_row)) = self.by_content.get(&key) {
                     self.report.duplicates.push(DuplicateRow {
@@ -719,13 +1129,23 @@ impl Collector {
                     });
                     return;
                 }
-                if !self.ids.insert(q.id.clone()) {
+                // 编号 restarting in each sheet of a workbook (1…20 per type) is scoped to its sheet.
+                let taken_in_another_sheet = self.ids.get(&q.id).is_some_and(|first| *first != sheet);
+                if let (true, Some(name), Some(_)) = (taken_in_another_sheet, &sheet, &raw.id) {
+                    q.id = format!("{name}-{}", q.id);
+                }
+                if self.ids.contains_key(&q.id) {
                     let problem = Problem::DuplicateId(q.id.clone());
                     problems.push((columns.of(&problem, &raw), RowProblem::Question(problem)));
                 } else {
-                    self.by_content.insert(key, (sheet, row));
+                    self.ids.insert(q.id.clone(), sheet.clone());
+                    self.by_content.insert(key, (sheet.clone(), row));
                     if raw.category.trim().is_empty() {
                         self.default_category += 1;
+                    }
+                    for note in notes {
+                        let column = note.field().and_then(|f| columns.field(f));
+                        self.report.notes.push(NotedRow { sheet: sheet.clone(), row, column, note });
                     }
                     self.report.questions.push(q);
                     return;
@@ -733,7 +1153,11 @@ impl Collector {
             }
             Ok(_) => {}
             Err(found) => {
+                let options_unsplit = problems.iter().any(|(_, p)| matches!(p, RowProblem::OptionsNotLettered(_)));
                 for problem in found {
+                    if options_unsplit && matches!(problem, Problem::TooFewOptions { .. }) {
+                        continue;
+                    }
                     let column = columns.of(&problem, &raw);
                     let problem = match problem {
                         Problem::UnknownType(t) if t.trim().is_empty() => RowProblem::TypeMissing,
@@ -747,7 +1171,7 @@ impl Collector {
     }
 
     fn finish(mut self) -> Result<ImportReport, ImportError> {
-        if self.report.rows_read == 0 {
+        if self.report.rows_read == 0 && self.report.skipped.is_empty() {
             return Err(self.error(None, ImportFailure::NoQuestions));
         }
         if self.default_category > 0 {

@@ -1,107 +1,11 @@
 //! The spreadsheet template shared by CSV and XLSX: finding columns by header, reading a
 //! row's cells into a question, and pointing each problem at the header it concerns.
 
+use super::headers::{match_header, Column, Field};
 use super::text::{half_width, half_width_char};
-use super::{Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, RowProblem};
+use super::{Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, MissingColumn, RowNote};
 use crate::core::bank::{QuestionType, RawQuestion, MAX_OPTIONS};
 use crate::core::csv_io;
-use crate::core::Lang;
-use serde::{Deserialize, Serialize};
-
-/// A column of the template.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Field {
-    Type,
-    Stem,
-    Options,
-    Answer,
-    Explanation,
-    Category,
-    Difficulty,
-    Points,
-    Crowd,
-    Id,
-}
-
-impl Field {
-    const ALL: [Field; 10] = [
-        Field::Type,
-        Field::Stem,
-        Field::Options,
-        Field::Answer,
-        Field::Explanation,
-        Field::Category,
-        Field::Difficulty,
-        Field::Points,
-        Field::Crowd,
-        Field::Id,
-    ];
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Field::Type => lang.pick("题型", "question type"),
-            Field::Stem => lang.pick("题干", "stem"),
-            Field::Options => lang.pick("选项", "options"),
-            Field::Answer => lang.pick("答案", "answer"),
-            Field::Explanation => lang.pick("解析", "explanation"),
-            Field::Category => lang.pick("分类", "category"),
-            Field::Difficulty => lang.pick("难度", "difficulty"),
-            Field::Points => lang.pick("分值", "points"),
-            Field::Crowd => lang.pick("适用人群", "crowd"),
-            Field::Id => lang.pick("编号", "id"),
-        }
-    }
-
-    /// The headers the template accepts for this column (options: the first of each form).
-    pub fn headers(self) -> &'static [&'static str] {
-        match self {
-            Field::Type => &["题型", "题目类型", "类型", "type"],
-            Field::Stem => &["题干", "题目", "题目内容", "试题", "question", "stem"],
-            Field::Options => &["选项A … 选项H", "A … H", "option_a … option_h"],
-            Field::Answer => &["答案", "正确答案", "正确选项", "标准答案", "answer"],
-            Field::Explanation => &["解析", "答案解析", "说明", "explanation"],
-            Field::Category => &["分类", "题目分类", "类别", "知识点", "category"],
-            Field::Difficulty => &["难度", "题目难度", "difficulty"],
-            Field::Points => &["分值", "分数", "points"],
-            Field::Crowd => &["适用人群", "人群", "crowd"],
-            Field::Id => &["编号", "题号", "序号", "id"],
-        }
-    }
-}
-
-/// What a header cell names: a field, or option `i` (0 = A).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Column {
-    Field(Field),
-    Option(usize),
-}
-
-/// Trim, fold full-width forms, drop `（必填）`/`(必填)`/`*` and inner spaces, lower-case latin.
-fn normalize_header(header: &str) -> String {
-    half_width(header)
-        .replace("(必填)", "")
-        .replace('*', "")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase()
-}
-
-fn match_header(header: &str) -> Option<Column> {
-    let h = normalize_header(header);
-    for field in Field::ALL {
-        if field != Field::Options && field.headers().contains(&h.as_str()) {
-            return Some(Column::Field(field));
-        }
-    }
-    let letter = h.strip_prefix("选项").or_else(|| h.strip_prefix("option_")).unwrap_or(&h);
-    let mut chars = letter.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c @ 'a'..='h'), None) => Some(Column::Option(c as usize - 'a' as usize)),
-        _ => None,
-    }
-}
 
 /// Whether a text line is a header row of the template (used to sniff `.txt` files).
 pub(crate) fn looks_like_header(line: &str) -> bool {
@@ -132,7 +36,9 @@ impl SheetRow {
 /// A sheet to read: its name when several are read, and the type its name gives.
 pub(crate) struct Sheet {
     pub name: Option<String>,
-    pub default_type: Option<QuestionType>,
+    /// The type its name gives (单选题), or the name of a type the contests do not use
+    /// (简答题), for rows whose type cell is empty.
+    pub default_type: Option<String>,
     pub rows: Vec<SheetRow>,
 }
 
@@ -141,6 +47,10 @@ struct Layout {
     /// By `Field as usize` (declaration order, as in `Field::ALL`).
     fields: [Option<usize>; Field::ALL.len()],
     options: [Option<usize>; MAX_OPTIONS],
+    /// One cell holding every option.
+    all_options: Option<usize>,
+    /// Codes the type header explains, `题型（0单选，1判断，2多选）` → 0 = 单选 ….
+    type_codes: Vec<(String, QuestionType)>,
     names: ColumnNames,
 }
 
@@ -170,6 +80,15 @@ pub(crate) fn import_csv(text: &str, out: &mut Collector) -> Result<(), ImportEr
     }
 }
 
+/// Where the header row (one naming a stem and an answer column) is among the first ten
+/// non-blank rows.
+pub(crate) fn header_position(rows: &[SheetRow]) -> Option<usize> {
+    rows.iter().filter(|r| !r.is_blank()).take(10).position(|r| {
+        let columns: Vec<Option<Column>> = r.cells.iter().map(|(_, v)| match_header(v)).collect();
+        columns.contains(&Some(Column::Field(Field::Stem))) && columns.contains(&Some(Column::Field(Field::Answer)))
+    })
+}
+
 /// Reads one sheet into the collector; `Ok(false)` when the sheet has no rows at all.
 pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, ImportError> {
     let Sheet { name, default_type, rows } = sheet;
@@ -178,14 +97,7 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
         return Ok(false);
     };
     // The first row is the header; a title row above it is tolerated.
-    let header_index = rows
-        .iter()
-        .take(10)
-        .position(|r| {
-            let columns: Vec<Option<Column>> = r.cells.iter().map(|(_, v)| match_header(v)).collect();
-            columns.contains(&Some(Column::Field(Field::Stem))) && columns.contains(&Some(Column::Field(Field::Answer)))
-        })
-        .unwrap_or(0);
+    let header_index = header_position(&rows).unwrap_or(0);
     let header = &rows[header_index];
     let file_name = out.file_name().to_string();
     if header.number != first.number {
@@ -206,6 +118,8 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
         let slot = match match_header(text) {
             Some(Column::Field(f)) => &mut layout.fields[f as usize],
             Some(Column::Option(i)) => &mut layout.options[i],
+            Some(Column::AllOptions) => &mut layout.all_options,
+            Some(Column::RowNumber) => continue,
             None => {
                 unknown.push(text.to_string());
                 continue;
@@ -222,14 +136,16 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
         }
     }
     if !unknown.is_empty() {
-        out.warn(ImportWarning::UnknownColumns { file_name: file_name.clone(), sheet: name.clone(), columns: unknown });
+        let columns = unknown.clone();
+        out.warn(ImportWarning::UnknownColumns { file_name: file_name.clone(), sheet: name.clone(), columns });
     }
     let header_text = |column: Option<usize>| column.map(|c| header.get(Some(c)).trim().to_string());
+    layout.type_codes = header_text(layout.field(Field::Type)).map(|h| type_codes(&h)).unwrap_or_default();
     layout.names = ColumnNames {
         qtype: header_text(layout.field(Field::Type)),
         stem: header_text(layout.field(Field::Stem)),
         options: layout.options.iter().map(|c| header_text(*c)).collect(),
-        all_options: None,
+        all_options: header_text(layout.all_options),
         answer: header_text(layout.field(Field::Answer)),
         category: header_text(layout.field(Field::Category)),
         difficulty: header_text(layout.field(Field::Difficulty)),
@@ -239,25 +155,26 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
     };
 
     let mut missing = Vec::new();
-    if layout.field(Field::Type).is_none() && default_type.is_none() {
-        missing.push(Field::Type);
-    }
     for field in [Field::Stem, Field::Answer] {
         if layout.field(field).is_none() {
             missing.push(field);
         }
     }
     if !missing.is_empty() {
+        let missing = missing.into_iter().map(|field| MissingColumn::new(field, &unknown)).collect();
         return Err(out.error(name, ImportFailure::MissingColumns(missing)));
     }
 
-    let entries: Vec<Entry> =
-        rows[header_index + 1..].iter().filter_map(|row| read_row(row, &layout, name.as_ref(), default_type)).collect();
+    let entries: Vec<Entry> = rows[header_index + 1..]
+        .iter()
+        .filter_map(|row| read_row(row, &layout, name.as_ref(), default_type.as_deref()))
+        .collect();
     let needs_options = entries.iter().any(|e| {
         matches!(QuestionType::parse(&e.raw.qtype), Some(QuestionType::Single) | Some(QuestionType::Multiple))
     });
-    if needs_options && layout.options.iter().all(Option::is_none) {
-        return Err(out.error(name, ImportFailure::MissingColumns(vec![Field::Options])));
+    if needs_options && layout.options.iter().all(Option::is_none) && layout.all_options.is_none() {
+        let missing = vec![MissingColumn::new(Field::Options, &unknown)];
+        return Err(out.error(name, ImportFailure::MissingColumns(missing)));
     }
     for entry in entries {
         out.add(entry, &layout.names);
@@ -267,31 +184,31 @@ pub(crate) fn import_sheet(sheet: Sheet, out: &mut Collector) -> Result<bool, Im
 
 /// A data row as a question; `None` for a row with no question content (stem, options,
 /// answer and explanation all blank), such as a template row with only its type filled in.
-fn read_row(
-    row: &SheetRow,
-    layout: &Layout,
-    sheet: Option<&String>,
-    default_type: Option<QuestionType>,
-) -> Option<Entry> {
+fn read_row(row: &SheetRow, layout: &Layout, sheet: Option<&String>, default_type: Option<&str>) -> Option<Entry> {
     let cell = |field: Field| row.get(layout.field(field)).trim();
     let used_options = layout.options.iter().rposition(Option::is_some).map_or(0, |p| p + 1);
-    let options: Vec<String> = layout.options[..used_options].iter().map(|c| row.get(*c).to_string()).collect();
+    let mut options: Vec<String> = layout.options[..used_options].iter().map(|c| row.get(*c).to_string()).collect();
+    let all_options = row.get(layout.all_options);
+    if options.iter().all(|o| o.trim().is_empty()) && !all_options.trim().is_empty() {
+        // One cell holds every option; the layout step splits it.
+        options = vec![all_options.to_string()];
+    }
     let has_content = [Field::Stem, Field::Answer, Field::Explanation].iter().any(|f| !cell(*f).is_empty())
         || options.iter().any(|o| !o.trim().is_empty());
     if !has_content {
         return None;
     }
-    let mut problems = Vec::new();
-    let points = match parse_points(cell(Field::Points)) {
-        Ok(p) => p,
-        Err(text) => {
-            problems.push((layout.names.points.clone(), RowProblem::BadPoints(text)));
-            None
-        }
-    };
+    let mut notes = Vec::new();
+    let points = parse_points(cell(Field::Points)).unwrap_or_else(|text| {
+        notes.push(RowNote::BadPoints(text));
+        None
+    });
     let qtype = match (cell(Field::Type), default_type) {
-        ("", Some(t)) => t.code().to_string(),
-        (text, _) => text.to_string(),
+        ("", Some(t)) => t.to_string(),
+        (text, _) => match layout.type_codes.iter().find(|(code, _)| code == text) {
+            Some((_, t)) => t.code().to_string(),
+            None => text.to_string(),
+        },
     };
     let optional = |text: &str| Some(text.to_string()).filter(|t| !t.is_empty());
     let raw = RawQuestion {
@@ -306,8 +223,28 @@ fn read_row(
         points,
         crowds: split_crowds(cell(Field::Crowd)),
         source: None,
+        shuffle: None,
     };
-    Some(Entry { sheet: sheet.cloned(), row: row.number, raw, problems })
+    Some(Entry { notes, ..Entry::new(sheet.cloned(), row.number, raw) })
+}
+
+/// The codes a type header explains in brackets: `题型（0单选，1判断，2多选）`,
+/// `类型(1=单选;2=多选;3=判断)`.
+fn type_codes(header: &str) -> Vec<(String, QuestionType)> {
+    let folded = half_width(header);
+    let Some(inside) = folded.split_once('(').map(|(_, rest)| rest.split(')').next().unwrap_or(rest)) else {
+        return Vec::new();
+    };
+    inside
+        .split([',', ';', '、', ' ', '，', '；'])
+        .filter_map(|piece| {
+            let piece = piece.trim();
+            let code: String = piece.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            let name = piece[code.len()..].trim_start_matches(['=', '-', ':', '.', ' ']);
+            let qtype = QuestionType::parse(name).or_else(|| QuestionType::parse(&format!("{name}题")))?;
+            (!code.is_empty()).then_some((code, qtype))
+        })
+        .collect()
 }
 
 /// Points as a whole number ≥ 0: `5`, `５`, `5.0` (a number cell) → 5; empty → none.
@@ -339,18 +276,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn headers_match_after_normalisation() {
-        assert_eq!(match_header(" 题干（必填）"), Some(Column::Field(Field::Stem)));
-        assert_eq!(match_header("*答案"), Some(Column::Field(Field::Answer)));
-        assert_eq!(match_header("正确答案(必填)"), Some(Column::Field(Field::Answer)));
-        assert_eq!(match_header("ＴＹＰＥ"), Some(Column::Field(Field::Type)));
-        assert_eq!(match_header("选项Ｃ"), Some(Column::Option(2)));
-        assert_eq!(match_header("选项 c"), Some(Column::Option(2)));
-        assert_eq!(match_header("Option_H"), Some(Column::Option(7)));
-        assert_eq!(match_header("ｄ"), Some(Column::Option(3)));
-        assert_eq!(match_header("选项I"), None);
-        assert_eq!(match_header("备注"), None);
-        assert_eq!(match_header("知识点"), Some(Column::Field(Field::Category)));
+    fn type_codes_from_the_header() {
+        use QuestionType::*;
+        assert_eq!(
+            type_codes("题型（0单选，1判断，2多选）"),
+            vec![("0".to_string(), Single), ("1".into(), TrueFalse), ("2".into(), Multiple)]
+        );
+        assert_eq!(type_codes("类型(1=单选;2=多选;3=判断题)").len(), 3);
+        assert!(type_codes("题型").is_empty());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::core::import::MAX_IMPORT_BYTES;
+use crate::core::import::{accept_attribute, GroupKind, ReportGroup, MAX_IMPORT_BYTES};
 use crate::core::import_summary::ImportSummary;
 use crate::core::organizer::{contest_package, SavedBank};
 use crate::core::Lang;
@@ -48,24 +48,41 @@ pub fn BanksTab(props: &DeskProps) -> Html {
             import.set(Import::Reading(name.clone()));
             let (desk, import) = (desk.clone(), import.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let failed = |message: String| {
-                    import.set(Import::Idle);
-                    desk.dispatch(DeskAction::Notice(message));
-                };
-                let buffer = match gloo_file::futures::read_as_array_buffer(&gloo_file::Blob::from(file)).await {
-                    Ok(b) => b,
-                    Err(e) => return failed(format!("{name}: {e}")),
-                };
-                let worker = match ImportWorker::shared(lang) {
-                    Ok(w) => w,
-                    Err(e) => return failed(e),
-                };
-                match worker.import(&name, buffer).await {
-                    Ok(Imported::Report(summary)) => import.set(Import::Report(Rc::from(summary))),
-                    Ok(Imported::Refused(message)) => failed(message),
-                    Err(failure) => failed(failure.message(&name, lang)),
+                match gloo_file::futures::read_as_array_buffer(&gloo_file::Blob::from(file)).await {
+                    Ok(buffer) => read_in_worker(name, buffer, desk, import, lang).await,
+                    Err(e) => {
+                        import.set(Import::Idle);
+                        desk.dispatch(DeskAction::Notice(format!("{name}: {e}")));
+                    }
                 }
             });
+        })
+    };
+    let paste = use_node_ref();
+    let import_pasted = {
+        let (desk, import, paste) = (desk.clone(), import.clone(), paste.clone());
+        Callback::from(move |_| {
+            let Some(area) = paste.cast::<web_sys::HtmlTextAreaElement>() else { return };
+            let text = area.value();
+            if text.trim().is_empty() {
+                desk.dispatch(DeskAction::Notice(
+                    lang.pick("请先粘贴题目文本。", "Paste the questions first.").to_string(),
+                ));
+                return;
+            }
+            if text.len() > MAX_IMPORT_BYTES {
+                desk.dispatch(DeskAction::Notice(match lang {
+                    Lang::Zh => format!("粘贴的文本超过 {} MB，无法导入", MAX_IMPORT_BYTES / 1024 / 1024),
+                    Lang::En => {
+                        format!("the pasted text is over {} MB and cannot be imported", MAX_IMPORT_BYTES / 1024 / 1024)
+                    }
+                }));
+                return;
+            }
+            let name = lang.pick("粘贴的题目.txt", "pasted questions.txt").to_string();
+            import.set(Import::Reading(name.clone()));
+            let buffer = js_sys::Uint8Array::from(text.as_bytes()).buffer();
+            wasm_bindgen_futures::spawn_local(read_in_worker(name, buffer, desk.clone(), import.clone(), lang));
         })
     };
     let confirm = {
@@ -126,11 +143,16 @@ pub fn BanksTab(props: &DeskProps) -> Html {
         <>
             <section class="card">
                 <h2>{ lang.pick("导入题库", "Import a bank") }</h2>
-                <p class="hint">{ lang.pick("支持 Excel（.xlsx）、CSV（UTF-8 或 GBK）、本程序的 JSON、GIFT 和 Aiken 文本。表头可用：题型、题干、选项A…选项H、答案、解析、分类、难度、分值、适用人群、编号。",
-                    "Excel (.xlsx), CSV (UTF-8 or GBK), this app's JSON, GIFT and Aiken text. Headers: 题型, 题干, 选项A…选项H, 答案, 解析, 分类, 难度, 分值, 适用人群, 编号.") }</p>
+                <p class="hint">{ lang.pick("支持 Excel（.xlsx、.xls、.xlsb）、WPS、OpenDocument（.ods）、CSV（UTF-8 或 GBK）、Word（.docx）和文本题目、本程序的 JSON、GIFT 和 Aiken 文本。表头可用：题型、题干、选项A…选项H（或选项1…8、一格写全部选项）、答案、解析、分类、难度、分值、适用人群、编号，以及常见的别名。",
+                    "Excel (.xlsx, .xls, .xlsb), WPS, OpenDocument (.ods), CSV (UTF-8 or GBK), Word (.docx) and typed text, this app's JSON, GIFT and Aiken text. Headers: 题型, 题干, 选项A…选项H (or 选项1…8, or all options in one cell), 答案, 解析, 分类, 难度, 分值, 适用人群, 编号, and their common aliases.") }</p>
                 <label for="bank-file">{ lang.pick("选择文件", "Choose a file") }
-                    <input id="bank-file" data-testid="bank-file" type="file" accept=".xlsx,.csv,.json,.txt,.gift" {onchange} />
+                    <input id="bank-file" data-testid="bank-file" type="file" accept={accept_attribute()} {onchange} />
                 </label>
+                <label for="bank-paste">{ lang.pick("或者粘贴题目文本（从 Word、WPS 或网页复制）", "Or paste the questions as text (copied from Word, WPS or a web page)") }
+                    <textarea id="bank-paste" data-testid="bank-paste" ref={paste} rows="6"
+                        placeholder={ lang.pick("一、单选题\n1. 光年是什么单位？\nA、时间 B、长度 C、速度 D、质量\n答案：B\n解析：光在一年里走过的距离。", "一、单选题\n1. …？\nA、… B、… C、… D、…\n答案：B\n解析：…") } />
+                </label>
+                <button class="secondary" data-testid="bank-paste-import" onclick={import_pasted}>{ lang.pick("读取粘贴的题目", "Read the pasted questions") }</button>
             </section>
             { report_html }
             <section class="card">
@@ -164,8 +186,59 @@ pub fn BanksTab(props: &DeskProps) -> Html {
     }
 }
 
-/// The import report as the worker sent it: counts, problems grouped by kind and column, and
-/// the first rows of each kind one by one (the rest counted).
+/// Has the worker read a file: its report, or why it could not.
+async fn read_in_worker(
+    name: String,
+    buffer: js_sys::ArrayBuffer,
+    desk: UseReducerHandle<super::Desk>,
+    import: UseStateHandle<Import>,
+    lang: Lang,
+) {
+    let failed = |message: String| {
+        import.set(Import::Idle);
+        desk.dispatch(DeskAction::Notice(message));
+    };
+    let worker = match ImportWorker::shared(lang) {
+        Ok(w) => w,
+        Err(e) => return failed(e),
+    };
+    match worker.import(&name, buffer).await {
+        Ok(Imported::Report(summary)) => import.set(Import::Report(Rc::from(summary))),
+        Ok(Imported::Refused(message)) => failed(message),
+        Err(failure) => failed(failure.message(&name, lang)),
+    }
+}
+
+/// The report's lines of one kind, one per reason (computed in the core, bounded in the
+/// worker), and how many more there are.
+fn group_list(
+    r: &ImportSummary,
+    kind: GroupKind,
+    title: &str,
+    class: &'static str,
+    testid: &'static str,
+    lang: Lang,
+) -> Html {
+    let lines: Vec<&ReportGroup> = r.groups.iter().filter(|g| g.kind == kind).collect();
+    if lines.is_empty() {
+        return html! {};
+    }
+    let more = r.more(kind);
+    html! {
+        <>
+            <h3>{ title }</h3>
+            <ul class={classes!("report-lines", class)}>{ for lines.into_iter().map(|g| html! { <li data-testid={testid}>{ g.text.clone() }</li> }) }</ul>
+            if more > 0 {
+                <p class="hint">{ match lang {
+                    Lang::Zh => format!("另有 {more} 条未列出。"),
+                    Lang::En => format!("{more} more not listed."),
+                } }</p>
+            }
+        </>
+    }
+}
+
+/// The import report as the worker sent it: counts, then the grouped lines of each kind.
 fn report_view(
     r: &ImportSummary,
     lang: Lang,
@@ -173,22 +246,17 @@ fn report_view(
     confirm: Callback<MouseEvent>,
     cancel: Callback<MouseEvent>,
 ) -> Html {
-    let more = |listed: usize, all: usize| -> Html {
-        if all > listed {
-            html! { <p class="hint">{ match lang {
-                Lang::Zh => format!("只列出前 {listed} 项，共 {all} 项。"),
-                Lang::En => format!("The first {listed} of {all} are listed."),
-            } }</p> }
-        } else {
-            html! {}
-        }
-    };
+    let notes = r.groups.iter().filter(|g| g.kind == GroupKind::Note);
     html! {
-        <section class="card" data-testid="import-report">
+        <section class="card report" data-testid="import-report">
             <h2>{ lang.pick("导入报告：", "Import report: ") }{ r.file_name.clone() }</h2>
             <p>{ match lang {
-                Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行，合并重复 {} 题。", r.rows_read, r.questions, r.rejected_rows, r.duplicates),
-                Lang::En => format!("{} rows read, {} questions valid, {} rows rejected, {} duplicates merged.", r.rows_read, r.questions, r.rejected_rows, r.duplicates),
+                Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行{}{}。", r.rows_read, r.questions, r.rejected_rows,
+                    if r.duplicates == 0 { String::new() } else { format!("，合并重复 {} 题", r.duplicates) },
+                    if r.skipped == 0 { String::new() } else { format!("，跳过简答等其他题型 {} 行", r.skipped) }),
+                Lang::En => format!("{} rows read, {} questions valid, {} rows rejected{}{}.", r.rows_read, r.questions, r.rejected_rows,
+                    if r.duplicates == 0 { String::new() } else { format!(", {} duplicates merged", r.duplicates) },
+                    if r.skipped == 0 { String::new() } else { format!(", {} rows of other types skipped", r.skipped) }),
             } }{ r.encoding.as_ref().map(|e| format!(" ({e})")).unwrap_or_default() }</p>
             <ul class="counts">
                 { for r.by_type.iter().map(|(t, n)| html! { <li data-testid="import-type-count">{ format!("{}：{n}", t.label(lang)) }</li> }) }
@@ -196,32 +264,24 @@ fn report_view(
             <ul class="counts">
                 { for r.by_category.iter().map(|(c, n)| html! { <li>{ format!("{c}：{n}") }</li> }) }
                 if r.more_categories > 0 {
-                    <li>{ match lang { Lang::Zh => format!("另有 {} 类", r.more_categories), Lang::En => format!("{} more categories", r.more_categories) } }</li>
+                    <li>{ match lang { Lang::Zh => format!("另有 {} 类", r.more_categories), Lang::En => format!("{} more", r.more_categories) } }</li>
                 }
             </ul>
-            if !r.rejected_groups.is_empty() {
-                <h3>{ lang.pick("被拒绝的原因", "Why rows were rejected") }</h3>
-                <ul class="rejected" data-testid="import-rejected-groups">{ for r.rejected_groups.iter().map(|g| html! {
-                    <li>{ match lang {
-                        Lang::Zh => format!("{} 处，例如 {}", g.count, g.example.message(lang)),
-                        Lang::En => format!("{} problem(s), e.g. {}", g.count, g.example.message(lang)),
-                    } }</li>
-                }) }</ul>
-            }
-            if !r.rejected.is_empty() {
-                <h3>{ lang.pick("被拒绝的行", "Rejected rows") }</h3>
-                <ul class="rejected">{ for r.rejected.iter().map(|x| html! { <li data-testid="import-rejected">{ x.message(lang) }</li> }) }</ul>
-                { more(r.rejected.len(), r.rejected_problems) }
-            }
-            if !r.duplicate_examples.is_empty() {
-                <h3>{ lang.pick("合并的重复题", "Duplicates merged") }</h3>
-                <ul>{ for r.duplicate_examples.iter().map(|x| html! { <li>{ x.message(lang) }</li> }) }</ul>
-                { more(r.duplicate_examples.len(), r.duplicates) }
-            }
-            if !r.warnings.is_empty() {
-                <h3>{ lang.pick("提示", "Warnings") }</h3>
-                <ul>{ for r.warnings.iter().map(|x| html! { <li>{ x.message(lang) }</li> }) }</ul>
-                { more(r.warnings.len(), r.warnings.len() + r.more_warnings) }
+            { group_list(r, GroupKind::Rejected, lang.pick("被拒绝的行", "Rejected rows"), "rejected", "import-rejected", lang) }
+            { group_list(r, GroupKind::Skipped, lang.pick("跳过的其他题型", "Other types skipped"), "", "import-skipped", lang) }
+            { group_list(r, GroupKind::Duplicate, lang.pick("合并的重复题", "Duplicates merged"), "", "import-duplicate", lang) }
+            if r.more(GroupKind::Note) > 0 || notes.clone().next().is_some() || !r.warnings.is_empty() {
+                <h3>{ lang.pick("请留意", "Please note") }</h3>
+                <ul class="report-lines">
+                    { for notes.map(|g| html! { <li data-testid="import-note">{ g.text.clone() }</li> }) }
+                    { for r.warnings.iter().map(|x| html! { <li data-testid="import-warning">{ x.message(lang) }</li> }) }
+                </ul>
+                if r.more(GroupKind::Note) + r.more_warnings > 0 {
+                    <p class="hint">{ match lang {
+                        Lang::Zh => format!("另有 {} 条未列出。", r.more(GroupKind::Note) + r.more_warnings),
+                        Lang::En => format!("{} more not listed.", r.more(GroupKind::Note) + r.more_warnings),
+                    } }</p>
+                }
             }
             if r.questions == 0 {
                 <p class="field-error">{ lang.pick("没有可导入的题目。", "There is nothing to import.") }</p>
