@@ -68,6 +68,76 @@ pub struct Round {
     /// Milliseconds spent on each question (for item analysis).
     #[serde(default)]
     pub spent_ms: Vec<i64>,
+    /// The rules and bank the round was drawn under; none in rounds of earlier builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub played_under: Option<PlayedUnder>,
+}
+
+/// What a round was drawn under, to tell on resuming whether the contest changed since.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayedUnder {
+    /// [`Contest::fingerprint`] of the rules and bank in force.
+    pub fingerprint: String,
+    pub rules_revision: u32,
+    /// The bank's `id@revision` and title.
+    pub bank: String,
+    pub bank_title: String,
+}
+
+/// Why a stored round cannot go on: the contest it was drawn under has changed on this
+/// device. The round is closed (not recorded, not counted); the message names the change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoundClosed {
+    /// The bank in force is another one (or another revision), or no longer holds all of the
+    /// round's questions.
+    BankChanged {
+        /// The bank the round was drawn from, when the round recorded it.
+        was: Option<String>,
+        now: String,
+        /// How many of the round's questions the bank in force does not have.
+        missing: usize,
+    },
+    /// The rules changed (the bank did not).
+    RulesChanged { was: u32, now: u32 },
+}
+
+impl RoundClosed {
+    pub fn message(&self, lang: Lang) -> String {
+        let why = match (self, lang) {
+            (RoundClosed::BankChanged { was, now, missing }, Lang::Zh) => {
+                let was = was.as_ref().map(|w| format!("原为“{w}”，")).unwrap_or_default();
+                let missing = if *missing > 0 {
+                    format!("，这一轮有 {missing} 道题不在现在的题库里")
+                } else {
+                    String::new()
+                };
+                format!("本机的题库已更换（{was}现为“{now}”）{missing}")
+            }
+            (RoundClosed::BankChanged { was, now, missing }, Lang::En) => {
+                let was = was.as_ref().map(|w| format!("from \"{w}\" ")).unwrap_or_default();
+                let missing = if *missing > 0 {
+                    format!("; {missing} of this round's questions are not in it")
+                } else {
+                    String::new()
+                };
+                format!("the bank on this device was changed {was}to \"{now}\"{missing}")
+            }
+            (RoundClosed::RulesChanged { was, now }, Lang::Zh) if was != now => {
+                format!("竞赛规则已更改（第 {was} 版 → 第 {now} 版）")
+            }
+            (RoundClosed::RulesChanged { .. }, Lang::Zh) => "竞赛规则已在本机更改".to_string(),
+            (RoundClosed::RulesChanged { was, now }, Lang::En) if was != now => {
+                format!("the contest rules were changed (revision {was} → {now})")
+            }
+            (RoundClosed::RulesChanged { .. }, Lang::En) => "the contest rules were changed on this device".to_string(),
+        };
+        match lang {
+            Lang::Zh => format!("进行中的一轮已关闭：{why}。这一轮不计成绩，也不占答题次数，请重新开始答题。"),
+            Lang::En => format!(
+                "The round in progress was closed: {why}. It is not scored and does not count as an attempt; please start again."
+            ),
+        }
+    }
 }
 
 impl Round {
@@ -88,6 +158,42 @@ impl Round {
             allow_back: r.allow_back,
             revealed: false,
             spent_ms: Vec::new(),
+            played_under: None,
+        }
+    }
+
+    /// Records what the round is drawn under: `in_force` is `contest.fingerprint(bank)`.
+    pub fn under(mut self, contest: &Contest, bank: &Bank, in_force: &str) -> Round {
+        self.played_under = Some(PlayedUnder {
+            fingerprint: in_force.to_string(),
+            rules_revision: contest.rules.revision,
+            bank: bank.reference(),
+            bank_title: bank.title.clone(),
+        });
+        self
+    }
+
+    /// Whether this stored round can go on under the contest and bank in force now: every one
+    /// of its questions is in the bank, and (when the round recorded it) neither the rules nor
+    /// the bank changed since it was drawn. A round that cannot go on must be closed, never
+    /// shown (its questions could not be drawn or scored).
+    pub fn still_fits(&self, contest: &Contest, bank: &Bank, in_force: &str) -> Result<(), RoundClosed> {
+        let missing = self.questions.iter().filter(|q| bank.get(&q.qid).is_none()).count();
+        let now = || format!("{}（{}）", bank.title, bank.reference());
+        let was = self.played_under.as_ref();
+        let bank_changed = was.is_some_and(|w| w.bank != bank.reference());
+        if missing > 0 || bank_changed {
+            return Err(RoundClosed::BankChanged {
+                was: was.map(|w| format!("{}（{}）", w.bank_title, w.bank)),
+                now: now(),
+                missing,
+            });
+        }
+        match was {
+            Some(w) if w.fingerprint != in_force => {
+                Err(RoundClosed::RulesChanged { was: w.rules_revision, now: contest.rules.revision })
+            }
+            _ => Ok(()),
         }
     }
 
@@ -108,6 +214,7 @@ impl Round {
             allow_back: true,
             revealed: false,
             spent_ms: Vec::new(),
+            played_under: None,
         }
     }
 
@@ -490,5 +597,34 @@ mod tests {
         let (c, _, r) = round();
         let other = Bank::from_json(r#"{"format":"kepu-bank","version":1,"questions":[{"id":"zz","type":"true_false","stem":"s","answer":"对"}]}"#).unwrap();
         assert!(matches!(r.outcome(&other, &c.rules.scoring), Err(QuizError::UnknownQuestion(_))));
+    }
+
+    #[test]
+    fn a_round_drawn_under_another_bank_or_rules_is_closed_naming_the_change() {
+        let (c, b, r) = round();
+        let in_force = c.fingerprint::<crate::core::codec::SerdeJson>(&b);
+        let r = r.under(&c, &b, &in_force);
+        assert_eq!(r.still_fits(&c, &b, &in_force), Ok(()));
+        // A bank without the round's questions (another bank chosen, or a new contest file).
+        let other = Bank::from_json(r#"{"format":"kepu-bank","version":1,"id":"other","title":"新题库","questions":[{"id":"zz","type":"true_false","stem":"s","answer":"对"}]}"#).unwrap();
+        let closed = r.still_fits(&c, &other, "ffff").unwrap_err();
+        assert!(matches!(closed, RoundClosed::BankChanged { missing: 5, .. }), "{closed:?}");
+        let zh = closed.message(Lang::Zh);
+        assert!(zh.contains("题库已更换") && zh.contains("新题库") && zh.contains("5 道题"), "{zh}");
+        assert!(closed.message(Lang::En).contains("5 of this round's questions"));
+        // A round of an earlier build (nothing recorded) is closed only when questions are missing.
+        let mut old = r.clone();
+        old.played_under = None;
+        assert_eq!(old.still_fits(&c, &b, "ffff"), Ok(()));
+        assert!(matches!(old.still_fits(&c, &other, "ffff"), Err(RoundClosed::BankChanged { was: None, .. })));
+        // The same bank under changed rules.
+        let mut changed = c.rules.clone();
+        changed.revision += 1;
+        changed.scoring.single += 1;
+        let changed = Contest::new(changed).unwrap();
+        let now = changed.fingerprint::<crate::core::codec::SerdeJson>(&b);
+        let closed = r.still_fits(&changed, &b, &now).unwrap_err();
+        assert_eq!(closed, RoundClosed::RulesChanged { was: c.rules.revision, now: c.rules.revision + 1 });
+        assert!(closed.message(Lang::Zh).contains("竞赛规则已更改"));
     }
 }

@@ -11,7 +11,7 @@ use crate::core::ledger_file::merge_into;
 use crate::core::participant::{Participant, Roster};
 use crate::core::persist::{encode, Prefs, StorageError, Stored};
 use crate::core::region::RegionTable;
-use crate::core::session::Round;
+use crate::core::session::{Round, RoundClosed};
 use crate::core::Lang;
 
 use super::json::BrowserJson;
@@ -176,20 +176,35 @@ impl DeviceState {
             regions: None,
         };
         state.merge_stored_ledger(&mut notices);
-        state.notice = (!notices.is_empty()).then(|| notices.join("\n"));
         state.resume(round);
+        notices.extend(state.notice.take());
+        state.notice = (!notices.is_empty()).then(|| notices.join("\n"));
         state
     }
 
-    /// Takes up a scored round in progress (stored by this tab or another one).
+    /// Takes up a scored round in progress (stored by this tab or another one). A round the
+    /// contest or bank in force can no longer carry is closed, with the reason.
     fn resume(&mut self, round: Option<Round>) {
         if let Some(mut round) = round.filter(|r| r.contest_id == self.contest_id() && !r.practice) {
+            if let Err(closed) = round.still_fits(&self.loaded.contest, &self.loaded.bank, &self.loaded.in_force) {
+                return self.close_round(closed);
+            }
             self.roster.select(&round.participant_id);
             round.sync(now_ms());
             self.round = Some(round);
             self.screen = Screen::Round;
             self.after_move();
         }
+    }
+
+    /// Closes the round in progress, unrecorded, telling the person what changed.
+    fn close_round(&mut self, closed: RoundClosed) {
+        if let Ok(s) = LocalStore::open() {
+            s.remove(Stored::Round, self.contest_id());
+        }
+        self.round = None;
+        self.notice = Some(closed.message(self.lang()));
+        self.screen = Screen::Home;
     }
 
     /// Picks up what another tab wrote: people, attempts, and a round in progress.
@@ -208,7 +223,12 @@ impl DeviceState {
         match (&self.round, stored_round) {
             // Another tab moved the shared round on: follow it.
             (Some(mine), Some(theirs)) if !mine.practice && mine.started_at == theirs.started_at => {
-                self.round = Some(theirs);
+                match theirs.still_fits(&self.loaded.contest, &self.loaded.bank, &self.loaded.in_force) {
+                    Ok(()) => self.round = Some(theirs),
+                    Err(closed) => {
+                        self.close_round(closed);
+                    }
+                }
             }
             // Another tab finished the round (or it was never ours to keep).
             (Some(mine), None) if !mine.practice => {
@@ -409,7 +429,11 @@ impl Reducible for DeviceState {
                 }
                 match draw_round(contest, &bank.bank, p.crowd.as_deref(), seed) {
                     Ok(questions) => {
-                        s.round = Some(Round::start(contest, &p.id, questions, now));
+                        s.round = Some(Round::start(contest, &p.id, questions, now).under(
+                            contest,
+                            &bank.bank,
+                            &bank.in_force,
+                        ));
                         s.screen = Screen::Round;
                         s.after_move();
                     }

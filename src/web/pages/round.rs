@@ -38,7 +38,18 @@ pub fn RoundPage(props: &PageProps) -> Html {
     }
     let drawn = round.current_question();
     let Some(q) = state.loaded.bank.get(&drawn.qid) else {
-        return html! { <p class="notice" data-testid="error">{ drawn.qid.clone() }</p> };
+        // Rounds are checked against the bank when taken up (Round::still_fits); should one
+        // still miss a question, the person is told and can leave, never left on a dead screen.
+        let home = {
+            let state = state.clone();
+            Callback::from(move |_| state.dispatch(Action::Go(crate::web::app::Screen::Home)))
+        };
+        return html! {
+            <main class="page round">
+                <p class="notice" data-testid="error" role="alert">{ crate::core::session::QuizError::UnknownQuestion(drawn.qid.clone()).message(lang) }</p>
+                <button class="primary big" onclick={home}>{ lang.pick("返回首页", "Back to the start") }</button>
+            </main>
+        };
     };
     let total = round.questions.len();
     let chosen_any = !round.answers[round.current].is_empty();
