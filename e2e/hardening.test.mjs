@@ -3,7 +3,7 @@
 // across the contest's boundaries, storage, focus and announcements.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useHarness, clockedDevice, register, waitText } from './helpers.mjs';
+import { useHarness, clockedDevice, phonePage, register, waitText } from './helpers.mjs';
 
 const h = useHarness();
 const PIN = '2468';
@@ -40,5 +40,31 @@ test('#17.6 a bank changed mid-round closes the round with a message naming the 
   await page.getByTestId('start-round').click();
   await page.getByTestId('question').waitFor();
   assert.match(await page.getByTestId('question').getAttribute('data-qid'), /^E2E-/);
+  await page.context().close();
+});
+
+test('#17.8 a tap that lands just after a time-out never answers the next, unseen question', async () => {
+  const page = await phonePage(h.browser);
+  await register(page, `${h.server.url}?contest=e2e/fast-timer.json`, person('吴七'));
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  // The race as a person meets it: the question times out, and the tap arrives before the
+  // page has drawn the next one. The page is held busy until 30 ms past the deadline, then
+  // the first choice of the question on screen is tapped, all in one task.
+  const tapped = await page.evaluate(() => {
+    const round = JSON.parse(localStorage.getItem('kepu.v1.round.e2e-timer')).data;
+    const deadline = round.question_started_at + round.per_question_ms;
+    while (Date.now() < deadline + 30) {
+      /* the page is busy */
+    }
+    document.querySelector('[data-testid="option"]').click();
+    return round.current;
+  });
+  assert.equal(tapped, 0);
+  await waitText(page, 'progress', /^2\/3$/);
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('kepu.v1.round.e2e-timer'))?.data.current === 1);
+  const answers = await page.evaluate(() => JSON.parse(localStorage.getItem('kepu.v1.round.e2e-timer')).data.answers);
+  assert.deepEqual(answers.slice(0, 2), [0, 0], 'neither the timed-out question nor the unseen one is answered');
+  assert.equal(await page.locator('[data-testid="option"][aria-pressed="true"]').count(), 0);
   await page.context().close();
 });

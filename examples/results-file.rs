@@ -82,12 +82,12 @@ fn main() {
                 vec![rng.below(choices)]
             };
             for s in picks {
-                round.choose(&bank, s, now).expect("choose");
+                round.choose(&bank, round.current, s, now).expect("choose");
             }
             if round.is_last() {
                 round.finish(now);
             } else {
-                round.next(now).expect("next");
+                round.next(round.current, now).expect("next");
             }
         }
         list.push(Attempt::from_round(&round, p, &contest, &bank, &in_force).expect("attempt"));

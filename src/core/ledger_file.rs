@@ -482,9 +482,9 @@ mod tests {
             let q = bank.get(&r.current_question().qid).unwrap().clone();
             for index in q.answer.indices() {
                 let shown = r.current_question().order.iter().position(|o| usize::from(*o) == index).unwrap();
-                r.choose(bank, shown, t0 + 4_000 * k).unwrap();
+                r.choose(bank, r.current, shown, t0 + 4_000 * k).unwrap();
             }
-            r.next(t0 + 4_000 * k).unwrap();
+            r.next(r.current, t0 + 4_000 * k).unwrap();
         }
         let p = Participant { id: "p1".into(), name: "张三".into(), region: None, crowd: None };
         Attempt::from_round(&r, &p, contest, bank, &contest.fingerprint::<SerdeJson>(bank)).unwrap()

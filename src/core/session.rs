@@ -287,13 +287,16 @@ impl Round {
         moved
     }
 
-    /// Picks (or, for multiple choice, toggles) the choice shown at position `shown`.
-    pub fn choose(&mut self, bank: &Bank, shown: usize, now: i64) -> Result<(), QuizError> {
+    /// Picks (or, for multiple choice, toggles) the choice shown at position `shown` of
+    /// question `question`, the one on screen when it was tapped. A tap meant for a question
+    /// that is no longer current (it timed out, or another tab moved on) is ignored: it never
+    /// answers a question the person has not seen.
+    pub fn choose(&mut self, bank: &Bank, question: usize, shown: usize, now: i64) -> Result<(), QuizError> {
         self.sync(now);
         if self.is_finished() {
             return Err(QuizError::Finished);
         }
-        if self.revealed {
+        if self.revealed || question != self.current {
             return Ok(());
         }
         let q = self.question(bank, self.current)?;
@@ -306,14 +309,18 @@ impl Round {
         Ok(())
     }
 
-    /// Confirms the current answer and goes on; on the last question it submits.
-    /// In practice the first call reveals the answer and the second goes on.
-    pub fn next(&mut self, now: i64) -> Result<(), QuizError> {
+    /// Confirms the answer to `question` (the one on screen when tapped) and goes on; on the
+    /// last question it submits. In practice the first call reveals the answer and the second
+    /// goes on. A tap meant for a question that is no longer current is ignored.
+    pub fn next(&mut self, question: usize, now: i64) -> Result<(), QuizError> {
         if self.sync(now) {
             return Ok(()); // the clock already moved on; the tap landed on a question that timed out
         }
         if self.is_finished() {
             return Err(QuizError::Finished);
+        }
+        if question != self.current {
+            return Ok(());
         }
         if self.answers[self.current].is_empty() {
             return Err(QuizError::NoChoice);
@@ -452,9 +459,9 @@ mod tests {
     fn answer_right(r: &mut Round, b: &Bank, now: i64) {
         let q = b.get(&r.current_question().qid).unwrap().clone();
         for index in q.answer.indices() {
-            r.choose(b, shown(r, r.current, index), now).unwrap();
+            r.choose(b, r.current, shown(r, r.current, index), now).unwrap();
         }
-        r.next(now).unwrap();
+        r.next(r.current, now).unwrap();
     }
 
     #[test]
@@ -471,7 +478,7 @@ mod tests {
         assert_eq!(o.correct, 5);
         assert_eq!(o.time_used_ms, 5000);
         assert_eq!(r.spent_ms, vec![1000; 5]);
-        assert_eq!(r.next(T0 + 9000), Err(QuizError::Finished));
+        assert_eq!(r.next(4, T0 + 9000), Err(QuizError::Finished));
     }
 
     #[test]
@@ -506,18 +513,18 @@ mod tests {
     #[test]
     fn single_choice_replaces_multiple_toggles() {
         let (_, b, mut r) = round();
-        assert_eq!(r.next(T0), Err(QuizError::NoChoice));
-        r.choose(&b, 0, T0).unwrap();
-        r.choose(&b, 1, T0).unwrap();
+        assert_eq!(r.next(0, T0), Err(QuizError::NoChoice));
+        r.choose(&b, 0, 0, T0).unwrap();
+        r.choose(&b, 0, 1, T0).unwrap();
         assert!(!r.is_chosen(0) && r.is_chosen(1));
-        assert_eq!(r.choose(&b, 2, T0), Err(QuizError::NoSuchChoice), "true/false has two choices");
+        assert_eq!(r.choose(&b, 0, 2, T0), Err(QuizError::NoSuchChoice), "true/false has two choices");
         for k in 0..4 {
             answer_right(&mut r, &b, T0 + k);
         }
         assert_eq!(b.get(&r.current_question().qid).unwrap().qtype, QuestionType::Multiple);
-        r.choose(&b, 0, T0 + 10).unwrap();
-        r.choose(&b, 2, T0 + 10).unwrap();
-        r.choose(&b, 0, T0 + 10).unwrap();
+        r.choose(&b, 4, 0, T0 + 10).unwrap();
+        r.choose(&b, 4, 2, T0 + 10).unwrap();
+        r.choose(&b, 4, 0, T0 + 10).unwrap();
         assert!(!r.is_chosen(0) && r.is_chosen(2));
     }
 
@@ -526,15 +533,15 @@ mod tests {
         let (c, b, mut r) = round();
         assert_eq!(r.remaining_ms(T0 + 5_000), Some(15_000));
         let right = b.get(&r.questions[0].qid).unwrap().answer.indices().next().unwrap();
-        r.choose(&b, shown(&r, 0, right), T0 + 1000).unwrap();
+        r.choose(&b, 0, shown(&r, 0, right), T0 + 1000).unwrap();
         // The page was closed for 50 s: questions 1 and 2 timed out (20 s each), the third is on.
         assert!(r.sync(T0 + 50_000));
         assert_eq!(r.current, 2);
         assert_eq!(r.question_started_at, T0 + 40_000);
         assert_eq!(r.remaining_ms(T0 + 50_000), Some(10_000));
         // A tap on "next" that arrives after the deadline does not confirm the next question.
-        r.choose(&b, 0, T0 + 59_000).unwrap();
-        assert_eq!(r.next(T0 + 61_000), Ok(()));
+        r.choose(&b, 2, 0, T0 + 59_000).unwrap();
+        assert_eq!(r.next(2, T0 + 61_000), Ok(()));
         assert_eq!(r.current, 3);
         r.sync(T0 + 500_000);
         assert!(r.is_finished());
@@ -567,7 +574,7 @@ mod tests {
     fn clock_moved_backwards_never_gives_negative_or_extra_time() {
         let (_, b, mut r) = round();
         assert_eq!(r.remaining_ms(T0 - 3_600_000), Some(20_000));
-        r.choose(&b, 0, T0 - 3_600_000).unwrap();
+        r.choose(&b, 0, 0, T0 - 3_600_000).unwrap();
         r.finish(T0 - 3_600_000);
         assert_eq!(r.time_used_ms(), 0);
     }
@@ -580,12 +587,12 @@ mod tests {
         let qs = crate::core::draw::draw_practice(&b, None, 1);
         let mut p = Round::practice("c1", "p", qs, T0);
         assert_eq!(p.remaining_ms(T0 + 10_000_000), None);
-        p.choose(&b, 0, T0).unwrap();
-        p.next(T0).unwrap();
+        p.choose(&b, 0, 0, T0).unwrap();
+        p.next(0, T0).unwrap();
         assert!(p.revealed && p.current == 0);
-        p.choose(&b, 1, T0).unwrap();
+        p.choose(&b, 0, 1, T0).unwrap();
         assert!(p.is_chosen(0), "choice is frozen once revealed");
-        p.next(T0).unwrap();
+        p.next(0, T0).unwrap();
         assert!(!p.revealed && p.current == 1);
         p.previous(T0).unwrap();
         assert_eq!(p.current, 0);
@@ -626,5 +633,21 @@ mod tests {
         let closed = r.still_fits(&changed, &b, &now).unwrap_err();
         assert_eq!(closed, RoundClosed::RulesChanged { was: c.rules.revision, now: c.rules.revision + 1 });
         assert!(closed.message(Lang::Zh).contains("竞赛规则已更改"));
+    }
+
+    #[test]
+    fn a_tap_meant_for_a_question_that_timed_out_never_answers_the_next() {
+        let (_, b, mut r) = round();
+        // Question 0 times out at T0 + 20 s; the tap on its first choice lands 30 ms later.
+        r.choose(&b, 0, 0, T0 + 20_030).unwrap();
+        assert_eq!(r.current, 1);
+        assert!(r.answers[1].is_empty(), "the unseen question is not answered");
+        assert!(r.answers[0].is_empty(), "nor is the one that timed out");
+        // Nor does a tap on 下一题 meant for question 0 confirm question 1.
+        r.choose(&b, 1, 0, T0 + 21_000).unwrap();
+        r.next(0, T0 + 21_500).unwrap();
+        assert_eq!(r.current, 1);
+        r.next(1, T0 + 22_000).unwrap();
+        assert_eq!(r.current, 2);
     }
 }

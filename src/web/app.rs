@@ -129,11 +129,17 @@ pub enum Action {
         now: i64,
         seed: u64,
     },
+    /// A tap on a choice of `question` (the one on screen).
     Choose {
+        question: usize,
         shown: usize,
         now: i64,
     },
-    Next(i64),
+    /// A tap on 下一题/交卷 while `question` was on screen.
+    Next {
+        question: usize,
+        now: i64,
+    },
     Previous(i64),
     Tick(i64),
     QuitPractice,
@@ -449,17 +455,17 @@ impl Reducible for DeviceState {
                     s.screen = Screen::Round;
                 }
             }
-            Action::Choose { shown, now } => {
+            Action::Choose { question, shown, now } => {
                 if let Some(r) = s.round.as_mut() {
-                    if let Err(e) = r.choose(&bank.bank, shown, now) {
+                    if let Err(e) = r.choose(&bank.bank, question, shown, now) {
                         s.notice = Some(e.message(lang));
                     }
                 }
                 s.after_move();
             }
-            Action::Next(now) => {
+            Action::Next { question, now } => {
                 if let Some(r) = s.round.as_mut() {
-                    s.notice = r.next(now).err().map(|e| e.message(lang));
+                    s.notice = r.next(question, now).err().map(|e| e.message(lang));
                 }
                 s.after_move();
             }

@@ -54,8 +54,8 @@ pub fn RoundPage(props: &PageProps) -> Html {
     let total = round.questions.len();
     let chosen_any = !round.answers[round.current].is_empty();
     let on_next = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::Next(now_ms())))
+        let (state, question) = (state.clone(), round.current);
+        Callback::from(move |_| state.dispatch(Action::Next { question, now: now_ms() }))
     };
     let next_label = if round.practice && !round.revealed {
         lang.pick("查看答案", "Check")
@@ -82,8 +82,8 @@ pub fn RoundPage(props: &PageProps) -> Html {
             ""
         };
         let onclick = {
-            let state = state.clone();
-            Callback::from(move |_| state.dispatch(Action::Choose { shown, now: now_ms() }))
+            let (state, question) = (state.clone(), round.current);
+            Callback::from(move |_| state.dispatch(Action::Choose { question, shown, now: now_ms() }))
         };
         let key = letter(shown).to_string();
         html! {
