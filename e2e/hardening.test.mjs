@@ -68,3 +68,32 @@ test('#17.8 a tap that lands just after a time-out never answers the next, unsee
   assert.equal(await page.locator('[data-testid="option"][aria-pressed="true"]').count(), 0);
   await page.context().close();
 });
+
+test('#17.10 the device clock moved back mid-round: the timer runs on and the time used is the time spent', async () => {
+  const page = await clockedDevice(h.browser);
+  await register(page, h.server.url, person('郑八'));
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  let answered = 0;
+  while (!(await page.getByTestId('result-score').count())) {
+    await page.clock.fastForward(2000);
+    if (answered === 5) {
+      // An hour back, as someone would do to look fast.
+      await page.clock.setSystemTime(Date.now() - 3_600_000);
+      const before = await page.getByTestId('timer').textContent();
+      await page.clock.fastForward(3000);
+      await page.waitForFunction((b) => document.querySelector('[data-testid="timer"]').textContent !== b, before);
+    }
+    await page.getByTestId('option').first().click();
+    const progress = await page.getByTestId('progress').textContent();
+    await page.getByTestId('next').click();
+    await page.waitForFunction(
+      (p) => document.querySelector('[data-testid="result-score"]') || document.querySelector('[data-testid="progress"]')?.textContent !== p,
+      progress,
+    );
+    answered++;
+  }
+  const used = Number(await page.getByTestId('result-time').textContent());
+  assert.ok(used >= answered * 2 + 3, `time used ${used} s for ${answered} questions of at least 2 s each`);
+  await page.context().close();
+});

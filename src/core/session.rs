@@ -366,10 +366,11 @@ impl Round {
         }
     }
 
-    /// Time used, never negative even if the device clock went backwards, never over the limit.
+    /// Time used, never over the limit, and never below the sum of the time spent on each
+    /// question, even if the device clock went backwards between start and finish.
     pub fn time_used_ms(&self) -> i64 {
         let end = self.finished_at.unwrap_or(self.started_at);
-        let used = (end - self.started_at).max(0);
+        let used = (end - self.started_at).max(self.spent_ms.iter().sum());
         match self.round_ms {
             Some(limit) => used.min(limit),
             None => used,
@@ -649,5 +650,17 @@ mod tests {
         assert_eq!(r.current, 1);
         r.next(1, T0 + 22_000).unwrap();
         assert_eq!(r.current, 2);
+    }
+
+    #[test]
+    fn time_used_is_never_below_the_time_spent_on_the_questions() {
+        let (c, b, mut r) = round();
+        answer_right(&mut r, &b, T0 + 5_000);
+        answer_right(&mut r, &b, T0 + 10_000);
+        // The device clock is put back an hour before the round ends.
+        r.finish(T0 - 3_600_000);
+        assert_eq!(r.spent_ms.iter().sum::<i64>(), 10_000);
+        assert_eq!(r.time_used_ms(), 10_000);
+        assert_eq!(r.outcome(&b, &c.rules.scoring).unwrap().time_used_ms, 10_000);
     }
 }
