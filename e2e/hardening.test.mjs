@@ -3,7 +3,7 @@
 // across the contest's boundaries, storage, focus and announcements.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useHarness, clockedDevice, phonePage, register, waitText } from './helpers.mjs';
+import { useHarness, clockedDevice, phonePage, register, fillRegistration, answerFirst, waitText } from './helpers.mjs';
 
 const h = useHarness();
 const PIN = '2468';
@@ -95,5 +95,40 @@ test('#17.10 the device clock moved back mid-round: the timer runs on and the ti
   }
   const used = Number(await page.getByTestId('result-time').textContent());
   assert.ok(used >= answered * 2 + 3, `time used ${used} s for ${answered} questions of at least 2 s each`);
+  await page.context().close();
+});
+
+test('#17.11 the home page left open changes at the start, at midnight and after the last minute', async () => {
+  const page = await phonePage(h.browser);
+  await page.clock.install({ time: new Date('2027-03-01T08:59:00+08:00') });
+  await page.goto(`${h.server.url}?contest=e2e/window.json`);
+  await waitText(page, 'contest-status', /尚未开始/);
+  assert.ok(await page.getByTestId('start-round').isDisabled());
+  // 09:00: open, without a reload.
+  await page.clock.fastForward('01:01');
+  await waitText(page, 'contest-status', /进行中/);
+  await page.getByTestId('start-round').click();
+  await fillRegistration(page, person('冯九'));
+  await waitText(page, 'attempts-left', /还可答 1 次/);
+  await page.getByTestId('start-round').click();
+  while (!(await page.getByTestId('result-score').count())) {
+    await page.clock.fastForward(2000);
+    await answerFirst(page);
+  }
+  await page.getByText('返回首页').click();
+  await waitText(page, 'attempts-left', /还可答 0 次/);
+  // Past midnight the day's attempt is there again.
+  await page.clock.fastForward('15:00:00');
+  await waitText(page, 'attempts-left', /还可答 1 次/);
+  // "ends": "2027-03-02 23:59" includes 23:59:30 …
+  await page.clock.setSystemTime(new Date('2027-03-02T23:59:30+08:00'));
+  await page.clock.fastForward(100);
+  await page.reload();
+  await waitText(page, 'contest-status', /进行中/);
+  assert.ok(await page.getByTestId('start-round').isEnabled());
+  // … and the page closes the contest when that minute is over.
+  await page.clock.fastForward(31_000);
+  await waitText(page, 'contest-status', /已结束/);
+  assert.ok(await page.getByTestId('start-round').isDisabled());
   await page.context().close();
 });

@@ -105,6 +105,20 @@ pub fn format_shanghai(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", mins / 60, mins % 60)
 }
 
+/// The end of a period written as `parse_shanghai` reads it, exclusive: an end given to the
+/// minute (`2030-12-31 23:59`, or a bare date, 00:00) includes that whole minute, one given to
+/// the second includes that second.
+pub fn parse_shanghai_end(text: &str) -> Option<i64> {
+    let at = parse_shanghai(text)?;
+    let with_seconds = text.trim().split_once([' ', 'T']).is_some_and(|(_, time)| time.matches(':').count() == 2);
+    Some(at + if with_seconds { 1_000 } else { 60_000 })
+}
+
+/// The first Asia/Shanghai midnight after `ms`.
+pub fn shanghai_midnight_after(ms: i64) -> i64 {
+    (shanghai_day(ms) + 1) * MS_PER_DAY - SHANGHAI_OFFSET_MS
+}
+
 /// `YYYY-MM-DD` of an Asia/Shanghai day number.
 pub fn format_day(day: i64) -> String {
     let (y, m, d) = civil_from_days(day);

@@ -358,7 +358,12 @@ mod tests {
         let c = Contest::new(rules()).unwrap();
         let l = AttemptLedger::default();
         assert_eq!(l.can_start(&c, "a", parse_shanghai("2026-10-31 23:59").unwrap()), Err(StartRefusal::NotYet));
-        assert_eq!(l.can_start(&c, "a", parse_shanghai("2026-12-01 00:00").unwrap()), Err(StartRefusal::Closed));
+        assert_eq!(l.can_start(&c, "a", parse_shanghai("2026-12-01 00:01").unwrap()), Err(StartRefusal::Closed));
+        assert_eq!(
+            l.can_start(&c, "a", parse_shanghai("2026-12-01 00:00").unwrap() + 59_000),
+            Ok(()),
+            "the end minute is inside"
+        );
     }
 
     #[test]
