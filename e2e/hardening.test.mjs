@@ -132,3 +132,27 @@ test('#17.11 the home page left open changes at the start, at midnight and after
   assert.ok(await page.getByTestId('start-round').isDisabled());
   await page.context().close();
 });
+
+test('#17.7 a round edited into nonsense is set aside with a message; the app starts', async () => {
+  for (const [field, value] of [['current', 99], ['answers', []], ['questions', []]]) {
+    const page = await clockedDevice(h.browser);
+    await register(page, h.server.url, person('陈十'));
+    await page.getByTestId('start-round').click();
+    await page.getByTestId('question').waitFor();
+    const tampered = await page.evaluate(([f, v]) => {
+      const round = JSON.parse(localStorage.getItem('kepu.v1.round.kepu-demo'));
+      round.data[f] = v;
+      localStorage.setItem('kepu.v1.round.kepu-demo', JSON.stringify(round));
+      return localStorage.getItem('kepu.v1.round.kepu-demo');
+    }, [field, value]);
+    await page.reload();
+    await waitText(page, 'error', new RegExp(`无法读取.*data\\.${field}.*原数据已保留`));
+    assert.equal(await page.getByTestId('question').count(), 0, field);
+    assert.ok(await page.getByTestId('start-round').isEnabled(), field);
+    const aside = await page.evaluate(() =>
+      Object.keys(localStorage).filter((k) => k.startsWith('kepu.v1.round.kepu-demo.unreadable.')).map((k) => localStorage.getItem(k)));
+    assert.deepEqual(aside, [tampered], `${field}: kept aside byte for byte`);
+    assert.deepEqual(page.problems, [], field);
+    await page.context().close();
+  }
+});

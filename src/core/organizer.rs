@@ -66,6 +66,27 @@ impl PinProblem {
     }
 }
 
+impl crate::core::persist::Meaningful for PinHash {
+    /// A hash this app could have written: hex salt and hash, and a number of rounds the page
+    /// can compute (four billion would hold the organizer's page for hours).
+    fn meaning(&self) -> Result<(), (String, String)> {
+        if !(1..=MAX_PIN_ITERATIONS).contains(&self.iterations) {
+            return Err(("iterations".into(), format!("{} rounds", self.iterations)));
+        }
+        let hex = |s: &str| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        if !hex(&self.salt) {
+            return Err(("salt".into(), "not hex digits".into()));
+        }
+        if !hex(&self.hash) {
+            return Err(("hash".into(), "not hex digits".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The most rounds a stored PIN hash may ask for (this build writes 100,000).
+const MAX_PIN_ITERATIONS: u32 = 1_000_000;
+
 impl PinHash {
     /// A new PIN; `salt_seed` comes from the browser's randomness.
     pub fn set(pin: &str, salt_seed: u64) -> Result<PinHash, PinProblem> {

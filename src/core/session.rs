@@ -401,6 +401,63 @@ impl Round {
     }
 }
 
+impl super::persist::Meaningful for Round {
+    /// What the app relies on in a stored round: questions, one answer and at most one time
+    /// per question, a current question among them, choices shown in an order that is a
+    /// permutation (2–8 choices), answers among those choices, plausible times and limits.
+    fn meaning(&self) -> Result<(), (String, String)> {
+        use super::persist::{PLAUSIBLE_MS, PLAUSIBLE_SPAN_MS};
+        let n = self.questions.len();
+        let fail = |path: String, why: String| Err((path, why));
+        if n == 0 {
+            return fail("questions".into(), "a round without questions".into());
+        }
+        if self.answers.len() != n {
+            return fail("answers".into(), format!("{} answers to {n} questions", self.answers.len()));
+        }
+        if self.current >= n {
+            return fail("current".into(), format!("question {} of {n}", self.current + 1));
+        }
+        if self.spent_ms.len() > n {
+            return fail("spent_ms".into(), format!("{} times for {n} questions", self.spent_ms.len()));
+        }
+        if let Some(i) = self.spent_ms.iter().position(|t| !PLAUSIBLE_SPAN_MS.contains(t)) {
+            return fail(format!("spent_ms[{i}]"), format!("{} ms", self.spent_ms[i]));
+        }
+        for (i, q) in self.questions.iter().enumerate() {
+            let k = q.order.len();
+            let mut seen = [false; 8];
+            let permutation = (2..=8).contains(&k)
+                && q.order.iter().all(|&o| usize::from(o) < k && !std::mem::replace(&mut seen[usize::from(o)], true));
+            if !permutation {
+                return fail(
+                    format!("questions[{i}].order"),
+                    format!("{:?} is not an order of 2 to 8 choices", q.order),
+                );
+            }
+            if u32::from(self.answers[i].0) >> k != 0 {
+                return fail(format!("answers[{i}]"), format!("a choice beyond the {k} shown"));
+            }
+        }
+        let instants = [
+            ("started_at", Some(self.started_at)),
+            ("question_started_at", Some(self.question_started_at)),
+            ("finished_at", self.finished_at),
+        ];
+        for (path, at) in instants {
+            if let Some(at) = at.filter(|t| !PLAUSIBLE_MS.contains(t)) {
+                return fail(path.into(), format!("{at} is not a time this app could have written"));
+            }
+        }
+        for (path, limit) in [("per_question_ms", self.per_question_ms), ("round_ms", self.round_ms)] {
+            if let Some(ms) = limit.filter(|ms| *ms <= 0 || !PLAUSIBLE_SPAN_MS.contains(ms)) {
+                return fail(path.into(), format!("a time limit of {ms} ms"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Points and correctness of one answer. A multiple-choice answer under partial scoring
 /// earns `partial_percent` of the points (rounded down) for a strict, non-empty subset of
 /// the right options with no wrong pick; it still counts as not correct.

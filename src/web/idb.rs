@@ -76,7 +76,10 @@ async fn open() -> Result<IdbDatabase, StorageError> {
 }
 
 /// `Ok(None)` when nothing is stored under `contest`'s key for `kind`.
-pub async fn load<T: DeserializeOwned>(kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
+pub async fn load<T: DeserializeOwned + crate::core::persist::Meaningful>(
+    kind: Stored,
+    contest: &str,
+) -> Result<Option<T>, StorageError> {
     let db = open().await?;
     let store = db.transaction_with_str(STORE).and_then(|t| t.object_store(STORE)).map_err(unavailable)?;
     let request = store.get(&kind.key(contest).into()).map_err(unavailable)?;

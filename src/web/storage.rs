@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::json::BrowserJson;
-use crate::core::persist::{decode, encode, StorageError, Stored};
+use crate::core::persist::{decode, encode, Meaningful, StorageError, Stored};
 use crate::core::Lang;
 
 pub struct LocalStore {
@@ -28,7 +28,11 @@ impl LocalStore {
     }
 
     /// `Ok(None)` when nothing is stored; an error leaves the stored text untouched.
-    pub fn load<T: DeserializeOwned>(&self, kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
+    pub fn load<T: DeserializeOwned + Meaningful>(
+        &self,
+        kind: Stored,
+        contest: &str,
+    ) -> Result<Option<T>, StorageError> {
         match self.raw(&kind.key(contest))? {
             None => Ok(None),
             Some(text) => decode::<BrowserJson, _>(kind, &text).map(Some),
@@ -92,7 +96,7 @@ impl LocalStore {
 
 /// Reads one stored value; data that cannot be read is reported and moved aside (never
 /// overwritten), and the caller starts from an empty value.
-pub fn read_or_set_aside<T: DeserializeOwned>(
+pub fn read_or_set_aside<T: DeserializeOwned + Meaningful>(
     kind: Stored,
     id: &str,
     lang: Lang,
@@ -116,7 +120,7 @@ pub fn read_or_set_aside<T: DeserializeOwned>(
 
 /// Decodes `text`, stored under `kind` and `id`; text that cannot be read is reported and
 /// moved aside (never overwritten).
-pub fn decode_or_set_aside<T: DeserializeOwned>(
+pub fn decode_or_set_aside<T: DeserializeOwned + Meaningful>(
     store: &LocalStore,
     kind: Stored,
     id: &str,
