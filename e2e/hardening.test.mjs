@@ -156,3 +156,62 @@ test('#17.7 a round edited into nonsense is set aside with a message; the app st
     await page.context().close();
   }
 });
+
+/** Fills this origin's localStorage to its last bytes; returns a function that empties it again. */
+async function fillStorage(page) {
+  await page.evaluate(() => {
+    const chunk = 'x'.repeat(64 * 1024);
+    try {
+      for (let i = 0; i < 1000; i++) localStorage.setItem(`filler.${i}`, chunk);
+    } catch { /* full */ }
+    try {
+      for (let j = 0; j < 10000; j++) localStorage.setItem(`filler.small.${j}`, 'x'.repeat(64));
+    } catch { /* full to the last bytes */ }
+  });
+}
+
+test('#17.9 storage full before a round: it does not start, and says so (not "成绩未能保存")', async () => {
+  const page = await clockedDevice(h.browser);
+  await register(page, `${h.server.url}?contest=e2e/limit.json`, person('褚一'));
+  await fillStorage(page);
+  await page.getByTestId('start-round').click();
+  await waitText(page, 'error', /存储空间已满，无法开始答题/);
+  assert.doesNotMatch(await page.getByTestId('error').textContent(), /成绩/);
+  assert.equal(await page.getByTestId('question').count(), 0);
+  // The day's one attempt is still there once space is freed.
+  await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('filler.')).forEach((k) => localStorage.removeItem(k)));
+  await page.reload();
+  await waitText(page, 'attempts-left', /还可答 1 次/);
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  await page.context().close();
+});
+
+test('#17.9 storage that takes nothing (a private window) is not called full', async () => {
+  const page = await phonePage(h.browser);
+  await page.addInitScript(() => {
+    Storage.prototype.setItem = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  await register(page, h.server.url, person('卫二'));
+  await waitText(page, 'error', /不允许本网站保存数据/);
+  assert.doesNotMatch(await page.getByTestId('error').textContent(), /已满|成绩/);
+  await page.context().close();
+});
+
+test('#17.9 a bank too big for the storage left says so and keeps its import report', async () => {
+  const page = await phonePage(h.browser);
+  await page.goto(h.server.url);
+  const org = await organizerTab(page);
+  await org.getByTestId('bank-file').setInputFiles('tests/fixtures/e2e/bank.csv');
+  await org.getByTestId('import-report').waitFor();
+  await fillStorage(org);
+  await org.getByTestId('import-confirm').click();
+  await waitText(org, 'error', /题库太大.*未能保存/);
+  assert.doesNotMatch(await org.getByTestId('error').textContent(), /成绩/);
+  assert.equal(await org.getByTestId('import-report').count(), 1, 'the report stays');
+  assert.equal(await org.getByTestId('bank-item').count(), 0);
+  await page.context().close();
+});
+

@@ -308,6 +308,21 @@ impl DeviceState {
         self.ledger_text = raw.map(Rc::from);
     }
 
+    /// Stores a round about to start, with room left for its result; a round that could not
+    /// be kept (and then recorded) does not start, so a reload never loses it.
+    fn make_room_for(&mut self, round: &Round) -> Result<(), StorageError> {
+        let store = LocalStore::open()?;
+        match store.save(Stored::Round, self.contest_id(), round) {
+            Err(StorageError::QuotaExceeded(_)) => return Err(StorageError::NoRoomForRound),
+            other => other?,
+        }
+        if !store.has_room_for(crate::core::persist::attempt_reserve_chars(round.questions.len())) {
+            store.remove(Stored::Round, self.contest_id());
+            return Err(StorageError::NoRoomForRound);
+        }
+        Ok(())
+    }
+
     /// After any move in a round: save it, or finish it when it is over.
     fn after_move(&mut self) {
         let Some(round) = &self.round else { return };
@@ -339,7 +354,7 @@ impl DeviceState {
                 self.unsaved = !self.save_ledger();
                 if self.unsaved {
                     let _ = self.save(Stored::Round, &round);
-                    self.notice = Some(StorageError::QuotaExceeded.message(self.lang()));
+                    self.notice = Some(StorageError::QuotaExceeded(Stored::Ledger).message(self.lang()));
                 } else if let Ok(s) = LocalStore::open() {
                     s.remove(Stored::Round, self.contest_id());
                 }
@@ -435,13 +450,15 @@ impl Reducible for DeviceState {
                 }
                 match draw_round(contest, &bank.bank, p.crowd.as_deref(), seed) {
                     Ok(questions) => {
-                        s.round = Some(Round::start(contest, &p.id, questions, now).under(
-                            contest,
-                            &bank.bank,
-                            &bank.in_force,
-                        ));
-                        s.screen = Screen::Round;
-                        s.after_move();
+                        let round =
+                            Round::start(contest, &p.id, questions, now).under(contest, &bank.bank, &bank.in_force);
+                        match s.make_room_for(&round) {
+                            Ok(()) => {
+                                s.round = Some(round);
+                                s.screen = Screen::Round;
+                            }
+                            Err(e) => s.notice = Some(e.message(lang)),
+                        }
                     }
                     Err(e) => s.notice = Some(e.message(lang)),
                 }

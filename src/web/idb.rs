@@ -24,7 +24,7 @@ const STORE: &str = "kv";
 
 fn unavailable(e: JsValue) -> StorageError {
     match js_error_name(&e).as_str() {
-        "QuotaExceededError" => StorageError::QuotaExceeded,
+        "QuotaExceededError" => StorageError::QuotaExceeded(Stored::Collected),
         other => StorageError::Unavailable(format!("IndexedDB {other}")),
     }
 }

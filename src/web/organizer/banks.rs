@@ -85,24 +85,27 @@ pub fn BanksTab(props: &DeskProps) -> Html {
             wasm_bindgen_futures::spawn_local(read_in_worker(name, buffer, desk.clone(), import.clone(), lang));
         })
     };
+    // The id of the bank being saved, until it is in the stored list.
+    let saving = use_state(|| None::<String>);
     let confirm = {
-        let (desk, import, title) = (desk.clone(), import.clone(), title.clone());
+        let (desk, import, title, saving) = (desk.clone(), import.clone(), title.clone(), saving.clone());
         Callback::from(move |_| {
             let Import::Report(report) = &*import else { return };
+            let id = format!("bank-{:x}", now_ms());
+            saving.set(Some(id.clone()));
             let title = title.cast::<HtmlInputElement>().map(|i| i.value()).filter(|t| !t.trim().is_empty());
             let title = title.unwrap_or_else(|| report.file_name.clone()).trim().to_string();
             let (desk, import, name) = (desk.clone(), import.clone(), report.file_name.clone());
             // The questions are in the worker: it makes the bank, the page saves it.
             wasm_bindgen_futures::spawn_local(async move {
                 let saved = match ImportWorker::shared(lang) {
-                    Ok(worker) => worker.save(&format!("bank-{:x}", now_ms()), &title, now_ms()).await,
+                    Ok(worker) => worker.save(&id, &title, now_ms()).await,
                     Err(e) => return desk.dispatch(DeskAction::Notice(e)),
                 };
                 match saved {
-                    Ok(Ok(bank)) => {
-                        desk.dispatch(DeskAction::SaveBank(Box::new(bank)));
-                        import.set(Import::Idle);
-                    }
+                    // The report stays until the bank is in the stored list (see below): a
+                    // bank too big for the device's storage keeps its report on screen.
+                    Ok(Ok(bank)) => desk.dispatch(DeskAction::SaveBank(Box::new(bank))),
                     Ok(Err(message)) => desk.dispatch(DeskAction::Notice(message)),
                     Err(failure) => {
                         import.set(Import::Idle);
@@ -112,6 +115,18 @@ pub fn BanksTab(props: &DeskProps) -> Html {
             });
         })
     };
+    {
+        // A saved bank ends the import: its report goes once the bank is in the list.
+        let import = import.clone();
+        let saved_ids: Vec<String> = desk.banks.iter().map(|b| b.id.clone()).collect();
+        let saving = saving.clone();
+        use_effect_with(saved_ids, move |ids| {
+            if saving.as_ref().is_some_and(|id| ids.contains(id)) {
+                import.set(Import::Idle);
+                saving.set(None);
+            }
+        });
+    }
     let cancel = {
         let import = import.clone();
         Callback::from(move |_| import.set(Import::Idle))
