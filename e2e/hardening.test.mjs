@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useHarness, clockedDevice, phonePage, register, fillRegistration, answerFirst, waitText } from './helpers.mjs';
+import { PHONE } from './browser.mjs';
 
 const h = useHarness();
 const PIN = '2468';
@@ -215,3 +216,80 @@ test('#17.9 a bank too big for the storage left says so and keeps its import rep
   await page.context().close();
 });
 
+test('#17.16 focus moves to each new question and to the result; the time warning and the result are announced', async () => {
+  const page = await phonePage(h.browser);
+  await register(page, `${h.server.url}?contest=e2e/limit.json`, person('蒋三'));
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  const focused = () => page.evaluate(() => document.activeElement?.closest('[data-testid="question"]') ? document.activeElement.tagName + ':' + document.activeElement.textContent : document.activeElement?.tagName);
+  const stem = async () => 'H1:' + (await page.locator('[data-testid="question"] h1').textContent());
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+  assert.equal(await focused(), await stem(), 'the first question');
+  await page.getByTestId('option').first().click();
+  await page.getByTestId('next').click();
+  await waitText(page, 'progress', /^2\/3$/);
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+  assert.equal(await focused(), await stem(), 'the next question, not <body>');
+  // The time warning goes to a live region that was there before it.
+  const live = page.getByTestId('time-warning');
+  assert.equal(await live.getAttribute('aria-live'), 'assertive');
+  assert.equal((await live.textContent()).trim(), '');
+  // Real timers and 60 s a question: the question is made 56 s old.
+  await page.evaluate(() => {
+    const round = JSON.parse(localStorage.getItem('kepu.v1.round.e2e-limit'));
+    round.data.question_started_at -= 56_000;
+    localStorage.setItem('kepu.v1.round.e2e-limit', JSON.stringify(round));
+  });
+  await page.reload();
+  await page.getByTestId('question').waitFor();
+  await waitText(page, 'time-warning', /还剩不到 5 秒/);
+  // The result: announced through the page's live region, and focused.
+  await page.getByTestId('option').first().click();
+  await page.getByTestId('next').click();
+  await page.getByTestId('option').first().click();
+  await page.getByTestId('next').click();
+  await page.getByTestId('result-score').waitFor();
+  const announce = page.getByTestId('announce');
+  assert.equal(await announce.getAttribute('aria-live'), 'polite');
+  await waitText(page, 'announce', /本轮成绩 \d+ 分/);
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), '本轮成绩');
+  await page.context().close();
+});
+
+test('#17.16 at 200 % zoom with 大字, in English, nothing is clipped and nothing scrolls sideways', async () => {
+  // 200 % zoom on a 390×844 phone leaves 195×422 CSS pixels.
+  const context = await h.browser.newContext({ ...PHONE, viewport: { width: 195, height: 422 } });
+  const page = await phonePage(h.browser, context);
+  await page.goto(`${h.server.url}?contest=e2e/limit.json`);
+  await page.getByTestId('large-text').click();
+  await page.getByTestId('lang').click();
+  await waitText(page, 'lang', /中文/);
+  const fits = async (where) => {
+    const m = await page.evaluate(() => {
+      const right = Math.max(...[...document.querySelectorAll('button, a, input, select, h1, h2, p, li')].map((e) => e.getBoundingClientRect().right));
+      const lang = document.querySelector('[data-testid="lang"]').getBoundingClientRect();
+      return { scroll: document.documentElement.scrollWidth, width: window.innerWidth, right, lang: lang.right, langWidth: lang.width, langText: document.querySelector('[data-testid="lang"]').scrollWidth };
+    });
+    assert.ok(m.scroll <= m.width, `${where}: the page scrolls sideways (${m.scroll} > ${m.width})`);
+    assert.ok(m.right <= m.width + 0.5, `${where}: something reaches ${m.right} px of ${m.width}`);
+    assert.ok(m.lang <= m.width && m.langText <= m.langWidth + 1, `${where}: the language button is clipped`);
+  };
+  await fits('home');
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('reg-name').waitFor();
+  await fits('registration');
+  await fillRegistration(page, person('沈四'));
+  await page.getByTestId('participant').waitFor();
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  await fits('question');
+  for (let i = 0; i < 3; i++) {
+    await page.getByTestId('option').first().click();
+    await page.getByTestId('next').click();
+    await page.waitForFunction((n) => document.querySelector('[data-testid="result-score"]') || document.querySelector('[data-testid="progress"]')?.textContent === `${n}/3`, i + 2);
+  }
+  await page.getByTestId('result-score').waitFor();
+  await fits('result');
+  await context.close();
+});

@@ -554,6 +554,25 @@ fn ContestApp(props: &LoadedProps) -> Html {
         Screen::Result => html! { <ResultPage state={state.clone()} /> },
         Screen::PracticePick => html! { <PracticePick state={state.clone()} /> },
     };
+    let announcement = match (&state.last, state.screen) {
+        (Some(a), Screen::Result) => match lang {
+            Lang::Zh => format!(
+                "本轮成绩 {} 分（满分 {} 分），答对 {} 题，共 {} 题",
+                a.score,
+                a.max_score,
+                a.correct,
+                a.questions.len()
+            ),
+            Lang::En => format!(
+                "Your result: {} of {} points, {} of {} questions right",
+                a.score,
+                a.max_score,
+                a.correct,
+                a.questions.len()
+            ),
+        },
+        _ => String::new(),
+    };
     html! {
         <>
             <header class="topbar">
@@ -565,6 +584,8 @@ fn ContestApp(props: &LoadedProps) -> Html {
                     { lang.pick("English", "中文") }
                 </button>
             </header>
+            // On the page from the start, so what it is given to say is announced.
+            <p class="visually-hidden" aria-live="polite" data-testid="announce">{ announcement }</p>
             if let Some(n) = &state.notice {
                 <p class="notice" data-testid="error" role="alert">{ n.clone() }</p>
             }

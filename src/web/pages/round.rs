@@ -24,6 +24,18 @@ pub fn RoundPage(props: &PageProps) -> Html {
             move || drop(interval)
         });
     }
+    // Each new question takes the focus on its heading, so a screen reader reads it out and
+    // keyboard users go on from there (focus used to fall to <body>).
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        let shown = state.round.as_ref().map(|r| (r.started_at, r.current));
+        use_effect_with(shown, move |_| {
+            if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+        });
+    }
     let Some(round) = state.round.as_ref() else {
         return html! {};
     };
@@ -50,6 +62,12 @@ pub fn RoundPage(props: &PageProps) -> Html {
                 <button class="primary big" onclick={home}>{ lang.pick("返回首页", "Back to the start") }</button>
             </main>
         };
+    };
+    let warning = match remaining {
+        Some(ms) if ms > 0 && ms <= 5_000 => {
+            lang.pick("时间快到了，还剩不到 5 秒", "Time is nearly up: under 5 seconds left")
+        }
+        _ => "",
     };
     let total = round.questions.len();
     let chosen_any = !round.answers[round.current].is_empty();
@@ -121,9 +139,11 @@ pub fn RoundPage(props: &PageProps) -> Html {
                     </span>
                 }
             </div>
+            // Said once when the time is nearly up; the region is on the page before it speaks.
+            <p class="visually-hidden" aria-live="assertive" data-testid="time-warning">{ warning }</p>
             <section class="card question" data-testid="question" data-qid={q.id.clone()} data-qtype={q.qtype.code()}>
                 <p class="hint">{ type_hint }</p>
-                <h1 class="stem">{ q.stem.clone() }</h1>
+                <h1 class="stem" tabindex="-1" ref={heading}>{ q.stem.clone() }</h1>
                 <ul class="options">{ for options }</ul>
                 if round.revealed {
                     <div class={if round.answers[round.current] == q.answer { "feedback right" } else { "feedback wrong" }} role="status" data-testid="feedback">
