@@ -177,7 +177,7 @@ test('#17.9 storage full before a round: it does not start, and says so (not "�
   await fillStorage(page);
   await page.getByTestId('start-round').click();
   await waitText(page, 'error', /存储空间已满，无法开始答题/);
-  assert.doesNotMatch(await page.getByTestId('error').textContent(), /成绩/);
+  assert.doesNotMatch(await page.getByTestId('error').textContent(), /成绩未能保存/);
   assert.equal(await page.getByTestId('question').count(), 0);
   // The day's one attempt is still there once space is freed.
   await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('filler.')).forEach((k) => localStorage.removeItem(k)));
@@ -210,7 +210,7 @@ test('#17.9 a bank too big for the storage left says so and keeps its import rep
   await fillStorage(org);
   await org.getByTestId('import-confirm').click();
   await waitText(org, 'error', /题库太大.*未能保存/);
-  assert.doesNotMatch(await org.getByTestId('error').textContent(), /成绩/);
+  assert.doesNotMatch(await org.getByTestId('error').textContent(), /成绩未能保存/);
   assert.equal(await org.getByTestId('import-report').count(), 1, 'the report stays');
   assert.equal(await org.getByTestId('bank-item').count(), 0);
   await page.context().close();
