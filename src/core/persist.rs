@@ -95,7 +95,7 @@ pub enum StorageError {
     #[error("stored data version {0} is newer than this app")]
     NewerVersion(u32),
     /// The browser's storage is full: a record of this kind could not be saved.
-    #[error("storage full: {0:?} not saved")]
+    #[error("storage full")]
     QuotaExceeded(Stored),
     /// Not enough room left to keep a round's progress and its result: the round does not start.
     #[error("no room to start a round")]

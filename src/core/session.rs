@@ -430,10 +430,7 @@ impl super::persist::Meaningful for Round {
             let permutation = (2..=8).contains(&k)
                 && q.order.iter().all(|&o| usize::from(o) < k && !std::mem::replace(&mut seen[usize::from(o)], true));
             if !permutation {
-                return fail(
-                    format!("questions[{i}].order"),
-                    format!("{:?} is not an order of 2 to 8 choices", q.order),
-                );
+                return fail(format!("questions[{i}].order"), format!("not an order of 2 to 8 choices ({k} numbers)"));
             }
             if u32::from(self.answers[i].0) >> k != 0 {
                 return fail(format!("answers[{i}]"), format!("a choice beyond the {k} shown"));
