@@ -69,3 +69,157 @@ test('#17.12 an import worker that never answers is stopped after its time limit
   assert.equal(await page.getByTestId('import-progress').count(), 0);
   await page.context().close();
 });
+
+/** A CSV with `header` and `n` rows made by `row(i)`, written once. */
+function csvFile(name, header, n, row) {
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) {
+    const lines = [header];
+    for (let i = 0; i < n; i++) lines.push(row(i));
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  }
+  return file;
+}
+
+test('#17.13 300,000 rejected rows: the report comes grouped and bounded, no task over 100 ms', async () => {
+  const file = csvFile('bad-300k.csv', '题型,题干,选项A,选项B,选项C,选项D,答案,分类', 300_000, (i) => `单选,第${i}题？,甲,乙,丙,丁,Z,数学`);
+  const page = await organizer();
+  const tasks = await watchLongTasks(page);
+  await page.getByTestId('bank-file').setInputFiles(file);
+  await page.getByTestId('import-report').waitFor({ timeout: 180_000 });
+  const report = await page.getByTestId('import-report').textContent();
+  assert.match(report, /拒绝 300000 行/);
+  // One line for the one reason, naming its rows as a range.
+  const rejected = await page.getByTestId('import-rejected').allTextContents();
+  assert.equal(rejected.length, 1, rejected.join('\n'));
+  assert.match(rejected[0], /第 2–300001 行「答案」列.*共 300,000 行/);
+  assert.ok((await tasks.longest()) < 100, `longest main-thread task ${await tasks.longest()} ms`);
+  await page.context().close();
+});
+
+test('#17.13 1,000,000 valid rows: the report arrives without a task over 100 ms', async () => {
+  const file = csvFile('good-1m.csv', '题型,题干,答案', 1_000_000, (i) => `判断,q${i},对`);
+  assert.ok(fs.statSync(file).size < 20 * 1024 * 1024, 'under the import limit');
+  const page = await organizer();
+  const tasks = await watchLongTasks(page);
+  await page.getByTestId('bank-file').setInputFiles(file);
+  await page.getByTestId('import-report').waitFor({ timeout: 300_000 });
+  assert.match(await page.getByTestId('import-report').textContent(), /可导入 1000000 题/);
+  assert.ok((await tasks.longest()) < 100, `longest main-thread task ${await tasks.longest()} ms`);
+  await page.context().close();
+});
+
+/** A results file of `n` copies of one real attempt (each its own id), with its checksum. */
+async function resultsFile(n) {
+  const file = path.join(dir, `results-${n}.json`);
+  if (fs.existsSync(file)) return file;
+  const page = await phonePage(h.browser);
+  await page.clock.install();
+  await page.goto(h.server.url);
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('reg-name').fill('孙一');
+  await page.getByTestId('reg-region-1').selectOption({ label: '湖南省' });
+  await page.getByTestId('reg-region-2').selectOption({ label: '长沙市' });
+  await page.getByTestId('reg-region-3').selectOption({ label: '岳麓区' });
+  await page.getByTestId('reg-crowd').selectOption('农民');
+  await page.getByTestId('reg-submit').click();
+  await page.getByTestId('start-round').click();
+  while (!(await page.getByTestId('result-score').count())) {
+    await page.clock.fastForward(3000);
+    await page.getByTestId('option').first().click();
+    await confirmAndWait(page);
+  }
+  const ledger = JSON.parse(await page.evaluate(() => localStorage.getItem('kepu.v1.ledger.kepu-demo'))).data;
+  await page.context().close();
+  const [row] = ledger.attempts;
+  ledger.attempts = Array.from({ length: n }, (_, i) => `${row}.copy-${i}`);
+  const checksum = crypto.createHash('sha256').update(`kepu-demo\n${JSON.stringify(ledger)}`).digest('hex');
+  fs.writeFileSync(file, JSON.stringify({ format: 'kepu-ledger', version: 2, contest_id: 'kepu-demo', device: 'e2e',
+    exported_at: Date.now(), count: n, ledger, checksum }));
+  return file;
+}
+
+test('#17.13 a results file over the size limit is refused before it is read', async () => {
+  const file = path.join(dir, 'results-too-large.json');
+  fs.writeFileSync(file, `{"format":"kepu-ledger","version":2,"device":"${'x'.repeat(21 * 1024 * 1024)}"}`);
+  const page = await organizer('tab-data');
+  const tasks = await watchLongTasks(page);
+  await page.getByTestId('ledger-file').setInputFiles(file);
+  await waitText(page, 'error', /results-too-large\.json.*超过成绩文件 20 MiB 的上限/);
+  assert.ok((await tasks.longest()) < 100, `longest main-thread task ${await tasks.longest()} ms`);
+  await page.context().close();
+});
+
+test('#17.13 a results file near the size limit merges without a task over 100 ms', async () => {
+  const file = await resultsFile(100_000);
+  assert.ok(fs.statSync(file).size < 20 * 1024 * 1024);
+  const page = await organizer('tab-data');
+  const tasks = await watchLongTasks(page);
+  await page.getByTestId('ledger-file').setInputFiles(file);
+  await waitText(page, 'flash', /新增 100000 条/);
+  await page.getByTestId('tab-stats').click();
+  await waitText(page, 'stat-participations', /100000/);
+  assert.ok((await tasks.longest()) < 100, `longest main-thread task ${await tasks.longest()} ms`);
+  await page.context().close();
+});
+
+test('#17.14 a UTF-16 file without a byte-order mark is read as UTF-16', async () => {
+  const page = await organizer();
+  await page.getByTestId('bank-file').setInputFiles('tests/fixtures/e2e/utf16-no-bom.csv');
+  await waitText(page, 'import-report', /可导入 2 题/);
+  assert.match(await page.getByTestId('import-report').textContent(), /UTF-16LE/);
+  await page.context().close();
+});
+
+test('#17.14 a picture renamed .csv is called what it is, not a table missing columns', async () => {
+  const page = await organizer();
+  await page.getByTestId('bank-file').setInputFiles('tests/fixtures/e2e/image-renamed.csv');
+  await page.getByTestId('error').waitFor();
+  const text = await errorText(page);
+  assert.match(text, /image-renamed\.csv 不是文本文件/);
+  assert.doesNotMatch(text, /缺少必填列/);
+  await page.context().close();
+});
+
+test('#17.14 a contest file the network cannot deliver: a plain reason, no JsValue', async () => {
+  const page = await phonePage(h.browser);
+  await page.route('**/e2e/dropped.json', (route) => route.abort('connectionreset'));
+  await page.goto(`${h.server.url}?contest=e2e/dropped.json`);
+  const error = page.getByTestId('load-error');
+  await error.waitFor();
+  const text = await error.textContent();
+  assert.match(text, /e2e\/dropped\.json/);
+  assert.match(text, /网络/);
+  assert.doesNotMatch(text, /JsValue|TypeError|Failed to fetch/);
+  await page.context().close();
+});
+
+test('#17.13 a collection an earlier build stored as one envelope still reads, and is stored again in chunks', async () => {
+  const { ledger } = JSON.parse(fs.readFileSync(await resultsFile(3_000), 'utf8'));
+  const page = await phonePage(h.browser);
+  // As earlier builds kept it: one envelope of every merged attempt under the contest's key.
+  await page.goto(`${h.server.url}questions/contest.json`);
+  await page.evaluate((text) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('kepu', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('kv');
+    open.onsuccess = () => {
+      const tx = open.result.transaction('kv', 'readwrite');
+      tx.objectStore('kv').put(text, 'kepu.v1.collected.kepu-demo');
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), JSON.stringify({ version: 2, data: ledger }));
+  await page.goto(`${h.server.url}organizer/`);
+  await page.getByTestId('pin-input').fill(PIN);
+  await page.getByTestId('pin-submit').click();
+  await waitText(page, 'stat-participations', /3000/);
+  const stored = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('kepu', 1);
+    open.onsuccess = () => {
+      const get = open.result.transaction('kv').objectStore('kv').get('kepu.v1.collected.kepu-demo');
+      get.onsuccess = () => resolve(Array.isArray(get.result) ? get.result.map((c) => JSON.parse(c).data.attempts.length) : 'one envelope');
+    };
+  }));
+  assert.deepEqual(stored, [2000, 1000]);
+  await page.context().close();
+});

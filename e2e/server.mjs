@@ -34,15 +34,39 @@ function encode(file, body, hash, accept) {
 export function serve({ root, mounts = {}, port = 0, host = '127.0.0.1' }) {
   const sent = { bytes: 0, reset() { this.bytes = 0; } };
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
+    // Whatever a request holds, it gets an answer and the server goes on (a bad percent
+    // sequence or a NUL once stopped it: #17.15).
+    try {
+      answer(req, res);
+    } catch {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('server error');
+    }
+  });
+  const answer = (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed');
+      return;
+    }
+    const bad = () => res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
+    let url;
+    let rel;
+    try {
+      url = new URL(req.url, 'http://x');
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      return bad();
+    }
+    // No control characters (NUL above all) and no backslashes in a path to a file.
+    if (/[\u0000-\u001f\u007f\\]/.test(rel)) return bad();
     let base = root;
-    let rel = decodeURIComponent(url.pathname);
     for (const [prefix, dir] of Object.entries(mounts)) {
       if (rel.startsWith(prefix)) { base = dir; rel = rel.slice(prefix.length - 1); break; }
     }
     if (rel.endsWith('/')) rel += 'index.html';
-    const file = path.join(base, path.normalize(rel));
-    if (!file.startsWith(path.resolve(base))) { res.writeHead(403).end(); return; }
+    const top = path.resolve(base);
+    const file = path.join(top, path.normalize(rel));
+    if (file !== top && !file.startsWith(top + path.sep)) { res.writeHead(403).end(); return; }
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
       const hash = crypto.createHash('sha1').update(body).digest('hex').slice(0, 16);
@@ -57,10 +81,11 @@ export function serve({ root, mounts = {}, port = 0, host = '127.0.0.1' }) {
       };
       if (req.headers['if-none-match'] === etag) { res.writeHead(304, headers).end(); return; }
       res.writeHead(200, headers);
+      if (req.method === 'HEAD') { res.end(); return; }
       sent.bytes += out.body.length;
       res.end(out.body);
     });
-  });
+  };
   return new Promise((resolve) => {
     server.listen(port, host, () => {
       const { port } = server.address();

@@ -3,7 +3,7 @@
 //! files of different `device` numbers hold different people, as separate tablets would.
 //! Each attempt is a real round: drawn by `draw_round`, answered (about 70 % right) through
 //! `Round`, and recorded by `Attempt::from_round`, by people registered through `register`
-//! in counties of the bundled region table, over the contest's days.
+//! in counties of the bundled region table, over the contest's first 60 days.
 
 use kepu_quiz::core::bank::Bank;
 use kepu_quiz::core::codec::SerdeJson;
@@ -59,7 +59,9 @@ fn main() {
         })
         .collect();
     let in_force = contest.fingerprint::<SerdeJson>(&bank);
-    let days = ((contest.ends_ms - contest.starts_ms) / 86_400_000).max(1);
+    // Over the contest's first 60 days: merging refuses attempts dated more than a day ahead of
+    // the organizer's clock, and the bundled contest runs until 2030.
+    let days = ((contest.ends_ms - contest.starts_ms) / 86_400_000).clamp(1, 60);
     let mut list: Vec<Attempt> = Vec::with_capacity(attempts);
     for i in 0..attempts {
         let p = &participants[i % people];
@@ -80,12 +82,12 @@ fn main() {
                 vec![rng.below(choices)]
             };
             for s in picks {
-                round.choose(&bank, s, now).expect("choose");
+                round.choose(&bank, round.current, s, now).expect("choose");
             }
             if round.is_last() {
                 round.finish(now);
             } else {
-                round.next(now).expect("next");
+                round.next(round.current, now).expect("next");
             }
         }
         list.push(Attempt::from_round(&round, p, &contest, &bank, &in_force).expect("attempt"));

@@ -16,8 +16,8 @@ use kepu_quiz::core::ledger::{Attempt, AttemptLedger, PackageRules};
 use kepu_quiz::core::ledger_file::{export_ledger, merge_into, read_ledger_file, LedgerFileError, MergeReport};
 use kepu_quiz::core::region::RegionTable;
 use kepu_quiz::core::stats::{
-    by_crowd, by_day, by_region, headline, item_analysis, rank_regions, score_distribution, GroupRow, ItemFlag, RankBy,
-    RegionRow,
+    by_crowd, by_day, by_region, headline, item_analysis, rank_regions, score_distribution, GroupRow, ItemAnalysis,
+    ItemFlag, RankBy, RegionRow,
 };
 use kepu_quiz::core::Lang;
 
@@ -428,6 +428,18 @@ fn item_analysis_rates_times_wrong_answers_and_flags() {
     let mut old = fixture();
     old.iter_mut().for_each(|a| a.question_ds.clear());
     assert!(item_analysis(&old, &bank(), None).iter().all(|i| i.mean_seconds.is_none()));
+}
+
+#[test]
+fn item_analysis_a_slice_at_a_time_is_the_same() {
+    let (a, b) = (fixture(), bank());
+    for crowd in [None, Some("老年人")] {
+        let mut tally = ItemAnalysis::new(&b);
+        for slice in a.chunks(4) {
+            tally.add(slice, &b, crowd);
+        }
+        assert_eq!(tally.finish(&b), item_analysis(&a, &b, crowd));
+    }
 }
 
 #[test]

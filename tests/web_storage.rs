@@ -91,7 +91,7 @@ fn quota_exceeded_is_reported_and_the_old_value_stays_intact() {
         assert!(i < 1000, "localStorage never filled up");
     }
     let big = ledger(5000, "新"); // about 700,000 characters: more than the last chunk left free
-    assert_eq!(store.save(Stored::Ledger, CONTEST, &big), Err(StorageError::QuotaExceeded));
+    assert_eq!(store.save(Stored::Ledger, CONTEST, &big), Err(StorageError::QuotaExceeded(Stored::Ledger)));
     assert_eq!(store.load::<AttemptLedger>(Stored::Ledger, CONTEST), Ok(Some(small)), "no half-written key");
     storage().clear().unwrap();
 }

@@ -5,6 +5,32 @@
 pub const MS_PER_DAY: i64 = 86_400_000;
 const SHANGHAI_OFFSET_MS: i64 = 8 * 3_600_000;
 
+/// The page's clock: wall-clock milliseconds that never go back while the page is open.
+///
+/// It advances with a monotonic clock (the browser's `performance.now`), so moving the
+/// device clock back mid-round neither freezes the countdown nor shortens the time used.
+/// When the wall clock is ahead of it (the phone slept, which a monotonic clock may not count,
+/// or the clock was put forward), it takes the wall clock: a timer never gains time.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PageClock {
+    /// (wall, monotonic) at the last re-anchoring; none before the first reading.
+    anchor: Option<(i64, f64)>,
+}
+
+impl PageClock {
+    /// Now, from the device clock's `wall` (epoch ms) and the monotonic `mono` (ms).
+    pub fn now(&mut self, wall: i64, mono: f64) -> i64 {
+        let advanced = self.anchor.map(|(w, m)| w + (mono - m).max(0.0) as i64);
+        match advanced {
+            Some(t) if t >= wall => t,
+            _ => {
+                self.anchor = Some((wall, mono));
+                wall
+            }
+        }
+    }
+}
+
 /// The Asia/Shanghai calendar day an instant falls on, as days since 1970-01-01.
 pub fn shanghai_day(ms: i64) -> i64 {
     (ms + SHANGHAI_OFFSET_MS).div_euclid(MS_PER_DAY)
@@ -79,6 +105,20 @@ pub fn format_shanghai(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", mins / 60, mins % 60)
 }
 
+/// The end of a period written as `parse_shanghai` reads it, exclusive: an end given to the
+/// minute (`2030-12-31 23:59`, or a bare date, 00:00) includes that whole minute, one given to
+/// the second includes that second.
+pub fn parse_shanghai_end(text: &str) -> Option<i64> {
+    let at = parse_shanghai(text)?;
+    let with_seconds = text.trim().split_once([' ', 'T']).is_some_and(|(_, time)| time.matches(':').count() == 2);
+    Some(at + if with_seconds { 1_000 } else { 60_000 })
+}
+
+/// The first Asia/Shanghai midnight after `ms`.
+pub fn shanghai_midnight_after(ms: i64) -> i64 {
+    (shanghai_day(ms) + 1) * MS_PER_DAY - SHANGHAI_OFFSET_MS
+}
+
 /// `YYYY-MM-DD` of an Asia/Shanghai day number.
 pub fn format_day(day: i64) -> String {
     let (y, m, d) = civil_from_days(day);
@@ -114,5 +154,19 @@ mod tests {
         assert_eq!(format_day(shanghai_day(after)), "2026-11-24");
         // 16:00 UTC is already the next day in Shanghai.
         assert_eq!(format_shanghai(after), "2026-11-24 00:00");
+    }
+
+    #[test]
+    fn the_page_clock_ignores_the_device_clock_moved_back_and_takes_it_moved_forward() {
+        let mut clock = PageClock::default();
+        let t0 = 1_795_393_800_000;
+        assert_eq!(clock.now(t0, 100.0), t0);
+        assert_eq!(clock.now(t0 + 5_000, 5_100.0), t0 + 5_000);
+        // The device clock is put back an hour: the page's clock goes on.
+        assert_eq!(clock.now(t0 - 3_600_000, 7_100.0), t0 + 7_000);
+        assert_eq!(clock.now(t0 - 3_590_000, 17_100.0), t0 + 17_000);
+        // The phone slept 10 minutes (the monotonic clock stood still): the wall clock is taken.
+        assert_eq!(clock.now(t0 + 600_000, 17_200.0), t0 + 600_000);
+        assert_eq!(clock.now(t0 + 600_000, 18_200.0), t0 + 601_000);
     }
 }

@@ -1,7 +1,7 @@
 //! Contest packages: the rules of a contest plus its bank (inline, or a path beside it).
 
 use super::bank::{Bank, BankError, QuestionType, CROWDS};
-use super::clock::{format_shanghai, parse_shanghai};
+use super::clock::{format_shanghai, parse_shanghai, parse_shanghai_end, shanghai_midnight_after};
 use serde::{Deserialize, Serialize};
 
 use super::bank::RawBank;
@@ -402,7 +402,7 @@ impl Contest {
             problems.push(RuleProblem::MissingField("title"));
         }
         let starts = parse_shanghai(&rules.starts);
-        let ends = parse_shanghai(&rules.ends);
+        let ends = parse_shanghai_end(&rules.ends);
         if starts.is_none() {
             problems.push(RuleProblem::BadTime("starts", rules.starts.clone()));
         }
@@ -488,6 +488,25 @@ impl Contest {
         super::hex(&digest[..6])
     }
 
+    /// When what the home page shows next changes with time alone: the start, the end, and,
+    /// with a daily limit, each Asia/Shanghai midnight while the contest is open (the
+    /// attempts left start again). `None` once the contest has ended.
+    pub fn next_change(&self, now_ms: i64) -> Option<i64> {
+        if now_ms < self.starts_ms {
+            Some(self.starts_ms)
+        } else if now_ms < self.ends_ms {
+            let midnight = shanghai_midnight_after(now_ms);
+            Some(if self.rules.attempts_per_day > 0 { midnight.min(self.ends_ms) } else { self.ends_ms })
+        } else {
+            None
+        }
+    }
+
+    /// The last moment of the contest, as written in the rules (`ends` to the minute).
+    pub fn last_moment(&self) -> i64 {
+        self.ends_ms - 1
+    }
+
     pub fn window(&self, now_ms: i64) -> Window {
         if now_ms < self.starts_ms {
             Window::NotYet
@@ -513,12 +532,12 @@ impl Contest {
             Lang::Zh => format!(
                 "比赛时间：{} 至 {}（北京时间）",
                 format_shanghai(self.starts_ms),
-                format_shanghai(self.ends_ms)
+                format_shanghai(self.last_moment())
             ),
             Lang::En => format!(
                 "Open from {} to {} (Beijing time)",
                 format_shanghai(self.starts_ms),
-                format_shanghai(self.ends_ms)
+                format_shanghai(self.last_moment())
             ),
         });
         let parts: Vec<String> = r
@@ -829,7 +848,45 @@ pub(crate) mod tests {
         let start = parse_shanghai("2026-11-01 00:00").unwrap();
         assert_eq!(c.window(start - 1), Window::NotYet);
         assert_eq!(c.window(start), Window::Open);
-        assert_eq!(c.window(parse_shanghai("2026-12-01 00:00").unwrap()), Window::Closed);
+        // "ends": "2026-12-01 00:00" includes that minute.
+        let end = parse_shanghai("2026-12-01 00:00").unwrap();
+        assert_eq!(c.window(end + 59_999), Window::Open);
+        assert_eq!(c.window(end + 60_000), Window::Closed);
+        assert!(c.describe(Lang::Zh).iter().any(|l| l.contains("至 2026-12-01 00:00")));
         assert!(c.describe(Lang::Zh).iter().any(|l| l.contains("每人每天可答 2 次")));
+    }
+
+    #[test]
+    fn an_end_given_to_the_minute_includes_that_minute() {
+        let mut r = rules();
+        r.ends = "2026-11-30 23:59".into();
+        let c = Contest::new(r.clone()).unwrap();
+        let last_minute = parse_shanghai("2026-11-30 23:59").unwrap();
+        assert_eq!(c.window(last_minute), Window::Open);
+        assert_eq!(c.window(last_minute + 30_000), Window::Open, "23:59:30 is inside 23:59");
+        assert_eq!(c.window(last_minute + 60_000), Window::Closed);
+        r.ends = "2026-11-30 23:59:30".into();
+        let c = Contest::new(r).unwrap();
+        assert_eq!(c.window(last_minute + 30_999), Window::Open);
+        assert_eq!(c.window(last_minute + 31_000), Window::Closed);
+    }
+
+    #[test]
+    fn the_home_page_changes_at_the_start_the_end_and_each_midnight_of_a_daily_limit() {
+        let c = Contest::new(rules()).unwrap();
+        assert_eq!(c.rules.attempts_per_day, 2);
+        let start = parse_shanghai("2026-11-01 00:00").unwrap();
+        let end = parse_shanghai("2026-12-01 00:01").unwrap();
+        assert_eq!(c.next_change(start - 5_000), Some(start));
+        assert_eq!(c.next_change(start + 3_600_000), Some(parse_shanghai("2026-11-02 00:00").unwrap()));
+        assert_eq!(
+            c.next_change(parse_shanghai("2026-11-30 23:00").unwrap()),
+            Some(parse_shanghai("2026-12-01 00:00").unwrap())
+        );
+        assert_eq!(c.next_change(parse_shanghai("2026-12-01 00:00").unwrap()), Some(end));
+        assert_eq!(c.next_change(end), None);
+        let mut unlimited = rules();
+        unlimited.attempts_per_day = 0;
+        assert_eq!(Contest::new(unlimited).unwrap().next_change(start + 3_600_000), Some(end));
     }
 }

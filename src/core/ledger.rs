@@ -168,6 +168,21 @@ pub struct AttemptLedger {
     pub attempts: Vec<Attempt>,
 }
 
+impl super::persist::Meaningful for AttemptLedger {
+    /// One answer per question in each attempt (statistics and exports read them side by
+    /// side). The compact ledger's decoder already refuses rows that break its own rules;
+    /// times per question are read with `get`, and any instant is only shown, never indexed.
+    fn meaning(&self) -> Result<(), (String, String)> {
+        match self.attempts.iter().position(|a| a.answers.len() != a.questions.len()) {
+            Some(i) => Err((
+                format!("attempts[{i}]"),
+                format!("{} answers to {} questions", self.attempts[i].answers.len(), self.attempts[i].questions.len()),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
 impl AttemptLedger {
     /// Adds an attempt unless one with the same id is there already. Returns whether it was added.
     pub fn record(&mut self, attempt: Attempt) -> bool {
@@ -345,7 +360,12 @@ mod tests {
         let c = Contest::new(rules()).unwrap();
         let l = AttemptLedger::default();
         assert_eq!(l.can_start(&c, "a", parse_shanghai("2026-10-31 23:59").unwrap()), Err(StartRefusal::NotYet));
-        assert_eq!(l.can_start(&c, "a", parse_shanghai("2026-12-01 00:00").unwrap()), Err(StartRefusal::Closed));
+        assert_eq!(l.can_start(&c, "a", parse_shanghai("2026-12-01 00:01").unwrap()), Err(StartRefusal::Closed));
+        assert_eq!(
+            l.can_start(&c, "a", parse_shanghai("2026-12-01 00:00").unwrap() + 59_000),
+            Ok(()),
+            "the end minute is inside"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 
 use super::bank::{AnswerSet, Bank};
 use super::codec::{self, DecodeError, Json, SerdeJson};
-use super::contest::{Contest, Window};
+use super::contest::{Contest, ContestRules, Window};
 use super::ledger::{Attempt, AttemptLedger};
 use super::rng::FastMap;
 use super::session::score_answer;
@@ -24,6 +24,13 @@ pub const LEDGER_FORMAT: &str = "kepu-ledger";
 /// 2: the attempts in the compact stored form of `ledger_codec` (a third of version 1's
 /// size); 1 (still read): one JSON object per attempt.
 pub const LEDGER_VERSION: u32 = 2;
+/// Results files larger than this are refused before they are read, as imports are: 20 MiB
+/// hold about 100,000 attempts.
+pub const MAX_RESULTS_FILE_BYTES: usize = 20 * 1024 * 1024;
+/// Attempts per chunk when a results file's records cross from the import worker to the page
+/// and when the collection is kept in IndexedDB: each chunk is read and written in a task of
+/// its own (about 25 ms on this machine's Chromium), well under 100 ms.
+pub const CHUNK_ATTEMPTS: usize = 2_000;
 
 // A results file: `format`, `version`, `contest_id`, `device`, `exported_at`, `count`, then
 // `ledger` (version 2: the compact ledger, checksummed exactly as written) or `attempts`
@@ -84,8 +91,10 @@ struct File<'a> {
 }
 
 /// Why a results file was refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum LedgerFileError {
+    #[error("the results file is larger than {MAX_RESULTS_FILE_BYTES} bytes")]
+    TooLarge { bytes: u64 },
     #[error("not a kepu-quiz results file")]
     NotALedger,
     #[error("the results file is damaged: {0}")]
@@ -105,7 +114,18 @@ pub enum LedgerFileError {
 impl LedgerFileError {
     pub fn message(&self, lang: Lang) -> String {
         use LedgerFileError::*;
+        let mib = |b: u64| b.div_ceil(1024 * 1024);
         match (self, lang) {
+            (TooLarge { bytes }, Lang::Zh) => format!(
+                "文件有 {} MiB，超过成绩文件 {} MiB 的上限，没有读取（本程序导出的成绩文件约 180 字节一条，20 MiB 可容纳约 10 万条）",
+                mib(*bytes),
+                MAX_RESULTS_FILE_BYTES / 1024 / 1024
+            ),
+            (TooLarge { bytes }, Lang::En) => format!(
+                "the file is {} MiB, over the {} MiB limit of results files, and was not read (about 180 bytes an attempt: 20 MiB hold about 100,000)",
+                mib(*bytes),
+                MAX_RESULTS_FILE_BYTES / 1024 / 1024
+            ),
             (NotALedger, Lang::Zh) => "这不是科普答题的成绩文件".into(),
             (NotALedger, Lang::En) => "this is not a kepu-quiz results file".into(),
             (Json(e), Lang::Zh) => format!("成绩文件已损坏，无法读取：{}", e.message(lang)),
@@ -131,6 +151,9 @@ impl LedgerFileError {
 /// Reads a results file for `contest_id`, refusing files of other contests (or holding
 /// their records), newer formats, and any file whose checksum or count does not hold.
 pub fn read_ledger_file(text: &str, contest_id: &str) -> Result<Vec<Attempt>, LedgerFileError> {
+    if text.len() > MAX_RESULTS_FILE_BYTES {
+        return Err(LedgerFileError::TooLarge { bytes: text.len() as u64 });
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let refused = |e| match e {
         // Something that starts like JSON is a damaged file; anything else is the wrong file.
@@ -178,7 +201,7 @@ pub const MIN_MS_PER_QUESTION: i64 = 500;
 const CLOCK_SLACK_MS: i64 = 24 * 3_600_000;
 
 /// Why a record of a results file cannot be true, so it is not merged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Implausible {
     /// More points than the maximum.
     ScoreOverMax,
@@ -302,6 +325,68 @@ pub fn check_records(attempts: Vec<Attempt>, check: &RecordCheck) -> (Vec<Attemp
     (kept, refused)
 }
 
+/// What [`RecordCheck`] needs, as it crosses to the import worker: the contest package's rules,
+/// the rules and banks known here (each bank in our JSON) with their fingerprints, and the
+/// organizer's clock.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CheckSpec {
+    pub contest: ContestRules,
+    pub known: Vec<KnownRules>,
+    pub now: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct KnownRules {
+    pub fingerprint: String,
+    pub rules: ContestRules,
+    pub bank: String,
+}
+
+/// A results file read and checked where it cannot hold up the page (the import worker).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckedFile {
+    /// The records that can be true, as stored chunks of at most [`CHUNK_ATTEMPTS`]
+    /// (`persist::encode` of `Stored::Collected`).
+    pub chunks: Vec<String>,
+    pub refused: Vec<(String, Implausible)>,
+}
+
+/// Reads a results file ([`read_ledger_file`]), checks its records ([`check_records`]) against
+/// `spec`, and writes those kept as stored chunks.
+pub fn read_and_check(text: &str, spec: &CheckSpec) -> Result<CheckedFile, LedgerFileError> {
+    let attempts = read_ledger_file(text, &spec.contest.id)?;
+    let broken = |_| LedgerFileError::NotALedger;
+    let contest = Contest::new(spec.contest.clone()).map_err(broken)?;
+    let known: Vec<(String, Contest, Bank)> = spec
+        .known
+        .iter()
+        .filter_map(|k| {
+            let bank = Bank::read::<SerdeJson>(&k.bank).ok()?;
+            Some((k.fingerprint.clone(), Contest::new(k.rules.clone()).ok()?, bank))
+        })
+        .collect();
+    let check = RecordCheck {
+        contest: &contest,
+        known: known.iter().map(|(f, c, b)| (f.clone(), c, b)).collect(),
+        now: spec.now,
+    };
+    let (kept, refused) = check_records(attempts, &check);
+    Ok(CheckedFile { chunks: stored_chunks(kept), refused })
+}
+
+/// Attempts as stored chunks of at most [`CHUNK_ATTEMPTS`] each.
+pub fn stored_chunks(attempts: Vec<Attempt>) -> Vec<String> {
+    attempts
+        .chunks(CHUNK_ATTEMPTS)
+        .map(|chunk| {
+            super::persist::encode::<SerdeJson, _>(
+                super::persist::Stored::Collected,
+                &AttemptLedger { attempts: chunk.to_vec() },
+            )
+        })
+        .collect()
+}
+
 /// Refused records counted by reason, e.g. `拒绝 3 条：得分超过满分 1 条，用时过短（每题不到 0.5 秒）2 条`.
 pub fn refusal_summary(refused: &[(String, Implausible)], lang: Lang) -> Option<String> {
     if refused.is_empty() {
@@ -397,9 +482,9 @@ mod tests {
             let q = bank.get(&r.current_question().qid).unwrap().clone();
             for index in q.answer.indices() {
                 let shown = r.current_question().order.iter().position(|o| usize::from(*o) == index).unwrap();
-                r.choose(bank, shown, t0 + 4_000 * k).unwrap();
+                r.choose(bank, r.current, shown, t0 + 4_000 * k).unwrap();
             }
-            r.next(t0 + 4_000 * k).unwrap();
+            r.next(r.current, t0 + 4_000 * k).unwrap();
         }
         let p = Participant { id: "p1".into(), name: "张三".into(), region: None, crowd: None };
         Attempt::from_round(&r, &p, contest, bank, &contest.fingerprint::<SerdeJson>(bank)).unwrap()
@@ -469,6 +554,47 @@ mod tests {
         let (kept, refused) =
             check_records(vec![honest.clone(), Attempt { score: 999, id: "x".into(), ..honest.clone() }], &check);
         assert_eq!((kept, refused), (vec![honest], vec![("x".to_string(), ScoreOverMax)]));
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_unread() {
+        let huge = " ".repeat(MAX_RESULTS_FILE_BYTES + 1);
+        assert_eq!(
+            read_ledger_file(&huge, "c1"),
+            Err(LedgerFileError::TooLarge { bytes: MAX_RESULTS_FILE_BYTES as u64 + 1 })
+        );
+        assert!(LedgerFileError::TooLarge { bytes: 21 << 20 }.message(Lang::Zh).contains("超过成绩文件 20 MiB 的上限"));
+    }
+
+    #[test]
+    fn a_file_is_read_checked_and_chunked_for_the_page() {
+        use crate::core::contest::tests::{bank, rules};
+        use crate::core::persist::{decode, Stored};
+        let (contest, bank) = (Contest::new(rules()).unwrap(), bank());
+        let honest = played(&contest, &bank);
+        let mut attempts: Vec<Attempt> =
+            (0..CHUNK_ATTEMPTS * 2 + 7).map(|i| Attempt { id: format!("a{i}"), ..honest.clone() }).collect();
+        attempts[3].score = 999;
+        let text = export_ledger::<SerdeJson>("c1", "d", &attempts, 0);
+        let spec = CheckSpec {
+            contest: rules(),
+            known: vec![KnownRules {
+                fingerprint: contest.fingerprint::<SerdeJson>(&bank),
+                rules: rules(),
+                bank: bank.to_json(),
+            }],
+            now: crate::core::clock::parse_shanghai("2026-11-21 10:00").unwrap(),
+        };
+        let checked = read_and_check(&text, &spec).unwrap();
+        assert_eq!(checked.refused, vec![("a3".to_string(), Implausible::ScoreOverMax)]);
+        assert_eq!(checked.chunks.len(), 3);
+        let back: Vec<Attempt> = checked
+            .chunks
+            .iter()
+            .flat_map(|c| decode::<SerdeJson, AttemptLedger>(Stored::Collected, c).unwrap().attempts)
+            .collect();
+        attempts.remove(3);
+        assert_eq!(back, attempts);
     }
 
     #[test]

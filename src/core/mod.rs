@@ -11,6 +11,7 @@ mod csv_io;
 pub mod draw;
 pub mod export;
 pub mod import;
+pub mod import_summary;
 pub mod ledger;
 mod ledger_codec;
 pub mod ledger_file;

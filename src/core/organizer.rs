@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::bank::{Bank, BankError, RawBank};
+use super::bank::{Bank, BankError, QuestionType, RawBank, RawQuestion};
 use super::codec::Json;
 use super::contest::{Contest, ContestRules, RuleProblem, CONTEST_FORMAT, CONTEST_VERSION};
 use super::persist::Stored;
@@ -65,6 +65,27 @@ impl PinProblem {
         }
     }
 }
+
+impl crate::core::persist::Meaningful for PinHash {
+    /// A hash this app could have written: hex salt and hash, and a number of rounds the page
+    /// can compute (four billion would hold the organizer's page for hours).
+    fn meaning(&self) -> Result<(), (String, String)> {
+        if !(1..=MAX_PIN_ITERATIONS).contains(&self.iterations) {
+            return Err(("iterations".into(), format!("{} rounds", self.iterations)));
+        }
+        let hex = |s: &str| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        if !hex(&self.salt) {
+            return Err(("salt".into(), "not hex digits".into()));
+        }
+        if !hex(&self.hash) {
+            return Err(("hash".into(), "not hex digits".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The most rounds a stored PIN hash may ask for (this build writes 100,000).
+const MAX_PIN_ITERATIONS: u32 = 1_000_000;
 
 impl PinHash {
     /// A new PIN; `salt_seed` comes from the browser's randomness.
@@ -133,6 +154,47 @@ impl SavedBank {
 
     pub fn bank<J: Json>(&self) -> Result<Bank, BankError> {
         Bank::read::<J>(&self.json)
+    }
+
+    /// The type and stem of the first `n` questions, read without reading the rest of the bank
+    /// (a preview of a bank of thousands costs no more than one of twenty). Empty if the bank
+    /// cannot be read.
+    pub fn preview(&self, n: usize) -> Vec<(Option<QuestionType>, String)> {
+        use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
+        struct First(usize);
+        impl<'de> Visitor<'de> for First {
+            type Value = Vec<RawQuestion>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of questions")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut first = Vec::new();
+                while first.len() < self.0 {
+                    match seq.next_element::<RawQuestion>()? {
+                        Some(q) => first.push(q),
+                        None => return Ok(first),
+                    }
+                }
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(first)
+            }
+        }
+        #[derive(Deserialize)]
+        struct Preview {
+            #[serde(default)]
+            questions: PreviewQuestions,
+        }
+        #[derive(Default)]
+        struct PreviewQuestions(Vec<RawQuestion>);
+        impl<'de> Deserialize<'de> for PreviewQuestions {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_seq(First(PREVIEW_MAX)).map(PreviewQuestions)
+            }
+        }
+        const PREVIEW_MAX: usize = 100;
+        serde_json::from_str::<Preview>(&self.json)
+            .map(|p| p.questions.0.into_iter().take(n).map(|q| (QuestionType::parse(&q.qtype), q.stem)).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -242,6 +304,18 @@ mod tests {
         let saved = SavedBank::new(&b, "题库.xlsx", 5);
         assert_eq!(saved.questions, 8);
         assert_eq!(saved.bank::<crate::core::codec::SerdeJson>().unwrap(), b);
+    }
+
+    #[test]
+    fn a_preview_reads_the_first_questions_only() {
+        let b = bank();
+        let saved = SavedBank::new(&b, "题库.xlsx", 5);
+        let preview = saved.preview(3);
+        assert_eq!(preview.len(), 3);
+        assert_eq!(preview[0], (Some(b.questions[0].qtype), b.questions[0].stem.clone()));
+        assert_eq!(saved.preview(100).len(), 8);
+        let broken = SavedBank { json: "{".into(), ..saved };
+        assert_eq!(broken.preview(3), vec![]);
     }
 
     #[test]

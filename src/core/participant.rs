@@ -262,6 +262,54 @@ pub fn register(
     random: u64,
     nfkc: Nfkc,
 ) -> Result<Participant, Vec<FormProblem>> {
+    check_form(rules, regions, form, nfkc).map(|r| r.identify(random))
+}
+
+/// A registration form that passed its checks, before the participant's id is made. It holds
+/// the phone number in memory only, to make the person key from it.
+pub struct Registrant {
+    name: String,
+    phone: Option<String>,
+    region: Option<String>,
+    crowd: Option<String>,
+}
+
+impl std::fmt::Debug for Registrant {
+    /// Never the phone number.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registrant")
+            .field("name", &self.name)
+            .field("phone", &self.phone.as_ref().map(|_| "given"))
+            .field("region", &self.region)
+            .field("crowd", &self.crowd)
+            .finish()
+    }
+}
+
+impl Registrant {
+    /// Whether making the id takes the person key's [`PERSON_KEY_ROUNDS`] (a phone was given).
+    pub fn has_phone(&self) -> bool {
+        self.phone.is_some()
+    }
+
+    /// The participant: a person key from the phone, or `random` without one.
+    pub fn identify(self, random: u64) -> Participant {
+        let id = match &self.phone {
+            Some(phone) => person_key(&self.name, phone, self.region.as_deref()),
+            None => format!("r{random:016x}"),
+        };
+        Participant { id, name: self.name, region: self.region, crowd: self.crowd }
+    }
+}
+
+/// The checks of [`register`], every problem at once; the participant's id is made after, by
+/// [`Registrant::identify`] (slow with a phone).
+pub fn check_form(
+    rules: &Registration,
+    regions: Option<&RegionTable>,
+    form: &RegistrationForm,
+    nfkc: Nfkc,
+) -> Result<Registrant, Vec<FormProblem>> {
     let mut problems = Vec::new();
     let name = normalize_name(&form.name, nfkc);
     if name.is_empty() {
@@ -315,11 +363,7 @@ pub fn register(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let id = match &phone {
-        Some(phone) => person_key(&name, phone, region.as_deref()),
-        None => format!("r{random:016x}"),
-    };
-    Ok(Participant { id, name, region, crowd })
+    Ok(Registrant { name, phone, region, crowd })
 }
 
 #[cfg(test)]
@@ -370,6 +414,11 @@ mod tests {
         for part in ["13812345678", "138", "5678", "****"] {
             assert!(!kept.contains(part), "{part} in {kept}");
         }
+        // Checked but not yet identified, the form holds the phone in memory only, and never
+        // shows it.
+        let checked = check_form(&rules(PhoneField::Required), Some(&t), &form(), nfkc).unwrap();
+        assert!(checked.has_phone() && !format!("{checked:?}").contains("5678"), "{checked:?}");
+        assert_eq!(checked.identify(9), p);
         // The same person on another device gets the same key; another phone another one.
         let again = register(&rules(PhoneField::Required), Some(&t), &form(), 2, nfkc).unwrap();
         assert_eq!(p.id, again.id);

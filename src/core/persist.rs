@@ -34,6 +34,28 @@ pub enum Stored {
 }
 
 impl Stored {
+    /// What a record of this kind is, in a message: 成绩, 答题人名单 ….
+    pub fn what(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Stored::Roster, Lang::Zh) => "答题人名单",
+            (Stored::Roster, Lang::En) => "the list of people",
+            (Stored::Ledger, Lang::Zh) => "成绩",
+            (Stored::Ledger, Lang::En) => "the result",
+            (Stored::Collected, Lang::Zh) => "合并的成绩",
+            (Stored::Collected, Lang::En) => "the merged results",
+            (Stored::Round, Lang::Zh) => "答题进度",
+            (Stored::Round, Lang::En) => "the progress of this round",
+            (Stored::Prefs, Lang::Zh) => "显示设置",
+            (Stored::Prefs, Lang::En) => "the display settings",
+            (Stored::OrganizerPin, Lang::Zh) => "管理密码",
+            (Stored::OrganizerPin, Lang::En) => "the PIN",
+            (Stored::Banks, Lang::Zh) => "题库",
+            (Stored::Banks, Lang::En) => "the bank",
+            (Stored::Setup, Lang::Zh) => "竞赛设置",
+            (Stored::Setup, Lang::En) => "the contest settings",
+        }
+    }
+
     /// The current data version of this kind of record.
     pub fn version(self) -> u32 {
         match self {
@@ -72,8 +94,13 @@ pub enum StorageError {
     Unreadable(DecodeError),
     #[error("stored data version {0} is newer than this app")]
     NewerVersion(u32),
+    /// The browser's storage is full: a record of this kind could not be saved.
     #[error("storage full")]
-    QuotaExceeded,
+    QuotaExceeded(Stored),
+    /// Not enough room left to keep a round's progress and its result: the round does not start.
+    #[error("no room to start a round")]
+    NoRoomForRound,
+    /// The browser does not let the site store anything (site data blocked, a private window).
     #[error("storage unavailable: {0}")]
     Unavailable(String),
 }
@@ -91,12 +118,34 @@ impl StorageError {
             (StorageError::NewerVersion(v), Lang::En) => {
                 format!("Saved data comes from a newer version of the app (version {v}); please reload")
             }
-            (StorageError::QuotaExceeded, Lang::Zh) => "浏览器存储空间已满，成绩未能保存".into(),
-            (StorageError::QuotaExceeded, Lang::En) => "Browser storage is full; the result could not be saved".into(),
-            (StorageError::Unavailable(e), Lang::Zh) => format!("浏览器不允许保存数据（{e}）"),
-            (StorageError::Unavailable(e), Lang::En) => format!("The browser does not allow saving data ({e})"),
+            (StorageError::QuotaExceeded(Stored::Ledger), Lang::Zh) => "浏览器存储空间已满，成绩未能保存".into(),
+            (StorageError::QuotaExceeded(Stored::Ledger), Lang::En) => {
+                "Browser storage is full; the result could not be saved".into()
+            }
+            (StorageError::QuotaExceeded(Stored::Banks), Lang::Zh) => {
+                "浏览器存储空间已满：这个题库太大，本机放不下，未能保存（导入报告仍在，可删除其他题库后再保存）".into()
+            }
+            (StorageError::QuotaExceeded(Stored::Banks), Lang::En) => "Browser storage is full: this bank is too big to keep on this device and was not saved (the import report stays; delete other banks and save again)".into(),
+            (StorageError::QuotaExceeded(kind), Lang::Zh) => format!("浏览器存储空间已满，{}未能保存", kind.what(lang)),
+            (StorageError::QuotaExceeded(kind), Lang::En) => {
+                format!("Browser storage is full; {} could not be saved", kind.what(lang))
+            }
+            (StorageError::NoRoomForRound, Lang::Zh) => "浏览器存储空间已满，无法开始答题：答题进度和成绩都要保存在本机。请主办方导出成绩文件后清理本网站的数据。".into(),
+            (StorageError::NoRoomForRound, Lang::En) => "Browser storage is full, so the round cannot start: its progress and result must be kept on this device. Ask the organizer to export the results file and clear this site's data.".into(),
+            (StorageError::Unavailable(e), Lang::Zh) => {
+                format!("浏览器不允许本网站保存数据（可能关闭了网站数据，或处于无痕模式；{e}），答题记录无法保存")
+            }
+            (StorageError::Unavailable(e), Lang::En) => format!(
+                "The browser does not let this site save data (site data may be blocked, or this is a private window; {e}); nothing can be kept"
+            ),
         }
     }
+}
+
+/// Room to keep free when a round starts, in characters: its result is added to the ledger
+/// when it ends (about 180 characters for 20 questions), with a wide margin.
+pub fn attempt_reserve_chars(questions: usize) -> usize {
+    1_024 + 32 * questions
 }
 
 /// The envelope every stored value travels in.
@@ -112,11 +161,44 @@ struct LedgerV1 {
     attempts: Vec<Attempt>,
 }
 
+/// What a stored record must mean beyond its shape, checked whenever it is read: a record
+/// that is well-formed JSON of the right type but cannot be true (a round whose current
+/// question is not one of its questions, a PIN hash of four billion rounds) is refused like
+/// unreadable data, so the web adapter sets it aside instead of the app breaking on it.
+pub trait Meaningful {
+    /// The first thing that cannot be true of this record: where (below `data`) and why.
+    fn meaning(&self) -> Result<(), (String, String)> {
+        Ok(())
+    }
+}
+
+impl Meaningful for Prefs {}
+impl Meaningful for super::participant::Roster {}
+impl Meaningful for super::organizer::ContestSetup {}
+impl Meaningful for Vec<super::organizer::SavedBank> {}
+
+/// Instants a record may hold: from 1970 to 2100 (epoch milliseconds).
+pub const PLAUSIBLE_MS: std::ops::RangeInclusive<i64> = 0..=4_102_444_800_000;
+/// Durations a record may hold: up to 30 days.
+pub const PLAUSIBLE_SPAN_MS: std::ops::RangeInclusive<i64> = 0..=30 * 86_400_000;
+
 pub fn encode<J: Json, T: Serialize>(kind: Stored, data: &T) -> String {
     J::encode(&Envelope { version: kind.version(), data })
 }
 
-pub fn decode<J: Json, T: DeserializeOwned>(kind: Stored, text: &str) -> Result<T, StorageError> {
+pub fn decode<J: Json, T: DeserializeOwned + Meaningful>(kind: Stored, text: &str) -> Result<T, StorageError> {
+    let data: T = decode_shape::<J, T>(kind, text)?;
+    data.meaning().map_err(|(path, why)| {
+        StorageError::Unreadable(DecodeError::Shape {
+            path: if path.is_empty() { "data".into() } else { format!("data.{path}") },
+            reason: super::codec::Reason::Other(why),
+        })
+    })?;
+    Ok(data)
+}
+
+/// Reads the envelope and migrates older versions (the shape only).
+fn decode_shape<J: Json, T: DeserializeOwned>(kind: Stored, text: &str) -> Result<T, StorageError> {
     #[derive(Deserialize)]
     struct Version {
         version: u32,
@@ -187,6 +269,21 @@ mod tests {
             decode::<SerdeJson, AttemptLedger>(Stored::Ledger, r#"{"version":0,"data":{}}"#),
             Err(StorageError::Unreadable(_))
         ));
-        assert!(StorageError::QuotaExceeded.message(Lang::Zh).contains("已满"));
+        assert!(StorageError::QuotaExceeded(Stored::Ledger).message(Lang::Zh).contains("已满"));
+    }
+
+    #[test]
+    fn storage_messages_say_what_was_not_saved_and_why() {
+        // "成绩未能保存" is only for a result.
+        assert_eq!(StorageError::QuotaExceeded(Stored::Ledger).message(Lang::Zh), "浏览器存储空间已满，成绩未能保存");
+        for kind in [Stored::Round, Stored::Roster, Stored::Prefs, Stored::Banks, Stored::Setup, Stored::OrganizerPin] {
+            let zh = StorageError::QuotaExceeded(kind).message(Lang::Zh);
+            assert!(zh.contains("已满") && !zh.contains("成绩"), "{kind:?}: {zh}");
+        }
+        assert!(StorageError::QuotaExceeded(Stored::Banks).message(Lang::Zh).contains("题库太大"));
+        assert!(StorageError::NoRoomForRound.message(Lang::Zh).contains("无法开始答题"));
+        // Storage that is switched off is not called full.
+        let off = StorageError::Unavailable("SecurityError".into()).message(Lang::Zh);
+        assert!(off.contains("不允许") && !off.contains("已满"), "{off}");
     }
 }

@@ -68,6 +68,76 @@ pub struct Round {
     /// Milliseconds spent on each question (for item analysis).
     #[serde(default)]
     pub spent_ms: Vec<i64>,
+    /// The rules and bank the round was drawn under; none in rounds of earlier builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub played_under: Option<PlayedUnder>,
+}
+
+/// What a round was drawn under, to tell on resuming whether the contest changed since.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayedUnder {
+    /// [`Contest::fingerprint`] of the rules and bank in force.
+    pub fingerprint: String,
+    pub rules_revision: u32,
+    /// The bank's `id@revision` and title.
+    pub bank: String,
+    pub bank_title: String,
+}
+
+/// Why a stored round cannot go on: the contest it was drawn under has changed on this
+/// device. The round is closed (not recorded, not counted); the message names the change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoundClosed {
+    /// The bank in force is another one (or another revision), or no longer holds all of the
+    /// round's questions.
+    BankChanged {
+        /// The bank the round was drawn from, when the round recorded it.
+        was: Option<String>,
+        now: String,
+        /// How many of the round's questions the bank in force does not have.
+        missing: usize,
+    },
+    /// The rules changed (the bank did not).
+    RulesChanged { was: u32, now: u32 },
+}
+
+impl RoundClosed {
+    pub fn message(&self, lang: Lang) -> String {
+        let why = match (self, lang) {
+            (RoundClosed::BankChanged { was, now, missing }, Lang::Zh) => {
+                let was = was.as_ref().map(|w| format!("原为“{w}”，")).unwrap_or_default();
+                let missing = if *missing > 0 {
+                    format!("，这一轮有 {missing} 道题不在现在的题库里")
+                } else {
+                    String::new()
+                };
+                format!("本机的题库已更换（{was}现为“{now}”）{missing}")
+            }
+            (RoundClosed::BankChanged { was, now, missing }, Lang::En) => {
+                let was = was.as_ref().map(|w| format!("from \"{w}\" ")).unwrap_or_default();
+                let missing = if *missing > 0 {
+                    format!("; {missing} of this round's questions are not in it")
+                } else {
+                    String::new()
+                };
+                format!("the bank on this device was changed {was}to \"{now}\"{missing}")
+            }
+            (RoundClosed::RulesChanged { was, now }, Lang::Zh) if was != now => {
+                format!("竞赛规则已更改（第 {was} 版 → 第 {now} 版）")
+            }
+            (RoundClosed::RulesChanged { .. }, Lang::Zh) => "竞赛规则已在本机更改".to_string(),
+            (RoundClosed::RulesChanged { was, now }, Lang::En) if was != now => {
+                format!("the contest rules were changed (revision {was} → {now})")
+            }
+            (RoundClosed::RulesChanged { .. }, Lang::En) => "the contest rules were changed on this device".to_string(),
+        };
+        match lang {
+            Lang::Zh => format!("进行中的一轮已关闭：{why}。这一轮不计成绩，也不占答题次数，请重新开始答题。"),
+            Lang::En => format!(
+                "The round in progress was closed: {why}. It is not scored and does not count as an attempt; please start again."
+            ),
+        }
+    }
 }
 
 impl Round {
@@ -88,6 +158,42 @@ impl Round {
             allow_back: r.allow_back,
             revealed: false,
             spent_ms: Vec::new(),
+            played_under: None,
+        }
+    }
+
+    /// Records what the round is drawn under: `in_force` is `contest.fingerprint(bank)`.
+    pub fn under(mut self, contest: &Contest, bank: &Bank, in_force: &str) -> Round {
+        self.played_under = Some(PlayedUnder {
+            fingerprint: in_force.to_string(),
+            rules_revision: contest.rules.revision,
+            bank: bank.reference(),
+            bank_title: bank.title.clone(),
+        });
+        self
+    }
+
+    /// Whether this stored round can go on under the contest and bank in force now: every one
+    /// of its questions is in the bank, and (when the round recorded it) neither the rules nor
+    /// the bank changed since it was drawn. A round that cannot go on must be closed, never
+    /// shown (its questions could not be drawn or scored).
+    pub fn still_fits(&self, contest: &Contest, bank: &Bank, in_force: &str) -> Result<(), RoundClosed> {
+        let missing = self.questions.iter().filter(|q| bank.get(&q.qid).is_none()).count();
+        let now = || format!("{}（{}）", bank.title, bank.reference());
+        let was = self.played_under.as_ref();
+        let bank_changed = was.is_some_and(|w| w.bank != bank.reference());
+        if missing > 0 || bank_changed {
+            return Err(RoundClosed::BankChanged {
+                was: was.map(|w| format!("{}（{}）", w.bank_title, w.bank)),
+                now: now(),
+                missing,
+            });
+        }
+        match was {
+            Some(w) if w.fingerprint != in_force => {
+                Err(RoundClosed::RulesChanged { was: w.rules_revision, now: contest.rules.revision })
+            }
+            _ => Ok(()),
         }
     }
 
@@ -108,6 +214,7 @@ impl Round {
             allow_back: true,
             revealed: false,
             spent_ms: Vec::new(),
+            played_under: None,
         }
     }
 
@@ -180,13 +287,16 @@ impl Round {
         moved
     }
 
-    /// Picks (or, for multiple choice, toggles) the choice shown at position `shown`.
-    pub fn choose(&mut self, bank: &Bank, shown: usize, now: i64) -> Result<(), QuizError> {
+    /// Picks (or, for multiple choice, toggles) the choice shown at position `shown` of
+    /// question `question`, the one on screen when it was tapped. A tap meant for a question
+    /// that is no longer current (it timed out, or another tab moved on) is ignored: it never
+    /// answers a question the person has not seen.
+    pub fn choose(&mut self, bank: &Bank, question: usize, shown: usize, now: i64) -> Result<(), QuizError> {
         self.sync(now);
         if self.is_finished() {
             return Err(QuizError::Finished);
         }
-        if self.revealed {
+        if self.revealed || question != self.current {
             return Ok(());
         }
         let q = self.question(bank, self.current)?;
@@ -196,14 +306,18 @@ impl Round {
         Ok(())
     }
 
-    /// Confirms the current answer and goes on; on the last question it submits.
-    /// In practice the first call reveals the answer and the second goes on.
-    pub fn next(&mut self, now: i64) -> Result<(), QuizError> {
+    /// Confirms the answer to `question` (the one on screen when tapped) and goes on; on the
+    /// last question it submits. In practice the first call reveals the answer and the second
+    /// goes on. A tap meant for a question that is no longer current is ignored.
+    pub fn next(&mut self, question: usize, now: i64) -> Result<(), QuizError> {
         if self.sync(now) {
             return Ok(()); // the clock already moved on; the tap landed on a question that timed out
         }
         if self.is_finished() {
             return Err(QuizError::Finished);
+        }
+        if question != self.current {
+            return Ok(());
         }
         if self.answers[self.current].is_empty() {
             return Err(QuizError::NoChoice);
@@ -249,10 +363,11 @@ impl Round {
         }
     }
 
-    /// Time used, never negative even if the device clock went backwards, never over the limit.
+    /// Time used, never over the limit, and never below the sum of the time spent on each
+    /// question, even if the device clock went backwards between start and finish.
     pub fn time_used_ms(&self) -> i64 {
         let end = self.finished_at.unwrap_or(self.started_at);
-        let used = (end - self.started_at).max(0);
+        let used = (end - self.started_at).max(self.spent_ms.iter().sum());
         match self.round_ms {
             Some(limit) => used.min(limit),
             None => used,
@@ -280,6 +395,60 @@ impl Round {
             time_used_ms: self.time_used_ms(),
             items,
         })
+    }
+}
+
+impl super::persist::Meaningful for Round {
+    /// What the app relies on in a stored round: questions, one answer and at most one time
+    /// per question, a current question among them, choices shown in an order that is a
+    /// permutation (2–8 choices), answers among those choices, plausible times and limits.
+    fn meaning(&self) -> Result<(), (String, String)> {
+        use super::persist::{PLAUSIBLE_MS, PLAUSIBLE_SPAN_MS};
+        let n = self.questions.len();
+        let fail = |path: String, why: String| Err((path, why));
+        if n == 0 {
+            return fail("questions".into(), "a round without questions".into());
+        }
+        if self.answers.len() != n {
+            return fail("answers".into(), format!("{} answers to {n} questions", self.answers.len()));
+        }
+        if self.current >= n {
+            return fail("current".into(), format!("question {} of {n}", self.current + 1));
+        }
+        if self.spent_ms.len() > n {
+            return fail("spent_ms".into(), format!("{} times for {n} questions", self.spent_ms.len()));
+        }
+        if let Some(i) = self.spent_ms.iter().position(|t| !PLAUSIBLE_SPAN_MS.contains(t)) {
+            return fail(format!("spent_ms[{i}]"), format!("{} ms", self.spent_ms[i]));
+        }
+        for (i, q) in self.questions.iter().enumerate() {
+            let k = q.order.len();
+            let mut seen = [false; 8];
+            let permutation = (2..=8).contains(&k)
+                && q.order.iter().all(|&o| usize::from(o) < k && !std::mem::replace(&mut seen[usize::from(o)], true));
+            if !permutation {
+                return fail(format!("questions[{i}].order"), format!("not an order of 2 to 8 choices ({k} numbers)"));
+            }
+            if u32::from(self.answers[i].0) >> k != 0 {
+                return fail(format!("answers[{i}]"), format!("a choice beyond the {k} shown"));
+            }
+        }
+        let instants = [
+            ("started_at", Some(self.started_at)),
+            ("question_started_at", Some(self.question_started_at)),
+            ("finished_at", self.finished_at),
+        ];
+        for (path, at) in instants {
+            if let Some(at) = at.filter(|t| !PLAUSIBLE_MS.contains(t)) {
+                return fail(path.into(), format!("{at} is not a time this app could have written"));
+            }
+        }
+        for (path, limit) in [("per_question_ms", self.per_question_ms), ("round_ms", self.round_ms)] {
+            if let Some(ms) = limit.filter(|ms| *ms <= 0 || !PLAUSIBLE_SPAN_MS.contains(ms)) {
+                return fail(path.into(), format!("a time limit of {ms} ms"));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -342,9 +511,9 @@ mod tests {
     fn answer_right(r: &mut Round, b: &Bank, now: i64) {
         let q = b.get(&r.current_question().qid).unwrap().clone();
         for index in q.answer.indices() {
-            r.choose(b, shown(r, r.current, index), now).unwrap();
+            r.choose(b, r.current, shown(r, r.current, index), now).unwrap();
         }
-        r.next(now).unwrap();
+        r.next(r.current, now).unwrap();
     }
 
     #[test]
@@ -361,7 +530,7 @@ mod tests {
         assert_eq!(o.correct, 5);
         assert_eq!(o.time_used_ms, 5000);
         assert_eq!(r.spent_ms, vec![1000; 5]);
-        assert_eq!(r.next(T0 + 9000), Err(QuizError::Finished));
+        assert_eq!(r.next(4, T0 + 9000), Err(QuizError::Finished));
     }
 
     #[test]
@@ -396,18 +565,18 @@ mod tests {
     #[test]
     fn single_choice_replaces_multiple_toggles() {
         let (_, b, mut r) = round();
-        assert_eq!(r.next(T0), Err(QuizError::NoChoice));
-        r.choose(&b, 0, T0).unwrap();
-        r.choose(&b, 1, T0).unwrap();
+        assert_eq!(r.next(0, T0), Err(QuizError::NoChoice));
+        r.choose(&b, 0, 0, T0).unwrap();
+        r.choose(&b, 0, 1, T0).unwrap();
         assert!(!r.is_chosen(0) && r.is_chosen(1));
-        assert_eq!(r.choose(&b, 2, T0), Err(QuizError::NoSuchChoice), "true/false has two choices");
+        assert_eq!(r.choose(&b, 0, 2, T0), Err(QuizError::NoSuchChoice), "true/false has two choices");
         for k in 0..4 {
             answer_right(&mut r, &b, T0 + k);
         }
         assert_eq!(b.get(&r.current_question().qid).unwrap().qtype, QuestionType::Multiple);
-        r.choose(&b, 0, T0 + 10).unwrap();
-        r.choose(&b, 2, T0 + 10).unwrap();
-        r.choose(&b, 0, T0 + 10).unwrap();
+        r.choose(&b, 4, 0, T0 + 10).unwrap();
+        r.choose(&b, 4, 2, T0 + 10).unwrap();
+        r.choose(&b, 4, 0, T0 + 10).unwrap();
         assert!(!r.is_chosen(0) && r.is_chosen(2));
     }
 
@@ -416,15 +585,15 @@ mod tests {
         let (c, b, mut r) = round();
         assert_eq!(r.remaining_ms(T0 + 5_000), Some(15_000));
         let right = b.get(&r.questions[0].qid).unwrap().answer.indices().next().unwrap();
-        r.choose(&b, shown(&r, 0, right), T0 + 1000).unwrap();
+        r.choose(&b, 0, shown(&r, 0, right), T0 + 1000).unwrap();
         // The page was closed for 50 s: questions 1 and 2 timed out (20 s each), the third is on.
         assert!(r.sync(T0 + 50_000));
         assert_eq!(r.current, 2);
         assert_eq!(r.question_started_at, T0 + 40_000);
         assert_eq!(r.remaining_ms(T0 + 50_000), Some(10_000));
         // A tap on "next" that arrives after the deadline does not confirm the next question.
-        r.choose(&b, 0, T0 + 59_000).unwrap();
-        assert_eq!(r.next(T0 + 61_000), Ok(()));
+        r.choose(&b, 2, 0, T0 + 59_000).unwrap();
+        assert_eq!(r.next(2, T0 + 61_000), Ok(()));
         assert_eq!(r.current, 3);
         r.sync(T0 + 500_000);
         assert!(r.is_finished());
@@ -457,7 +626,7 @@ mod tests {
     fn clock_moved_backwards_never_gives_negative_or_extra_time() {
         let (_, b, mut r) = round();
         assert_eq!(r.remaining_ms(T0 - 3_600_000), Some(20_000));
-        r.choose(&b, 0, T0 - 3_600_000).unwrap();
+        r.choose(&b, 0, 0, T0 - 3_600_000).unwrap();
         r.finish(T0 - 3_600_000);
         assert_eq!(r.time_used_ms(), 0);
     }
@@ -470,12 +639,12 @@ mod tests {
         let qs = crate::core::draw::draw_practice(&b, None, 1);
         let mut p = Round::practice("c1", "p", qs, T0);
         assert_eq!(p.remaining_ms(T0 + 10_000_000), None);
-        p.choose(&b, 0, T0).unwrap();
-        p.next(T0).unwrap();
+        p.choose(&b, 0, 0, T0).unwrap();
+        p.next(0, T0).unwrap();
         assert!(p.revealed && p.current == 0);
-        p.choose(&b, 1, T0).unwrap();
+        p.choose(&b, 0, 1, T0).unwrap();
         assert!(p.is_chosen(0), "choice is frozen once revealed");
-        p.next(T0).unwrap();
+        p.next(0, T0).unwrap();
         assert!(!p.revealed && p.current == 1);
         p.previous(T0).unwrap();
         assert_eq!(p.current, 0);
@@ -487,5 +656,62 @@ mod tests {
         let (c, _, r) = round();
         let other = Bank::from_json(r#"{"format":"kepu-bank","version":1,"questions":[{"id":"zz","type":"true_false","stem":"s","answer":"对"}]}"#).unwrap();
         assert!(matches!(r.outcome(&other, &c.rules.scoring), Err(QuizError::UnknownQuestion(_))));
+    }
+
+    #[test]
+    fn a_round_drawn_under_another_bank_or_rules_is_closed_naming_the_change() {
+        let (c, b, r) = round();
+        let in_force = c.fingerprint::<crate::core::codec::SerdeJson>(&b);
+        let r = r.under(&c, &b, &in_force);
+        assert_eq!(r.still_fits(&c, &b, &in_force), Ok(()));
+        // A bank without the round's questions (another bank chosen, or a new contest file).
+        let other = Bank::from_json(r#"{"format":"kepu-bank","version":1,"id":"other","title":"新题库","questions":[{"id":"zz","type":"true_false","stem":"s","answer":"对"}]}"#).unwrap();
+        let closed = r.still_fits(&c, &other, "ffff").unwrap_err();
+        assert!(matches!(closed, RoundClosed::BankChanged { missing: 5, .. }), "{closed:?}");
+        let zh = closed.message(Lang::Zh);
+        assert!(zh.contains("题库已更换") && zh.contains("新题库") && zh.contains("5 道题"), "{zh}");
+        assert!(closed.message(Lang::En).contains("5 of this round's questions"));
+        // A round of an earlier build (nothing recorded) is closed only when questions are missing.
+        let mut old = r.clone();
+        old.played_under = None;
+        assert_eq!(old.still_fits(&c, &b, "ffff"), Ok(()));
+        assert!(matches!(old.still_fits(&c, &other, "ffff"), Err(RoundClosed::BankChanged { was: None, .. })));
+        // The same bank under changed rules.
+        let mut changed = c.rules.clone();
+        changed.revision += 1;
+        changed.scoring.single += 1;
+        let changed = Contest::new(changed).unwrap();
+        let now = changed.fingerprint::<crate::core::codec::SerdeJson>(&b);
+        let closed = r.still_fits(&changed, &b, &now).unwrap_err();
+        assert_eq!(closed, RoundClosed::RulesChanged { was: c.rules.revision, now: c.rules.revision + 1 });
+        assert!(closed.message(Lang::Zh).contains("竞赛规则已更改"));
+    }
+
+    #[test]
+    fn a_tap_meant_for_a_question_that_timed_out_never_answers_the_next() {
+        let (_, b, mut r) = round();
+        // Question 0 times out at T0 + 20 s; the tap on its first choice lands 30 ms later.
+        r.choose(&b, 0, 0, T0 + 20_030).unwrap();
+        assert_eq!(r.current, 1);
+        assert!(r.answers[1].is_empty(), "the unseen question is not answered");
+        assert!(r.answers[0].is_empty(), "nor is the one that timed out");
+        // Nor does a tap on 下一题 meant for question 0 confirm question 1.
+        r.choose(&b, 1, 0, T0 + 21_000).unwrap();
+        r.next(0, T0 + 21_500).unwrap();
+        assert_eq!(r.current, 1);
+        r.next(1, T0 + 22_000).unwrap();
+        assert_eq!(r.current, 2);
+    }
+
+    #[test]
+    fn time_used_is_never_below_the_time_spent_on_the_questions() {
+        let (c, b, mut r) = round();
+        answer_right(&mut r, &b, T0 + 5_000);
+        answer_right(&mut r, &b, T0 + 10_000);
+        // The device clock is put back an hour before the round ends.
+        r.finish(T0 - 3_600_000);
+        assert_eq!(r.spent_ms.iter().sum::<i64>(), 10_000);
+        assert_eq!(r.time_used_ms(), 10_000);
+        assert_eq!(r.outcome(&b, &c.rules.scoring).unwrap().time_used_ms, 10_000);
     }
 }

@@ -379,72 +379,94 @@ struct ItemTally {
 /// `crowd` keeps only the attempts of one crowd group, named as [`by_crowd`] names its rows
 /// ([`NO_CROWD`] for attempts without one); `None` keeps every attempt.
 pub fn item_analysis(attempts: &[Attempt], bank: &Bank, crowd: Option<&str>) -> Vec<ItemStat> {
-    let mut tallies: Vec<ItemTally> = Vec::new();
-    tallies.resize_with(bank.questions.len(), ItemTally::default);
-    for a in attempts.iter().filter(|a| crowd.is_none_or(|c| crowd_key(a) == c)) {
-        for (i, qid) in a.questions.iter().enumerate() {
-            let Some(index) = bank.index_of(qid) else { continue };
-            let t = &mut tallies[index];
-            t.shown += 1;
-            let answer = a.answers.get(i).copied().unwrap_or(0);
-            if answer == 0 {
-                t.unanswered += 1;
-            } else if answer == bank.questions[index].answer.0 {
-                t.correct += 1;
-            } else {
-                match t.wrong.iter_mut().find(|(m, _)| *m == answer) {
-                    Some((_, n)) => *n += 1,
-                    None => t.wrong.push((answer, 1)),
+    let mut tally = ItemAnalysis::new(bank);
+    tally.add(attempts, bank, crowd);
+    tally.finish(bank)
+}
+
+/// [`item_analysis`] a slice of attempts at a time (so a page can count 100,000 attempts in
+/// several short tasks): [`ItemAnalysis::add`] each slice, then [`ItemAnalysis::finish`], with
+/// the same bank throughout.
+pub struct ItemAnalysis {
+    tallies: Vec<ItemTally>,
+}
+
+impl ItemAnalysis {
+    pub fn new(bank: &Bank) -> ItemAnalysis {
+        let mut tallies: Vec<ItemTally> = Vec::new();
+        tallies.resize_with(bank.questions.len(), ItemTally::default);
+        ItemAnalysis { tallies }
+    }
+
+    pub fn add(&mut self, attempts: &[Attempt], bank: &Bank, crowd: Option<&str>) {
+        for a in attempts.iter().filter(|a| crowd.is_none_or(|c| crowd_key(a) == c)) {
+            for (i, qid) in a.questions.iter().enumerate() {
+                let Some(index) = bank.index_of(qid) else { continue };
+                let t = &mut self.tallies[index];
+                t.shown += 1;
+                let answer = a.answers.get(i).copied().unwrap_or(0);
+                if answer == 0 {
+                    t.unanswered += 1;
+                } else if answer == bank.questions[index].answer.0 {
+                    t.correct += 1;
+                } else {
+                    match t.wrong.iter_mut().find(|(m, _)| *m == answer) {
+                        Some((_, n)) => *n += 1,
+                        None => t.wrong.push((answer, 1)),
+                    }
                 }
-            }
-            if let Some(ds) = a.question_ds.get(i) {
-                t.ds_sum += u64::from(*ds);
-                t.ds_count += 1;
+                if let Some(ds) = a.question_ds.get(i) {
+                    t.ds_sum += u64::from(*ds);
+                    t.ds_count += 1;
+                }
             }
         }
     }
-    let mut items: Vec<ItemStat> = bank
-        .questions
-        .iter()
-        .zip(tallies)
-        .filter(|(_, t)| t.shown > 0)
-        .map(|(q, mut t)| {
-            let correct_rate = t.correct as f64 / t.shown as f64;
-            // Highest count; on a tie the first (smallest) bitmask stays.
-            t.wrong.sort_unstable();
-            let top_wrong = t
-                .wrong
-                .iter()
-                .fold(None::<(u8, usize)>, |best, (m, n)| match best {
-                    Some((_, bn)) if bn >= *n => best,
-                    _ => Some((*m, *n)),
-                })
-                .map(|(m, n)| (AnswerSet(m), n));
-            let flag = if t.shown < FLAG_MIN_SHOWN {
-                None
-            } else if top_wrong.is_some_and(|(_, n)| n > t.correct) {
-                Some(ItemFlag::PossiblyMiskeyed)
-            } else if correct_rate > 0.95 {
-                Some(ItemFlag::TooEasy)
-            } else if correct_rate < 0.2 {
-                Some(ItemFlag::TooHard)
-            } else {
-                None
-            };
-            ItemStat {
-                qid: q.id.clone(),
-                shown: t.shown,
-                correct: t.correct,
-                correct_rate,
-                mean_seconds: (t.ds_count > 0).then(|| t.ds_sum as f64 / t.ds_count as f64 / 10.0),
-                top_wrong,
-                unanswered: t.unanswered,
-                flag,
-            }
-        })
-        .collect();
-    items.sort_by(|a, b| a.correct_rate.total_cmp(&b.correct_rate));
-    items
+
+    pub fn finish(self, bank: &Bank) -> Vec<ItemStat> {
+        let mut items: Vec<ItemStat> = bank
+            .questions
+            .iter()
+            .zip(self.tallies)
+            .filter(|(_, t)| t.shown > 0)
+            .map(|(q, mut t)| {
+                let correct_rate = t.correct as f64 / t.shown as f64;
+                // Highest count; on a tie the first (smallest) bitmask stays.
+                t.wrong.sort_unstable();
+                let top_wrong = t
+                    .wrong
+                    .iter()
+                    .fold(None::<(u8, usize)>, |best, (m, n)| match best {
+                        Some((_, bn)) if bn >= *n => best,
+                        _ => Some((*m, *n)),
+                    })
+                    .map(|(m, n)| (AnswerSet(m), n));
+                let flag = if t.shown < FLAG_MIN_SHOWN {
+                    None
+                } else if top_wrong.is_some_and(|(_, n)| n > t.correct) {
+                    Some(ItemFlag::PossiblyMiskeyed)
+                } else if correct_rate > 0.95 {
+                    Some(ItemFlag::TooEasy)
+                } else if correct_rate < 0.2 {
+                    Some(ItemFlag::TooHard)
+                } else {
+                    None
+                };
+                ItemStat {
+                    qid: q.id.clone(),
+                    shown: t.shown,
+                    correct: t.correct,
+                    correct_rate,
+                    mean_seconds: (t.ds_count > 0).then(|| t.ds_sum as f64 / t.ds_count as f64 / 10.0),
+                    top_wrong,
+                    unanswered: t.unanswered,
+                    flag,
+                }
+            })
+            .collect();
+        items.sort_by(|a, b| a.correct_rate.total_cmp(&b.correct_rate));
+        items
+    }
 }
 
 #[cfg(test)]

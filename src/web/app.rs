@@ -12,7 +12,7 @@ use crate::core::ledger_file::merge_into;
 use crate::core::participant::{Participant, Roster};
 use crate::core::persist::{encode, Prefs, StorageError, Stored};
 use crate::core::region::RegionTable;
-use crate::core::session::Round;
+use crate::core::session::{Round, RoundClosed};
 use crate::core::Lang;
 
 use super::json::BrowserJson;
@@ -133,11 +133,17 @@ pub enum Action {
         now: i64,
         seed: u64,
     },
+    /// A tap on a choice of `question` (the one on screen).
     Choose {
+        question: usize,
         shown: usize,
         now: i64,
     },
-    Next(i64),
+    /// A tap on 下一题/交卷 while `question` was on screen.
+    Next {
+        question: usize,
+        now: i64,
+    },
     Previous(i64),
     Tick(i64),
     QuitPractice,
@@ -182,20 +188,35 @@ impl DeviceState {
             regions: None,
         };
         state.merge_stored_ledger(&mut notices);
-        state.notice = (!notices.is_empty()).then(|| notices.join("\n"));
         state.resume(round);
+        notices.extend(state.notice.take());
+        state.notice = (!notices.is_empty()).then(|| notices.join("\n"));
         state
     }
 
-    /// Takes up a scored round in progress (stored by this tab or another one).
+    /// Takes up a scored round in progress (stored by this tab or another one). A round the
+    /// contest or bank in force can no longer carry is closed, with the reason.
     fn resume(&mut self, round: Option<Round>) {
         if let Some(mut round) = round.filter(|r| r.contest_id == self.contest_id() && !r.practice) {
+            if let Err(closed) = round.still_fits(&self.loaded.contest, &self.loaded.bank, &self.loaded.in_force) {
+                return self.close_round(closed);
+            }
             self.roster.select(&round.participant_id);
             round.sync(now_ms());
             self.round = Some(round);
             self.screen = Screen::Round;
             self.after_move();
         }
+    }
+
+    /// Closes the round in progress, unrecorded, telling the person what changed.
+    fn close_round(&mut self, closed: RoundClosed) {
+        if let Ok(s) = LocalStore::open() {
+            s.remove(Stored::Round, self.contest_id());
+        }
+        self.round = None;
+        self.notice = Some(closed.message(self.lang()));
+        self.screen = Screen::Home;
     }
 
     /// Picks up what another tab wrote: people, attempts, and a round in progress.
@@ -214,7 +235,12 @@ impl DeviceState {
         match (&self.round, stored_round) {
             // Another tab moved the shared round on: follow it.
             (Some(mine), Some(theirs)) if !mine.practice && mine.started_at == theirs.started_at => {
-                self.round = Some(theirs);
+                match theirs.still_fits(&self.loaded.contest, &self.loaded.bank, &self.loaded.in_force) {
+                    Ok(()) => self.round = Some(theirs),
+                    Err(closed) => {
+                        self.close_round(closed);
+                    }
+                }
             }
             // Another tab finished the round (or it was never ours to keep).
             (Some(mine), None) if !mine.practice => {
@@ -288,6 +314,21 @@ impl DeviceState {
         self.ledger_text = raw.map(Rc::from);
     }
 
+    /// Stores a round about to start, with room left for its result; a round that could not
+    /// be kept (and then recorded) does not start, so a reload never loses it.
+    fn make_room_for(&mut self, round: &Round) -> Result<(), StorageError> {
+        let store = LocalStore::open()?;
+        match store.save(Stored::Round, self.contest_id(), round) {
+            Err(StorageError::QuotaExceeded(_)) => return Err(StorageError::NoRoomForRound),
+            other => other?,
+        }
+        if !store.has_room_for(crate::core::persist::attempt_reserve_chars(round.questions.len())) {
+            store.remove(Stored::Round, self.contest_id());
+            return Err(StorageError::NoRoomForRound);
+        }
+        Ok(())
+    }
+
     /// After any move in a round: save it, or finish it when it is over.
     fn after_move(&mut self) {
         let Some(round) = &self.round else { return };
@@ -319,7 +360,7 @@ impl DeviceState {
                 self.unsaved = !self.save_ledger();
                 if self.unsaved {
                     let _ = self.save(Stored::Round, &round);
-                    self.notice = Some(StorageError::QuotaExceeded.message(self.lang()));
+                    self.notice = Some(StorageError::QuotaExceeded(Stored::Ledger).message(self.lang()));
                 } else if let Ok(s) = LocalStore::open() {
                     s.remove(Stored::Round, self.contest_id());
                 }
@@ -420,9 +461,15 @@ impl Reducible for DeviceState {
                 }
                 match draw_round(contest, &bank.bank, p.crowd.as_deref(), seed) {
                     Ok(questions) => {
-                        s.round = Some(Round::start(contest, &p.id, questions, now));
-                        s.screen = Screen::Round;
-                        s.after_move();
+                        let round =
+                            Round::start(contest, &p.id, questions, now).under(contest, &bank.bank, &bank.in_force);
+                        match s.make_room_for(&round) {
+                            Ok(()) => {
+                                s.round = Some(round);
+                                s.screen = Screen::Round;
+                            }
+                            Err(e) => s.notice = Some(e.message(lang)),
+                        }
                     }
                     Err(e) => s.notice = Some(e.message(lang)),
                 }
@@ -436,17 +483,17 @@ impl Reducible for DeviceState {
                     s.screen = Screen::Round;
                 }
             }
-            Action::Choose { shown, now } => {
+            Action::Choose { question, shown, now } => {
                 if let Some(r) = s.round.as_mut() {
-                    if let Err(e) = r.choose(&bank.bank, shown, now) {
+                    if let Err(e) = r.choose(&bank.bank, question, shown, now) {
                         s.notice = Some(e.message(lang));
                     }
                 }
                 s.after_move();
             }
-            Action::Next(now) => {
+            Action::Next { question, now } => {
                 if let Some(r) = s.round.as_mut() {
-                    s.notice = r.next(now).err().map(|e| e.message(lang));
+                    s.notice = r.next(question, now).err().map(|e| e.message(lang));
                 }
                 s.after_move();
             }
@@ -534,6 +581,25 @@ fn ContestApp(props: &LoadedProps) -> Html {
         Screen::Result => html! { <ResultPage state={state.clone()} /> },
         Screen::PracticePick => html! { <PracticePick state={state.clone()} /> },
     };
+    let announcement = match (&state.last, state.screen) {
+        (Some(a), Screen::Result) => match lang {
+            Lang::Zh => format!(
+                "本轮成绩 {} 分（满分 {} 分），答对 {} 题，共 {} 题",
+                a.score,
+                a.max_score,
+                a.correct,
+                a.questions.len()
+            ),
+            Lang::En => format!(
+                "Your result: {} of {} points, {} of {} questions right",
+                a.score,
+                a.max_score,
+                a.correct,
+                a.questions.len()
+            ),
+        },
+        _ => String::new(),
+    };
     html! {
         <>
             <header class="topbar">
@@ -545,6 +611,8 @@ fn ContestApp(props: &LoadedProps) -> Html {
                     { lang.pick("English", "中文") }
                 </button>
             </header>
+            // On the page from the start, so what it is given to say is announced.
+            <p class="visually-hidden" aria-live="polite" data-testid="announce">{ announcement }</p>
             if let Some(n) = &state.notice {
                 <p class="notice" data-testid="error" role="alert">{ n.clone() }</p>
             }

@@ -9,8 +9,36 @@ use crate::core::Lang;
 #[derive(Clone, Debug, PartialEq)]
 pub enum FetchError {
     Status(u16),
-    Network(String),
+    /// The browser could not reach the server (fetch rejects with a `TypeError`: offline, the
+    /// server down, the connection cut).
+    Unreachable,
+    /// The download stopped part way, with the browser's reason.
+    Interrupted(String),
+    /// The address cannot be read as one.
+    BadAddress(String),
     ForeignOrigin,
+}
+
+/// What a browser error says, as text: its `message` (never the `JsValue(TypeError …)` of a
+/// debug print), or its name.
+pub fn js_reason(e: &wasm_bindgen::JsValue) -> String {
+    if let Some(text) = e.as_string() {
+        return text;
+    }
+    let field = |name: &str| js_sys::Reflect::get(e, &name.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    match (field("name"), field("message")) {
+        (_, message) if !message.is_empty() => message,
+        (name, _) => name,
+    }
+}
+
+/// A rejected fetch: a `TypeError` means the network failed; anything else stopped it.
+fn network_error(e: wasm_bindgen::JsValue) -> FetchError {
+    let name = js_sys::Reflect::get(&e, &"name".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    match name.as_str() {
+        "TypeError" => FetchError::Unreachable,
+        _ => FetchError::Interrupted(js_reason(&e)),
+    }
 }
 
 impl FetchError {
@@ -20,8 +48,20 @@ impl FetchError {
             (FetchError::Status(404), Lang::En) => "file not found (HTTP 404)".into(),
             (FetchError::Status(s), Lang::Zh) => format!("服务器返回错误（HTTP {s}）"),
             (FetchError::Status(s), Lang::En) => format!("the server answered with an error (HTTP {s})"),
-            (FetchError::Network(e), Lang::Zh) => format!("网络错误，无法下载（{e}）"),
-            (FetchError::Network(e), Lang::En) => format!("network error, could not download ({e})"),
+            (FetchError::Unreachable, Lang::Zh) => {
+                "网络错误：无法连接到服务器，文件没能下载。请检查网络后刷新页面".into()
+            }
+            (FetchError::Unreachable, Lang::En) => {
+                "network error: the server could not be reached and the file was not downloaded; check the connection and reload".into()
+            }
+            (FetchError::Interrupted(e), Lang::Zh) if e.is_empty() => "网络错误：下载中途中断，请刷新页面重试".into(),
+            (FetchError::Interrupted(e), Lang::En) if e.is_empty() => {
+                "network error: the download was interrupted; reload to try again".into()
+            }
+            (FetchError::Interrupted(e), Lang::Zh) => format!("网络错误：下载中途中断（{e}），请刷新页面重试"),
+            (FetchError::Interrupted(e), Lang::En) => format!("network error: the download was interrupted ({e}); reload to try again"),
+            (FetchError::BadAddress(a), Lang::Zh) => format!("“{a}”不是有效的文件地址"),
+            (FetchError::BadAddress(a), Lang::En) => format!("\"{a}\" is not a valid address for a file"),
             (FetchError::ForeignOrigin, Lang::Zh) => "只能打开本站点上的竞赛文件".into(),
             (FetchError::ForeignOrigin, Lang::En) => "only contest files on this site can be opened".into(),
         }
@@ -30,10 +70,10 @@ impl FetchError {
 
 /// Resolves `path` against `base` (a URL or page-relative path) to an absolute same-origin URL.
 pub fn resolve(path: &str, base: &str) -> Result<String, FetchError> {
-    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
-    let page = window.location().href().map_err(|_| FetchError::Network("no location".into()))?;
-    let base = web_sys::Url::new_with_base(base, &page).map_err(|_| FetchError::Network(base.to_string()))?;
-    let url = web_sys::Url::new_with_base(path, &base.href()).map_err(|_| FetchError::Network(path.to_string()))?;
+    let window = web_sys::window().ok_or(FetchError::Unreachable)?;
+    let page = window.location().href().map_err(|_| FetchError::BadAddress(path.to_string()))?;
+    let base = web_sys::Url::new_with_base(base, &page).map_err(|_| FetchError::BadAddress(base.to_string()))?;
+    let url = web_sys::Url::new_with_base(path, &base.href()).map_err(|_| FetchError::BadAddress(path.to_string()))?;
     let origin = window.location().origin().unwrap_or_default();
     if url.origin() != origin {
         return Err(FetchError::ForeignOrigin);
@@ -59,7 +99,7 @@ enum Source {
 
 impl PendingFetch {
     pub fn start(url: &str) -> Result<PendingFetch, FetchError> {
-        let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
+        let window = web_sys::window().ok_or(FetchError::Unreachable)?;
         Ok(PendingFetch { url: url.to_string(), source: Source::Download(window.fetch_with_str(url)) })
     }
 
@@ -82,13 +122,17 @@ impl PendingFetch {
 }
 
 async fn read_text(promise: js_sys::Promise) -> Result<String, FetchError> {
-    let net = |e: wasm_bindgen::JsValue| FetchError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")));
-    let response = JsFuture::from(promise).await.map_err(net)?;
-    let response: web_sys::Response = response.dyn_into().map_err(net)?;
+    let response = JsFuture::from(promise).await.map_err(network_error)?;
+    let response: web_sys::Response = response.dyn_into().map_err(|e| FetchError::Interrupted(js_reason(&e)))?;
     if !response.ok() {
         return Err(FetchError::Status(response.status()));
     }
-    let text = JsFuture::from(response.text().map_err(net)?).await.map_err(net)?;
+    // Reading the body can fail too (the connection cut part way): that is a stopped download.
+    let interrupted = |e: wasm_bindgen::JsValue| match network_error(e) {
+        FetchError::Unreachable => FetchError::Interrupted(String::new()),
+        other => other,
+    };
+    let text = JsFuture::from(response.text().map_err(interrupted)?).await.map_err(interrupted)?;
     Ok(text.as_string().unwrap_or_default())
 }
 

@@ -77,7 +77,10 @@ pub struct Loaded {
 
 /// A stored value, or the default; data that cannot be read is first moved aside, so a
 /// later save never overwrites it (the pages that own the data report it).
-fn stored_or_default<T: serde::de::DeserializeOwned + Default>(kind: Stored, key: &str) -> T {
+fn stored_or_default<T: serde::de::DeserializeOwned + crate::core::persist::Meaningful + Default>(
+    kind: Stored,
+    key: &str,
+) -> T {
     read_or_set_aside(kind, key, Lang::Zh, &mut Vec::new()).unwrap_or_default()
 }
 

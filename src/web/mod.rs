@@ -51,9 +51,20 @@ impl Measure {
     }
 }
 
-/// Milliseconds since the Unix epoch, from the device clock.
+/// Milliseconds since the Unix epoch: the device clock when the page first asks, then advanced
+/// by the browser's monotonic clock (`core::clock::PageClock`), so a clock moved back while
+/// the page is open changes nothing.
 pub fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
+    thread_local! {
+        static CLOCK: std::cell::Cell<crate::core::clock::PageClock> = Default::default();
+    }
+    let mono = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+    CLOCK.with(|c| {
+        let mut clock = c.get();
+        let now = clock.now(js_sys::Date::now() as i64, mono);
+        c.set(clock);
+        now
+    })
 }
 
 /// 64 random bits from the browser, e.g. for the id of a person registering without a phone.

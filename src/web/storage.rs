@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::json::BrowserJson;
-use crate::core::persist::{decode, encode, StorageError, Stored};
+use crate::core::persist::{decode, encode, Meaningful, StorageError, Stored};
 use crate::core::Lang;
 
 pub struct LocalStore {
@@ -28,7 +28,11 @@ impl LocalStore {
     }
 
     /// `Ok(None)` when nothing is stored; an error leaves the stored text untouched.
-    pub fn load<T: DeserializeOwned>(&self, kind: Stored, contest: &str) -> Result<Option<T>, StorageError> {
+    pub fn load<T: DeserializeOwned + Meaningful>(
+        &self,
+        kind: Stored,
+        contest: &str,
+    ) -> Result<Option<T>, StorageError> {
         match self.raw(&kind.key(contest))? {
             None => Ok(None),
             Some(text) => decode::<BrowserJson, _>(kind, &text).map(Some),
@@ -41,10 +45,35 @@ impl LocalStore {
 
     /// Stores text already made by `persist::encode`.
     pub fn save_text(&self, kind: Stored, contest: &str, text: &str) -> Result<(), StorageError> {
-        self.storage.set_item(&kind.key(contest), text).map_err(|e| match js_error_name(&e).as_str() {
-            "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED" => StorageError::QuotaExceeded,
+        self.storage.set_item(&kind.key(contest), text).map_err(|e| self.why_not_saved(kind, &e))
+    }
+
+    /// A failed write: full, or storage that takes nothing at all (Safari's private windows
+    /// answer even a few bytes with a quota error), which is not "full".
+    fn why_not_saved(&self, kind: Stored, e: &wasm_bindgen::JsValue) -> StorageError {
+        match js_error_name(e).as_str() {
+            "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED" => {
+                let probe = format!("{}probe", crate::core::persist::KEY_PREFIX);
+                let takes_nothing =
+                    self.storage.length().unwrap_or(0) == 0 && self.storage.set_item(&probe, "1").is_err();
+                let _ = self.storage.remove_item(&probe);
+                if takes_nothing {
+                    StorageError::Unavailable("localStorage 0 B".into())
+                } else {
+                    StorageError::QuotaExceeded(kind)
+                }
+            }
             other => StorageError::Unavailable(other.to_string()),
-        })
+        }
+    }
+
+    /// Whether `chars` more characters still fit (written once under a key of its own, then
+    /// removed); a round is started only with room for its result.
+    pub fn has_room_for(&self, chars: usize) -> bool {
+        let key = format!("{}reserve", crate::core::persist::KEY_PREFIX);
+        let fits = self.storage.set_item(&key, &"x".repeat(chars)).is_ok();
+        let _ = self.storage.remove_item(&key);
+        fits
     }
 
     pub fn remove(&self, kind: Stored, contest: &str) {
@@ -92,7 +121,7 @@ impl LocalStore {
 
 /// Reads one stored value; data that cannot be read is reported and moved aside (never
 /// overwritten), and the caller starts from an empty value.
-pub fn read_or_set_aside<T: DeserializeOwned>(
+pub fn read_or_set_aside<T: DeserializeOwned + Meaningful>(
     kind: Stored,
     id: &str,
     lang: Lang,
@@ -116,7 +145,7 @@ pub fn read_or_set_aside<T: DeserializeOwned>(
 
 /// Decodes `text`, stored under `kind` and `id`; text that cannot be read is reported and
 /// moved aside (never overwritten).
-pub fn decode_or_set_aside<T: DeserializeOwned>(
+pub fn decode_or_set_aside<T: DeserializeOwned + Meaningful>(
     store: &LocalStore,
     kind: Stored,
     id: &str,

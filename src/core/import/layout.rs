@@ -29,7 +29,7 @@ pub(crate) fn tidy(raw: &mut RawQuestion) -> (Vec<RowNote>, Vec<RowProblem>) {
         raw.qtype = inferred.code().to_string();
         notes.push(RowNote::TypeInferred(inferred));
     }
-    if QuestionType::parse(&raw.qtype) == Some(QuestionType::TrueFalse) {
+    if QuestionType::parse(&raw.qtype).is_some_and(|t| !t.has_written_options()) {
         true_false_options(raw);
     }
     if raw.shuffle.is_none() && raw.options.iter().any(|o| refers_to_other_options(o)) {

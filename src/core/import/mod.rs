@@ -233,6 +233,9 @@ pub fn import_file(file_name: &str, bytes: &[u8]) -> Result<ImportReport, Import
         if text.trim().is_empty() {
             return Err(fail(ImportFailure::Empty));
         }
+        if text::looks_binary(&text) {
+            return Err(fail(ImportFailure::NotText));
+        }
         match format {
             ImportFormat::Csv => sheet::import_csv(&text, &mut out)?,
             ImportFormat::Json => json::import(&text, &mut out)?,
@@ -831,6 +834,8 @@ pub enum ImportFailure {
         bytes: u64,
     },
     UnknownFormat,
+    /// Binary data (a picture, a document, an archive) under a text file's name.
+    NotText,
     /// An old Word .doc (an OLE compound file, not a zip).
     LegacyWord,
     /// A .docx whose text cannot be read.
@@ -878,6 +883,12 @@ impl ImportError {
             (UnknownFormat, Lang::En) => {
                 format!("the format of {file} is not recognised: use {}", format_list())
             }
+            (NotText, Lang::Zh) => format!(
+                "{file} 不是文本文件：里面是二进制数据（可能是图片、Word 文档或压缩包改了扩展名）。请在 Excel 或 WPS 中打开题库，另存为 .xlsx 或 CSV 后再导入"
+            ),
+            (NotText, Lang::En) => format!(
+                "{file} is not a text file: it holds binary data (perhaps a picture, a document or an archive renamed). Open the bank in Excel or WPS, save it as .xlsx or CSV, and import that"
+            ),
             (LegacyWord, Lang::Zh) => {
                 format!("{file} 是旧版 Word（.doc）文件：请在 Word 或 WPS 中“另存为” .docx 后再导入")
             }

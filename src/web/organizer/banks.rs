@@ -1,17 +1,17 @@
 //! Question banks: import a file (parsed in a Web Worker), review the report, save it,
 //! and choose which bank the contest draws from.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::core::import::{accept_attribute, GroupKind, ImportReport, ReportGroup, MAX_IMPORT_BYTES};
+use crate::core::import::{accept_attribute, GroupKind, ReportGroup, MAX_IMPORT_BYTES};
+use crate::core::import_summary::ImportSummary;
 use crate::core::organizer::{contest_package, SavedBank};
 use crate::core::Lang;
 use crate::web::download::download;
-use crate::web::import_worker::{ImportWorker, WorkerAnswer};
+use crate::web::import_worker::{ImportWorker, Imported};
 use crate::web::now_ms;
 
 use super::{DeskAction, DeskProps};
@@ -20,7 +20,7 @@ use super::{DeskAction, DeskProps};
 enum Import {
     Idle,
     Reading(String),
-    Report(Rc<ImportReport>),
+    Report(Rc<ImportSummary>),
 }
 
 #[component]
@@ -28,13 +28,13 @@ pub fn BanksTab(props: &DeskProps) -> Html {
     let desk = &props.desk;
     let lang = desk.lang;
     let import = use_state(|| Import::Idle);
-    let worker = use_mut_ref(|| None::<ImportWorker>);
     let title = use_node_ref();
     let onchange = {
-        let (desk, import, worker) = (desk.clone(), import.clone(), worker.clone());
+        let (desk, import) = (desk.clone(), import.clone());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
             let name = file.name();
             if file.size() > MAX_IMPORT_BYTES as f64 {
                 desk.dispatch(DeskAction::Notice(match lang {
@@ -45,34 +45,22 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 }));
                 return;
             }
-            if let Err(e) = ensure_worker(&worker, &desk, &import, lang) {
-                desk.dispatch(DeskAction::Notice(e));
-                return;
-            }
             import.set(Import::Reading(name.clone()));
-            let (desk, import, worker) = (desk.clone(), import.clone(), worker.clone());
+            let (desk, import) = (desk.clone(), import.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let buffer = match gloo_file::futures::read_as_array_buffer(&gloo_file::Blob::from(file)).await {
-                    Ok(b) => b,
+                match gloo_file::futures::read_as_array_buffer(&gloo_file::Blob::from(file)).await {
+                    Ok(buffer) => read_in_worker(name, buffer, desk, import, lang).await,
                     Err(e) => {
                         import.set(Import::Idle);
                         desk.dispatch(DeskAction::Notice(format!("{name}: {e}")));
-                        return;
                     }
-                };
-                let sent = worker.borrow().as_ref().map(|w| w.parse(&name, &buffer));
-                if let Some(Err(e)) = sent {
-                    import.set(Import::Idle);
-                    desk.dispatch(DeskAction::Notice(e));
-                    restart_worker(&worker, &desk, &import, lang);
                 }
             });
-            input.set_value("");
         })
     };
     let paste = use_node_ref();
     let import_pasted = {
-        let (desk, import, worker, paste) = (desk.clone(), import.clone(), worker.clone(), paste.clone());
+        let (desk, import, paste) = (desk.clone(), import.clone(), paste.clone());
         Callback::from(move |_| {
             let Some(area) = paste.cast::<web_sys::HtmlTextAreaElement>() else { return };
             let text = area.value();
@@ -91,36 +79,54 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 }));
                 return;
             }
-            if let Err(e) = ensure_worker(&worker, &desk, &import, lang) {
-                desk.dispatch(DeskAction::Notice(e));
-                return;
-            }
             let name = lang.pick("粘贴的题目.txt", "pasted questions.txt").to_string();
             import.set(Import::Reading(name.clone()));
             let buffer = js_sys::Uint8Array::from(text.as_bytes()).buffer();
-            let sent = worker.borrow().as_ref().map(|w| w.parse(&name, &buffer));
-            if let Some(Err(e)) = sent {
-                import.set(Import::Idle);
-                desk.dispatch(DeskAction::Notice(e));
-            }
+            wasm_bindgen_futures::spawn_local(read_in_worker(name, buffer, desk.clone(), import.clone(), lang));
         })
     };
+    // The id of the bank being saved, until it is in the stored list.
+    let saving = use_state(|| None::<String>);
     let confirm = {
-        let (desk, import, title) = (desk.clone(), import.clone(), title.clone());
+        let (desk, import, title, saving) = (desk.clone(), import.clone(), title.clone(), saving.clone());
         Callback::from(move |_| {
             let Import::Report(report) = &*import else { return };
-            let title = title.cast::<HtmlInputElement>().map(|i| i.value()).filter(|t| !t.trim().is_empty());
-            let title = title.unwrap_or_else(|| report.file_name.clone());
             let id = format!("bank-{:x}", now_ms());
-            match report.to_bank(&id, title.trim()) {
-                Ok(bank) => {
-                    desk.dispatch(DeskAction::SaveBank(Box::new(SavedBank::new(&bank, &report.file_name, now_ms()))));
-                    import.set(Import::Idle);
+            saving.set(Some(id.clone()));
+            let title = title.cast::<HtmlInputElement>().map(|i| i.value()).filter(|t| !t.trim().is_empty());
+            let title = title.unwrap_or_else(|| report.file_name.clone()).trim().to_string();
+            let (desk, import, name) = (desk.clone(), import.clone(), report.file_name.clone());
+            // The questions are in the worker: it makes the bank, the page saves it.
+            wasm_bindgen_futures::spawn_local(async move {
+                let saved = match ImportWorker::shared(lang) {
+                    Ok(worker) => worker.save(&id, &title, now_ms()).await,
+                    Err(e) => return desk.dispatch(DeskAction::Notice(e)),
+                };
+                match saved {
+                    // The report stays until the bank is in the stored list (see below): a
+                    // bank too big for the device's storage keeps its report on screen.
+                    Ok(Ok(bank)) => desk.dispatch(DeskAction::SaveBank(Box::new(bank))),
+                    Ok(Err(message)) => desk.dispatch(DeskAction::Notice(message)),
+                    Err(failure) => {
+                        import.set(Import::Idle);
+                        desk.dispatch(DeskAction::Notice(failure.message(&name, lang)));
+                    }
                 }
-                Err(e) => desk.dispatch(DeskAction::Notice(e.message(lang))),
-            }
+            });
         })
     };
+    {
+        // A saved bank ends the import: its report goes once the bank is in the list.
+        let import = import.clone();
+        let saved_ids: Vec<String> = desk.banks.iter().map(|b| b.id.clone()).collect();
+        let saving = saving.clone();
+        use_effect_with(saved_ids, move |ids| {
+            if saving.as_ref().is_some_and(|id| ids.contains(id)) {
+                import.set(Import::Idle);
+                saving.set(None);
+            }
+        });
+    }
     let cancel = {
         let import = import.clone();
         Callback::from(move |_| import.set(Import::Idle))
@@ -133,55 +139,7 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 <progress aria-label={lang.pick("读取进度", "Reading")}></progress>
             </div>
         },
-        Import::Report(r) => {
-            let groups = r.groups(lang);
-            let mut categories = r.counts_by_category();
-            let more_categories = categories.len().saturating_sub(CATEGORIES_SHOWN);
-            categories.truncate(CATEGORIES_SHOWN);
-            html! {
-            <section class="card report" data-testid="import-report">
-                <h2>{ lang.pick("导入报告：", "Import report: ") }{ r.file_name.clone() }</h2>
-                <p>{ match lang {
-                    Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行{}{}。", r.rows_read, r.questions.len(), r.rejected_row_count(),
-                        if r.duplicates.is_empty() { String::new() } else { format!("，合并重复 {} 题", r.duplicates.len()) },
-                        if r.skipped.is_empty() { String::new() } else { format!("，跳过简答等其他题型 {} 行", r.skipped.len()) }),
-                    Lang::En => format!("{} rows read, {} questions valid, {} rows rejected{}{}.", r.rows_read, r.questions.len(), r.rejected_row_count(),
-                        if r.duplicates.is_empty() { String::new() } else { format!(", {} duplicates merged", r.duplicates.len()) },
-                        if r.skipped.is_empty() { String::new() } else { format!(", {} rows of other types skipped", r.skipped.len()) }),
-                } }{ r.encoding.as_ref().map(|e| format!(" ({e})")).unwrap_or_default() }</p>
-                <ul class="counts">
-                    { for r.counts_by_type().into_iter().map(|(t, n)| html! { <li data-testid="import-type-count">{ format!("{}：{n}", t.label(lang)) }</li> }) }
-                </ul>
-                <ul class="counts">
-                    { for categories.iter().map(|(c, n)| html! { <li>{ format!("{c}：{n}") }</li> }) }
-                    if more_categories > 0 {
-                        <li>{ match lang { Lang::Zh => format!("另有 {more_categories} 类"), Lang::En => format!("{more_categories} more") } }</li>
-                    }
-                </ul>
-                { group_list(&groups, GroupKind::Rejected, lang.pick("被拒绝的行", "Rejected rows"), "rejected", "import-rejected") }
-                { group_list(&groups, GroupKind::Skipped, lang.pick("跳过的其他题型", "Other types skipped"), "", "import-skipped") }
-                { group_list(&groups, GroupKind::Duplicate, lang.pick("合并的重复题", "Duplicates merged"), "", "import-duplicate") }
-                if groups.iter().any(|g| g.kind == GroupKind::Note) || !r.warnings.is_empty() {
-                    <h3>{ lang.pick("请留意", "Please note") }</h3>
-                    <ul class="report-lines">
-                        { for groups.iter().filter(|g| g.kind == GroupKind::Note).map(|g| html! { <li data-testid="import-note">{ g.text.clone() }</li> }) }
-                        { for r.warnings.iter().map(|x| html! { <li data-testid="import-warning">{ x.message(lang) }</li> }) }
-                    </ul>
-                }
-                if r.questions.is_empty() {
-                    <p class="field-error">{ lang.pick("没有可导入的题目。", "There is nothing to import.") }</p>
-                } else {
-                    <label for="bank-title">{ lang.pick("题库名称", "Bank title") }
-                        <input id="bank-title" data-testid="bank-title" ref={title} type="text" value={r.file_name.clone()} />
-                    </label>
-                    <button class="primary big" data-testid="import-confirm" onclick={confirm}>
-                        { match lang { Lang::Zh => format!("保存这 {} 道题", r.questions.len()), Lang::En => format!("Save these {} questions", r.questions.len()) } }
-                    </button>
-                }
-                <button class="link" onclick={cancel}>{ lang.pick("放弃", "Discard") }</button>
-            </section>
-            }
-        }
+        Import::Report(r) => report_view(r, lang, &title, confirm, cancel),
     };
     let in_use = desk.setup.bank_id.clone();
     let use_bank = |id: Option<String>| {
@@ -226,15 +184,12 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                     { for desk.banks.iter().map(|b| {
                         let delete = { let desk = desk.clone(); let id = b.id.clone(); Callback::from(move |_| desk.dispatch(DeskAction::DeleteBank(id.clone()))) };
                         let current = in_use.as_deref() == Some(b.id.as_str());
-                        let preview = b.bank::<crate::core::codec::SerdeJson>().map(|bank| bank.questions.into_iter().take(20).collect::<Vec<_>>()).unwrap_or_default();
                         html! { <li data-testid="bank-item">
                             <span>{ b.title.clone() }{ match lang { Lang::Zh => format!("（{} 题）", b.questions), Lang::En => format!(" ({} questions)", b.questions) } }</span>
                             if current { <strong>{ lang.pick(" 使用中", " in use") }</strong> }
                             else { <button class="secondary" data-testid="bank-use" onclick={use_bank(Some(b.id.clone()))}>{ lang.pick("使用", "Use") }</button> }
                             <button class="link" onclick={delete}>{ lang.pick("删除", "Delete") }</button>
-                            <details><summary>{ lang.pick("预览", "Preview") }</summary>
-                                <ol>{ for preview.iter().map(|q| html! { <li>{ format!("[{}] {}", q.qtype.label(lang), q.stem) }</li> }) }</ol>
-                            </details>
+                            <BankPreview bank={Rc::new(b.clone())} {lang} />
                         </li> }
                     }) }
                 </ul>
@@ -246,67 +201,140 @@ pub fn BanksTab(props: &DeskProps) -> Html {
     }
 }
 
-/// Categories listed in the report before "另有 N 类".
-const CATEGORIES_SHOWN: usize = 12;
+/// Has the worker read a file: its report, or why it could not.
+async fn read_in_worker(
+    name: String,
+    buffer: js_sys::ArrayBuffer,
+    desk: UseReducerHandle<super::Desk>,
+    import: UseStateHandle<Import>,
+    lang: Lang,
+) {
+    let failed = |message: String| {
+        import.set(Import::Idle);
+        desk.dispatch(DeskAction::Notice(message));
+    };
+    let worker = match ImportWorker::shared(lang) {
+        Ok(w) => w,
+        Err(e) => return failed(e),
+    };
+    match worker.import(&name, buffer).await {
+        Ok(Imported::Report(summary)) => import.set(Import::Report(Rc::from(summary))),
+        Ok(Imported::Refused(message)) => failed(message),
+        Err(failure) => failed(failure.message(&name, lang)),
+    }
+}
 
-/// The report's lines of one kind, one per reason (computed in the core).
-fn group_list(groups: &[ReportGroup], kind: GroupKind, title: &str, class: &'static str, testid: &'static str) -> Html {
-    let lines: Vec<&ReportGroup> = groups.iter().filter(|g| g.kind == kind).collect();
+/// The report's lines of one kind, one per reason (computed in the core, bounded in the
+/// worker), and how many more there are.
+fn group_list(
+    r: &ImportSummary,
+    kind: GroupKind,
+    title: &str,
+    class: &'static str,
+    testid: &'static str,
+    lang: Lang,
+) -> Html {
+    let lines: Vec<&ReportGroup> = r.groups.iter().filter(|g| g.kind == kind).collect();
     if lines.is_empty() {
         return html! {};
     }
+    let more = r.more(kind);
     html! {
         <>
             <h3>{ title }</h3>
             <ul class={classes!("report-lines", class)}>{ for lines.into_iter().map(|g| html! { <li data-testid={testid}>{ g.text.clone() }</li> }) }</ul>
+            if more > 0 {
+                <p class="hint">{ match lang {
+                    Lang::Zh => format!("另有 {more} 条未列出。"),
+                    Lang::En => format!("{more} more not listed."),
+                } }</p>
+            }
         </>
     }
 }
 
-/// Starts the import worker on first use; its answers update the import state. A worker that
-/// failed is replaced by a new one.
-fn ensure_worker(
-    worker: &Rc<RefCell<Option<ImportWorker>>>,
-    desk: &UseReducerHandle<super::Desk>,
-    import: &UseStateHandle<Import>,
+/// The import report as the worker sent it: counts, then the grouped lines of each kind.
+fn report_view(
+    r: &ImportSummary,
     lang: Lang,
-) -> Result<(), String> {
-    if worker.borrow().is_some() {
-        return Ok(());
-    }
-    let (desk, import, this) = (desk.clone(), import.clone(), Rc::downgrade(worker));
-    let started = ImportWorker::start("./import-worker_loader.js", lang, move |answer| match answer {
-        WorkerAnswer::Report(r) => import.set(Import::Report(Rc::from(r))),
-        WorkerAnswer::Error(e) => {
-            import.set(Import::Idle);
-            desk.dispatch(DeskAction::Notice(e));
-        }
-        WorkerAnswer::Failed { file, failure } => {
-            import.set(Import::Idle);
-            desk.dispatch(DeskAction::Notice(failure.message(&file, lang)));
-            if let Some(worker) = this.upgrade() {
-                restart_worker(&worker, &desk, &import, lang);
+    title: &NodeRef,
+    confirm: Callback<MouseEvent>,
+    cancel: Callback<MouseEvent>,
+) -> Html {
+    let notes = r.groups.iter().filter(|g| g.kind == GroupKind::Note);
+    html! {
+        <section class="card report" data-testid="import-report">
+            <h2>{ lang.pick("导入报告：", "Import report: ") }{ r.file_name.clone() }</h2>
+            <p>{ match lang {
+                Lang::Zh => format!("读取 {} 行，可导入 {} 题，拒绝 {} 行{}{}。", r.rows_read, r.questions, r.rejected_rows,
+                    if r.duplicates == 0 { String::new() } else { format!("，合并重复 {} 题", r.duplicates) },
+                    if r.skipped == 0 { String::new() } else { format!("，跳过简答等其他题型 {} 行", r.skipped) }),
+                Lang::En => format!("{} rows read, {} questions valid, {} rows rejected{}{}.", r.rows_read, r.questions, r.rejected_rows,
+                    if r.duplicates == 0 { String::new() } else { format!(", {} duplicates merged", r.duplicates) },
+                    if r.skipped == 0 { String::new() } else { format!(", {} rows of other types skipped", r.skipped) }),
+            } }{ r.encoding.as_ref().map(|e| format!(" ({e})")).unwrap_or_default() }</p>
+            <ul class="counts">
+                { for r.by_type.iter().map(|(t, n)| html! { <li data-testid="import-type-count">{ format!("{}：{n}", t.label(lang)) }</li> }) }
+            </ul>
+            <ul class="counts">
+                { for r.by_category.iter().map(|(c, n)| html! { <li>{ format!("{c}：{n}") }</li> }) }
+                if r.more_categories > 0 {
+                    <li>{ match lang { Lang::Zh => format!("另有 {} 类", r.more_categories), Lang::En => format!("{} more", r.more_categories) } }</li>
+                }
+            </ul>
+            { group_list(r, GroupKind::Rejected, lang.pick("被拒绝的行", "Rejected rows"), "rejected", "import-rejected", lang) }
+            { group_list(r, GroupKind::Skipped, lang.pick("跳过的其他题型", "Other types skipped"), "", "import-skipped", lang) }
+            { group_list(r, GroupKind::Duplicate, lang.pick("合并的重复题", "Duplicates merged"), "", "import-duplicate", lang) }
+            if r.more(GroupKind::Note) > 0 || notes.clone().next().is_some() || !r.warnings.is_empty() {
+                <h3>{ lang.pick("请留意", "Please note") }</h3>
+                <ul class="report-lines">
+                    { for notes.map(|g| html! { <li data-testid="import-note">{ g.text.clone() }</li> }) }
+                    { for r.warnings.iter().map(|x| html! { <li data-testid="import-warning">{ x.message(lang) }</li> }) }
+                </ul>
+                if r.more(GroupKind::Note) + r.more_warnings > 0 {
+                    <p class="hint">{ match lang {
+                        Lang::Zh => format!("另有 {} 条未列出。", r.more(GroupKind::Note) + r.more_warnings),
+                        Lang::En => format!("{} more not listed.", r.more(GroupKind::Note) + r.more_warnings),
+                    } }</p>
+                }
             }
-        }
-    })?;
-    *worker.borrow_mut() = Some(started);
-    Ok(())
+            if r.questions == 0 {
+                <p class="field-error">{ lang.pick("没有可导入的题目。", "There is nothing to import.") }</p>
+            } else {
+                <label for="bank-title">{ lang.pick("题库名称", "Bank title") }
+                    <input id="bank-title" data-testid="bank-title" ref={title.clone()} type="text" value={r.file_name.clone()} />
+                </label>
+                <button class="primary big" data-testid="import-confirm" onclick={confirm}>
+                    { match lang { Lang::Zh => format!("保存这 {} 道题", r.questions), Lang::En => format!("Save these {} questions", r.questions) } }
+                </button>
+            }
+            <button class="link" onclick={cancel}>{ lang.pick("放弃", "Discard") }</button>
+        </section>
+    }
 }
 
-/// Stops a worker that failed and starts a new one. Deferred: this may run inside the failed
-/// worker's own event handler, which must not be dropped while it runs.
-fn restart_worker(
-    worker: &Rc<RefCell<Option<ImportWorker>>>,
-    desk: &UseReducerHandle<super::Desk>,
-    import: &UseStateHandle<Import>,
+#[derive(Properties, PartialEq)]
+struct BankPreviewProps {
+    bank: Rc<SavedBank>,
     lang: Lang,
-) {
-    let (worker, desk, import) = (worker.clone(), desk.clone(), import.clone());
-    gloo_timers::callback::Timeout::new(0, move || {
-        worker.borrow_mut().take();
-        if let Err(e) = ensure_worker(&worker, &desk, &import, lang) {
-            desk.dispatch(DeskAction::Notice(e));
-        }
-    })
-    .forget();
+}
+
+/// The first 20 questions of a saved bank, read only once the preview is opened (and then
+/// without reading the rest of the bank): a bank of thousands is not parsed on every render.
+#[component]
+fn BankPreview(props: &BankPreviewProps) -> Html {
+    let lang = props.lang;
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            open.set(e.target_unchecked_into::<web_sys::HtmlDetailsElement>().open());
+        })
+    };
+    let preview = if *open { props.bank.preview(20) } else { Vec::new() };
+    html! {
+        <details {ontoggle}><summary>{ lang.pick("预览", "Preview") }</summary>
+            <ol>{ for preview.iter().map(|(qtype, stem)| html! { <li>{ format!("[{}] {stem}", qtype.map_or("?", |t| t.label(lang))) }</li> }) }</ol>
+        </details>
+    }
 }

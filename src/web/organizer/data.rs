@@ -3,21 +3,25 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::core::codec::SerdeJson;
 use crate::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name, XlsxExportError};
 use crate::core::ledger::{Attempt, AttemptLedger};
 use crate::core::ledger_file::{
-    check_records, export_ledger, merge_into, read_ledger_file, refusal_summary, MergeReport, RecordCheck,
+    export_ledger, refusal_summary, CheckSpec, KnownRules, LedgerFileError, MergeReport, CHUNK_ATTEMPTS,
+    MAX_RESULTS_FILE_BYTES,
 };
 use crate::core::persist::Stored;
+use crate::core::persist::{decode, encode};
 use crate::core::rng::FastMap;
 use crate::core::stats::item_analysis;
 use crate::core::Lang;
 use crate::web::download::download;
-use crate::web::fetch::file_text;
 use crate::web::idb;
+use crate::web::import_worker::{Checked, ImportWorker};
 use crate::web::json::BrowserJson;
 use crate::web::now_ms;
 use crate::web::storage::LocalStore;
+use std::rc::Rc;
 
 use super::stats::use_regions;
 use super::{Desk, DeskAction, DeskProps};
@@ -116,69 +120,151 @@ pub fn DataTab(props: &DeskProps) -> Html {
     }
 }
 
-/// Merges results files into the collection in IndexedDB: read, merge every file, write once,
-/// so files chosen together never overwrite each other's records.
+/// What the import worker checks records against: the package's rules and bank, and those in
+/// force on this device if they differ, each with its fingerprint.
+fn check_spec(desk: &Desk) -> CheckSpec {
+    let package = &desk.package;
+    let mut known = vec![KnownRules {
+        fingerprint: package.package_rules.fingerprint.clone(),
+        rules: package.package_contest.rules.clone(),
+        bank: package.package_bank.to_json(),
+    }];
+    let here = desk.contest.fingerprint::<BrowserJson>(&desk.bank);
+    if here != known[0].fingerprint {
+        known.push(KnownRules { fingerprint: here, rules: desk.contest.rules.clone(), bank: desk.bank.to_json() });
+    }
+    CheckSpec { contest: package.package_contest.rules.clone(), known, now: now_ms() }
+}
+
+/// Gives the page back to the browser between chunks of work, so none runs long.
+async fn next_task() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Merges results files into the collection in IndexedDB. Each file is read and checked in the
+/// import worker (never on the page); its records come back in chunks, each decoded and merged
+/// in a task of its own; the new records are stored as new chunks in one transaction, so files
+/// chosen together never overwrite each other's records, and records already here never change.
 async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
     let (id, lang) = (desk.id(), desk.lang);
-    let mut collected = match idb::load::<AttemptLedger>(Stored::Collected, &id).await {
-        Ok(c) => c.unwrap_or_default(),
-        Err(e) => return desk.dispatch(DeskAction::Notice(e.message(lang))),
+    let worker = match ImportWorker::shared(lang) {
+        Ok(w) => w,
+        Err(e) => return desk.dispatch(DeskAction::Notice(e)),
     };
-    // Reported against everything already here: this device's own attempts are checked
-    // first and never copied into the collection.
-    let own_ledger = desk.own.clone();
-    let own: FastMap<&str, &Attempt> = own_ledger.attempts.iter().map(|a| (a.id.as_str(), a)).collect();
-    // Records are rescored with the package's rules and bank, or with those in force here.
-    let package = &desk.package;
-    let mut known =
-        vec![(package.package_rules.fingerprint.clone(), &*package.package_contest, &*package.package_bank)];
-    let here = desk.contest.fingerprint::<BrowserJson>(&desk.bank);
-    if here != known[0].0 {
-        known.push((here, &*desk.contest, &*desk.bank));
+    let spec = check_spec(&desk);
+    // Everything already here by id (this device's own attempts and those collected), then
+    // what this merge adds.
+    let here = desk.ledger.clone();
+    let mut index: FastMap<String, usize> = FastMap::default();
+    for (chunk, slice) in here.attempts.chunks(CHUNK_ATTEMPTS).enumerate() {
+        next_task().await;
+        index.extend(slice.iter().enumerate().map(|(i, a)| (a.id.clone(), chunk * CHUNK_ATTEMPTS + i)));
     }
-    let check = RecordCheck { contest: &package.package_contest, known, now: now_ms() };
+    let mut added: Vec<Attempt> = Vec::new();
+    // What to store: chunks as the worker wrote them, and the parts of `added` to write again.
+    let (mut new_chunks, mut to_write): (Vec<wasm_bindgen::JsValue>, Vec<std::ops::Range<usize>>) = Default::default();
     let (mut merged, mut refused) = (Vec::new(), Vec::new());
     for file in files {
         let name = file.name();
-        match read_ledger_file(&file_text(&file).await, &id) {
-            Ok(attempts) => {
-                let (attempts, impossible) = check_records(attempts, &check);
-                let mut here = MergeReport::default();
-                let fresh = attempts
-                    .into_iter()
-                    .filter(|a| match own.get(a.id.as_str()) {
-                        Some(o) if *o == a => {
-                            here.already_present += 1;
-                            false
-                        }
-                        Some(_) => {
-                            here.conflicting += 1;
-                            false
-                        }
-                        None => true,
-                    })
-                    .collect();
-                let r = merge_into(&mut collected, fresh);
-                let (added, already_present, conflicting) =
-                    (r.added, r.already_present + here.already_present, r.conflicting + here.conflicting);
-                let refused = refusal_summary(&impossible, lang).map(|r| format!("{}{r}", lang.pick("；", "; ")));
-                merged.push(match lang {
-                    Lang::Zh => format!("{name}：新增 {added} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）{}", refused.unwrap_or_default()),
-                    Lang::En => format!("{name}: {added} added, {already_present} already here, {conflicting} conflicting (the record here kept){}", refused.unwrap_or_default()),
-                });
-            }
-            Err(e) => refused.push(format!("{name}: {}", e.message(lang))),
+        if file.size() > MAX_RESULTS_FILE_BYTES as f64 {
+            let too_large = LedgerFileError::TooLarge { bytes: file.size() as u64 };
+            refused.push(format!("{name}: {}", too_large.message(lang)));
+            continue;
         }
+        let buffer = match gloo_file::futures::read_as_array_buffer(&gloo_file::Blob::from(file)).await {
+            Ok(b) => b,
+            Err(e) => {
+                refused.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let (chunks, impossible) = match worker.results(&name, buffer, spec.clone()).await {
+            Ok(Checked::Records { chunks, refused }) => (chunks, refused),
+            Ok(Checked::Refused(reason)) => {
+                refused.push(format!("{name}: {reason}"));
+                continue;
+            }
+            Err(failure) => {
+                refused.push(failure.message(&name, lang));
+                continue;
+            }
+        };
+        let mut r = MergeReport::default();
+        for chunk in chunks {
+            next_task().await;
+            let first_added = added.len();
+            let attempts =
+                match decode::<SerdeJson, AttemptLedger>(Stored::Collected, &chunk.as_string().unwrap_or_default()) {
+                    Ok(l) => l.attempts,
+                    Err(e) => {
+                        refused.push(format!("{name}: {}", e.message(lang)));
+                        continue;
+                    }
+                };
+            let decoded_len = attempts.len();
+            for a in attempts {
+                let existing =
+                    index.get(&a.id).map(|&i| here.attempts.get(i).unwrap_or_else(|| &added[i - here.attempts.len()]));
+                match existing {
+                    Some(e) if *e == a => r.already_present += 1,
+                    Some(_) => r.conflicting += 1,
+                    None => {
+                        index.insert(a.id.clone(), here.attempts.len() + added.len());
+                        added.push(a);
+                        r.added += 1;
+                    }
+                }
+            }
+            // A chunk whose records are all new is stored as the worker wrote it; otherwise its
+            // new records are written again below.
+            let chunk_len = added.len() - first_added;
+            if chunk_len > 0 && chunk_len == decoded_len {
+                new_chunks.push(chunk);
+            } else if chunk_len > 0 {
+                to_write.push(first_added..added.len());
+            }
+        }
+        let refused_here = refusal_summary(&impossible, lang).map(|r| format!("{}{r}", lang.pick("；", "; ")));
+        let (added_here, already_present, conflicting) = (r.added, r.already_present, r.conflicting);
+        merged.push(match lang {
+            Lang::Zh => format!("{name}：新增 {added_here} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）{}", refused_here.unwrap_or_default()),
+            Lang::En => format!("{name}: {added_here} added, {already_present} already here, {conflicting} conflicting (the record here kept){}", refused_here.unwrap_or_default()),
+        });
     }
-    if !merged.is_empty() {
-        if let Err(e) = idb::save(Stored::Collected, &id, &collected).await {
+    if !added.is_empty() {
+        // Only the new records are stored, as new chunks beside those there.
+        let mut chunks = (*desk.collected_chunks).clone();
+        chunks.extend(new_chunks);
+        let rewrite: Vec<Attempt> = to_write.into_iter().flat_map(|range| added[range].to_vec()).collect();
+        for part in rewrite.chunks(CHUNK_ATTEMPTS) {
+            next_task().await;
+            let text = encode::<SerdeJson, _>(Stored::Collected, &AttemptLedger { attempts: part.to_vec() });
+            chunks.push(wasm_bindgen::JsValue::from_str(&text));
+        }
+        if let Err(e) = idb::save_chunks(Stored::Collected, &id, &chunks).await {
             refused.push(e.message(lang));
+            merged.clear();
+        } else {
+            // The whole ledger the statistics cover, copied a chunk per task.
+            let mut all = Vec::with_capacity(here.attempts.len() + added.len());
+            for slice in here.attempts.chunks(CHUNK_ATTEMPTS) {
+                next_task().await;
+                all.extend_from_slice(slice);
+            }
+            let collected = desk.collected.unwrap_or(0) + added.len();
+            all.extend(added);
+            let flash = format!("{}{}", lang.pick("合并完成。", "Merged. "), merged.join("；"));
+            desk.dispatch(DeskAction::Collected {
+                all: AttemptLedger { attempts: all },
+                collected,
+                chunks: Rc::new(chunks),
+                flash: Some(flash),
+            });
             merged.clear();
         }
     }
     if !merged.is_empty() {
-        let flash = format!("{}{}", lang.pick("合并完成。", "Merged. "), merged.join("；"));
-        desk.dispatch(DeskAction::Collected(collected, Some(flash)));
+        desk.dispatch(DeskAction::Flash(format!("{}{}", lang.pick("合并完成。", "Merged. "), merged.join("；"))));
     }
     if !refused.is_empty() {
         desk.dispatch(DeskAction::Notice(refused.join("\n")));

@@ -11,11 +11,13 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::core::bank::Bank;
+use crate::core::codec::SerdeJson;
 use crate::core::contest::{Contest, ContestRules};
 use crate::core::ledger::AttemptLedger;
 use crate::core::ledger_file::merge_into;
+use crate::core::ledger_file::CHUNK_ATTEMPTS;
 use crate::core::organizer::{wiped_by_pin_reset, ContestSetup, PinHash, SavedBank};
-use crate::core::persist::Stored;
+use crate::core::persist::{decode, encode, Stored};
 use crate::core::region::RegionTable;
 use crate::core::Lang;
 
@@ -56,6 +58,9 @@ pub struct Desk {
     /// How many attempts were merged in from other devices (kept in IndexedDB); `None`
     /// until read.
     pub collected: Option<usize>,
+    /// The collection as stored in IndexedDB: chunks of envelopes as text, kept so a merge
+    /// writes only its new chunks.
+    pub collected_chunks: Rc<Vec<wasm_bindgen::JsValue>>,
     /// Everything the statistics and exports cover: own attempts, then collected ones.
     pub ledger: Rc<AttemptLedger>,
     pub banks: Rc<Vec<SavedBank>>,
@@ -71,6 +76,7 @@ impl PartialEq for Desk {
             && Rc::ptr_eq(&self.bank, &o.bank)
             && Rc::ptr_eq(&self.ledger, &o.ledger)
             && self.collected == o.collected
+            && Rc::ptr_eq(&self.collected_chunks, &o.collected_chunks)
             && Rc::ptr_eq(&self.banks, &o.banks)
             && self.unlocked == o.unlocked
             && self.pin == o.pin
@@ -93,8 +99,14 @@ pub enum DeskAction {
     UseBank(Option<String>),
     SaveRules(Box<ContestRules>),
     ResetRules,
-    /// The collected attempts as now stored, and what to tell the organizer about them.
-    Collected(AttemptLedger, Option<String>),
+    /// The collection as now stored: every attempt the statistics cover (own and collected),
+    /// how many were collected, the stored chunks, and what to tell the organizer.
+    Collected {
+        all: AttemptLedger,
+        collected: usize,
+        chunks: Rc<Vec<wasm_bindgen::JsValue>>,
+        flash: Option<String>,
+    },
     Notice(String),
     Flash(String),
 }
@@ -119,6 +131,7 @@ impl Desk {
             ledger: own.clone(),
             own,
             collected: None,
+            collected_chunks: Rc::default(),
             banks: Rc::new(saved_banks()),
             regions: None,
             notice: (!notices.is_empty()).then(|| notices.join("\n")),
@@ -279,10 +292,9 @@ impl Reducible for Desk {
                     d.contest = d.package.package_contest.clone();
                 }
             }
-            DeskAction::Collected(collected, flash) => {
-                d.collected = Some(collected.attempts.len());
-                let mut all = (*d.own).clone();
-                merge_into(&mut all, collected.attempts);
+            DeskAction::Collected { all, collected, chunks, flash } => {
+                d.collected = Some(collected);
+                d.collected_chunks = chunks;
                 d.ledger = Rc::new(all);
                 if flash.is_some() {
                     d.notice = None;
@@ -330,12 +342,7 @@ fn DeskView(props: &LoadedProps) -> Html {
     {
         let desk = desk.clone();
         use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match idb::load::<AttemptLedger>(Stored::Collected, &desk.id()).await {
-                    Ok(collected) => desk.dispatch(DeskAction::Collected(collected.unwrap_or_default(), None)),
-                    Err(e) => desk.dispatch(DeskAction::Notice(e.message(lang))),
-                }
-            });
+            wasm_bindgen_futures::spawn_local(load_collection(desk));
         });
     }
     let body = if !desk.unlocked {
@@ -385,6 +392,48 @@ fn DeskView(props: &LoadedProps) -> Html {
             </main>
         </>
     }
+}
+
+/// Reads the collection from IndexedDB a chunk per task (100,000 attempts are 20 chunks), then
+/// puts this device's own attempts with it.
+async fn load_collection(desk: UseReducerHandle<Desk>) {
+    let (id, lang) = (desk.id(), desk.lang);
+    let chunks = match idb::load_chunks(Stored::Collected, &id).await {
+        Ok(chunks) => chunks,
+        Err(e) => return desk.dispatch(DeskAction::Notice(e.message(lang))),
+    };
+    let mut collected = AttemptLedger::default();
+    let mut oversized = false;
+    for chunk in chunks.iter() {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        match decode::<SerdeJson, AttemptLedger>(Stored::Collected, &chunk.as_string().unwrap_or_default()) {
+            Ok(part) => {
+                oversized |= part.attempts.len() > CHUNK_ATTEMPTS;
+                collected.attempts.extend(part.attempts);
+            }
+            Err(e) => return desk.dispatch(DeskAction::Notice(e.message(lang))),
+        }
+    }
+    // A collection an earlier build stored as one envelope is read once in one go, then
+    // stored again in chunks, the same attempts, so it never is again.
+    let chunks = if oversized {
+        let mut rechunked = Vec::new();
+        for part in collected.attempts.chunks(CHUNK_ATTEMPTS) {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            let text = encode::<SerdeJson, _>(Stored::Collected, &AttemptLedger { attempts: part.to_vec() });
+            rechunked.push(wasm_bindgen::JsValue::from_str(&text));
+        }
+        match idb::save_chunks(Stored::Collected, &id, &rechunked).await {
+            Ok(()) => rechunked,
+            Err(_) => chunks,
+        }
+    } else {
+        chunks
+    };
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    let count = collected.attempts.len();
+    merge_into(&mut collected, desk.own.attempts.clone());
+    desk.dispatch(DeskAction::Collected { all: collected, collected: count, chunks: Rc::new(chunks), flash: None });
 }
 
 #[component]

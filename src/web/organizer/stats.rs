@@ -10,8 +10,8 @@ use yew::prelude::*;
 use crate::core::bank::AnswerSet;
 use crate::core::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::stats::{
-    by_crowd, by_day, by_region, headline, item_analysis, parse_population_csv, rank_regions, score_distribution,
-    GroupRow, Headline, ItemFlag, ItemStat, RankBy,
+    by_crowd, by_day, by_region, headline, parse_population_csv, rank_regions, score_distribution, GroupRow, Headline,
+    ItemAnalysis, ItemFlag, ItemStat, RankBy, RegionRow,
 };
 use crate::core::Lang;
 use crate::web::download::download;
@@ -43,15 +43,77 @@ const ITEMS_SHOWN: usize = 30;
 /// Region rows shown before "show all" (a county list has thousands).
 const REGIONS_SHOWN: usize = 50;
 
-/// What the statistics tab shows that depends only on the attempts, bank and pass mark.
-struct Summary {
+/// The headline numbers, and the attempts played under rules or a bank changed on their
+/// device (本机修改过规则).
+struct Overview {
     headline: Headline,
-    /// Attempts played under rules or a bank changed on their device (本机修改过规则).
     changed_on_device: usize,
-    crowds: Vec<GroupRow>,
+}
+
+/// Attempts per day and the score distribution, as the charts draw them.
+struct Charts {
     days: Vec<(String, usize)>,
     scores: Vec<(String, usize)>,
 }
+
+/// A value worked out in a task of its own once the page is drawn, and again when `deps`
+/// change (`None` until then): each part of the statistics over 100,000 attempts is a task of
+/// its own, and none holds up a render or a merge.
+#[hook]
+fn use_later<T, D, F>(deps: D, compute: F) -> Option<Rc<T>>
+where
+    T: 'static,
+    D: PartialEq + Clone + 'static,
+    F: FnOnce(&D) -> T + 'static,
+{
+    let value = use_state(|| None::<(D, Rc<T>)>);
+    {
+        let value = value.clone();
+        use_effect_with(deps.clone(), move |deps| {
+            let deps = deps.clone();
+            let task = gloo_timers::callback::Timeout::new(0, move || {
+                let computed = Rc::new(compute(&deps));
+                value.set(Some((deps, computed)));
+            });
+            // Deps changed or the tab closed first: that result is not wanted.
+            move || drop(task)
+        });
+    }
+    value.as_ref().filter(|(d, _)| *d == deps).map(|(_, v)| v.clone())
+}
+
+/// [`use_later`] for work done over several tasks: `compute` gives a future that yields to the
+/// browser between slices; a result for deps that have changed since is dropped.
+#[hook]
+fn use_later_async<T, D, F, Fut>(deps: D, compute: F) -> Option<Rc<T>>
+where
+    T: 'static,
+    D: PartialEq + Clone + 'static,
+    F: FnOnce(D) -> Fut + 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    let value = use_state(|| None::<(D, Rc<T>)>);
+    let generation = use_mut_ref(|| 0u64);
+    {
+        let (value, generation) = (value.clone(), generation.clone());
+        use_effect_with(deps.clone(), move |deps| {
+            *generation.borrow_mut() += 1;
+            let (mine, deps, latest) = (*generation.borrow(), deps.clone(), generation.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                let computed = Rc::new(compute(deps.clone()).await);
+                if *latest.borrow() == mine {
+                    value.set(Some((deps, computed)));
+                }
+            });
+            move || *generation.borrow_mut() += 1
+        });
+    }
+    value.as_ref().filter(|(d, _)| *d == deps).map(|(_, v)| v.clone())
+}
+
+/// Attempts counted per task by the work done over several tasks (a few milliseconds each).
+const SLICE: usize = 10_000;
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
@@ -105,13 +167,21 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     let attempts = &desk.ledger.attempts;
     // Computed once per ledger (100,000 attempts take a noticeable moment), not per render.
     let ledger_key = Rc::as_ptr(&desk.ledger) as usize;
-    let summary = {
+    let overview = {
         let (ledger, pass_mark, package) =
             (desk.ledger.clone(), desk.contest.rules.pass_mark, desk.package.package_rules.clone());
-        use_memo((ledger_key, pass_mark), move |_| Summary {
+        use_later((ledger_key, pass_mark), move |_| Overview {
             headline: headline(&ledger.attempts, pass_mark),
             changed_on_device: ledger.attempts.iter().filter(|a| package.changed_on_device(a)).count(),
-            crowds: by_crowd(&ledger.attempts),
+        })
+    };
+    let crowds = {
+        let ledger = desk.ledger.clone();
+        use_later(ledger_key, move |_| by_crowd(&ledger.attempts))
+    };
+    let charts = {
+        let ledger = desk.ledger.clone();
+        use_later(ledger_key, move |_| Charts {
             days: by_day(&ledger.attempts).into_iter().map(|r| (r.key[5..].to_string(), r.participations)).collect(),
             scores: score_distribution(&ledger.attempts, 10)
                 .into_iter()
@@ -121,36 +191,45 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     };
     let items = {
         let (ledger, bank) = (desk.ledger.clone(), desk.bank.clone());
-        use_memo((ledger_key, Rc::as_ptr(&desk.bank) as usize, (*item_crowd).clone()), move |(_, _, crowd)| {
-            item_analysis(&ledger.attempts, &bank, crowd.as_deref())
-        })
+        use_later_async(
+            (ledger_key, Rc::as_ptr(&desk.bank) as usize, (*item_crowd).clone()),
+            move |(_, _, crowd)| async move {
+                let mut tally = ItemAnalysis::new(&bank);
+                for slice in ledger.attempts.chunks(SLICE) {
+                    tally.add(slice, &bank, crowd.as_deref());
+                    gloo_timers::future::TimeoutFuture::new(0).await;
+                }
+                tally.finish(&bank)
+            },
+        )
     };
     let region_rows = {
         let (ledger, table) = (desk.ledger.clone(), desk.regions.clone());
         let population_key = population.as_ref().map(|p| Rc::as_ptr(p) as usize);
         let table_key = table.as_ref().map(|t| Rc::as_ptr(t) as usize);
         let population = (*population).clone();
-        use_memo((ledger_key, table_key, *level, population_key), move |(_, _, level, _)| {
-            table.map(|t| by_region(&ledger.attempts, &t, *level, population.as_deref()))
+        use_later((ledger_key, table_key, *level, population_key), move |(_, _, level, _)| {
+            table.map(|t| by_region(&ledger.attempts, &t, *level, population.as_deref())).unwrap_or_default()
         })
     };
-    let h = &summary.headline;
+    let computing = || html! { <p class="loading" role="status">{ lang.pick("正在计算…", "Working it out…") }</p> };
     let by = match rank.as_str() {
         "participations" => RankBy::Participations,
         "per10k" => RankBy::PerTenThousand,
         "composite" => RankBy::Composite { participants_weight: *weight },
         _ => RankBy::Participants,
     };
-    let regions_html = match &desk.regions {
-        None => html! { <p class="loading">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
-        Some(_) => {
-            let ranked = rank_regions(region_rows.as_deref().unwrap_or_default(), by);
+    let regions_html = match (&desk.regions, &region_rows, &overview) {
+        (None, _, _) => html! { <p class="loading">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
+        (Some(_), None, _) | (Some(_), _, None) => computing(),
+        (Some(_), Some(region_rows), Some(overview)) => {
+            let ranked = rank_regions(region_rows, by);
             let shown_regions = if *all_regions { ranked.len() } else { ranked.len().min(REGIONS_SHOWN) };
             let export = |extension: &'static str| {
-                let (desk, rows, h) = (desk.clone(), region_rows.clone(), h.participants);
+                let (desk, rows, h) = (desk.clone(), region_rows.clone(), overview.headline.participants);
                 let total = attempts.len();
                 Callback::from(move |_| {
-                    let rows = rows.as_deref().unwrap_or_default();
+                    let rows: &[RegionRow] = &rows;
                     let bytes = match extension {
                         "xlsx" => region_xlsx(rows, h, total),
                         _ => Ok(region_csv(rows, h, total)),
@@ -226,9 +305,9 @@ pub fn StatsTab(props: &DeskProps) -> Html {
             });
         })
     };
-    let items: &[ItemStat] = &items;
+    let items: &[ItemStat] = items.as_deref().map(Vec::as_slice).unwrap_or_default();
     // The groups with attempts, and the one chosen even if merged files changed the list.
-    let mut crowd_keys: Vec<String> = summary.crowds.iter().map(|g| g.key.clone()).collect();
+    let mut crowd_keys: Vec<String> = crowds.iter().flat_map(|c| c.iter()).map(|g| g.key.clone()).collect();
     if let Some(chosen) = item_crowd.as_ref().filter(|c| !crowd_keys.contains(c)) {
         crowd_keys.push(chosen.clone());
     }
@@ -255,18 +334,22 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         <>
             <section class="card">
                 <h2>{ lang.pick("参赛概况", "Overview") }</h2>
-                <div class="kpis">
-                    <div class="kpi"><span class="n" data-testid="stat-participants">{ h.participants }</span><span>{ lang.pick("参赛人数", "participants") }</span></div>
-                    <div class="kpi"><span class="n" data-testid="stat-participations">{ h.participations }</span><span>{ lang.pick("参赛人次", "attempts") }</span></div>
-                    <div class="kpi"><span class="n">{ format!("{:.1}", h.average_score) }</span><span>{ lang.pick("平均分", "average score") }</span></div>
-                    <div class="kpi"><span class="n">{ pct(h.perfect_rate) }</span><span>{ lang.pick("满分率", "perfect scores") }</span></div>
-                    <div class="kpi"><span class="n">{ pct(h.pass_rate) }</span><span>{ lang.pick("及格率", "pass rate") }</span></div>
-                </div>
-                if summary.changed_on_device > 0 {
-                    <p class="notice" data-testid="stat-modified">{ match lang {
-                        Lang::Zh => format!("本机修改过规则：其中 {} 次答题是在设备上改过的规则或题库下进行的（竞赛文件的版本号相同），导出的答题记录中已标注。", summary.changed_on_device),
-                        Lang::En => format!("Rules changed on a device (本机修改过规则): {} of these attempts were played under rules or a bank changed on their device (same package revision); the attempt list marks them.", summary.changed_on_device),
-                    } }</p>
+                if let Some(o) = &overview {
+                    <div class="kpis">
+                        <div class="kpi"><span class="n" data-testid="stat-participants">{ o.headline.participants }</span><span>{ lang.pick("参赛人数", "participants") }</span></div>
+                        <div class="kpi"><span class="n" data-testid="stat-participations">{ o.headline.participations }</span><span>{ lang.pick("参赛人次", "attempts") }</span></div>
+                        <div class="kpi"><span class="n">{ format!("{:.1}", o.headline.average_score) }</span><span>{ lang.pick("平均分", "average score") }</span></div>
+                        <div class="kpi"><span class="n">{ pct(o.headline.perfect_rate) }</span><span>{ lang.pick("满分率", "perfect scores") }</span></div>
+                        <div class="kpi"><span class="n">{ pct(o.headline.pass_rate) }</span><span>{ lang.pick("及格率", "pass rate") }</span></div>
+                    </div>
+                    if o.changed_on_device > 0 {
+                        <p class="notice" data-testid="stat-modified">{ match lang {
+                            Lang::Zh => format!("本机修改过规则：其中 {} 次答题是在设备上改过的规则或题库下进行的（竞赛文件的版本号相同），导出的答题记录中已标注。", o.changed_on_device),
+                            Lang::En => format!("Rules changed on a device (本机修改过规则): {} of these attempts were played under rules or a bank changed on their device (same package revision); the attempt list marks them.", o.changed_on_device),
+                        } }</p>
+                    }
+                } else {
+                    { computing() }
                 }
             </section>
             <section class="card">
@@ -300,11 +383,15 @@ pub fn StatsTab(props: &DeskProps) -> Html {
             </section>
             <section class="card">
                 <h2>{ lang.pick("按人群", "By group") }</h2>
-                { group_table(lang, lang.pick("人群", "Group"), &summary.crowds) }
+                { match &crowds { Some(c) => group_table(lang, lang.pick("人群", "Group"), c), None => computing() } }
             </section>
             <section class="card">
-                { bar_chart(lang.pick("每日参赛人次", "Attempts per day"), &summary.days) }
-                { bar_chart(lang.pick("得分分布（占满分比例）", "Scores (share of the maximum)"), &summary.scores) }
+                if let Some(c) = &charts {
+                    { bar_chart(lang.pick("每日参赛人次", "Attempts per day"), &c.days) }
+                    { bar_chart(lang.pick("得分分布（占满分比例）", "Scores (share of the maximum)"), &c.scores) }
+                } else {
+                    { computing() }
+                }
             </section>
             <section class="card">
                 <h2>{ lang.pick("题目分析", "Item analysis") }</h2>

@@ -16,7 +16,22 @@ pub fn Home(props: &PageProps) -> Html {
     let lang = state.prefs.lang;
     let contest = &state.loaded.contest;
     let rules = &contest.rules;
+    // Drawn again at the next moment its state changes (the start, the end, midnight for the
+    // attempts left), so a page left open never shows a stale state.
+    let redraws = use_state(|| 0u32);
     let now = now_ms();
+    let next_change = contest.next_change(now);
+    {
+        let redraws = redraws.clone();
+        use_effect_with((next_change, *redraws), move |(next, _)| {
+            // Checked again at least hourly: a phone that slept may fire its timer late.
+            let timer = next.map(|at| {
+                let wait = (at - now_ms()).clamp(0, 3_600_000) as u32 + 20;
+                gloo_timers::callback::Timeout::new(wait, move || redraws.set(*redraws + 1))
+            });
+            move || drop(timer)
+        });
+    }
     let window = contest.window(now);
     let participant = state.participant().cloned();
     // The participant's region by name (a province's small county file at most).
@@ -50,8 +65,8 @@ pub fn Home(props: &PageProps) -> Html {
                 if !rules.organizer.is_empty() {
                     <p class="organizer">{ lang.pick("主办：", "Organizer: ") }{ rules.organizer.clone() }</p>
                 }
-                <p><span class={status_class}>{ status }</span>
-                    <span class="dates">{ format!(" {} — {}", format_shanghai(contest.starts_ms), format_shanghai(contest.ends_ms)) }</span></p>
+                <p><span class={status_class} data-testid="contest-status">{ status }</span>
+                    <span class="dates">{ format!(" {} — {}", format_shanghai(contest.starts_ms), format_shanghai(contest.last_moment())) }</span></p>
             </section>
             <section class="card who">
                 if let Some(p) = &participant {

@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::core::clock::format_shanghai;
 use crate::core::contest::PhoneField;
 use crate::core::participant::{
-    earlier_build_id, register, Field, FormProblem, Known, Participant, RegistrationForm, CROWD_CHOICES,
+    check_form, earlier_build_id, Field, FormProblem, Known, Participant, Registrant, RegistrationForm, CROWD_CHOICES,
 };
 use crate::core::region::ancestor;
 use crate::core::Lang;
@@ -64,22 +64,29 @@ pub fn RegisterPage(props: &PageProps) -> Html {
                 region: chosen.iter().rev().flatten().next().cloned(),
                 crowd: (*crowd).clone(),
             };
-            busy.set(true);
-            let (state, reg, problems, asking, busy) =
-                (state.clone(), reg.clone(), problems.clone(), asking.clone(), busy.clone());
-            // 50 ms: time for a frame, so 正在登记… is on screen while the key is worked out.
-            gloo_timers::callback::Timeout::new(50, move || {
-                busy.set(false);
-                match register(&reg, state.regions.as_deref(), &form, crate::web::random_u64(), crate::web::nfkc) {
-                    Ok(p) => match state.roster.recognise(&p, earlier_build_id(&form).as_deref()) {
-                        Known::Same(id) => state.dispatch(Action::Continue(id)),
-                        Known::New => state.dispatch(Action::Register(p)),
-                        Known::Namesakes(ids) => asking.set(Some((p, ids))),
-                    },
-                    Err(p) => problems.set(p),
+            // Problems are shown at once; only the person key of someone with a phone waits.
+            let registrant = match check_form(&reg, state.regions.as_deref(), &form, crate::web::nfkc) {
+                Ok(r) => r,
+                Err(p) => return problems.set(p),
+            };
+            problems.set(Vec::new());
+            let (state, asking, busy_done) = (state.clone(), asking.clone(), busy.clone());
+            let finish = move |registrant: Registrant| {
+                busy_done.set(false);
+                let p = registrant.identify(crate::web::random_u64());
+                match state.roster.recognise(&p, earlier_build_id(&form).as_deref()) {
+                    Known::Same(id) => state.dispatch(Action::Continue(id)),
+                    Known::New => state.dispatch(Action::Register(p)),
+                    Known::Namesakes(ids) => asking.set(Some((p, ids))),
                 }
-            })
-            .forget();
+            };
+            if registrant.has_phone() {
+                busy.set(true);
+                // 50 ms: time for a frame, so 正在登记… is on screen while the key is worked out.
+                gloo_timers::callback::Timeout::new(50, move || finish(registrant)).forget();
+            } else {
+                finish(registrant);
+            }
         })
     };
     let errors_for = |field: Field| -> Html {

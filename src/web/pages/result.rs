@@ -12,6 +12,16 @@ use super::PageProps;
 pub fn ResultPage(props: &PageProps) -> Html {
     let state = &props.state;
     let lang = state.prefs.lang;
+    // The result takes the focus on its heading (it is also announced, see app.rs).
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        use_effect_with((), move |_| {
+            if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+        });
+    }
     let Some(a) = state.last.clone() else {
         return html! {};
     };
@@ -56,7 +66,7 @@ pub fn ResultPage(props: &PageProps) -> Html {
                 </section>
             }
             <section class="card score-card">
-                <h1>{ lang.pick("本轮成绩", "Your result") }</h1>
+                <h1 tabindex="-1" ref={heading}>{ lang.pick("本轮成绩", "Your result") }</h1>
                 <p class="score"><span data-testid="result-score">{ a.score }</span>
                     <span class="of">{ match lang { Lang::Zh => format!(" / {} 分", a.max_score), Lang::En => format!(" / {} points", a.max_score) } }</span></p>
                 <ul class="facts">

@@ -25,6 +25,18 @@ pub fn RoundPage(props: &PageProps) -> Html {
         });
     }
     // Hooks run on every render, in the same order (Yew's rule): none after the return below.
+    // Each new question takes the focus on its heading, so a screen reader reads it out and
+    // keyboard users go on from there (focus used to fall to <body>).
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        let shown = state.round.as_ref().map(|r| (r.started_at, r.current));
+        use_effect_with(shown, move |_| {
+            if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+        });
+    }
     let remaining = state.round.as_ref().and_then(|r| r.remaining_ms(*now));
     {
         let state = state.clone();
@@ -40,13 +52,30 @@ pub fn RoundPage(props: &PageProps) -> Html {
     };
     let drawn = round.current_question();
     let Some(q) = state.loaded.bank.get(&drawn.qid) else {
-        return html! { <p class="notice" data-testid="error">{ drawn.qid.clone() }</p> };
+        // Rounds are checked against the bank when taken up (Round::still_fits); should one
+        // still miss a question, the person is told and can leave, never left on a dead screen.
+        let home = {
+            let state = state.clone();
+            Callback::from(move |_| state.dispatch(Action::Go(crate::web::app::Screen::Home)))
+        };
+        return html! {
+            <main class="page round">
+                <p class="notice" data-testid="error" role="alert">{ crate::core::session::QuizError::UnknownQuestion(drawn.qid.clone()).message(lang) }</p>
+                <button class="primary big" onclick={home}>{ lang.pick("返回首页", "Back to the start") }</button>
+            </main>
+        };
+    };
+    let warning = match remaining {
+        Some(ms) if ms > 0 && ms <= 5_000 => {
+            lang.pick("时间快到了，还剩不到 5 秒", "Time is nearly up: under 5 seconds left")
+        }
+        _ => "",
     };
     let total = round.questions.len();
     let chosen_any = !round.answers[round.current].is_empty();
     let on_next = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::Next(now_ms())))
+        let (state, question) = (state.clone(), round.current);
+        Callback::from(move |_| state.dispatch(Action::Next { question, now: now_ms() }))
     };
     let next_label = if round.practice && !round.revealed {
         lang.pick("查看答案", "Check")
@@ -69,8 +98,8 @@ pub fn RoundPage(props: &PageProps) -> Html {
             ""
         };
         let onclick = {
-            let state = state.clone();
-            Callback::from(move |_| state.dispatch(Action::Choose { shown, now: now_ms() }))
+            let (state, question) = (state.clone(), round.current);
+            Callback::from(move |_| state.dispatch(Action::Choose { question, shown, now: now_ms() }))
         };
         let key = letter(shown).to_string();
         html! {
@@ -108,9 +137,11 @@ pub fn RoundPage(props: &PageProps) -> Html {
                     </span>
                 }
             </div>
+            // Said once when the time is nearly up; the region is on the page before it speaks.
+            <p class="visually-hidden" aria-live="assertive" data-testid="time-warning">{ warning }</p>
             <section class="card question" data-testid="question" data-qid={q.id.clone()} data-qtype={q.qtype.code()}>
                 <p class="hint">{ type_hint }</p>
-                <h1 class="stem">{ q.stem.clone() }</h1>
+                <h1 class="stem" tabindex="-1" ref={heading}>{ q.stem.clone() }</h1>
                 <ul class="options">{ for options }</ul>
                 if round.revealed {
                     <div class={if round.answers[round.current] == q.answer { "feedback right" } else { "feedback wrong" }} role="status" data-testid="feedback">
