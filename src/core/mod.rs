@@ -8,6 +8,7 @@ pub mod clock;
 pub mod codec;
 pub mod contest;
 mod csv_io;
+pub mod device;
 pub mod draw;
 pub mod export;
 pub mod import;
@@ -15,6 +16,7 @@ pub mod import_summary;
 pub mod ledger;
 mod ledger_codec;
 pub mod ledger_file;
+pub mod loaded;
 pub mod organizer;
 pub mod participant;
 pub mod persist;
@@ -23,6 +25,7 @@ pub mod rng;
 pub mod session;
 pub mod sort;
 pub mod stats;
+pub mod store;
 
 /// Lowercase hex of `bytes` (digests, keys and checksums).
 pub(crate) fn hex(bytes: &[u8]) -> String {

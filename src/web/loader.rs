@@ -7,6 +7,7 @@ use crate::core::bank::{Bank, BankError, Explanations, RawBank, BANK_FORMAT, BAN
 use crate::core::codec::Json;
 use crate::core::contest::{BankSource, Contest, ContestError};
 use crate::core::ledger::PackageRules;
+pub use crate::core::loaded::Loaded;
 use crate::core::organizer::{ContestSetup, SavedBank};
 use crate::core::persist::{Prefs, Stored};
 use crate::core::region::RegionTable;
@@ -58,21 +59,6 @@ async fn read_bank_in_slices<const PATHS: bool>(text: &str) -> Result<Bank, Bank
     let bank = Bank::from_raw(raw);
     measure.end();
     bank
-}
-
-/// A contest ready to run, and the package it came from.
-pub struct Loaded {
-    pub contest: Rc<Contest>,
-    pub bank: Rc<Bank>,
-    /// The path given in `?contest=` (or the default), relative to the app root.
-    pub path: String,
-    /// The package's own rules and bank, before this device's changes.
-    pub package_contest: Rc<Contest>,
-    pub package_bank: Rc<Bank>,
-    /// `contest.fingerprint(bank)`: what attempts played now record of the rules in force.
-    pub in_force: String,
-    /// The package's own rules as attempts record them, to flag those played under others.
-    pub package_rules: PackageRules,
 }
 
 /// A stored value, or the default; data that cannot be read is first moved aside, so a
@@ -188,27 +174,6 @@ pub async fn load_explanations(root: &str) -> Result<Option<Explanations>, Fetch
     };
     let text = fetch_text(&resolve(&file, &resolve(root, "./")?)?).await?;
     Ok(BrowserJson::decode(&text).ok())
-}
-
-impl Loaded {
-    /// The same contest with `found` filled into the package's bank (and into the bank in
-    /// force when that is the package's); `None` when `found` is for another bank.
-    pub fn with_explanations(&self, found: &Explanations) -> Option<Loaded> {
-        let package_bank = Rc::new(self.package_bank.with_explanations(found)?);
-        let bank = match Rc::ptr_eq(&self.bank, &self.package_bank) {
-            true => package_bank.clone(),
-            false => self.bank.clone(),
-        };
-        Some(Loaded {
-            contest: self.contest.clone(),
-            bank,
-            path: self.path.clone(),
-            package_contest: self.package_contest.clone(),
-            package_bank,
-            in_force: self.in_force.clone(),
-            package_rules: self.package_rules.clone(),
-        })
-    }
 }
 
 /// Props of a component that runs a loaded contest (compared by identity).

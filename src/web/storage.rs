@@ -1,11 +1,12 @@
-//! The localStorage adapter over `core::persist`: never panics, reports what failed, and
-//! never overwrites data it could not read (that is first moved aside under its own key).
+//! The localStorage adapter of `core::store::Store`: never panics, reports what failed, and
+//! never overwrites data it could not read (`core::store` first moves that aside).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::json::BrowserJson;
-use crate::core::persist::{decode, encode, Meaningful, StorageError, Stored};
+use crate::core::persist::{decode, Meaningful, StorageError, Stored};
+use crate::core::store::{self, NoStore, Refused, Store};
 use crate::core::Lang;
 
 pub struct LocalStore {
@@ -40,56 +41,15 @@ impl LocalStore {
     }
 
     pub fn save<T: Serialize>(&self, kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
-        self.save_text(kind, contest, &encode::<BrowserJson, _>(kind, value))
-    }
-
-    /// Stores text already made by `persist::encode`.
-    pub fn save_text(&self, kind: Stored, contest: &str, text: &str) -> Result<(), StorageError> {
-        self.storage.set_item(&kind.key(contest), text).map_err(|e| self.why_not_saved(kind, &e))
-    }
-
-    /// A failed write: full, or storage that takes nothing at all (Safari's private windows
-    /// answer even a few bytes with a quota error), which is not "full".
-    fn why_not_saved(&self, kind: Stored, e: &wasm_bindgen::JsValue) -> StorageError {
-        match js_error_name(e).as_str() {
-            "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED" => {
-                let probe = format!("{}probe", crate::core::persist::KEY_PREFIX);
-                let takes_nothing =
-                    self.storage.length().unwrap_or(0) == 0 && self.storage.set_item(&probe, "1").is_err();
-                let _ = self.storage.remove_item(&probe);
-                if takes_nothing {
-                    StorageError::Unavailable("localStorage 0 B".into())
-                } else {
-                    StorageError::QuotaExceeded(kind)
-                }
-            }
-            other => StorageError::Unavailable(other.to_string()),
-        }
-    }
-
-    /// Whether `chars` more characters still fit (written once under a key of its own, then
-    /// removed); a round is started only with room for its result.
-    pub fn has_room_for(&self, chars: usize) -> bool {
-        let key = format!("{}reserve", crate::core::persist::KEY_PREFIX);
-        let fits = self.storage.set_item(&key, &"x".repeat(chars)).is_ok();
-        let _ = self.storage.remove_item(&key);
-        fits
+        store::save::<BrowserJson, _>(self, kind, contest, value)
     }
 
     pub fn remove(&self, kind: Stored, contest: &str) {
-        let _ = self.storage.remove_item(&kind.key(contest));
+        Store::remove(self, &kind.key(contest));
     }
 
-    /// Moves unreadable data to `<key>.unreadable.<ms>` so a fresh value can be saved
-    /// without destroying it. Returns the key it was kept under.
     pub fn set_aside(&self, kind: Stored, contest: &str, now_ms: i64) -> Result<String, StorageError> {
-        let key = kind.key(contest);
-        let aside = format!("{key}.unreadable.{now_ms}");
-        if let Some(text) = self.raw(&key)? {
-            self.storage.set_item(&aside, &text).map_err(|e| StorageError::Unavailable(js_error_name(&e)))?;
-            self.storage.remove_item(&key).map_err(|e| StorageError::Unavailable(js_error_name(&e)))?;
-        }
-        Ok(aside)
+        store::set_aside(self, kind, contest, now_ms)
     }
 
     /// Every key stored for this site.
@@ -119,46 +79,62 @@ impl LocalStore {
     }
 }
 
-/// Reads one stored value; data that cannot be read is reported and moved aside (never
-/// overwritten), and the caller starts from an empty value.
+impl Store for LocalStore {
+    fn read(&self, key: &str) -> Result<Option<String>, StorageError> {
+        self.raw(key)
+    }
+
+    /// A failed write is "full" only when something is stored: storage that takes nothing at
+    /// all (Safari's private windows answer even a few bytes with a quota error) is not.
+    fn write(&self, key: &str, text: &str) -> Result<(), Refused> {
+        let Err(e) = self.storage.set_item(key, text) else {
+            return Ok(());
+        };
+        match js_error_name(&e).as_str() {
+            "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED" => {
+                let probe = format!("{}probe", crate::core::persist::KEY_PREFIX);
+                let takes_nothing =
+                    self.storage.length().unwrap_or(0) == 0 && self.storage.set_item(&probe, "1").is_err();
+                let _ = self.storage.remove_item(&probe);
+                match takes_nothing {
+                    true => Err(Refused::Unavailable("localStorage 0 B".into())),
+                    false => Err(Refused::Full),
+                }
+            }
+            other => Err(Refused::Unavailable(other.to_string())),
+        }
+    }
+
+    fn remove(&self, key: &str) {
+        let _ = self.storage.remove_item(key);
+    }
+
+    /// Written once under a key of its own, then removed.
+    fn has_room_for(&self, chars: usize) -> bool {
+        let key = format!("{}reserve", crate::core::persist::KEY_PREFIX);
+        let fits = self.storage.set_item(&key, &"x".repeat(chars)).is_ok();
+        let _ = self.storage.remove_item(&key);
+        fits
+    }
+}
+
+/// This device's store: localStorage, or why the browser does not give it.
+pub fn device_store() -> std::rc::Rc<dyn Store> {
+    match LocalStore::open() {
+        Ok(s) => std::rc::Rc::new(s),
+        Err(e) => std::rc::Rc::new(NoStore(match e {
+            StorageError::Unavailable(why) => why,
+            other => other.to_string(),
+        })),
+    }
+}
+
+/// [`store::read_or_set_aside`] on this device's store.
 pub fn read_or_set_aside<T: DeserializeOwned + Meaningful>(
     kind: Stored,
     id: &str,
     lang: Lang,
     notices: &mut Vec<String>,
 ) -> Option<T> {
-    let store = match LocalStore::open() {
-        Ok(s) => s,
-        Err(e) => {
-            notices.push(e.message(lang));
-            return None;
-        }
-    };
-    match store.raw(&kind.key(id)) {
-        Ok(text) => decode_or_set_aside(&store, kind, id, &text?, lang, notices),
-        Err(e) => {
-            notices.push(e.message(lang));
-            None
-        }
-    }
-}
-
-/// Decodes `text`, stored under `kind` and `id`; text that cannot be read is reported and
-/// moved aside (never overwritten).
-pub fn decode_or_set_aside<T: DeserializeOwned + Meaningful>(
-    store: &LocalStore,
-    kind: Stored,
-    id: &str,
-    text: &str,
-    lang: Lang,
-    notices: &mut Vec<String>,
-) -> Option<T> {
-    match decode::<BrowserJson, _>(kind, text) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let aside = store.set_aside(kind, id, crate::web::now_ms()).unwrap_or_default();
-            notices.push(format!("{} [{aside}]", e.message(lang)));
-            None
-        }
-    }
+    store::read_or_set_aside::<BrowserJson, T>(&*device_store(), kind, id, lang, notices, super::now_ms())
 }

@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use crate::core::clock::format_shanghai;
 use crate::core::contest::Window;
+use crate::core::device::{Action, Screen};
 use crate::core::Lang;
-use crate::web::app::{Action, Screen};
 use crate::web::{fresh_seed, now_ms};
 
 use super::PageProps;

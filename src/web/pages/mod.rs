@@ -1,4 +1,4 @@
-//! One component per screen; each turns taps into `Action`s and renders `DeviceState`.
+//! One component per screen; each turns taps into `Action`s and draws the `Device` (`core::device`).
 
 mod home;
 mod practice;
@@ -16,8 +16,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::app::{Action, DeviceState};
 use super::loader::load_regions;
+use crate::core::device::{Action, Device};
 
 /// The citizen's region data, split by scripts/split-regions.mjs: provinces and cities here,
 /// each province's counties in a file next to it.
@@ -27,7 +27,7 @@ const REGION_INDEX: &str = "questions/regions/index.json";
 /// `depth` (1 province, 2 city, 3 county; 0 none) goes that deep: a phone downloads only the
 /// regions it shows.
 #[hook]
-pub fn use_regions(state: &UseReducerHandle<DeviceState>, code: Option<String>, depth: u8) {
+pub fn use_regions(state: &UseReducerHandle<Device>, code: Option<String>, depth: u8) {
     let table = state.regions.clone();
     let missing = match (&table, &code) {
         (Some(t), Some(c)) if depth >= 3 => t.missing_counties(c),
@@ -53,5 +53,5 @@ pub fn use_regions(state: &UseReducerHandle<DeviceState>, code: Option<String>, 
 
 #[derive(Properties, PartialEq)]
 pub struct PageProps {
-    pub state: UseReducerHandle<DeviceState>,
+    pub state: UseReducerHandle<Device>,
 }

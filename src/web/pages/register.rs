@@ -5,12 +5,12 @@ use yew::prelude::*;
 
 use crate::core::clock::format_shanghai;
 use crate::core::contest::PhoneField;
+use crate::core::device::{Action, Screen};
 use crate::core::participant::{
     check_form, earlier_build_id, Field, FormProblem, Known, Participant, Registrant, RegistrationForm, CROWD_CHOICES,
 };
 use crate::core::region::ancestor;
 use crate::core::Lang;
-use crate::web::app::{Action, Screen};
 
 use super::PageProps;
 
@@ -200,7 +200,7 @@ pub fn RegisterPage(props: &PageProps) -> Html {
 /// 是同一个人吗？ Someone of the same name and region is already on this device: yes takes
 /// their identity (and their attempts today), no makes a new one.
 fn namesake_prompt(
-    state: &yew::UseReducerHandle<crate::web::app::DeviceState>,
+    state: &yew::UseReducerHandle<crate::core::device::Device>,
     asking: &UseStateHandle<Option<(Participant, Vec<String>)>>,
     candidate: &Participant,
     ids: &[String],

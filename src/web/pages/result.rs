@@ -3,8 +3,8 @@
 use yew::prelude::*;
 
 use crate::core::bank::AnswerSet;
+use crate::core::device::{Action, Screen};
 use crate::core::Lang;
-use crate::web::app::{Action, Screen};
 
 use super::PageProps;
 

@@ -4,8 +4,8 @@ use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use crate::core::bank::letter;
+use crate::core::device::Action;
 use crate::core::Lang;
-use crate::web::app::Action;
 use crate::web::now_ms;
 
 use super::PageProps;
@@ -56,7 +56,7 @@ pub fn RoundPage(props: &PageProps) -> Html {
         // still miss a question, the person is told and can leave, never left on a dead screen.
         let home = {
             let state = state.clone();
-            Callback::from(move |_| state.dispatch(Action::Go(crate::web::app::Screen::Home)))
+            Callback::from(move |_| state.dispatch(Action::Go(crate::core::device::Screen::Home)))
         };
         return html! {
             <main class="page round">

@@ -1,0 +1,158 @@
+//! Where a device keeps its records: localStorage in the browser (`web::storage::LocalStore`),
+//! or a [`MemoryStore`] in tests, which can also be made full or refuse everything. Records go
+//! in and out as the text of `persist::encode`; what cannot be read is moved aside, never
+//! overwritten.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::codec::Json;
+use super::persist::{decode, encode, Meaningful, StorageError, Stored};
+use super::Lang;
+
+/// Why a write was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// No room left.
+    Full,
+    /// The store takes nothing at all (site data blocked, a private window), with the cause.
+    Unavailable(String),
+}
+
+pub trait Store {
+    /// The text under `key`, if any.
+    fn read(&self, key: &str) -> Result<Option<String>, StorageError>;
+    fn write(&self, key: &str, text: &str) -> Result<(), Refused>;
+    /// Removes `key` (what is not there is nothing to remove).
+    fn remove(&self, key: &str);
+    /// Whether `chars` more characters still fit.
+    fn has_room_for(&self, chars: usize) -> bool;
+}
+
+/// A store the browser did not give: every read and write says why.
+pub struct NoStore(pub String);
+
+impl Store for NoStore {
+    fn read(&self, _: &str) -> Result<Option<String>, StorageError> {
+        Err(StorageError::Unavailable(self.0.clone()))
+    }
+
+    fn write(&self, _: &str, _: &str) -> Result<(), Refused> {
+        Err(Refused::Unavailable(self.0.clone()))
+    }
+
+    fn remove(&self, _: &str) {}
+
+    fn has_room_for(&self, _: usize) -> bool {
+        false
+    }
+}
+
+/// A store in memory with a limit in characters, for tests: set `limit` to make it full.
+#[derive(Default)]
+pub struct MemoryStore {
+    pub items: RefCell<BTreeMap<String, String>>,
+    pub limit: RefCell<Option<usize>>,
+}
+
+impl MemoryStore {
+    fn used(&self) -> usize {
+        self.items.borrow().iter().map(|(k, v)| k.chars().count() + v.chars().count()).sum()
+    }
+
+    /// Keys of records moved aside because they could not be read.
+    pub fn set_aside_keys(&self) -> Vec<String> {
+        self.items.borrow().keys().filter(|k| k.contains(".unreadable.")).cloned().collect()
+    }
+}
+
+impl Store for MemoryStore {
+    fn read(&self, key: &str) -> Result<Option<String>, StorageError> {
+        Ok(self.items.borrow().get(key).cloned())
+    }
+
+    fn write(&self, key: &str, text: &str) -> Result<(), Refused> {
+        let old = self.items.borrow().get(key).map_or(0, |v| key.chars().count() + v.chars().count());
+        let needed = self.used() - old + key.chars().count() + text.chars().count();
+        if self.limit.borrow().is_some_and(|limit| needed > limit) {
+            return Err(Refused::Full);
+        }
+        self.items.borrow_mut().insert(key.to_string(), text.to_string());
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) {
+        self.items.borrow_mut().remove(key);
+    }
+
+    fn has_room_for(&self, chars: usize) -> bool {
+        self.limit.borrow().is_none_or(|limit| self.used() + chars <= limit)
+    }
+}
+
+/// Stores text made by `persist::encode` as `kind` of contest `id`.
+pub fn save_text(store: &dyn Store, kind: Stored, id: &str, text: &str) -> Result<(), StorageError> {
+    store.write(&kind.key(id), text).map_err(|refused| match refused {
+        Refused::Full => StorageError::QuotaExceeded(kind),
+        Refused::Unavailable(why) => StorageError::Unavailable(why),
+    })
+}
+
+pub fn save<J: Json, T: Serialize>(store: &dyn Store, kind: Stored, id: &str, value: &T) -> Result<(), StorageError> {
+    save_text(store, kind, id, &encode::<J, _>(kind, value))
+}
+
+/// Moves what is stored as `kind` of `id` to `<key>.unreadable.<now>`, so a fresh value can be
+/// saved without destroying it. Returns the key it is kept under.
+pub fn set_aside(store: &dyn Store, kind: Stored, id: &str, now: i64) -> Result<String, StorageError> {
+    let key = kind.key(id);
+    let aside = format!("{key}.unreadable.{now}");
+    if let Some(text) = store.read(&key)? {
+        store.write(&aside, &text).map_err(|_| StorageError::QuotaExceeded(kind))?;
+        store.remove(&key);
+    }
+    Ok(aside)
+}
+
+/// Reads one stored value; what cannot be read is reported in `notices` and moved aside (never
+/// overwritten), and the caller starts from nothing.
+pub fn read_or_set_aside<J: Json, T: DeserializeOwned + Meaningful>(
+    store: &dyn Store,
+    kind: Stored,
+    id: &str,
+    lang: Lang,
+    notices: &mut Vec<String>,
+    now: i64,
+) -> Option<T> {
+    match store.read(&kind.key(id)) {
+        Ok(text) => decode_or_set_aside::<J, T>(store, kind, id, &text?, lang, notices, now),
+        Err(e) => {
+            notices.push(e.message(lang));
+            None
+        }
+    }
+}
+
+/// Decodes `text`, stored as `kind` of `id`; text that cannot be read is reported and moved
+/// aside.
+pub fn decode_or_set_aside<J: Json, T: DeserializeOwned + Meaningful>(
+    store: &dyn Store,
+    kind: Stored,
+    id: &str,
+    text: &str,
+    lang: Lang,
+    notices: &mut Vec<String>,
+    now: i64,
+) -> Option<T> {
+    match decode::<J, T>(kind, text) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            let aside = set_aside(store, kind, id, now).unwrap_or_default();
+            notices.push(format!("{} [{aside}]", e.message(lang)));
+            None
+        }
+    }
+}
