@@ -253,7 +253,7 @@ fn damaged_records_are_set_aside_and_never_overwritten() {
     apply(&mut device, Action::StartRound { now, seed: 1 });
     play_through(&mut device, now);
     assert_eq!(store.set_aside_keys(), aside);
-    let kept = store.read(&aside.iter().find(|k| k.contains("roster")).unwrap()).unwrap();
+    let kept = store.read(aside.iter().find(|k| k.contains("roster")).unwrap()).unwrap();
     assert_eq!(kept.as_deref(), Some("{not json"));
 }
 
