@@ -7,13 +7,14 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use kepu_quiz::core::bank::Bank;
+use kepu_quiz::core::codec::Meaningful;
 use kepu_quiz::core::codec::{Json, SerdeJson};
 use kepu_quiz::core::contest::{BankSource, Contest};
 use kepu_quiz::core::draw::draw_round;
 use kepu_quiz::core::ledger::{Attempt, AttemptLedger};
 use kepu_quiz::core::organizer::{ContestSetup, PinHash, SavedBank};
 use kepu_quiz::core::participant::{Participant, Roster};
-use kepu_quiz::core::persist::{decode, encode, Meaningful, Prefs, StorageError, Stored};
+use kepu_quiz::core::persist::{decode, encode, Prefs, StorageError, Stored};
 use kepu_quiz::core::rng::SeededRng;
 use kepu_quiz::core::session::Round;
 use kepu_quiz::core::{stats, Lang};

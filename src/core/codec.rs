@@ -379,6 +379,22 @@ pub(crate) fn check_header(
     }
 }
 
+/// What a stored record must mean beyond its shape, checked whenever it is read: a record
+/// that is well-formed JSON of the right type but cannot be true (a round whose current
+/// question is not one of its questions, a PIN hash of four billion rounds) is refused like
+/// unreadable data, so the web adapter sets it aside instead of the app breaking on it.
+pub trait Meaningful {
+    /// The first thing that cannot be true of this record: where (below `data`) and why.
+    fn meaning(&self) -> Result<(), (String, String)> {
+        Ok(())
+    }
+}
+
+/// Instants a record may hold: from 1970 to 2100 (epoch milliseconds).
+pub const PLAUSIBLE_MS: std::ops::RangeInclusive<i64> = 0..=4_102_444_800_000;
+/// Durations a record may hold: up to 30 days.
+pub const PLAUSIBLE_SPAN_MS: std::ops::RangeInclusive<i64> = 0..=30 * 86_400_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;

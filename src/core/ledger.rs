@@ -168,7 +168,7 @@ pub struct AttemptLedger {
     pub attempts: Vec<Attempt>,
 }
 
-impl super::persist::Meaningful for AttemptLedger {
+impl super::codec::Meaningful for AttemptLedger {
     /// One answer per question in each attempt (statistics and exports read them side by
     /// side). The compact ledger's decoder already refuses rows that break its own rules;
     /// times per question are read with `get`, and any instant is only shown, never indexed.

@@ -66,7 +66,10 @@ impl PinProblem {
     }
 }
 
-impl crate::core::persist::Meaningful for PinHash {
+impl super::codec::Meaningful for ContestSetup {}
+impl super::codec::Meaningful for Vec<SavedBank> {}
+
+impl super::codec::Meaningful for PinHash {
     /// A hash this app could have written: hex salt and hash, and a number of rounds the page
     /// can compute (four billion would hold the organizer's page for hours).
     fn meaning(&self) -> Result<(), (String, String)> {

@@ -47,6 +47,8 @@ pub struct Roster {
     pub current: Option<String>,
 }
 
+impl super::codec::Meaningful for Roster {}
+
 impl Roster {
     /// Adds (or refreshes) a participant and makes them the one answering.
     pub fn register(&mut self, p: Participant) {

@@ -5,7 +5,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::codec::{DecodeError, Json};
+use super::codec::{DecodeError, Json, Meaningful};
 use super::ledger::{Attempt, AttemptLedger};
 use super::Lang;
 
@@ -161,26 +161,7 @@ struct LedgerV1 {
     attempts: Vec<Attempt>,
 }
 
-/// What a stored record must mean beyond its shape, checked whenever it is read: a record
-/// that is well-formed JSON of the right type but cannot be true (a round whose current
-/// question is not one of its questions, a PIN hash of four billion rounds) is refused like
-/// unreadable data, so the web adapter sets it aside instead of the app breaking on it.
-pub trait Meaningful {
-    /// The first thing that cannot be true of this record: where (below `data`) and why.
-    fn meaning(&self) -> Result<(), (String, String)> {
-        Ok(())
-    }
-}
-
 impl Meaningful for Prefs {}
-impl Meaningful for super::participant::Roster {}
-impl Meaningful for super::organizer::ContestSetup {}
-impl Meaningful for Vec<super::organizer::SavedBank> {}
-
-/// Instants a record may hold: from 1970 to 2100 (epoch milliseconds).
-pub const PLAUSIBLE_MS: std::ops::RangeInclusive<i64> = 0..=4_102_444_800_000;
-/// Durations a record may hold: up to 30 days.
-pub const PLAUSIBLE_SPAN_MS: std::ops::RangeInclusive<i64> = 0..=30 * 86_400_000;
 
 pub fn encode<J: Json, T: Serialize>(kind: Stored, data: &T) -> String {
     J::encode(&Envelope { version: kind.version(), data })

@@ -398,12 +398,12 @@ impl Round {
     }
 }
 
-impl super::persist::Meaningful for Round {
+impl super::codec::Meaningful for Round {
     /// What the app relies on in a stored round: questions, one answer and at most one time
     /// per question, a current question among them, choices shown in an order that is a
     /// permutation (2–8 choices), answers among those choices, plausible times and limits.
     fn meaning(&self) -> Result<(), (String, String)> {
-        use super::persist::{PLAUSIBLE_MS, PLAUSIBLE_SPAN_MS};
+        use super::codec::{PLAUSIBLE_MS, PLAUSIBLE_SPAN_MS};
         let n = self.questions.len();
         let fail = |path: String, why: String| Err((path, why));
         if n == 0 {

@@ -10,7 +10,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::codec::Json;
-use super::persist::{decode, encode, Meaningful, StorageError, Stored};
+use super::codec::Meaningful;
+use super::persist::{decode, encode, StorageError, Stored};
 use super::Lang;
 
 /// Why a write was refused.

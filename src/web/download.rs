@@ -20,3 +20,12 @@ pub fn download(file_name: &str, mime: &str, bytes: &[u8]) -> bool {
     };
     run().is_some()
 }
+
+/// The MIME type of a report file by its extension.
+pub fn mime(extension: &str) -> &'static str {
+    match extension {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "json" => "application/json",
+        _ => "text/csv;charset=utf-8",
+    }
+}

@@ -76,7 +76,7 @@ async fn open() -> Result<IdbDatabase, StorageError> {
 }
 
 /// `Ok(None)` when nothing is stored under `contest`'s key for `kind`.
-pub async fn load<T: DeserializeOwned + crate::core::persist::Meaningful>(
+pub async fn load<T: DeserializeOwned + crate::core::codec::Meaningful>(
     kind: Stored,
     contest: &str,
 ) -> Result<Option<T>, StorageError> {

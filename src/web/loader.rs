@@ -63,7 +63,7 @@ async fn read_bank_in_slices<const PATHS: bool>(text: &str) -> Result<Bank, Bank
 
 /// A stored value, or the default; data that cannot be read is first moved aside, so a
 /// later save never overwrites it (the pages that own the data report it).
-fn stored_or_default<T: serde::de::DeserializeOwned + crate::core::persist::Meaningful + Default>(
+fn stored_or_default<T: serde::de::DeserializeOwned + crate::core::codec::Meaningful + Default>(
     kind: Stored,
     key: &str,
 ) -> T {

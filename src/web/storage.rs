@@ -5,7 +5,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::json::BrowserJson;
-use crate::core::persist::{decode, Meaningful, StorageError, Stored};
+use crate::core::codec::Meaningful;
+use crate::core::persist::{decode, StorageError, Stored};
 use crate::core::store::{self, NoStore, Refused, Store};
 use crate::core::Lang;
 

@@ -15,7 +15,7 @@ use crate::core::persist::{decode, encode};
 use crate::core::rng::FastMap;
 use crate::core::stats::item_analysis;
 use crate::core::Lang;
-use crate::web::download::download;
+use crate::web::download::{download, mime};
 use crate::web::idb;
 use crate::web::import_worker::{Checked, ImportWorker};
 use crate::web::json::BrowserJson;
@@ -274,13 +274,4 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
 /// A label for this device in exported files (its browser, as far as it tells).
 fn device_label() -> String {
     web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default().chars().take(120).collect()
-}
-
-/// The MIME type of a report file.
-pub fn mime(extension: &str) -> &'static str {
-    match extension {
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "json" => "application/json",
-        _ => "text/csv;charset=utf-8",
-    }
 }

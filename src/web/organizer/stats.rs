@@ -238,7 +238,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                         Ok(bytes) => {
                             let kind = desk.lang.pick("地区参赛统计", "regions");
                             let name = report_file_name(&desk.contest.rules.id, kind, extension, now_ms());
-                            download(&name, super::data::mime(extension), &bytes);
+                            download(&name, crate::web::download::mime(extension), &bytes);
                         }
                         Err(e) => desk.dispatch(DeskAction::Notice(e.message(desk.lang))),
                     }
