@@ -22,6 +22,7 @@ pub mod rng;
 pub mod session;
 pub mod sort;
 pub mod stats;
+pub mod submission;
 
 /// Lowercase hex of `bytes` (digests, keys and checksums).
 pub(crate) fn hex(bytes: &[u8]) -> String {
