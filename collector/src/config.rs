@@ -40,6 +40,9 @@ pub struct Config {
     pub global_rate: f64,
     pub global_burst: f64,
     pub pool_size: u32,
+    /// Attempts stored in one statement at most, and statements in flight at most.
+    pub batch_max: usize,
+    pub writers: usize,
     /// Hex of a 32-byte Ed25519 secret; otherwise the one kept in the database.
     pub receipt_key: Option<String>,
 }
@@ -64,6 +67,8 @@ options (each also an environment variable):
   --per-ip-rate N         KEPU_PER_IP_RATE      requests/s per client address, default 50 (burst 10×)
   --global-rate N         KEPU_GLOBAL_RATE      requests/s in all, default 20000 (burst 2×)
   --pool-size N           KEPU_POOL_SIZE        database connections, default 16
+  --batch-max N           KEPU_BATCH_MAX        attempts of all requests stored in one statement, default 200
+  --writers N             KEPU_WRITERS          such statements in flight at once, default 4
                           KEPU_RECEIPT_KEY      hex Ed25519 secret (else kept in the database)
 ";
 
@@ -116,6 +121,8 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         "per-ip-rate",
         "global-rate",
         "pool-size",
+        "batch-max",
+        "writers",
         "contest",
     ];
     if let Some((n, _)) = flags.iter().find(|(n, _)| !known.contains(&n.as_str())) {
@@ -166,6 +173,8 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         global_rate,
         global_burst: global_rate * 2.0,
         pool_size: number("pool-size", "KEPU_POOL_SIZE", 16.0)? as u32,
+        batch_max: number("batch-max", "KEPU_BATCH_MAX", 200.0)? as usize,
+        writers: number("writers", "KEPU_WRITERS", 4.0)? as usize,
         receipt_key: env("KEPU_RECEIPT_KEY"),
     })))
 }

@@ -30,6 +30,7 @@ use crate::store::{self, StoreError};
 pub struct AppState {
     pub contests: Contests,
     pub pool: PgPool,
+    pub writer: store::Writer,
     pub key: ReceiptKey,
     pub limits: Limits,
     pub token: String,
@@ -83,7 +84,7 @@ fn unavailable(e: &StoreError) -> Response {
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
             r
         }
-        StoreError::Failed(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误"),
+        StoreError::Retry(_) | StoreError::Failed(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误"),
     }
 }
 
@@ -154,43 +155,35 @@ async fn submit(
             })
             .collect()
     };
-    let mut results = Vec::with_capacity(checked.len());
-    let mut conn = None;
+    let mut results: Vec<Option<SubmitResult>> = Vec::with_capacity(checked.len());
+    let mut rows = Vec::new();
+    let mut messages = Vec::new();
     for (sent, outcome) in submission.attempts.iter().zip(checked) {
-        let (row, message) = match outcome {
-            Ok(ok) => ok,
-            Err(reason) => {
-                results.push(rejected(&sent.id, reason));
-                continue;
+        match outcome {
+            Ok((row, message)) => {
+                rows.push(row);
+                messages.push(message);
+                results.push(None);
             }
-        };
-        let c = match &mut conn {
-            Some(c) => c,
-            None => match state.pool.acquire().await {
-                Ok(c) => conn.insert(c),
-                Err(e) => return unavailable(&e.into()),
-            },
-        };
-        match store::store(c, &row).await {
-            Ok(true) => results.push(SubmitResult {
-                id: row.id,
+            Err(reason) => results.push(Some(rejected(&sent.id, reason))),
+        }
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut stored = state.writer.store(rows).await.into_iter().zip(ids).zip(messages);
+    for slot in results.iter_mut().filter(|r| r.is_none()) {
+        let Some(((outcome, id), message)) = stored.next() else { break };
+        *slot = Some(match outcome {
+            Ok(true) => SubmitResult {
+                id,
                 status: SubmitStatus::Accepted,
                 reason: None,
                 receipt: Some(state.key.sign(&message)),
-            }),
-            Ok(false) => {
-                results.push(SubmitResult { id: row.id, status: SubmitStatus::Duplicate, reason: None, receipt: None })
-            }
-            Err(e) => {
-                if e.breaks_connection() {
-                    if let Some(c) = conn.take() {
-                        drop(c.detach());
-                    }
-                }
-                return unavailable(&e);
-            }
-        }
+            },
+            Ok(false) => SubmitResult { id, status: SubmitStatus::Duplicate, reason: None, receipt: None },
+            Err(e) => return unavailable(&e),
+        });
     }
+    let results = results.into_iter().flatten().collect();
     axum::Json(SubmitReply { results }).into_response()
 }
 

@@ -54,6 +54,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let state = Arc::new(http::AppState {
         contests,
         pool: pool.clone(),
+        writer: store::Writer::start(pool.clone(), config.batch_max, config.writers),
         key,
         limits: Limits::new(config.per_ip_rate, config.per_ip_burst, config.global_rate, config.global_burst),
         token: config.organizer_token.clone(),

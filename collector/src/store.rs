@@ -1,21 +1,26 @@
 //! PostgreSQL: the schema (migrations), storing an attempt with its counts in one statement,
 //! reading the counters, and recounting from the tables.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use kepu_quiz::core::ledger::Attempt;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool, Postgres, Row};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 
 /// Counter rows per region: concurrent attempts of one county update different rows.
 pub const SHARDS: u32 = 8;
 
 /// Why the database could not do what was asked.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum StoreError {
     /// Unreachable, restarting or out of connections: the request may be tried again (503).
     Unavailable(String),
+    /// A deadlock or serialization failure: tried again at once.
+    Retry(String),
     /// Anything else (500).
     Failed(String),
 }
@@ -24,7 +29,7 @@ impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StoreError::Unavailable(e) => write!(f, "database unavailable: {e}"),
-            StoreError::Failed(e) => write!(f, "database error: {e}"),
+            StoreError::Retry(e) | StoreError::Failed(e) => write!(f, "database error: {e}"),
         }
     }
 }
@@ -39,6 +44,9 @@ impl StoreError {
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> StoreError {
         use sqlx::Error::*;
+        if is_transient(&e) {
+            return StoreError::Retry(e.to_string());
+        }
         match &e {
             Database(db) => {
                 let code = db.code().unwrap_or_default();
@@ -135,28 +143,6 @@ pub async fn receipt_secret(pool: &PgPool) -> Result<Vec<u8>, StoreError> {
     Ok(sqlx::query_scalar("SELECT secret FROM receipt_keys WHERE id = 1").fetch_one(pool).await?)
 }
 
-/// The attempt, the participant (when new) and the counter row, in one statement: each either
-/// happens with the others or not at all, and an attempt already stored changes nothing.
-const STORE: &str = "
-WITH a AS (
-    INSERT INTO attempts (contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-    ON CONFLICT DO NOTHING
-    RETURNING 1
-), p AS (
-    INSERT INTO participants (contest, person, region, first_attempt)
-    SELECT $1, $3, $4, $2 FROM a
-    ON CONFLICT DO NOTHING
-    RETURNING 1
-), c AS (
-    INSERT INTO region_counters AS k (contest, region, shard, participants, participations)
-    SELECT $1, $4, $13, (SELECT count(*) FROM p), 1 FROM a
-    ON CONFLICT (contest, region, shard) DO UPDATE
-        SET participants = k.participants + excluded.participants, participations = k.participations + 1
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM c) - 1";
-
 /// The shard of an attempt's counter row (FNV-1a of its id).
 fn shard(id: &str) -> i16 {
     let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
@@ -207,29 +193,166 @@ impl StoredAttempt {
     }
 }
 
-/// Stores a checked attempt; `true` when it was new and is now counted, `false` when an
-/// attempt with its id was already stored.
-pub async fn store(conn: &mut PoolConnection<Postgres>, row: &StoredAttempt) -> Result<bool, StoreError> {
-    let stored: i64 = sqlx::query_scalar(STORE)
-        .bind(&row.contest)
-        .bind(&row.id)
-        .bind(&row.person)
-        .bind(&row.region)
-        .bind(row.crowd.as_deref())
-        .bind(row.started_at)
-        .bind(row.finished_at)
-        .bind(&row.bank)
-        .bind(&row.answers)
-        .bind(row.score)
-        .bind(row.max_score)
-        .bind(row.correct)
-        .bind(shard(&row.id))
-        .fetch_one(&mut **conn)
+/// Attempts, their new participants and their counter rows, in one statement: each attempt
+/// is stored with its counts or not at all, and one already stored changes nothing. Rows go
+/// in a fixed order (attempts by id, participants by person, counters by region and shard),
+/// so concurrent batches, of this collector or another, wait for each other but never
+/// deadlock. Returns the ids stored now.
+const STORE_BATCH: &str = "
+WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[],
+                         $8::text[], $9::bytea[], $10::int4[], $11::int4[], $12::int4[], $13::int2[])
+        AS t(contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct, shard)
+), a AS (
+    INSERT INTO attempts (contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct)
+    SELECT contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct
+    FROM input ORDER BY contest, id
+    ON CONFLICT DO NOTHING
+    RETURNING contest, id, person, region
+), p AS (
+    INSERT INTO participants (contest, person, region, first_attempt)
+    SELECT DISTINCT ON (contest, person) contest, person, region, id FROM a ORDER BY contest, person, id
+    ON CONFLICT DO NOTHING
+    RETURNING contest, first_attempt
+), c AS (
+    INSERT INTO region_counters AS k (contest, region, shard, participants, participations)
+    SELECT a.contest, a.region, i.shard, count(p.first_attempt), count(*)
+    FROM a JOIN input i ON i.contest = a.contest AND i.id = a.id
+         LEFT JOIN p ON p.contest = a.contest AND p.first_attempt = a.id
+    GROUP BY a.contest, a.region, i.shard
+    ORDER BY a.contest, a.region, i.shard
+    ON CONFLICT (contest, region, shard) DO UPDATE
+        SET participants = k.participants + excluded.participants,
+            participations = k.participations + excluded.participations
+)
+SELECT id FROM a";
+
+/// Stores checked attempts (distinct ids) in one statement; the ids that were new.
+async fn store_batch(
+    conn: &mut PoolConnection<Postgres>,
+    rows: &[&StoredAttempt],
+) -> Result<HashSet<String>, StoreError> {
+    fn col<T>(rows: &[&StoredAttempt], f: impl Fn(&StoredAttempt) -> T) -> Vec<T> {
+        rows.iter().map(|r| f(r)).collect()
+    }
+    let stored: Vec<String> = sqlx::query_scalar(STORE_BATCH)
+        .bind(col(rows, |r| r.contest.clone()))
+        .bind(col(rows, |r| r.id.clone()))
+        .bind(col(rows, |r| r.person.clone()))
+        .bind(col(rows, |r| r.region.clone()))
+        .bind(col(rows, |r| r.crowd.clone()))
+        .bind(col(rows, |r| r.started_at))
+        .bind(col(rows, |r| r.finished_at))
+        .bind(col(rows, |r| r.bank.clone()))
+        .bind(col(rows, |r| r.answers.clone()))
+        .bind(col(rows, |r| r.score))
+        .bind(col(rows, |r| r.max_score))
+        .bind(col(rows, |r| r.correct))
+        .bind(col(rows, |r| shard(&r.id)))
+        .fetch_all(&mut **conn)
         .await?;
-    match stored {
-        1 => Ok(true),
-        -1 => Ok(false),
-        n => Err(StoreError::Failed(format!("stored {n}: attempt and counter disagree"))),
+    Ok(stored.into_iter().collect())
+}
+
+/// One attempt waiting for the writer, and where its outcome goes.
+struct Job {
+    row: StoredAttempt,
+    done: oneshot::Sender<Result<bool, StoreError>>,
+}
+
+/// Stores attempts from every request in shared batches: while the database commits one
+/// batch, the attempts arriving meanwhile gather into the next, so one commit (one WAL flush)
+/// serves many phones. Each attempt still gets its own outcome.
+#[derive(Clone)]
+pub struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// `concurrency` batches at most in flight, each of at most `max_batch` attempts.
+    pub fn start(pool: PgPool, max_batch: usize, concurrency: usize) -> Writer {
+        let (jobs, mut queue) = mpsc::channel::<Job>(max_batch * concurrency * 4);
+        tokio::spawn(async move {
+            let permits = Arc::new(Semaphore::new(concurrency));
+            while let Some(first) = queue.recv().await {
+                let Ok(permit) = permits.clone().acquire_owned().await else { return };
+                let mut batch = vec![first];
+                while batch.len() < max_batch {
+                    match queue.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let pool = pool.clone();
+                tokio::spawn(async move {
+                    run_batch(&pool, batch).await;
+                    drop(permit);
+                });
+            }
+        });
+        Writer { jobs }
+    }
+
+    /// Stores checked attempts; per attempt `true` when new and now counted, `false` when an
+    /// attempt with its id was already stored.
+    pub async fn store(&self, rows: Vec<StoredAttempt>) -> Vec<Result<bool, StoreError>> {
+        let mut waiting = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (done, outcome) = oneshot::channel();
+            let sent = self.jobs.send(Job { row, done }).await;
+            waiting.push(sent.ok().map(|_| outcome));
+        }
+        let mut out = Vec::with_capacity(waiting.len());
+        for w in waiting {
+            let outcome = match w {
+                Some(rx) => rx.await.unwrap_or_else(|_| Err(StoreError::Failed("the writer stopped".into()))),
+                None => Err(StoreError::Failed("the writer stopped".into())),
+            };
+            out.push(outcome);
+        }
+        out
+    }
+}
+
+/// A deadlock or serialization failure: the batch is simply tried again.
+fn is_transient(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("40P01" | "40001")))
+}
+
+async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
+    // The first of each id goes to the database; copies in the same batch are duplicates.
+    let mut first: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, job) in jobs.iter().enumerate() {
+        first.entry((job.row.contest.as_str(), job.row.id.as_str())).or_insert(i);
+    }
+    let mut rows: Vec<&StoredAttempt> = first.values().map(|&i| &jobs[i].row).collect();
+    rows.sort_by(|a, b| (&a.contest, &a.id).cmp(&(&b.contest, &b.id)));
+    let mut outcome = Err(StoreError::Unavailable("no attempt".into()));
+    for _ in 0..5 {
+        outcome = match pool.acquire().await {
+            Err(e) => Err(StoreError::from(e)),
+            Ok(mut conn) => match store_batch(&mut conn, &rows).await {
+                Ok(stored) => Ok(stored),
+                Err(e) => {
+                    if e.breaks_connection() {
+                        drop(conn.detach());
+                    }
+                    Err(e)
+                }
+            },
+        };
+        match &outcome {
+            Err(StoreError::Retry(_)) => continue,
+            _ => break,
+        }
+    }
+    let first: HashSet<usize> = first.into_values().collect();
+    for (i, job) in jobs.into_iter().enumerate() {
+        let result = match &outcome {
+            Ok(stored) => Ok(first.contains(&i) && stored.contains(&job.row.id)),
+            Err(e) => Err(e.clone()),
+        };
+        let _ = job.done.send(result);
     }
 }
 
