@@ -63,10 +63,22 @@ start_collector() {
   echo "the collector did not start" >&2; cat "$work/collector.log" >&2; exit 1
 }
 
-# "participants participations" of the collector's counters.
+# "participants participations" of the collector's counters (asked again while it answers 503).
 counted() {
-  curl -sf -H "Authorization: Bearer $KEPU_ORGANIZER_TOKEN" "http://$ADDRESS/v1/contests/kepu-demo/counts?level=province" |
-    sed -E 's/^\{"participants":([0-9]+),"participations":([0-9]+).*/\1 \2/'
+  local body
+  for _ in $(seq 100); do
+    if body=$(curl -sf -H "Authorization: Bearer $KEPU_ORGANIZER_TOKEN" "http://$ADDRESS/v1/contests/kepu-demo/counts?level=province"); then
+      sed -E 's/^\{"participants":([0-9]+),"participations":([0-9]+).*/\1 \2/' <<< "$body"
+      return
+    fi
+    sleep 0.2
+  done
+  echo "the collector does not answer" >&2; exit 1
+}
+
+# Waits until a third of the run's attempts are stored: the fault comes mid-load.
+mid_load() {
+  until [ "$(rows "SELECT count(*) FROM attempts WHERE id LIKE '$1-%'")" -ge $((FAULT_COUNT / 3)) ]; do sleep 0.05; done
 }
 
 # Fails the run when the counters differ from a recount of the tables.
@@ -103,12 +115,12 @@ for step in "${steps[@]}"; do
     recount
     ;;
   faults)
-    say "-- fault 1: SIGKILL of the collector 3 s into $FAULT_COUNT attempts, restarted 1 s later"
+    say "-- fault 1: SIGKILL of the collector a third into $FAULT_COUNT attempts, restarted 1 s later"
     read -r p0 n0 <<< "$(counted)"
     run=k9$RANDOM
     "$RESEND" "$ADDRESS" "$run" "$FAULT_COUNT" 32 > "$work/resend.txt" &
     client=$!
-    sleep 3; kill -9 "$cpid"; wait "$cpid" 2>/dev/null || true; cpid=""
+    mid_load "$run"; kill -9 "$cpid"; wait "$cpid" 2>/dev/null || true; cpid=""
     say "  killed at $(rows "SELECT count(*) FROM attempts WHERE id LIKE '$run-%'") attempts stored"
     sleep 1; start_collector
     wait "$client"; say "  $(cat "$work/resend.txt")"
@@ -117,11 +129,13 @@ for step in "${steps[@]}"; do
     [ "$((n1 - n0))" = "$FAULT_COUNT" ] && [ "$((p1 - p0))" = "$(((FAULT_COUNT + 1) / 2))" ] || { say "  COUNT MISMATCH"; exit 1; }
     recount
 
-    say "-- fault 2: PostgreSQL restarted (pg_ctl restart -m fast) 3 s into $FAULT_COUNT attempts"
+    say "-- fault 2: PostgreSQL restarted (pg_ctl restart -m fast) a third into $FAULT_COUNT attempts"
     read -r p0 n0 <<< "$(counted)"
-    "$RESEND" "$ADDRESS" "pg$RANDOM" "$FAULT_COUNT" 32 > "$work/resend2.txt" &
+    run2=pg$RANDOM
+    "$RESEND" "$ADDRESS" "$run2" "$FAULT_COUNT" 32 > "$work/resend2.txt" &
     client=$!
-    sleep 3; pg_temp_ctl restart -m fast -w >/dev/null
+    mid_load "$run2"; say "  restarting PostgreSQL at $(rows "SELECT count(*) FROM attempts WHERE id LIKE '$run2-%'") attempts stored"
+    pg_temp_ctl restart -m fast -w >/dev/null
     wait "$client"; say "  $(cat "$work/resend2.txt")"
     read -r p1 n1 <<< "$(counted)"
     say "  counted: +$((p1 - p0)) participants, +$((n1 - n0)) participations (expected +$(((FAULT_COUNT + 1) / 2)), +$FAULT_COUNT)"

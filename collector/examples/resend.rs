@@ -64,22 +64,19 @@ fn main() {
                 let body = serde_json::to_string(&Submission { contest: "kepu-demo".into(), attempts: vec![attempt] })
                     .unwrap();
                 let mut wait = Duration::from_millis(50);
-                loop {
+                let tally = loop {
                     match post(address, &body) {
-                        Some((200, reply)) if reply.contains("\"accepted\"") => {
-                            break accepted.fetch_add(1, Ordering::SeqCst)
-                        }
-                        Some((200, reply)) if reply.contains("\"duplicate\"") => {
-                            break duplicate.fetch_add(1, Ordering::SeqCst)
-                        }
-                        Some((200, _)) => break rejected.fetch_add(1, Ordering::SeqCst),
+                        Some((200, reply)) if reply.contains("\"accepted\"") => break &accepted,
+                        Some((200, reply)) if reply.contains("\"duplicate\"") => break &duplicate,
+                        Some((200, _)) => break &rejected,
                         _ => {
                             retries.fetch_add(1, Ordering::SeqCst);
                             std::thread::sleep(wait);
                             wait = (wait * 2).min(Duration::from_secs(1));
                         }
                     }
-                }
+                };
+                tally.fetch_add(1, Ordering::SeqCst);
             });
         }
     });

@@ -74,9 +74,9 @@ pub fn pool(url: &str, size: u32) -> Result<PgPool, String> {
         .max_connections(size)
         .min_connections(0)
         .acquire_timeout(Duration::from_secs(3))
-        // A broken connection is dropped when a statement fails on it (see `release`), so no
-        // round trip is spent testing each one before use.
-        .test_before_acquire(false)
+        // After a database restart every pooled connection is dead: each is tested (one round
+        // trip, once per batch of attempts) rather than failing a request.
+        .test_before_acquire(true)
         .connect_lazy_with(options))
 }
 
