@@ -15,6 +15,7 @@ pub mod ledger;
 mod ledger_codec;
 pub mod ledger_file;
 pub mod organizer;
+pub mod outbox;
 pub mod participant;
 pub mod persist;
 pub mod region;

@@ -31,6 +31,8 @@ pub enum Stored {
     Banks,
     /// Which bank and rules a contest uses on this device.
     Setup,
+    /// Attempts waiting for the contest's results collector, and what became of those sent.
+    Outbox,
 }
 
 impl Stored {
@@ -54,6 +56,7 @@ impl Stored {
             Stored::Banks => format!("{KEY_PREFIX}banks"),
             Stored::Setup => format!("{KEY_PREFIX}setup.{contest_id}"),
             Stored::Collected => format!("{KEY_PREFIX}collected.{contest_id}"),
+            Stored::Outbox => format!("{KEY_PREFIX}outbox.{contest_id}"),
         }
     }
 }
