@@ -137,3 +137,31 @@ test('a tampered score is refused with the reason, and the organizer counts only
   assert.equal((await fetch(`${h.collectorUrl}v1/contests/${CONTEST}/counts?level=province`)).status, 401);
   await page.context().close();
 });
+
+test("the organizer's live view shows the collector's counts beside the device's own", async () => {
+  const page = await clockedDevice(h.browser);
+  await page.goto(`${h.server.url}?contest=e2e/collected.json`);
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill('1357');
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-live').click();
+  await page.getByTestId('live-address').fill('/');
+  await page.getByTestId('live-token').fill('wrong');
+  await page.getByTestId('live-connect').click();
+  await waitText(page, 'live-error', /401/);
+  await page.getByTestId('live-token').fill(TOKEN);
+  await page.getByTestId('live-connect').click();
+  // Collected: the one honest attempt (河南省); this device: none.
+  await waitText(page, 'live-total', /^合计1100$/);
+  assert.equal(await page.locator('[data-testid="live-table"] tr[data-code="410000"]').textContent(), '河南省1100');
+  await page.getByTestId('live-level').selectOption('3');
+  await page.locator('[data-testid="live-table"] tr[data-code="410102"]').waitFor();
+  // Entered once: kept for the next visit.
+  await page.reload();
+  await page.getByTestId('pin-input').fill('1357');
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-live').click();
+  await waitText(page, 'live-total', /^合计1100$/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

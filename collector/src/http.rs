@@ -14,7 +14,7 @@ use axum::Router;
 use kepu_quiz::core::export::{region_csv, report_file_name};
 use kepu_quiz::core::stats::by_region_counts;
 use kepu_quiz::core::submission::{
-    receipt_message, Submission, SubmitReply, SubmitResult, SubmitStatus, MAX_BATCH, MAX_BODY_BYTES,
+    receipt_message, CollectedCounts, Submission, SubmitReply, SubmitResult, SubmitStatus, MAX_BATCH, MAX_BODY_BYTES,
 };
 use kepu_quiz::core::Lang;
 use serde::Deserialize;
@@ -242,14 +242,9 @@ async fn counts_json(
     headers: HeaderMap,
 ) -> Response {
     match region_rows(&state, &headers, &contest, q.level.as_deref()).await {
-        Ok((rows, participants, participations)) => axum::Json(json!({
-            "participants": participants,
-            "participations": participations,
-            "regions": rows.iter().map(|r| json!({
-                "code": r.code, "name": r.name, "participants": r.participants, "participations": r.participations
-            })).collect::<Vec<_>>(),
-        }))
-        .into_response(),
+        Ok((rows, participants, participations)) => {
+            axum::Json(CollectedCounts::of(&rows, participants, participations)).into_response()
+        }
         Err(r) => r,
     }
 }

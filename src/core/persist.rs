@@ -33,6 +33,8 @@ pub enum Stored {
     Setup,
     /// Attempts waiting for the contest's results collector, and what became of those sent.
     Outbox,
+    /// The organizer's results collector: its address and token (live counts).
+    CollectorLink,
 }
 
 impl Stored {
@@ -57,6 +59,7 @@ impl Stored {
             Stored::Setup => format!("{KEY_PREFIX}setup.{contest_id}"),
             Stored::Collected => format!("{KEY_PREFIX}collected.{contest_id}"),
             Stored::Outbox => format!("{KEY_PREFIX}outbox.{contest_id}"),
+            Stored::CollectorLink => format!("{KEY_PREFIX}organizer.collector"),
         }
     }
 }

@@ -85,6 +85,107 @@ pub struct SubmitReply {
     pub results: Vec<SubmitResult>,
 }
 
+/// One region of the collector's counts (`GET /v1/contests/{contest}/counts`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountedRegion {
+    /// GB/T 2260 code at the level asked for; `""` for 未知地区.
+    pub code: String,
+    pub name: String,
+    pub participants: usize,
+    pub participations: usize,
+}
+
+/// The collector's counts at one level: the region rows add up to the totals.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectedCounts {
+    pub participants: usize,
+    pub participations: usize,
+    pub regions: Vec<CountedRegion>,
+}
+
+impl CollectedCounts {
+    pub fn of(rows: &[super::stats::RegionRow], participants: usize, participations: usize) -> CollectedCounts {
+        CollectedCounts {
+            participants,
+            participations,
+            regions: rows
+                .iter()
+                .map(|r| CountedRegion {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    participants: r.participants,
+                    participations: r.participations,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Where the organizer's page reads live counts: the collector's address and token.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectorLink {
+    pub address: String,
+    pub token: String,
+}
+
+impl CollectorLink {
+    /// `…/v1/contests/{contest}/counts?level=…` under the collector's address.
+    pub fn counts_path(contest: &str, level: u8) -> String {
+        let level = match level {
+            1 => "province",
+            2 => "city",
+            _ => "county",
+        };
+        let contest: String = contest
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        format!("v1/contests/{contest}/counts?level={level}")
+    }
+}
+
+/// A region's participants and participations counted on this device and by the collector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SideBySide {
+    pub code: String,
+    pub name: String,
+    pub local: (usize, usize),
+    pub collected: (usize, usize),
+}
+
+/// The device's region rows and the collector's, one row per region either has, by code
+/// (未知地区 last).
+pub fn side_by_side(local: &[super::stats::RegionRow], collected: &CollectedCounts) -> Vec<SideBySide> {
+    let mut rows: Vec<SideBySide> = Vec::new();
+    for r in local {
+        rows.push(SideBySide {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            local: (r.participants, r.participations),
+            collected: (0, 0),
+        });
+    }
+    for c in &collected.regions {
+        match rows.iter_mut().find(|r| r.code == c.code) {
+            Some(r) => r.collected = (c.participants, c.participations),
+            None => rows.push(SideBySide {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                local: (0, 0),
+                collected: (c.participants, c.participations),
+            }),
+        }
+    }
+    rows.sort_by(|a, b| (a.code.is_empty(), &a.code).cmp(&(b.code.is_empty(), &b.code)));
+    rows
+}
+
 /// Why the collector will never count an attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -312,6 +413,30 @@ mod tests {
             a.correct -= 1;
         });
         assert_eq!(none, None, "an unanswered question is \"\"");
+    }
+
+    #[test]
+    fn local_and_collected_counts_side_by_side() {
+        use crate::core::stats::RegionRow;
+        let row = |code: &str, name: &str, p, n| RegionRow {
+            code: code.into(),
+            name: name.into(),
+            participants: p,
+            participations: n,
+            population: None,
+            per_10k: None,
+        };
+        let local = vec![row("440000", "广东省", 2, 3), row("", "未知地区", 1, 1)];
+        let collected = CollectedCounts::of(&[row("410000", "河南省", 5, 9), row("440000", "广东省", 4, 6)], 9, 15);
+        let text = serde_json::to_string(&collected).unwrap();
+        assert!(
+            text.starts_with(r#"{"participants":9,"participations":15,"regions":[{"code":"410000","name":"河南省""#)
+        );
+        let rows = side_by_side(&local, &collected);
+        type Shown<'a> = (&'a str, (usize, usize), (usize, usize));
+        let shown: Vec<Shown> = rows.iter().map(|r| (r.code.as_str(), r.local, r.collected)).collect();
+        assert_eq!(shown, [("410000", (0, 0), (5, 9)), ("440000", (2, 3), (4, 6)), ("", (1, 1), (0, 0))]);
+        assert_eq!(CollectorLink::counts_path("kepu demo", 2), "v1/contests/kepu%20demo/counts?level=city");
     }
 
     #[test]
