@@ -113,6 +113,17 @@ test('a round played offline is counted once when the phone is back online, and 
   await page.getByTestId('start-round').waitFor();
   c = await counts();
   assert.deepEqual([c.participants, c.participations], [1, 1]);
+
+  // The organizer's page on this device checks the receipt with the collector's public key.
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill('1357');
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-live').click();
+  await page.getByTestId('live-address').fill('/');
+  await page.getByTestId('live-token').fill(TOKEN);
+  await page.getByTestId('live-connect').click();
+  await page.getByTestId('receipt-check').click();
+  await waitText(page, 'receipt-result', /回执核对：1 条有效，0 条无效/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

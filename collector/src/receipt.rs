@@ -2,6 +2,8 @@
 //! (`submission::receipt_message`), so a phone's receipt can be checked with the public key.
 
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+// Receipts are verified by the app's core (`submission::verify_receipt`), as the organizer's
+// page does.
 
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
@@ -50,30 +52,39 @@ impl ReceiptKey {
     }
 }
 
-/// Whether `signature` (hex) is the collector's signature of `message` under `public_key` (hex).
-pub fn verify(public_key: &str, message: &str, signature: &str) -> bool {
-    let key = unhex(public_key).and_then(|k| VerifyingKey::from_bytes(&k.try_into().ok()?).ok());
-    let signature = unhex(signature).and_then(|s| Some(ed25519_dalek::Signature::from_bytes(&s.try_into().ok()?)));
-    match (key, signature) {
-        (Some(key), Some(signature)) => key.verify_strict(message.as_bytes(), &signature).is_ok(),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_receipt_verifies_only_for_its_message_and_key() {
+    fn a_receipt_is_what_the_apps_core_verifies() {
+        use kepu_quiz::core::ledger::Attempt;
+        use kepu_quiz::core::submission::{receipt_message, verify_receipt};
         let key = ReceiptKey::from_secret(&[7u8; 32]).unwrap();
-        let other = ReceiptKey::from_secret(&[8u8; 32]).unwrap();
-        let sig = key.sign("kepu-receipt/1\nc\na\n");
+        let attempt = Attempt {
+            id: "a".into(),
+            contest_id: "c".into(),
+            participant_id: "p".into(),
+            name: String::new(),
+            region: Some("410102".into()),
+            crowd: None,
+            started_at: 1,
+            finished_at: 60_001,
+            questions: vec![],
+            answers: vec![],
+            score: 5,
+            max_score: 10,
+            correct: 1,
+            time_used_ms: 60_000,
+            question_ds: vec![],
+            rules_revision: 1,
+            bank: "b@1".into(),
+            rules_hash: None,
+        };
+        let sig = key.sign(&receipt_message("c", &attempt));
         assert_eq!(sig.len(), 128);
-        assert!(verify(&key.public_hex(), "kepu-receipt/1\nc\na\n", &sig));
-        assert!(!verify(&key.public_hex(), "kepu-receipt/1\nc\nb\n", &sig));
-        assert!(!verify(&other.public_hex(), "kepu-receipt/1\nc\na\n", &sig));
-        assert!(!verify(&key.public_hex(), "kepu-receipt/1\nc\na\n", "zz"));
+        assert!(verify_receipt(&key.public_hex(), "c", &attempt, &sig));
+        assert!(!verify_receipt(&ReceiptKey::from_secret(&[8u8; 32]).unwrap().public_hex(), "c", &attempt, &sig));
         assert_eq!(unhex(&hex(&[0, 255, 16])), Some(vec![0, 255, 16]));
         assert!(ReceiptKey::from_secret(&[1; 31]).is_none());
     }

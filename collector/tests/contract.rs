@@ -9,11 +9,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use common::*;
 use kepu_collector::contests::{self, Contests};
-use kepu_collector::{receipt, sample};
+use kepu_collector::sample;
 use kepu_quiz::core::export::region_csv;
 use kepu_quiz::core::ledger::Attempt;
 use kepu_quiz::core::stats::by_region;
-use kepu_quiz::core::submission::{receipt_message, Submission, SubmittedAttempt};
+use kepu_quiz::core::submission::{verify_receipt, Submission, SubmittedAttempt};
 use serde_json::Value;
 
 const CONTEST: &str = "kepu-demo";
@@ -81,10 +81,10 @@ fn attempts_are_checked_stored_once_and_counted_like_the_organizers_page() {
     let key = c.get("/v1/receipt-key", None).json()["public_key"].as_str().unwrap().to_string();
     let checked = core_attempts(&loaded, &[&a1]);
     let receipt = first.json()["results"][0]["receipt"].as_str().unwrap().to_string();
-    assert!(receipt::verify(&key, &receipt_message(CONTEST, &checked[0]), &receipt));
+    assert!(verify_receipt(&key, CONTEST, &checked[0], &receipt));
     let mut forged = checked[0].clone();
     forged.score += 5;
-    assert!(!receipt::verify(&key, &receipt_message(CONTEST, &forged), &receipt));
+    assert!(!verify_receipt(&key, CONTEST, &forged, &receipt));
 
     // A resend is a duplicate; a tampered score, a region outside the data and a city where the
     // contest asks for a county are refused with reasons; nothing of those is counted.

@@ -337,6 +337,30 @@ pub fn receipt_message(contest: &str, attempt: &Attempt) -> String {
     )
 }
 
+/// Whether `receipt` (hex) is the collector's Ed25519 signature, under `public_key` (hex), of
+/// what it counted of `attempt` in `contest` ([`receipt_message`]).
+pub fn verify_receipt(public_key: &str, contest: &str, attempt: &Attempt, receipt: &str) -> bool {
+    fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 2 * N {
+            return None;
+        }
+        let mut out = [0u8; N];
+        for (i, pair) in bytes.chunks(2).enumerate() {
+            out[i] = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+        }
+        Some(out)
+    }
+    let Some(key) = unhex::<32>(public_key.trim()).and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
+    else {
+        return false;
+    };
+    let Some(signature) = unhex::<64>(receipt.trim()).map(|s| ed25519_dalek::Signature::from_bytes(&s)) else {
+        return false;
+    };
+    key.verify_strict(receipt_message(contest, attempt).as_bytes(), &signature).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,6 +437,31 @@ mod tests {
             a.correct -= 1;
         });
         assert_eq!(none, None, "an unanswered question is \"\"");
+    }
+
+    #[test]
+    fn a_receipt_verifies_only_for_the_attempt_and_key_it_was_made_for() {
+        use ed25519_dalek::{Signer, SigningKey};
+        let contest = Contest::new(rules()).unwrap();
+        let bank = bank();
+        let check = RecordCheck {
+            contest: &contest,
+            known: vec![(contest.fingerprint::<SerdeJson>(&bank), &contest, &bank)],
+            now: contest.starts_ms + 86_400_000,
+        };
+        let attempt = honest(&contest, &bank).check(&check, &regions()).unwrap();
+        let key = SigningKey::from_bytes(&[9; 32]);
+        let public = crate::core::hex(key.verifying_key().as_bytes());
+        let receipt = crate::core::hex(&key.sign(receipt_message("c1", &attempt).as_bytes()).to_bytes());
+        assert!(verify_receipt(&public, "c1", &attempt, &receipt));
+        assert!(!verify_receipt(&public, "c2", &attempt, &receipt), "another contest");
+        let moved = Attempt { region: Some("440106".into()), ..attempt.clone() };
+        assert!(!verify_receipt(&public, "c1", &moved, &receipt), "another region");
+        let raised = Attempt { score: attempt.score + 1, ..attempt.clone() };
+        assert!(!verify_receipt(&public, "c1", &raised, &receipt), "another score");
+        let other = crate::core::hex(SigningKey::from_bytes(&[8; 32]).verifying_key().as_bytes());
+        assert!(!verify_receipt(&other, "c1", &attempt, &receipt), "another key");
+        assert!(!verify_receipt(&public, "c1", &attempt, "zz"));
     }
 
     #[test]

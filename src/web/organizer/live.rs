@@ -8,9 +8,11 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::codec::Json;
+use crate::core::ledger::AttemptLedger;
+use crate::core::outbox::{Delivery, Outbox};
 use crate::core::persist::Stored;
 use crate::core::stats::{by_region, headline};
-use crate::core::submission::{side_by_side, CollectedCounts, CollectorLink};
+use crate::core::submission::{side_by_side, verify_receipt, CollectedCounts, CollectorLink};
 use crate::core::Lang;
 use crate::web::json::BrowserJson;
 use crate::web::storage::{read_or_set_aside, LocalStore};
@@ -51,6 +53,43 @@ async fn fetch_counts(link: &CollectorLink, contest: &str, level: u8, lang: Lang
     BrowserJson::decode::<CollectedCounts>(&text.as_string().unwrap_or_default()).map_err(|e| e.message(lang))
 }
 
+#[derive(serde::Deserialize)]
+struct ReceiptKey {
+    public_key: String,
+}
+
+/// Checks the receipts this device holds (its outbox's) against the collector's public key:
+/// the words to show.
+async fn check_receipts(link: &CollectorLink, contest: &str, ledger: &AttemptLedger, lang: Lang) -> String {
+    let key = async {
+        let window = web_sys::window()?;
+        let page = window.location().href().ok()?;
+        let base = web_sys::Url::new_with_base(&link.address, &page).ok()?;
+        let url = web_sys::Url::new_with_base("v1/receipt-key", &base.href()).ok()?;
+        let response: web_sys::Response =
+            JsFuture::from(window.fetch_with_str(&url.href())).await.ok()?.dyn_into().ok()?;
+        let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+        BrowserJson::decode::<ReceiptKey>(&text).ok().map(|k| k.public_key)
+    }
+    .await;
+    let Some(key) = key else {
+        return lang.pick("无法读取收集服务器的公钥", "cannot read the collector's public key").into();
+    };
+    let outbox = read_or_set_aside::<Outbox>(Stored::Outbox, contest, lang, &mut Vec::new()).unwrap_or_default();
+    let (mut valid, mut invalid) = (0, 0);
+    for s in &outbox.settled {
+        let Delivery::Submitted { receipt: Some(receipt) } = &s.delivery else { continue };
+        match ledger.attempts.iter().find(|a| a.id == s.id) {
+            Some(a) if verify_receipt(&key, contest, a, receipt) => valid += 1,
+            _ => invalid += 1,
+        }
+    }
+    match lang {
+        Lang::Zh => format!("回执核对：{valid} 条有效，{invalid} 条无效（公钥 {}…）", &key[..key.len().min(16)]),
+        Lang::En => format!("Receipts: {valid} valid, {invalid} invalid (public key {}…)", &key[..key.len().min(16)]),
+    }
+}
+
 #[component]
 pub fn LiveTab(props: &DeskProps) -> Html {
     let desk = &props.desk;
@@ -78,6 +117,17 @@ pub fn LiveTab(props: &DeskProps) -> Html {
             move || drop(timer)
         });
     }
+    let receipts = use_state(|| None::<String>);
+    let check = {
+        let (receipts, link, contest, ledger) =
+            (receipts.clone(), (*link).clone(), desk.contest.rules.id.clone(), desk.ledger.clone());
+        Callback::from(move |_| {
+            let (receipts, link, contest, ledger) = (receipts.clone(), link.clone(), contest.clone(), ledger.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                receipts.set(Some(check_receipts(&link, &contest, &ledger, lang).await));
+            });
+        })
+    };
     let address_ref = use_node_ref();
     let token_ref = use_node_ref();
     let connect = {
@@ -159,6 +209,14 @@ pub fn LiveTab(props: &DeskProps) -> Html {
             <p class="hint">{ lang.pick("每 5 秒刷新。收集数为服务器上的全部成绩；本机数为本机与合并进来的成绩。",
                 "Refreshed every 5 s. Collected: every result the server counted; this device: its own and merged results.") }</p>
             { table }
+            if !link.address.is_empty() {
+                <p>
+                    <button class="secondary" data-testid="receipt-check" onclick={check}>{ lang.pick("核对本机成绩的回执", "Check this device's receipts") }</button>
+                    if let Some(r) = &*receipts {
+                        <span data-testid="receipt-result" role="status">{ " " }{ r.clone() }</span>
+                    }
+                </p>
+            }
         </section>
     }
 }
