@@ -70,6 +70,10 @@ async function counts(level = 'county') {
 /** Registers on a fresh device (online), then plays a round offline; returns the page. */
 async function playOffline(name) {
   const page = await clockedDevice(h.browser);
+  h.sent = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/v1/attempts')) h.sent.push(r.postData());
+  });
   await page.goto(`${h.server.url}?contest=e2e/collected.json`);
   await page.getByTestId('start-round').click();
   await fillRegistration(page, { name, ...PERSON });
@@ -91,9 +95,7 @@ const outboxOf = (page) => page.evaluate((key) => JSON.parse(localStorage.getIte
 test('a round played offline is counted once when the phone is back online, and a resend is not counted again', async () => {
   const page = await playOffline('王芳');
   const waiting = (await outboxOf(page)).data.waiting;
-  assert.equal(waiting.length, 1);
-  assert.equal(waiting[0].region, '410102');
-  assert.ok(!JSON.stringify(waiting).includes('王芳'), 'no name travels');
+  assert.equal(waiting.length, 1, 'the attempt id waits; the attempt itself is in the ledger');
   assert.equal((await counts()).participations, 0, 'nothing arrived while offline');
 
   await page.context().setOffline(false);
@@ -105,8 +107,10 @@ test('a round played offline is counted once when the phone is back online, and 
   assert.deepEqual([c.participants, c.participations], [1, 1]);
   assert.deepEqual(c.regions.map((r) => [r.code, r.participants, r.participations]), [['410102', 1, 1]]);
 
-  // The same attempt again, straight to the collector: a duplicate, not counted.
-  const again = await fetch(`${h.server.url}v1/attempts`, { method: 'POST', body: JSON.stringify({ contest: CONTEST, attempts: waiting }) });
+  // The same attempt again, straight to the collector (as the phone sent it: no name travels):
+  // a duplicate, not counted.
+  assert.ok(!JSON.stringify(h.sent).includes('王芳'));
+  const again = await fetch(`${h.server.url}v1/attempts`, { method: 'POST', body: h.sent[0] });
   assert.equal((await again.json()).results[0].status, 'duplicate');
   // And a reload of the app sends nothing more.
   await page.reload();
@@ -130,12 +134,17 @@ test('a round played offline is counted once when the phone is back online, and 
 
 test('a tampered score is refused with the reason, and the organizer counts only what is true', async () => {
   const page = await playOffline('李强');
-  // Someone edits the waiting attempt's score in the phone's storage.
-  await page.evaluate((key) => {
+  // Someone raises the finished attempt's score in the phone's storage (the compact ledger:
+  // fields joined by ".", the eighth is the score in base 36); the outbox sends it as stored.
+  const raised = await page.evaluate((key) => {
     const stored = JSON.parse(localStorage.getItem(key));
-    stored.data.waiting[0].score += 5;
+    const fields = stored.data.attempts[0].split('.');
+    fields[7] = (parseInt(fields[7], 36) + 5).toString(36);
+    stored.data.attempts[0] = fields.join('.');
     localStorage.setItem(key, JSON.stringify(stored));
-  }, `kepu.v1.outbox.${CONTEST}`);
+    return stored.data.attempts[0];
+  }, `kepu.v1.ledger.${CONTEST}`);
+  assert.ok(raised);
   await page.context().setOffline(false);
   await waitText(page, 'submit-status', /未被接受：与按题库重新计算的得分不符/);
   const c = await counts('province');

@@ -1,7 +1,8 @@
 //! The outbox: finished attempts waiting to be sent to the contest's results collector, and
 //! what became of those sent. A finished attempt goes to the ledger first (as always), then
-//! here; the browser adapter (`web::outbox`) sends [`Outbox::batch`] when [`Outbox::due`] and
-//! reports the answer with [`Outbox::settle`] or [`Outbox::failed`].
+//! its id here (the attempt itself is read from the ledger when it is sent, so nothing is
+//! stored twice); the browser adapter (`web::outbox`) sends [`Outbox::batch`] when
+//! [`Outbox::due`] and reports the answer with [`Outbox::settle`] or [`Outbox::failed`].
 //!
 //! Retries back off exponentially with full jitter (the wait is a random share of
 //! `BASE_DELAY_MS × 2^failures`, at most `MAX_DELAY_MS`) and never sooner than a `Retry-After`.
@@ -11,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ledger::Attempt;
+use super::rng::FastMap;
 use super::submission::{SubmitReply, SubmitStatus, SubmittedAttempt, MAX_BATCH};
 use super::Lang;
 
@@ -23,24 +25,17 @@ pub const KEEP_SETTLED: usize = 1_000;
 /// How often the app looks whether a retry is due.
 pub const TICK_MS: u32 = 15_000;
 
-/// What became of an attempt sent to the collector.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "lowercase")]
-pub enum Delivery {
-    /// Counted by the collector (now, or already before: a duplicate).
-    Submitted {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        receipt: Option<String>,
-    },
-    /// The collector will never count it.
-    Refused { reason: String },
-}
-
+/// What became of an attempt sent to the collector. Plain fields, not a tagged enum: serde's
+/// internally tagged and flattened forms would add their buffering code to the phone's wasm.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settled {
     pub id: String,
-    #[serde(flatten)]
-    pub delivery: Delivery,
+    /// The collector's signature, for an attempt it accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    /// Why the collector will never count it; `None`: counted (now, or already before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 /// Where an attempt stands, for the result screen.
@@ -97,8 +92,8 @@ impl SendFailure {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Outbox {
-    /// Oldest first.
-    pub waiting: Vec<SubmittedAttempt>,
+    /// Ids of the attempts to send, oldest first.
+    pub waiting: Vec<String>,
     /// Oldest first; at most [`KEEP_SETTLED`].
     pub settled: Vec<Settled>,
     /// Failed sends in a row.
@@ -116,7 +111,7 @@ impl Outbox {
     }
 
     fn knows(&self, id: &str) -> bool {
-        self.waiting.iter().any(|a| a.id == id) || self.settled.iter().any(|s| s.id == id)
+        self.waiting.iter().any(|a| a == id) || self.settled.iter().any(|s| s.id == id)
     }
 
     /// Puts an attempt in the outbox; `false` when it is already there or was settled.
@@ -124,7 +119,7 @@ impl Outbox {
         if self.knows(&attempt.id) {
             return false;
         }
-        self.waiting.push(SubmittedAttempt::of(attempt));
+        self.waiting.push(attempt.id.clone());
         true
     }
 
@@ -135,12 +130,12 @@ impl Outbox {
     }
 
     pub fn status(&self, id: &str) -> DeliveryStatus {
-        if self.waiting.iter().any(|a| a.id == id) {
+        if self.waiting.iter().any(|a| a == id) {
             return DeliveryStatus::Waiting(self.waiting.len());
         }
-        match self.settled.iter().rev().find(|s| s.id == id).map(|s| &s.delivery) {
-            Some(Delivery::Submitted { .. }) => DeliveryStatus::Submitted,
-            Some(Delivery::Refused { reason }) => DeliveryStatus::Refused(reason.clone()),
+        match self.settled.iter().rev().find(|s| s.id == id) {
+            Some(Settled { refused: None, .. }) => DeliveryStatus::Submitted,
+            Some(Settled { refused: Some(reason), .. }) => DeliveryStatus::Refused(reason.clone()),
             None => DeliveryStatus::Unknown,
         }
     }
@@ -150,9 +145,17 @@ impl Outbox {
         !self.waiting.is_empty() && now >= self.next_try_at
     }
 
-    /// The next attempts to send, at most a batch.
-    pub fn batch(&self) -> Vec<SubmittedAttempt> {
-        self.waiting.iter().take(MAX_BATCH).cloned().collect()
+    /// The next attempts to send, at most a batch, as the ledger holds them. An id the ledger
+    /// does not have is dropped (there is nothing to send).
+    pub fn batch(&mut self, ledger: &[Attempt]) -> Vec<SubmittedAttempt> {
+        let by_id: FastMap<&str, &Attempt> = ledger.iter().map(|a| (a.id.as_str(), a)).collect();
+        self.waiting.retain(|id| by_id.contains_key(id.as_str()));
+        self.waiting
+            .iter()
+            .take(MAX_BATCH)
+            .filter_map(|id| by_id.get(id.as_str()))
+            .map(|a| SubmittedAttempt::of(a))
+            .collect()
     }
 
     /// A way back online (the `online` event): try at once, whatever the back-off said.
@@ -160,10 +163,10 @@ impl Outbox {
         self.next_try_at = self.next_try_at.min(now);
     }
 
-    fn settle_one(&mut self, id: &str, delivery: Delivery) {
-        self.waiting.retain(|a| a.id != id);
+    fn settle_one(&mut self, id: &str, receipt: Option<String>, refused: Option<String>) {
+        self.waiting.retain(|a| a != id);
         self.settled.retain(|s| s.id != id);
-        self.settled.push(Settled { id: id.to_string(), delivery });
+        self.settled.push(Settled { id: id.to_string(), receipt, refused });
     }
 
     fn trim(&mut self) {
@@ -174,14 +177,14 @@ impl Outbox {
     /// The collector answered 200: each attempt it names is settled; the back-off resets.
     pub fn settle(&mut self, reply: &SubmitReply, now: i64) {
         for r in &reply.results {
-            if !self.waiting.iter().any(|a| a.id == r.id) {
+            if !self.waiting.contains(&r.id) {
                 continue;
             }
-            let delivery = match r.status {
-                SubmitStatus::Accepted | SubmitStatus::Duplicate => Delivery::Submitted { receipt: r.receipt.clone() },
-                SubmitStatus::Rejected => Delivery::Refused { reason: r.reason.clone().unwrap_or_default() },
+            let refused = match r.status {
+                SubmitStatus::Accepted | SubmitStatus::Duplicate => None,
+                SubmitStatus::Rejected => Some(r.reason.clone().unwrap_or_default()),
             };
-            self.settle_one(&r.id, delivery);
+            self.settle_one(&r.id, r.receipt.clone(), refused);
         }
         self.trim();
         self.failures = 0;
@@ -193,8 +196,8 @@ impl Outbox {
         match failure {
             SendFailure::Refused { reason, .. } => {
                 for id in sent {
-                    if self.waiting.iter().any(|a| &a.id == id) {
-                        self.settle_one(id, Delivery::Refused { reason: reason.clone() });
+                    if self.waiting.contains(id) {
+                        self.settle_one(id, None, Some(reason.clone()));
                     }
                 }
                 self.trim();
@@ -217,13 +220,13 @@ impl Outbox {
     pub fn merge(&mut self, other: Outbox) {
         for s in other.settled {
             if !self.settled.iter().any(|mine| mine.id == s.id) {
-                self.waiting.retain(|a| a.id != s.id);
+                self.waiting.retain(|a| *a != s.id);
                 self.settled.push(s);
             }
         }
-        for a in other.waiting {
-            if !self.knows(&a.id) {
-                self.waiting.push(a);
+        for id in other.waiting {
+            if !self.knows(&id) {
+                self.waiting.push(id);
             }
         }
         self.trim();
@@ -277,9 +280,11 @@ mod tests {
         assert!(o.add(&attempt("b", 3_000)));
         assert_eq!(o.status("a"), DeliveryStatus::Waiting(2));
         assert!(o.due(3_000));
-        let batch = o.batch();
+        let ledger = [attempt("a", 2_000), attempt("b", 3_000), attempt("c", 3_500)];
+        let batch = o.batch(&ledger);
         assert_eq!(batch.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(batch[0].answers[1].choice, "AC", "bank letters");
+        assert_eq!(batch[0], SubmittedAttempt::of(&ledger[0]), "sent as the ledger holds it");
         o.settle(
             &SubmitReply {
                 results: vec![
@@ -355,8 +360,17 @@ mod tests {
         one.add(&attempt("d", 600));
         one.merge(two);
         assert_eq!(one.status("a"), DeliveryStatus::Submitted);
-        let waiting: Vec<&str> = one.waiting.iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(waiting, ["b", "d", "c"]);
+        assert_eq!(one.waiting, ["b", "d", "c"]);
+    }
+
+    #[test]
+    fn an_id_the_ledger_does_not_have_is_dropped_not_sent_forever() {
+        let mut o = Outbox::new(0);
+        o.add(&attempt("gone", 10));
+        o.add(&attempt("kept", 20));
+        assert_eq!(o.batch(&[attempt("kept", 20)]).len(), 1);
+        assert_eq!(o.waiting, ["kept"]);
+        assert!(o.batch(&[]).is_empty() && !o.due(100), "nothing left to send");
     }
 
     #[test]
@@ -374,7 +388,7 @@ mod tests {
         for i in 0..KEEP_SETTLED + 5 {
             o.add(&attempt(&format!("a{i}"), 10));
         }
-        let results = o.waiting.iter().map(|a| result(&a.id, SubmitStatus::Accepted, None)).collect();
+        let results = o.waiting.iter().map(|id| result(id, SubmitStatus::Accepted, None)).collect();
         o.settle(&SubmitReply { results }, 10);
         assert_eq!(o.settled.len(), KEEP_SETTLED);
         assert_eq!(o.settled[0].id, "a5", "the oldest are forgotten first");

@@ -12,7 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 use crate::core::codec::Json;
-use crate::core::ledger::Attempt;
+use crate::core::ledger::{Attempt, AttemptLedger};
 use crate::core::outbox::{DeliveryStatus, Outbox, SendFailure, TICK_MS};
 use crate::core::persist::{encode, Stored};
 use crate::core::submission::{Submission, SubmitReply, SubmittedAttempt};
@@ -125,7 +125,17 @@ async fn flush(contest: String, address: String, on_change: Callback<Rc<Outbox>>
             on_change.emit(Rc::new(outbox));
             break;
         }
-        let batch = outbox.batch();
+        // The attempts as the stored ledger holds them (this tab's or another's).
+        let ledger: AttemptLedger =
+            read_or_set_aside(Stored::Ledger, &contest, crate::core::Lang::Zh, &mut Vec::new()).unwrap_or_default();
+        let mut outbox = outbox;
+        let batch = outbox.batch(&ledger.attempts);
+        if batch.is_empty() {
+            // Ids whose attempts the stored ledger does not have (it could not be saved):
+            // nothing to send until it is.
+            on_change.emit(Rc::new(outbox));
+            break;
+        }
         let ids: Vec<String> = batch.iter().map(|a| a.id.clone()).collect();
         let result = post(&url, batch, &contest).await;
         let mut outbox = read(&contest);

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::core::codec::Json;
 use crate::core::ledger::AttemptLedger;
-use crate::core::outbox::{Delivery, Outbox};
+use crate::core::outbox::Outbox;
 use crate::core::persist::Stored;
 use crate::core::stats::{by_region, headline};
 use crate::core::submission::{side_by_side, verify_receipt, CollectedCounts, CollectorLink};
@@ -78,7 +78,7 @@ async fn check_receipts(link: &CollectorLink, contest: &str, ledger: &AttemptLed
     let outbox = read_or_set_aside::<Outbox>(Stored::Outbox, contest, lang, &mut Vec::new()).unwrap_or_default();
     let (mut valid, mut invalid) = (0, 0);
     for s in &outbox.settled {
-        let Delivery::Submitted { receipt: Some(receipt) } = &s.delivery else { continue };
+        let (Some(receipt), None) = (&s.receipt, &s.refused) else { continue };
         match ledger.attempts.iter().find(|a| a.id == s.id) {
             Some(a) if verify_receipt(&key, contest, a, receipt) => valid += 1,
             _ => invalid += 1,
