@@ -31,7 +31,7 @@ function encode(file, body, hash, accept) {
 /** Starts serving; resolves to { url, close, sent } where `sent` counts the response bytes
  * (as sent, compressed) since the last reset: `sent.bytes`, `sent.reset()`. Port 0 picks a
  * free port on 127.0.0.1. */
-export function serve({ root, mounts = {}, port = 0, host = '127.0.0.1' }) {
+export function serve({ root, mounts = {}, proxy = {}, port = 0, host = '127.0.0.1' }) {
   const sent = { bytes: 0, reset() { this.bytes = 0; } };
   const server = http.createServer((req, res) => {
     // Whatever a request holds, it gets an answer and the server goes on (a bad percent
@@ -44,6 +44,18 @@ export function serve({ root, mounts = {}, port = 0, host = '127.0.0.1' }) {
     }
   });
   const answer = (req, res) => {
+    // `proxy: { '/v1/': 'http://127.0.0.1:8090' }` forwards those paths as they are, any
+    // method, the way nginx forwards /v1/ to the results collector on the app's own site.
+    const target = Object.entries(proxy).find(([prefix]) => req.url.startsWith(prefix))?.[1];
+    if (target) {
+      const upstream = http.request(new URL(req.url, target), { method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', () => res.writeHead(502).end());
+      req.pipe(upstream);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed');
       return;

@@ -16,8 +16,8 @@ use kepu_quiz::core::ledger::{Attempt, AttemptLedger, PackageRules};
 use kepu_quiz::core::ledger_file::{export_ledger, merge_into, read_ledger_file, LedgerFileError, MergeReport};
 use kepu_quiz::core::region::RegionTable;
 use kepu_quiz::core::stats::{
-    by_crowd, by_day, by_region, headline, item_analysis, rank_regions, score_distribution, GroupRow, ItemAnalysis,
-    ItemFlag, RankBy, RegionRow,
+    by_crowd, by_day, by_region, by_region_counts, headline, item_analysis, rank_regions, score_distribution, GroupRow,
+    ItemAnalysis, ItemFlag, RankBy, RegionRow,
 };
 use kepu_quiz::core::Lang;
 
@@ -272,6 +272,39 @@ fn by_region_at_each_level() {
     );
     assert_eq!(counts(&by_region(&a, &t, 1, None)), vec![row("430000", "湖南省", 7, 11), row("", "未知地区", 1, 2)]);
     assert!(by_region(&a, &t, 3, None).iter().all(|r| r.population.is_none() && r.per_10k.is_none()));
+}
+
+#[test]
+fn collector_counts_group_like_attempts_and_count_each_person_once() {
+    let (a, t) = (fixture(), regions());
+    // What the collector keeps per stored region: its attempts, and the people whose first
+    // attempt was there.
+    let mut first: HashMap<&str, &Attempt> = HashMap::new();
+    for x in &a {
+        let f = first.entry(&x.participant_id).or_insert(x);
+        if x.started_at < f.started_at {
+            *f = x;
+        }
+    }
+    let mut kept: HashMap<Option<String>, (usize, usize)> = HashMap::new();
+    for x in &a {
+        kept.entry(x.region.clone()).or_default().1 += 1;
+    }
+    for f in first.values() {
+        kept.entry(f.region.clone()).or_default().0 += 1;
+    }
+    let kept: Vec<(Option<String>, usize, usize)> = kept.into_iter().map(|(c, (p, n))| (c, p, n)).collect();
+    for level in 1..=3 {
+        let rows = by_region_counts(&kept, &t, level);
+        let shown = |rows: &[RegionRow]| -> Vec<(String, String, usize)> {
+            rows.iter().map(|r| (r.code.clone(), r.name.clone(), r.participations)).collect()
+        };
+        assert_eq!(shown(&rows), shown(&by_region(&a, &t, level, None)), "level {level}");
+        assert_eq!(rows.iter().map(|r| r.participants).sum::<usize>(), 8, "each person once, level {level}");
+    }
+    let text = String::from_utf8(region_csv(&by_region_counts(&kept, &t, 3), 8, 13)).unwrap();
+    assert!(text.starts_with("\u{feff}地区代码,地区,参赛人数,参赛人次\r\n"), "{text}");
+    assert!(text.ends_with("\r\n,合计,8,13\r\n"), "{text}");
 }
 
 #[test]

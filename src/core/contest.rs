@@ -208,6 +208,11 @@ pub struct ContestRules {
     /// Score needed to pass, in points.
     #[serde(default)]
     pub pass_mark: u32,
+    /// The results collector's address (`https://collect.example.org/`, or `/` when the site
+    /// itself forwards `/v1/` to it): finished attempts are also sent there. None: results
+    /// stay on the device, as always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collector: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -221,6 +226,8 @@ pub enum RuleProblem {
     BadRegionScope(String),
     PartialPercent(u32),
     CrowdPercent(u32),
+    /// A collector address that is neither an http(s) URL nor a path of the site.
+    BadCollector(String),
     Shortfall {
         qtype: QuestionType,
         category: Option<String>,
@@ -260,6 +267,8 @@ impl RuleProblem {
             (PartialPercent(p), Lang::En) => format!("partial credit {p}% is invalid (0–100)"),
             (CrowdPercent(p), Lang::Zh) => format!("按人群抽题比例 {p}% 无效（应为 0–100）"),
             (CrowdPercent(p), Lang::En) => format!("crowd share {p}% is invalid (0–100)"),
+            (BadCollector(u), Lang::Zh) => format!("成绩收集服务器地址“{u}”应以 https://、http:// 或 / 开头"),
+            (BadCollector(u), Lang::En) => format!("collector address \"{u}\" must start with https://, http:// or /"),
             (CrowdShortfall { crowd, qtype, category, wanted, available }, Lang::Zh) => format!(
                 "适合“{crowd}”的{}{}每轮应有 {wanted} 道，题库只有 {available} 道，其余从全部题目中补足",
                 category.as_deref().map(|c| format!("“{c}”类")).unwrap_or_default(),
@@ -436,6 +445,11 @@ impl Contest {
         }
         if let Some(c) = rules.round.crowd_first.filter(|c| c.percent > 100) {
             problems.push(RuleProblem::CrowdPercent(c.percent));
+        }
+        if let Some(url) =
+            rules.collector.as_ref().filter(|u| !["https://", "http://", "/"].iter().any(|p| u.starts_with(p)))
+        {
+            problems.push(RuleProblem::BadCollector(url.clone()));
         }
         if !problems.is_empty() {
             return Err(ContestError::Rules(problems));
@@ -672,6 +686,7 @@ pub(crate) mod tests {
                 crowd: true,
             },
             pass_mark: 10,
+            collector: None,
         }
     }
 
@@ -688,6 +703,19 @@ pub(crate) mod tests {
             {"id":"m2","type":"multiple","stem":"m2","options":["a","b","c","d","e"],"answer":"BDE","category":"乙"}]}"#,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_collector_address_is_optional_and_an_http_url_or_a_path_of_the_site() {
+        assert!(
+            !SerdeJson::encode(&rules()).contains("collector"),
+            "no collector: the rules (and fingerprints) as before"
+        );
+        for ok in ["https://collect.example.org/", "http://127.0.0.1:8090", "/"] {
+            assert!(Contest::new(ContestRules { collector: Some(ok.into()), ..rules() }).is_ok(), "{ok}");
+        }
+        let bad = Contest::new(ContestRules { collector: Some("collect.example.org".into()), ..rules() });
+        assert_eq!(bad, Err(ContestError::Rules(vec![RuleProblem::BadCollector("collect.example.org".into())])));
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod ledger_codec;
 pub mod ledger_file;
 pub mod loaded;
 pub mod organizer;
+pub mod outbox;
 pub mod participant;
 pub mod persist;
 pub mod region;
@@ -26,6 +27,7 @@ pub mod session;
 pub mod sort;
 pub mod stats;
 pub mod store;
+pub mod submission;
 
 /// Lowercase hex of `bytes` (digests, keys and checksums).
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -121,15 +121,19 @@ impl PinHash {
     }
 }
 
-/// Whether a PIN reset removes what is stored under `key`: the PIN, the saved banks and every
-/// contest's setup (the bank chosen and the rules changed on this device), so whoever resets
+/// Whether a PIN reset removes what is stored under `key`: the PIN, the saved banks, every
+/// contest's setup (the bank chosen and the rules changed on this device) and the results
+/// collector's address and token, so whoever resets
 /// the PIN at a kiosk inherits none of the previous organizer's banks and rules. Participants'
 /// data stays, and so does anything set aside as unreadable (it is never destroyed).
 pub fn wiped_by_pin_reset(key: &str) -> bool {
     if key.contains(".unreadable.") {
         return false;
     }
-    key == Stored::OrganizerPin.key("") || key == Stored::Banks.key("") || key.starts_with(&Stored::Setup.key(""))
+    key == Stored::OrganizerPin.key("")
+        || key == Stored::Banks.key("")
+        || key == Stored::CollectorLink.key("")
+        || key.starts_with(&Stored::Setup.key(""))
 }
 
 /// A bank the organizer imported and saved on this device (kept in our JSON format).
@@ -284,7 +288,13 @@ mod tests {
 
     #[test]
     fn a_pin_reset_wipes_every_bank_and_setup_but_no_results() {
-        for key in ["kepu.v1.organizer.pin", "kepu.v1.banks", "kepu.v1.setup.kepu-demo", "kepu.v1.setup.other"] {
+        for key in [
+            "kepu.v1.organizer.pin",
+            "kepu.v1.banks",
+            "kepu.v1.setup.kepu-demo",
+            "kepu.v1.setup.other",
+            "kepu.v1.organizer.collector",
+        ] {
             assert!(wiped_by_pin_reset(key), "{key}");
         }
         for key in [
@@ -293,6 +303,7 @@ mod tests {
             "kepu.v1.ledger.kepu-demo",
             "kepu.v1.round.kepu-demo",
             "kepu.v1.collected.kepu-demo",
+            "kepu.v1.outbox.kepu-demo",
             "kepu.v1.setup.kepu-demo.unreadable.1795393800000",
             "kepu.v1.banks.unreadable.1",
             "other.setup",

@@ -31,6 +31,10 @@ pub enum Stored {
     Banks,
     /// Which bank and rules a contest uses on this device.
     Setup,
+    /// Attempts waiting for the contest's results collector, and what became of those sent.
+    Outbox,
+    /// The organizer's results collector: its address and token (live counts).
+    CollectorLink,
 }
 
 impl Stored {
@@ -53,6 +57,10 @@ impl Stored {
             (Stored::Banks, Lang::En) => "the bank",
             (Stored::Setup, Lang::Zh) => "竞赛设置",
             (Stored::Setup, Lang::En) => "the contest settings",
+            (Stored::Outbox, Lang::Zh) => "待提交的成绩",
+            (Stored::Outbox, Lang::En) => "the results waiting to be sent",
+            (Stored::CollectorLink, Lang::Zh) => "汇总服务器设置",
+            (Stored::CollectorLink, Lang::En) => "the collector settings",
         }
     }
 
@@ -76,6 +84,8 @@ impl Stored {
             Stored::Banks => format!("{KEY_PREFIX}banks"),
             Stored::Setup => format!("{KEY_PREFIX}setup.{contest_id}"),
             Stored::Collected => format!("{KEY_PREFIX}collected.{contest_id}"),
+            Stored::Outbox => format!("{KEY_PREFIX}outbox.{contest_id}"),
+            Stored::CollectorLink => format!("{KEY_PREFIX}organizer.collector"),
         }
     }
 }

@@ -99,12 +99,8 @@ pub fn by_region(
         .map(|(code, group)| {
             let population = population.and_then(|p| p.get(&code)).copied().filter(|p| *p > 0);
             let participants = distinct_participants(group.iter().copied());
-            let name = match regions.full_name(&code) {
-                n if n.is_empty() => code.clone(),
-                n => n,
-            };
             RegionRow {
-                name,
+                name: region_name(regions, &code),
                 participants,
                 participations: group.len(),
                 population,
@@ -123,6 +119,47 @@ pub fn by_region(
             per_10k: None,
         });
     }
+    rows
+}
+
+fn region_name(regions: &RegionTable, code: &str) -> String {
+    match regions.full_name(code) {
+        n if n.is_empty() => code.to_string(),
+        n => n,
+    }
+}
+
+/// Counts already kept per stored region code (the collector's counters: each person
+/// counted once, in one region) grouped at `level` as [`by_region`] groups attempts: the
+/// same rows, names and 未知地区 row, so [`export::region_csv`](super::export::region_csv)
+/// writes them the same way. Each entry is (stored code or `None`, participants, participations).
+pub fn by_region_counts(counts: &[(Option<String>, usize, usize)], regions: &RegionTable, level: u8) -> Vec<RegionRow> {
+    let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut unknown: Option<(usize, usize)> = None;
+    for (code, participants, participations) in counts {
+        let slot = match code.as_deref().and_then(|r| ancestor(r, level)) {
+            Some(code) => groups.entry(code).or_default(),
+            None => unknown.get_or_insert((0, 0)),
+        };
+        slot.0 += participants;
+        slot.1 += participations;
+    }
+    let row = |code: String, name: String, (participants, participations): (usize, usize)| RegionRow {
+        code,
+        name,
+        participants,
+        participations,
+        population: None,
+        per_10k: None,
+    };
+    let mut rows: Vec<RegionRow> = groups
+        .into_iter()
+        .map(|(code, n)| {
+            let name = region_name(regions, &code);
+            row(code, name, n)
+        })
+        .collect();
+    rows.extend(unknown.map(|n| row(String::new(), UNKNOWN_REGION.to_string(), n)));
     rows
 }
 

@@ -121,6 +121,8 @@ fn ContestApp(props: &LoadedProps) -> Html {
             move || drop(listener)
         });
     }
+    // Finished attempts also go to the contest's results collector, when it names one.
+    let outbox = super::outbox::use_outbox(&state);
     let toggle_lang = {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::SetLang(if lang == Lang::Zh { Lang::En } else { Lang::Zh })))
@@ -171,7 +173,7 @@ fn ContestApp(props: &LoadedProps) -> Html {
             if let Some(n) = &state.notice {
                 <p class="notice" data-testid="error" role="alert">{ n.clone() }</p>
             }
-            { page }
+            <ContextProvider<Option<super::outbox::OutboxView>> context={outbox}>{ page }</ContextProvider<Option<super::outbox::OutboxView>>>
         </>
     }
 }

@@ -8,6 +8,7 @@ pub mod import_worker;
 pub mod json;
 mod loader;
 pub mod organizer;
+mod outbox;
 mod pages;
 pub mod storage;
 

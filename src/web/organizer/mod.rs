@@ -3,6 +3,7 @@
 
 mod banks;
 mod data;
+mod live;
 mod rules;
 mod stats;
 
@@ -41,6 +42,7 @@ pub enum Tab {
     Banks,
     Rules,
     Data,
+    Live,
 }
 
 /// The organizer's desk: the effective contest on this device and everything saved here.
@@ -363,12 +365,14 @@ fn DeskView(props: &LoadedProps) -> Html {
                     { tab(Tab::Banks, "题库", "Banks", "tab-banks") }
                     { tab(Tab::Rules, "规则", "Rules", "tab-rules") }
                     { tab(Tab::Data, "导出与合并", "Export & merge", "tab-data") }
+                    { tab(Tab::Live, "实时", "Live", "tab-live") }
                 </nav>
                 { match desk.tab {
                     Tab::Stats => html! { <stats::StatsTab desk={desk.clone()} /> },
                     Tab::Banks => html! { <banks::BanksTab desk={desk.clone()} /> },
                     Tab::Rules => html! { <rules::RulesTab desk={desk.clone()} /> },
                     Tab::Data => html! { <data::DataTab desk={desk.clone()} /> },
+                    Tab::Live => html! { <live::LiveTab desk={desk.clone()} /> },
                 } }
             </>
         }

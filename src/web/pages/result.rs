@@ -4,9 +4,20 @@ use yew::prelude::*;
 
 use crate::core::bank::AnswerSet;
 use crate::core::device::{Action, Screen};
+use crate::core::outbox::DeliveryStatus;
 use crate::core::Lang;
 
 use super::PageProps;
+use crate::web::outbox::OutboxView;
+
+fn status_class(status: &DeliveryStatus) -> &'static str {
+    match status {
+        DeliveryStatus::Waiting(_) => "waiting",
+        DeliveryStatus::Submitted => "submitted",
+        DeliveryStatus::Refused(_) => "refused",
+        DeliveryStatus::Unknown => "",
+    }
+}
 
 #[component]
 pub fn ResultPage(props: &PageProps) -> Html {
@@ -22,12 +33,15 @@ pub fn ResultPage(props: &PageProps) -> Html {
             }
         });
     }
+    let outbox = use_context::<Option<OutboxView>>().flatten();
     let Some(a) = state.last.clone() else {
         return html! {};
     };
     let rules = &state.loaded.contest.rules;
     let bank = &state.loaded.bank;
     let rank = state.ledger.rank_of(rules.score_policy, &a.participant_id);
+    // With a results collector: submitted, waiting (how many) or refused (why).
+    let delivery = outbox.map(|o| o.status(&a.id));
     let passed = rules.pass_mark > 0 && a.score >= rules.pass_mark;
     let go_home = {
         let state = state.clone();
@@ -80,6 +94,9 @@ pub fn ResultPage(props: &PageProps) -> Html {
                         <li class={if passed { "pass" } else { "fail" }}>{ if passed { lang.pick("已及格", "Passed") } else { lang.pick("未及格", "Not passed") } }</li>
                     }
                 </ul>
+                if let Some(status) = delivery.filter(|d| *d != DeliveryStatus::Unknown) {
+                    <p class={classes!("submit-status", status_class(&status))} data-testid="submit-status" role="status">{ status.message(lang) }</p>
+                }
                 <button class="primary big" onclick={go_home}>{ lang.pick("返回首页", "Home") }</button>
                 <button class="secondary big" data-testid="next-participant" onclick={next_person}>{ lang.pick("换下一位答题", "Next person") }</button>
             </section>

@@ -1,0 +1,187 @@
+// End to end with the results collector (#15): the built app, a real kepu-collector and a
+// real PostgreSQL (a throw-away cluster from scripts/pg-temp.sh). The site forwards /v1/ to the
+// collector, as nginx does (the contest names its collector as "/"). A round played offline is
+// counted once when the phone comes back online; resending it is not counted again; a tampered
+// score is refused with the reason; the organizer's counts show what was counted.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve } from './server.mjs';
+import { launch } from './browser.mjs';
+import { clockedDevice, fillRegistration, confirmAndWait, waitText } from './helpers.mjs';
+
+const TOKEN = 'e2e-organizer-token';
+const CONTEST = 'e2e-collect';
+const PERSON = { province: '河南省', city: '郑州市', county: '中原区', crowd: '农民' };
+const h = {};
+
+function pg(script) {
+  return execFileSync('bash', ['-c', `. scripts/pg-temp.sh && ${script}`], { encoding: 'utf8', env: { ...process.env, ...h.pgEnv } });
+}
+
+before(async () => {
+  // The collector's contests: this test's package, its bank beside it as the site has it.
+  h.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kepu-e2e-collector-'));
+  fs.mkdirSync(path.join(h.dir, 'e2e'));
+  fs.mkdirSync(path.join(h.dir, 'questions'));
+  fs.copyFileSync('tests/e2e-contests/collected.json', path.join(h.dir, 'e2e', 'collected.json'));
+  fs.copyFileSync('questions/default-bank.json', path.join(h.dir, 'questions', 'default-bank.json'));
+  const [url, dir, port] = pg('pg_temp_start && echo "$DATABASE_URL $PG_TEMP_DIR $PG_TEMP_PORT"').trim().split(' ');
+  h.pgEnv = { PG_TEMP_DIR: dir, PG_TEMP_PORT: port };
+  execFileSync('cargo', ['build', '-q', '-p', 'kepu-collector'], { stdio: 'inherit' });
+  h.collector = spawn('target/debug/kepu-collector', ['--listen', '127.0.0.1:0', '--contests', path.join(h.dir, 'e2e'), '--regions', 'questions/regions.json'], {
+    env: { ...process.env, DATABASE_URL: url, KEPU_ORGANIZER_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  h.collectorUrl = await new Promise((resolve, reject) => {
+    let out = '';
+    h.collector.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[^/\s]+\/)/);
+      if (m) resolve(m[1]);
+    });
+    h.collector.on('exit', (code) => reject(new Error(`kepu-collector exited ${code}`)));
+  });
+  h.server = await serve({
+    root: path.resolve(process.env.E2E_DIST ?? 'dist'),
+    mounts: { '/e2e/': path.resolve('tests/e2e-contests') },
+    proxy: { '/v1/': h.collectorUrl },
+  });
+  h.browser = await launch();
+});
+
+after(async () => {
+  await h.browser?.close();
+  await h.server?.close();
+  h.collector?.kill('SIGTERM');
+  if (h.pgEnv) pg('pg_temp_stop');
+  fs.rmSync(h.dir, { recursive: true, force: true });
+});
+
+async function counts(level = 'county') {
+  const r = await fetch(`${h.collectorUrl}v1/contests/${CONTEST}/counts?level=${level}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  assert.equal(r.status, 200);
+  return r.json();
+}
+
+/** Registers on a fresh device (online), then plays a round offline; returns the page. */
+async function playOffline(name) {
+  const page = await clockedDevice(h.browser);
+  h.sent = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/v1/attempts')) h.sent.push(r.postData());
+  });
+  await page.goto(`${h.server.url}?contest=e2e/collected.json`);
+  await page.getByTestId('start-round').click();
+  await fillRegistration(page, { name, ...PERSON });
+  await page.getByTestId('participant').waitFor();
+  await page.context().setOffline(true);
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  while (!(await page.getByTestId('result-score').count())) {
+    await page.clock.fastForward(3000);
+    await page.getByTestId('option').first().click();
+    await confirmAndWait(page);
+  }
+  await waitText(page, 'submit-status', /待提交.*1/);
+  return page;
+}
+
+const outboxOf = (page) => page.evaluate((key) => JSON.parse(localStorage.getItem(key)), `kepu.v1.outbox.${CONTEST}`);
+
+test('a round played offline is counted once when the phone is back online, and a resend is not counted again', async () => {
+  const page = await playOffline('王芳');
+  const waiting = (await outboxOf(page)).data.waiting;
+  assert.equal(waiting.length, 1, 'the attempt id waits; the attempt itself is in the ledger');
+  assert.equal((await counts()).participations, 0, 'nothing arrived while offline');
+
+  await page.context().setOffline(false);
+  await waitText(page, 'submit-status', /已提交/);
+  const settled = (await outboxOf(page)).data;
+  assert.equal(settled.waiting.length, 0);
+  assert.match(settled.settled[0].receipt, /^[0-9a-f]{128}$/, 'the receipt is kept');
+  let c = await counts();
+  assert.deepEqual([c.participants, c.participations], [1, 1]);
+  assert.deepEqual(c.regions.map((r) => [r.code, r.participants, r.participations]), [['410102', 1, 1]]);
+
+  // The same attempt again, straight to the collector (as the phone sent it: no name travels):
+  // a duplicate, not counted.
+  assert.ok(!JSON.stringify(h.sent).includes('王芳'));
+  const again = await fetch(`${h.server.url}v1/attempts`, { method: 'POST', body: h.sent[0] });
+  assert.equal((await again.json()).results[0].status, 'duplicate');
+  // And a reload of the app sends nothing more.
+  await page.reload();
+  await page.getByTestId('start-round').waitFor();
+  c = await counts();
+  assert.deepEqual([c.participants, c.participations], [1, 1]);
+
+  // The organizer's page on this device checks the receipt with the collector's public key.
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill('1357');
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-live').click();
+  await page.getByTestId('live-address').fill('/');
+  await page.getByTestId('live-token').fill(TOKEN);
+  await page.getByTestId('live-connect').click();
+  await page.getByTestId('receipt-check').click();
+  await waitText(page, 'receipt-result', /回执核对：1 条有效，0 条无效/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a tampered score is refused with the reason, and the organizer counts only what is true', async () => {
+  const page = await playOffline('李强');
+  // Someone raises the finished attempt's score in the phone's storage (the compact ledger:
+  // fields joined by ".", the eighth is the score in base 36); the outbox sends it as stored.
+  const raised = await page.evaluate((key) => {
+    const stored = JSON.parse(localStorage.getItem(key));
+    const fields = stored.data.attempts[0].split('.');
+    fields[7] = (parseInt(fields[7], 36) + 5).toString(36);
+    stored.data.attempts[0] = fields.join('.');
+    localStorage.setItem(key, JSON.stringify(stored));
+    return stored.data.attempts[0];
+  }, `kepu.v1.ledger.${CONTEST}`);
+  assert.ok(raised);
+  await page.context().setOffline(false);
+  await waitText(page, 'submit-status', /未被接受：与按题库重新计算的得分不符/);
+  const c = await counts('province');
+  assert.deepEqual([c.participants, c.participations], [1, 1], 'only the honest attempt of the first test');
+  assert.deepEqual(c.regions.map((r) => [r.code, r.name]), [['410000', '河南省']]);
+  const csv = await fetch(`${h.collectorUrl}v1/contests/${CONTEST}/counts.csv?level=province`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  // Bytes, not text(): a decoder would drop the BOM.
+  const bytes = Buffer.from(await csv.arrayBuffer());
+  assert.equal(bytes.toString('utf8'), '\ufeff地区代码,地区,参赛人数,参赛人次\r\n410000,河南省,1,1\r\n,合计,1,1\r\n');
+  assert.equal((await fetch(`${h.collectorUrl}v1/contests/${CONTEST}/counts?level=province`)).status, 401);
+  await page.context().close();
+});
+
+test("the organizer's live view shows the collector's counts beside the device's own", async () => {
+  const page = await clockedDevice(h.browser);
+  await page.goto(`${h.server.url}?contest=e2e/collected.json`);
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill('1357');
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-live').click();
+  await page.getByTestId('live-address').fill('/');
+  await page.getByTestId('live-token').fill('wrong');
+  await page.getByTestId('live-connect').click();
+  await waitText(page, 'live-error', /401/);
+  await page.getByTestId('live-token').fill(TOKEN);
+  await page.getByTestId('live-connect').click();
+  // Collected: the one honest attempt (河南省); this device: none.
+  await waitText(page, 'live-total', /^合计1100$/);
+  assert.equal(await page.locator('[data-testid="live-table"] tr[data-code="410000"]').textContent(), '河南省1100');
+  await page.getByTestId('live-level').selectOption('3');
+  await page.locator('[data-testid="live-table"] tr[data-code="410102"]').waitFor();
+  // Entered once: kept for the next visit.
+  await page.reload();
+  await page.getByTestId('pin-input').fill('1357');
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-live').click();
+  await waitText(page, 'live-total', /^合计1100$/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

@@ -1,0 +1,222 @@
+//! 实时 (live): the results collector's 参赛人数 / 参赛人次 by province, city or county,
+//! refreshed every few seconds, beside this device's own figures. The address and token are
+//! entered once and kept on the device (a PIN reset removes them).
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::core::codec::Json;
+use crate::core::ledger::AttemptLedger;
+use crate::core::outbox::Outbox;
+use crate::core::persist::Stored;
+use crate::core::stats::{by_region, headline};
+use crate::core::submission::{side_by_side, verify_receipt, CollectedCounts, CollectorLink};
+use crate::core::Lang;
+use crate::web::json::BrowserJson;
+use crate::web::storage::{read_or_set_aside, LocalStore};
+
+use super::stats::use_regions;
+use super::DeskProps;
+
+/// How often the counts are asked for again.
+const REFRESH_MS: u32 = 5_000;
+
+/// The collector's counts, or why there are none, in words.
+async fn fetch_counts(link: &CollectorLink, contest: &str, level: u8, lang: Lang) -> Result<CollectedCounts, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let page = window.location().href().map_err(|_| "no location")?;
+    let base = web_sys::Url::new_with_base(&link.address, &page).map_err(|_| lang.pick("地址无效", "bad address"))?;
+    let url = web_sys::Url::new_with_base(&CollectorLink::counts_path(contest, level), &base.href())
+        .map_err(|_| lang.pick("地址无效", "bad address"))?;
+    let init = web_sys::RequestInit::new();
+    let headers = web_sys::Headers::new().map_err(|_| "headers")?;
+    let _ = headers.set("Authorization", &format!("Bearer {}", link.token.trim()));
+    init.set_headers(&headers);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let request = web_sys::Request::new_with_str_and_init(&url.href(), &init).map_err(|_| "request")?;
+    let network = |_| lang.pick("无法连接收集服务器", "cannot reach the collector").to_string();
+    let response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(network)?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "response")?;
+    match response.status() {
+        200 => {}
+        401 => return Err(lang.pick("令牌不正确（HTTP 401）", "wrong token (HTTP 401)").into()),
+        404 => {
+            return Err(lang
+                .pick("收集服务器上没有这个竞赛（HTTP 404）", "the collector does not serve this contest (HTTP 404)")
+                .into())
+        }
+        s => return Err(format!("HTTP {s}")),
+    }
+    let text = JsFuture::from(response.text().map_err(|_| "text")?).await.map_err(network)?;
+    BrowserJson::decode::<CollectedCounts>(&text.as_string().unwrap_or_default()).map_err(|e| e.message(lang))
+}
+
+#[derive(serde::Deserialize)]
+struct ReceiptKey {
+    public_key: String,
+}
+
+/// Checks the receipts this device holds (its outbox's) against the collector's public key:
+/// the words to show.
+async fn check_receipts(link: &CollectorLink, contest: &str, ledger: &AttemptLedger, lang: Lang) -> String {
+    let key = async {
+        let window = web_sys::window()?;
+        let page = window.location().href().ok()?;
+        let base = web_sys::Url::new_with_base(&link.address, &page).ok()?;
+        let url = web_sys::Url::new_with_base("v1/receipt-key", &base.href()).ok()?;
+        let response: web_sys::Response =
+            JsFuture::from(window.fetch_with_str(&url.href())).await.ok()?.dyn_into().ok()?;
+        let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+        BrowserJson::decode::<ReceiptKey>(&text).ok().map(|k| k.public_key)
+    }
+    .await;
+    let Some(key) = key else {
+        return lang.pick("无法读取收集服务器的公钥", "cannot read the collector's public key").into();
+    };
+    let outbox = read_or_set_aside::<Outbox>(Stored::Outbox, contest, lang, &mut Vec::new()).unwrap_or_default();
+    let (mut valid, mut invalid) = (0, 0);
+    for s in &outbox.settled {
+        let (Some(receipt), None) = (&s.receipt, &s.refused) else { continue };
+        match ledger.attempts.iter().find(|a| a.id == s.id) {
+            Some(a) if verify_receipt(&key, contest, a, receipt) => valid += 1,
+            _ => invalid += 1,
+        }
+    }
+    match lang {
+        Lang::Zh => format!("回执核对：{valid} 条有效，{invalid} 条无效（公钥 {}…）", &key[..key.len().min(16)]),
+        Lang::En => format!("Receipts: {valid} valid, {invalid} invalid (public key {}…)", &key[..key.len().min(16)]),
+    }
+}
+
+#[component]
+pub fn LiveTab(props: &DeskProps) -> Html {
+    let desk = &props.desk;
+    let lang = desk.lang;
+    use_regions(desk);
+    let link = use_state(|| {
+        read_or_set_aside::<CollectorLink>(Stored::CollectorLink, "", lang, &mut Vec::new()).unwrap_or_default()
+    });
+    let level = use_state(|| 1u8);
+    let counts = use_state(|| None::<Result<CollectedCounts, String>>);
+    {
+        let (counts, contest) = (counts.clone(), desk.contest.rules.id.clone());
+        use_effect_with(((*link).clone(), *level), move |(link, level)| {
+            let timer = (!link.address.is_empty()).then(|| {
+                let (link, level) = (link.clone(), *level);
+                let refresh = move || {
+                    let (counts, link, contest) = (counts.clone(), link.clone(), contest.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        counts.set(Some(fetch_counts(&link, &contest, level, lang).await));
+                    });
+                };
+                refresh();
+                gloo_timers::callback::Interval::new(REFRESH_MS, refresh)
+            });
+            move || drop(timer)
+        });
+    }
+    let receipts = use_state(|| None::<String>);
+    let check = {
+        let (receipts, link, contest, ledger) =
+            (receipts.clone(), (*link).clone(), desk.contest.rules.id.clone(), desk.ledger.clone());
+        Callback::from(move |_| {
+            let (receipts, link, contest, ledger) = (receipts.clone(), link.clone(), contest.clone(), ledger.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                receipts.set(Some(check_receipts(&link, &contest, &ledger, lang).await));
+            });
+        })
+    };
+    let address_ref = use_node_ref();
+    let token_ref = use_node_ref();
+    let connect = {
+        let (link, counts) = (link.clone(), counts.clone());
+        let (address_ref, token_ref) = (address_ref.clone(), token_ref.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value =
+                |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value().trim().to_string()).unwrap_or_default();
+            let next = CollectorLink { address: value(&address_ref), token: value(&token_ref) };
+            if let Ok(store) = LocalStore::open() {
+                let _ = store.save(Stored::CollectorLink, "", &next);
+            }
+            counts.set(None);
+            link.set(next);
+        })
+    };
+    let on_level = {
+        let level = level.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+                level.set(s.value().parse().unwrap_or(1));
+            }
+        })
+    };
+    let local = desk.regions.as_ref().map(|t| by_region(&desk.ledger.attempts, t, *level, None));
+    let table = match (&*counts, &local) {
+        (Some(Ok(c)), Some(local)) => {
+            let rows = side_by_side(local, c);
+            let h = headline(&desk.ledger.attempts, 0);
+            let total_local = (h.participants, h.participations);
+            html! {
+                <table class="grid" data-testid="live-table">
+                    <thead><tr>
+                        <th>{ lang.pick("地区", "Region") }</th>
+                        <th>{ lang.pick("收集 人数", "Collected people") }</th><th>{ lang.pick("收集 人次", "Collected attempts") }</th>
+                        <th>{ lang.pick("本机 人数", "This device: people") }</th><th>{ lang.pick("本机 人次", "This device: attempts") }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for rows.iter().map(|r| html! {
+                            <tr data-code={r.code.clone()}>
+                                <td>{ r.name.clone() }</td>
+                                <td>{ r.collected.0 }</td><td>{ r.collected.1 }</td>
+                                <td>{ r.local.0 }</td><td>{ r.local.1 }</td>
+                            </tr>
+                        }) }
+                        <tr class="total" data-testid="live-total">
+                            <td>{ lang.pick("合计", "Total") }</td>
+                            <td>{ c.participants }</td><td>{ c.participations }</td>
+                            <td>{ total_local.0 }</td><td>{ total_local.1 }</td>
+                        </tr>
+                    </tbody>
+                </table>
+            }
+        }
+        (Some(Err(why)), _) => html! { <p class="notice" data-testid="live-error" role="alert">{ why.clone() }</p> },
+        _ if link.address.is_empty() => html! {},
+        _ => html! { <p class="loading" role="status">{ lang.pick("正在读取…", "Loading…") }</p> },
+    };
+    html! {
+        <section class="card">
+            <h2>{ lang.pick("实时统计（成绩收集服务器）", "Live counts (results collector)") }</h2>
+            <form onsubmit={connect}>
+                <label>{ lang.pick("服务器地址", "Address") }
+                    <input ref={address_ref} data-testid="live-address" value={link.address.clone()} placeholder="https://collect.example.org/" />
+                </label>
+                <label>{ lang.pick("主办方令牌", "Organizer token") }
+                    <input ref={token_ref} data-testid="live-token" type="password" value={link.token.clone()} autocomplete="off" />
+                </label>
+                <button class="primary" data-testid="live-connect" type="submit">{ lang.pick("连接", "Connect") }</button>
+            </form>
+            <label>{ lang.pick("层级 ", "Level ") }
+                <select data-testid="live-level" onchange={on_level}>
+                    <option value="1" selected={*level == 1}>{ lang.pick("省", "Province") }</option>
+                    <option value="2" selected={*level == 2}>{ lang.pick("市", "City") }</option>
+                    <option value="3" selected={*level == 3}>{ lang.pick("县", "County") }</option>
+                </select>
+            </label>
+            <p class="hint">{ lang.pick("每 5 秒刷新。收集数为服务器上的全部成绩；本机数为本机与合并进来的成绩。",
+                "Refreshed every 5 s. Collected: every result the server counted; this device: its own and merged results.") }</p>
+            { table }
+            if !link.address.is_empty() {
+                <p>
+                    <button class="secondary" data-testid="receipt-check" onclick={check}>{ lang.pick("核对本机成绩的回执", "Check this device's receipts") }</button>
+                    if let Some(r) = &*receipts {
+                        <span data-testid="receipt-result" role="status">{ " " }{ r.clone() }</span>
+                    }
+                </p>
+            }
+        </section>
+    }
+}
