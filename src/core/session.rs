@@ -143,22 +143,13 @@ impl RoundClosed {
 impl Round {
     pub fn start(contest: &Contest, participant_id: &str, questions: Vec<DrawnQuestion>, now: i64) -> Round {
         let r = &contest.rules.round;
+        // A practice round with the contest's clock and rules on going back, and counted.
         Round {
-            contest_id: contest.rules.id.clone(),
-            participant_id: participant_id.to_string(),
             practice: false,
-            answers: vec![AnswerSet::default(); questions.len()],
-            questions,
-            current: 0,
-            started_at: now,
-            question_started_at: now,
-            finished_at: None,
             per_question_ms: r.seconds_per_question.map(|s| i64::from(s) * 1000),
             round_ms: r.seconds_per_round.map(|s| i64::from(s) * 1000),
             allow_back: r.allow_back,
-            revealed: false,
-            spent_ms: Vec::new(),
-            played_under: None,
+            ..Round::practice(&contest.rules.id, participant_id, questions, now)
         }
     }
 
