@@ -397,15 +397,20 @@ mod tests {
         }
     }
 
+    /// The collector's check of attempts at `contest` with `bank`, a day into the contest.
+    fn check_under<'a>(contest: &'a Contest, bank: &'a Bank) -> RecordCheck<'a> {
+        RecordCheck {
+            contest,
+            known: vec![(contest.fingerprint::<SerdeJson>(bank), contest, bank)],
+            now: contest.starts_ms + 86_400_000,
+        }
+    }
+
     #[test]
     fn an_honest_attempt_passes_and_every_forgery_is_refused_with_its_reason() {
         let contest = Contest::new(rules()).unwrap();
         let bank = bank();
-        let check = RecordCheck {
-            contest: &contest,
-            known: vec![(contest.fingerprint::<SerdeJson>(&bank), &contest, &bank)],
-            now: contest.starts_ms + 86_400_000,
-        };
+        let check = check_under(&contest, &bank);
         let regions = regions();
         let good = honest(&contest, &bank);
         let attempt = good.check(&check, &regions).unwrap();
@@ -446,11 +451,7 @@ mod tests {
         use ed25519_dalek::{Signer, SigningKey};
         let contest = Contest::new(rules()).unwrap();
         let bank = bank();
-        let check = RecordCheck {
-            contest: &contest,
-            known: vec![(contest.fingerprint::<SerdeJson>(&bank), &contest, &bank)],
-            now: contest.starts_ms + 86_400_000,
-        };
+        let check = check_under(&contest, &bank);
         let attempt = honest(&contest, &bank).check(&check, &regions()).unwrap();
         let key = SigningKey::from_bytes(&[9; 32]);
         let public = crate::core::hex(key.verifying_key().as_bytes());
