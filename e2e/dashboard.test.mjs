@@ -1,8 +1,11 @@
 // End to end: the organizer's dashboard (issue #14) at a desk (1366×768) and on a phone
 // (390×844): real tabs driven by the keyboard, empty states, file buttons that name the chosen
-// file.
+// file, thousands separators, and the desk layout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { useHarness, phonePage } from './helpers.mjs';
 
 const h = useHarness();
@@ -83,4 +86,45 @@ test('an empty contest says what to do next; file buttons name the chosen file',
   assert.match(await en.locator('label.file-button').first().textContent(), /Choose a file/);
   assert.equal(await en.getByTestId('bank-file-name').textContent(), 'No file chosen');
   await en.context().close();
+});
+
+test('at a desk: navigation at the side, the headline figures in one row, figures with separators', async () => {
+  const file = path.resolve('target/e2e-dashboard-1500.json');
+  fs.mkdirSync('target', { recursive: true });
+  if (!fs.existsSync(file)) {
+    execFileSync('cargo', ['run', '--release', '--quiet', '--example', 'results-file', '--', '1500', '1200', '7', file]);
+  }
+  const page = await organizer();
+  await page.getByTestId('tab-data').click();
+  await page.getByTestId('ledger-file').setInputFiles(file);
+  assert.equal(await page.getByTestId('ledger-file-name').textContent(), path.basename(file));
+  await page.getByTestId('flash').waitFor();
+  await page.getByTestId('tab-stats').click();
+  await page.getByTestId('region-table').waitFor();
+  assert.equal(await page.getByTestId('stat-participations').textContent(), '1,500');
+  assert.match(await page.getByTestId('stat-participants').textContent(), /^1,\d{3}$/);
+
+  const box = (sel) => page.locator(sel).first().boundingBox();
+  const [list, panel] = [await box('[role="tablist"]'), await box('[role="tabpanel"]')];
+  assert.ok(list.x + list.width <= panel.x, `the tabs sit left of the panel: ${JSON.stringify({ list, panel })}`);
+  const tops = await page.locator('.kpi').evaluateAll((ks) => ks.map((k) => Math.round(k.getBoundingClientRect().top)));
+  assert.equal(new Set(tops).size, 1, `one row of headline figures: ${tops}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `nothing wider than the window (${overflow}px)`);
+  fs.mkdirSync('docs', { recursive: true });
+  await page.screenshot({ path: 'docs/dashboard-desk.png' });
+  await page.getByText('按人群').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -16));
+  await page.screenshot({ path: 'docs/dashboard-desk-groups.png' });
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+
+  // The phone keeps its column: tabs above the panel.
+  const phone = await organizer({ desk: false });
+  const [plist, ppanel] = [
+    await phone.locator('[role="tablist"]').boundingBox(),
+    await phone.locator('[role="tabpanel"]').boundingBox(),
+  ];
+  assert.ok(plist.y + plist.height <= ppanel.y, 'on a phone the tabs are above the panel');
+  await phone.context().close();
 });
