@@ -98,6 +98,7 @@ fn every_contest_file_parses() {
         "tests/e2e-contests/fast-timer.json",
         "tests/e2e-contests/hostile.json",
         "tests/e2e-contests/limit.json",
+        "tests/e2e-contests/window.json",
     ];
     for file in good {
         let (contest, bank) = check_contest(Path::new(file));
