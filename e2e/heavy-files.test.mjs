@@ -166,7 +166,7 @@ test('#17.13 a results file near the size limit merges and the page never freeze
   await page.getByTestId('ledger-file').setInputFiles(file);
   await waitText(page, 'flash', /新增 100000 条/);
   await page.getByTestId('tab-stats').click();
-  await waitText(page, 'stat-participations', /100000/);
+  await waitText(page, 'stat-participations', /^100,000$/);
   await assertNoFreeze(tasks);
   await page.context().close();
 });
@@ -220,7 +220,7 @@ test('#17.13 a collection an earlier build stored as one envelope still reads, a
   await page.goto(`${h.server.url}organizer/`);
   await page.getByTestId('pin-input').fill(PIN);
   await page.getByTestId('pin-submit').click();
-  await waitText(page, 'stat-participations', /3000/);
+  await waitText(page, 'stat-participations', /^3,000$/);
   const stored = await page.evaluate(() => new Promise((resolve) => {
     const open = indexedDB.open('kepu', 1);
     open.onsuccess = () => {

@@ -91,4 +91,5 @@ export async function answerFirst(page) {
 }
 
 /** The first number in an element's text. */
-export const number = async (locator) => Number((await locator.textContent()).match(/\d+/)[0]);
+/** The first number in an element, read past its thousands separators (1,234 is 1234). */
+export const number = async (locator) => Number((await locator.textContent()).replaceAll(",", "").match(/\d+/)[0]);

@@ -47,6 +47,20 @@ pub fn headline(attempts: &[Attempt], pass_mark: u32) -> Headline {
     }
 }
 
+/// A count as people read figures: digits in groups of three, `1,234,567` (the same in
+/// Chinese and English reports).
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 fn distinct_participants<'a>(attempts: impl Iterator<Item = &'a Attempt>) -> usize {
     attempts.map(|a| a.participant_id.as_str()).collect::<FastSet<_>>().len()
 }
@@ -509,6 +523,16 @@ impl ItemAnalysis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouped_puts_a_comma_every_three_digits() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(123_456), "123,456");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(u32::MAX as usize), "4,294,967,295");
+    }
 
     #[test]
     fn population_csv_with_header_bom_and_quotes() {

@@ -160,9 +160,7 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                 <h2>{ lang.pick("导入题库", "Import a bank") }</h2>
                 <p class="hint">{ lang.pick("支持 Excel（.xlsx、.xls、.xlsb）、WPS、OpenDocument（.ods）、CSV（UTF-8 或 GBK）、Word（.docx）和文本题目、本程序的 JSON、GIFT 和 Aiken 文本。表头可用：题型、题干、选项A…选项H（或选项1…8、一格写全部选项）、答案、解析、分类、难度、分值、适用人群、编号，以及常见的别名。",
                     "Excel (.xlsx, .xls, .xlsb), WPS, OpenDocument (.ods), CSV (UTF-8 or GBK), Word (.docx) and typed text, this app's JSON, GIFT and Aiken text. Headers: 题型, 题干, 选项A…选项H (or 选项1…8, or all options in one cell), 答案, 解析, 分类, 难度, 分值, 适用人群, 编号, and their common aliases.") }</p>
-                <label for="bank-file">{ lang.pick("选择文件", "Choose a file") }
-                    <input id="bank-file" data-testid="bank-file" type="file" accept={accept_attribute()} {onchange} />
-                </label>
+                <super::file_pick::FilePick id="bank-file" label={lang.pick("题库文件", "Bank file")} accept={accept_attribute()} {lang} {onchange} />
                 <label for="bank-paste">{ lang.pick("或者粘贴题目文本（从 Word、WPS 或网页复制）", "Or paste the questions as text (copied from Word, WPS or a web page)") }
                     <textarea id="bank-paste" data-testid="bank-paste" ref={paste} rows="6"
                         placeholder={ lang.pick("一、单选题\n1. 光年是什么单位？\nA、时间 B、长度 C、速度 D、质量\n答案：B\n解析：光在一年里走过的距离。", "一、单选题\n1. …？\nA、… B、… C、… D、…\n答案：B\n解析：…") } />
@@ -193,6 +191,10 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                         </li> }
                     }) }
                 </ul>
+                if desk.banks.is_empty() {
+                    <p class="empty-state" data-testid="banks-empty">{ lang.pick("本机还没有导入的题库 · 在上方选择题库文件或粘贴题目导入",
+                        "No bank imported on this device yet · choose a bank file or paste questions above") }</p>
+                }
                 <button class="secondary" data-testid="download-package" onclick={download_package}>{ lang.pick("下载当前竞赛文件（规则+题库）", "Download the contest package (rules + bank)") }</button>
                 <p class="hint">{ lang.pick("把下载的文件放到网站的 questions/ 目录，用 ?contest=questions/文件名.json 打开即可分享。",
                     "Put the downloaded file in the site's questions/ folder and share ?contest=questions/<file>.json.") }</p>

@@ -3,9 +3,11 @@
 
 mod banks;
 mod data;
+mod file_pick;
 mod live;
 mod rules;
 mod stats;
+mod tabs;
 
 use std::rc::Rc;
 
@@ -350,23 +352,10 @@ fn DeskView(props: &LoadedProps) -> Html {
     let body = if !desk.unlocked {
         html! { <PinGate desk={desk.clone()} /> }
     } else {
-        let tab = |t: Tab, zh: &'static str, en: &'static str, id: &'static str| {
-            let desk = desk.clone();
-            let current = desk.tab == t;
-            html! {
-                <button role="tab" aria-selected={current.to_string()} class={if current { "tab current" } else { "tab" }}
-                    data-testid={id} onclick={Callback::from(move |_| desk.dispatch(DeskAction::Tab(t)))}>{ lang.pick(zh, en) }</button>
-            }
-        };
         html! {
-            <>
-                <nav class="tabs" role="tablist">
-                    { tab(Tab::Stats, "统计", "Statistics", "tab-stats") }
-                    { tab(Tab::Banks, "题库", "Banks", "tab-banks") }
-                    { tab(Tab::Rules, "规则", "Rules", "tab-rules") }
-                    { tab(Tab::Data, "导出与合并", "Export & merge", "tab-data") }
-                    { tab(Tab::Live, "实时", "Live", "tab-live") }
-                </nav>
+            <div class="desk">
+                <tabs::TabBar desk={desk.clone()} />
+                <div class="desk-panel" role="tabpanel" id={tabs::PANEL_ID} aria-labelledby={desk.tab.testid()} tabindex="0">
                 { match desk.tab {
                     Tab::Stats => html! { <stats::StatsTab desk={desk.clone()} /> },
                     Tab::Banks => html! { <banks::BanksTab desk={desk.clone()} /> },
@@ -374,7 +363,8 @@ fn DeskView(props: &LoadedProps) -> Html {
                     Tab::Data => html! { <data::DataTab desk={desk.clone()} /> },
                     Tab::Live => html! { <live::LiveTab desk={desk.clone()} /> },
                 } }
-            </>
+                </div>
+            </div>
         }
     };
     let back = format!("../{}", web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default());

@@ -10,8 +10,8 @@ use yew::prelude::*;
 use crate::core::bank::AnswerSet;
 use crate::core::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::stats::{
-    by_crowd, by_day, by_region, headline, parse_population_csv, rank_regions, score_distribution, GroupRow, Headline,
-    ItemAnalysis, ItemFlag, ItemStat, RankBy, RegionRow,
+    by_crowd, by_day, by_region, grouped, headline, parse_population_csv, rank_regions, score_distribution, GroupRow,
+    Headline, ItemAnalysis, ItemFlag, ItemStat, RankBy, RegionRow,
 };
 use crate::core::Lang;
 use crate::web::download::download;
@@ -134,7 +134,7 @@ pub fn bar_chart(title: &str, rows: &[(String, usize)]) -> Html {
                     html! { <g>
                         <text x="0" y={(y + 17).to_string()} font-size="13">{ label.clone() }</text>
                         <rect x="100" y={(y + 4).to_string()} width={w.max(1).to_string()} height="16" fill="#0b6e4f" rx="2" />
-                        <text x={(104 + w).to_string()} y={(y + 17).to_string()} font-size="13">{ v.to_string() }</text>
+                        <text x={(104 + w).to_string()} y={(y + 17).to_string()} font-size="13">{ grouped(*v) }</text>
                     </g> }
                 }) }
             </svg>
@@ -145,8 +145,8 @@ pub fn bar_chart(title: &str, rows: &[(String, usize)]) -> Html {
 fn group_table(lang: Lang, key_label: &str, rows: &[GroupRow]) -> Html {
     html! {
         <table class="grid">
-            <thead><tr><th>{ key_label.to_string() }</th><th>{ lang.pick("参赛人数", "Participants") }</th><th>{ lang.pick("参赛人次", "Attempts") }</th></tr></thead>
-            <tbody>{ for rows.iter().map(|r| html! { <tr><td>{ r.key.clone() }</td><td>{ r.participants }</td><td>{ r.participations }</td></tr> }) }</tbody>
+            <thead><tr><th>{ key_label.to_string() }</th><th class="num">{ lang.pick("参赛人数", "Participants") }</th><th class="num">{ lang.pick("参赛人次", "Attempts") }</th></tr></thead>
+            <tbody>{ for rows.iter().map(|r| html! { <tr><td class="name">{ r.key.clone() }</td><td class="num">{ grouped(r.participants) }</td><td class="num">{ grouped(r.participations) }</td></tr> }) }</tbody>
         </table>
     }
 }
@@ -246,25 +246,27 @@ pub fn StatsTab(props: &DeskProps) -> Html {
             };
             html! {
                 <>
+                    <div class="region-split">
                     <table class="grid" data-testid="region-table">
                         <thead><tr>
-                            <th>{ "#" }</th><th>{ lang.pick("地区", "Region") }</th><th>{ lang.pick("人数", "People") }</th>
-                            <th>{ lang.pick("人次", "Attempts") }</th>
+                            <th class="num">{ "#" }</th><th>{ lang.pick("地区", "Region") }</th><th class="num">{ lang.pick("人数", "People") }</th>
+                            <th class="num">{ lang.pick("人次", "Attempts") }</th>
                             if population.is_some() { <th>{ lang.pick("每万人", "Per 10k") }</th> }
                             if matches!(by, RankBy::Composite { .. }) { <th>{ lang.pick("综合分", "Score") }</th> }
                         </tr></thead>
                         <tbody>{ for ranked.iter().take(shown_regions).enumerate().map(|(i, (r, score))| html! {
                             <tr>
-                                <td>{ i + 1 }</td><td>{ r.name.clone() }</td><td>{ r.participants }</td><td>{ r.participations }</td>
+                                <td class="num">{ i + 1 }</td><td class="name">{ r.name.clone() }</td><td class="num">{ grouped(r.participants) }</td><td class="num">{ grouped(r.participations) }</td>
                                 if population.is_some() { <td>{ r.per_10k.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into()) }</td> }
                                 if matches!(by, RankBy::Composite { .. }) { <td>{ format!("{:.1}", score * 100.0) }</td> }
                             </tr>
                         }) }</tbody>
                     </table>
+                    </div>
                     if shown_regions < ranked.len() {
                         <button class="secondary" data-testid="show-all-regions" onclick={let all = all_regions.clone(); Callback::from(move |_| all.set(true))}>{ match lang {
-                            Lang::Zh => format!("显示全部 {} 个地区（下载的文件总是包含全部）", ranked.len()),
-                            Lang::En => format!("Show all {} regions (downloads always include all)", ranked.len()),
+                            Lang::Zh => format!("显示全部 {} 个地区（下载的文件总是包含全部）", grouped(ranked.len())),
+                            Lang::En => format!("Show all {} regions (downloads always include all)", grouped(ranked.len())),
                         } }</button>
                     }
                     <button class="primary" data-testid="export-region-csv" onclick={export("csv")}>{ lang.pick("下载地区统计 CSV", "Download region counts (CSV)") }</button>
@@ -330,18 +332,31 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         Some(ItemFlag::PossiblyMiskeyed) => lang.pick("答案可能有误", "possibly mis-keyed"),
         None => "",
     };
+    // Nothing to count yet: the overview says what to do next, and no empty tables follow.
+    let empty = overview.as_ref().is_some_and(|o| o.headline.participations == 0);
+    let go_to_data = {
+        let desk = desk.clone();
+        Callback::from(move |_| desk.dispatch(DeskAction::Tab(super::Tab::Data)))
+    };
     html! {
-        <>
-            <section class="card">
+        <div class="stats-board">
+            <section class="card wide">
                 <h2>{ lang.pick("参赛概况", "Overview") }</h2>
                 if let Some(o) = &overview {
                     <div class="kpis">
-                        <div class="kpi"><span class="n" data-testid="stat-participants">{ o.headline.participants }</span><span>{ lang.pick("参赛人数", "participants") }</span></div>
-                        <div class="kpi"><span class="n" data-testid="stat-participations">{ o.headline.participations }</span><span>{ lang.pick("参赛人次", "attempts") }</span></div>
+                        <div class="kpi"><span class="n" data-testid="stat-participants">{ grouped(o.headline.participants) }</span><span>{ lang.pick("参赛人数", "participants") }</span></div>
+                        <div class="kpi"><span class="n" data-testid="stat-participations">{ grouped(o.headline.participations) }</span><span>{ lang.pick("参赛人次", "attempts") }</span></div>
                         <div class="kpi"><span class="n">{ format!("{:.1}", o.headline.average_score) }</span><span>{ lang.pick("平均分", "average score") }</span></div>
                         <div class="kpi"><span class="n">{ pct(o.headline.perfect_rate) }</span><span>{ lang.pick("满分率", "perfect scores") }</span></div>
                         <div class="kpi"><span class="n">{ pct(o.headline.pass_rate) }</span><span>{ lang.pick("及格率", "pass rate") }</span></div>
                     </div>
+                    if o.headline.participations == 0 {
+                        <div class="empty-state" data-testid="stats-empty">
+                            <p><strong>{ lang.pick("暂无参赛数据", "No results yet") }</strong>{ " · " }
+                                { lang.pick("导入成绩文件或等待答题", "import a results file or wait for people to answer") }</p>
+                            <button class="primary" data-testid="stats-empty-import" onclick={go_to_data}>{ lang.pick("导入成绩文件", "Import a results file") }</button>
+                        </div>
+                    }
                     if o.changed_on_device > 0 {
                         <p class="notice" data-testid="stat-modified">{ match lang {
                             Lang::Zh => format!("本机修改过规则：其中 {} 次答题是在设备上改过的规则或题库下进行的（竞赛文件的版本号相同），导出的答题记录中已标注。", o.changed_on_device),
@@ -352,7 +367,8 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                     { computing() }
                 }
             </section>
-            <section class="card">
+            if !empty {
+            <section class="card wide region-card">
                 <h2>{ lang.pick("按地区", "By region") }</h2>
                 <div class="controls">
                     <label>{ lang.pick("层级", "Level") }
@@ -375,9 +391,8 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                             <input type="number" min="0" max="100" value={weight.to_string()} onchange={on_weight} />
                         </label>
                     }
-                    <label>{ lang.pick("人口数据（CSV：地区代码,人口）", "Population (CSV: code,population)") }
-                        <input type="file" accept=".csv,text/csv" data-testid="population-file" onchange={on_population} />
-                    </label>
+                    <super::file_pick::FilePick id="population-file" label={lang.pick("人口数据（CSV：地区代码,人口）", "Population (CSV: code,population)")}
+                        accept=".csv,text/csv" {lang} onchange={on_population} />
                 </div>
                 { regions_html }
             </section>
@@ -393,7 +408,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                     { computing() }
                 }
             </section>
-            <section class="card">
+            <section class="card wide">
                 <h2>{ lang.pick("题目分析", "Item analysis") }</h2>
                 <p class="hint">{ lang.pick("作答 10 次以上的题目才会标注提示。", "Flags need at least 10 answers.") }</p>
                 <div class="controls">
@@ -416,7 +431,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                             format!("{text} ({n})")
                         }).unwrap_or_default();
                         html! { <tr class={if it.flag.is_some() { "flagged" } else { "" }}>
-                            <td>{ q.map(|q| q.stem.clone()).unwrap_or_else(|| it.qid.clone()) }</td><td>{ it.shown }</td><td>{ pct(it.correct_rate) }</td>
+                            <td>{ q.map(|q| q.stem.clone()).unwrap_or_else(|| it.qid.clone()) }</td><td class="num">{ grouped(it.shown) }</td><td>{ pct(it.correct_rate) }</td>
                             <td>{ it.mean_seconds.map(|s| format!("{s:.1}s")).unwrap_or_default() }</td><td>{ wrong }</td><td>{ flag_text(&it.flag) }</td>
                         </tr> }
                     }) }</tbody>
@@ -428,6 +443,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                     } }</button>
                 }
             </section>
-        </>
+            }
+        </div>
     }
 }
