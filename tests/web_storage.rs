@@ -3,6 +3,7 @@
 
 use kepu_quiz::core::ledger::{Attempt, AttemptLedger};
 use kepu_quiz::core::persist::{StorageError, Stored};
+use kepu_quiz::core::store::Store;
 use kepu_quiz::web::storage::LocalStore;
 use wasm_bindgen_test::*;
 
@@ -54,7 +55,7 @@ fn saves_and_loads_through_a_versioned_envelope() {
     let raw = storage().get_item("kepu.v1.ledger.wasm-test").unwrap().unwrap();
     assert!(raw.starts_with(r#"{"version":2,"data":"#), "{raw}");
     assert_eq!(store.load::<AttemptLedger>(Stored::Ledger, CONTEST), Ok(Some(l)));
-    store.remove(Stored::Ledger, CONTEST);
+    store.remove(&Stored::Ledger.key(CONTEST));
     assert_eq!(store.load::<AttemptLedger>(Stored::Ledger, CONTEST), Ok(None));
 }
 

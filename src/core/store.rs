@@ -94,12 +94,19 @@ impl Store for MemoryStore {
     }
 }
 
+impl Refused {
+    /// The error of a refused write of a record of `kind`.
+    fn of(self, kind: Stored) -> StorageError {
+        match self {
+            Refused::Full => StorageError::QuotaExceeded(kind),
+            Refused::Unavailable(why) => StorageError::Unavailable(why),
+        }
+    }
+}
+
 /// Stores text made by `persist::encode` as `kind` of contest `id`.
 pub fn save_text(store: &dyn Store, kind: Stored, id: &str, text: &str) -> Result<(), StorageError> {
-    store.write(&kind.key(id), text).map_err(|refused| match refused {
-        Refused::Full => StorageError::QuotaExceeded(kind),
-        Refused::Unavailable(why) => StorageError::Unavailable(why),
-    })
+    store.write(&kind.key(id), text).map_err(|refused| refused.of(kind))
 }
 
 pub fn save<J: Json, T: Serialize>(store: &dyn Store, kind: Stored, id: &str, value: &T) -> Result<(), StorageError> {
@@ -112,7 +119,7 @@ pub fn set_aside(store: &dyn Store, kind: Stored, id: &str, now: i64) -> Result<
     let key = kind.key(id);
     let aside = format!("{key}.unreadable.{now}");
     if let Some(text) = store.read(&key)? {
-        store.write(&aside, &text).map_err(|_| StorageError::QuotaExceeded(kind))?;
+        store.write(&aside, &text).map_err(|refused| refused.of(kind))?;
         store.remove(&key);
     }
     Ok(aside)
@@ -155,5 +162,24 @@ pub fn decode_or_set_aside<J: Json, T: DeserializeOwned + Meaningful>(
             notices.push(format!("{} [{aside}]", e.message(lang)));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_write_says_full_only_when_it_is() {
+        let full = MemoryStore::default();
+        full.write("kepu.v1.roster", "{}").unwrap();
+        *full.limit.borrow_mut() = Some(20);
+        assert_eq!(set_aside(&full, Stored::Roster, "c", 1), Err(StorageError::QuotaExceeded(Stored::Roster)));
+        assert_eq!(full.read("kepu.v1.roster").unwrap().as_deref(), Some("{}"), "kept where it was");
+        let refused = NoStore("SecurityError".into());
+        assert_eq!(
+            save_text(&refused, Stored::Roster, "c", "{}"),
+            Err(StorageError::Unavailable("SecurityError".into()))
+        );
     }
 }

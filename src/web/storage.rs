@@ -35,7 +35,7 @@ impl LocalStore {
         kind: Stored,
         contest: &str,
     ) -> Result<Option<T>, StorageError> {
-        match self.raw(&kind.key(contest))? {
+        match self.read(&kind.key(contest))? {
             None => Ok(None),
             Some(text) => decode::<BrowserJson, _>(kind, &text).map(Some),
         }
@@ -43,10 +43,6 @@ impl LocalStore {
 
     pub fn save<T: Serialize>(&self, kind: Stored, contest: &str, value: &T) -> Result<(), StorageError> {
         store::save::<BrowserJson, _>(self, kind, contest, value)
-    }
-
-    pub fn remove(&self, kind: Stored, contest: &str) {
-        Store::remove(self, &kind.key(contest));
     }
 
     pub fn set_aside(&self, kind: Stored, contest: &str, now_ms: i64) -> Result<String, StorageError> {
@@ -59,11 +55,6 @@ impl LocalStore {
         (0..n).filter_map(|i| self.storage.key(i).ok().flatten()).collect()
     }
 
-    /// Removes a key (what is not there is nothing to remove).
-    pub fn remove_key(&self, key: &str) {
-        let _ = self.storage.remove_item(key);
-    }
-
     /// Keys holding data that could not be read and was moved aside (see `set_aside`).
     pub fn set_aside_keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self
@@ -74,15 +65,11 @@ impl LocalStore {
         crate::core::sort::sort_by(&mut keys, |a, b| a.cmp(b));
         keys
     }
-
-    pub fn raw(&self, key: &str) -> Result<Option<String>, StorageError> {
-        self.storage.get_item(key).map_err(|e| StorageError::Unavailable(js_error_name(&e)))
-    }
 }
 
 impl Store for LocalStore {
     fn read(&self, key: &str) -> Result<Option<String>, StorageError> {
-        self.raw(key)
+        self.storage.get_item(key).map_err(|e| StorageError::Unavailable(js_error_name(&e)))
     }
 
     /// A failed write is "full" only when something is stored: storage that takes nothing at

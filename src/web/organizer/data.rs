@@ -14,6 +14,7 @@ use crate::core::persist::Stored;
 use crate::core::persist::{decode, encode};
 use crate::core::rng::FastMap;
 use crate::core::stats::item_analysis;
+use crate::core::store::Store;
 use crate::core::Lang;
 use crate::web::download::{download, mime};
 use crate::web::idb;
@@ -86,7 +87,7 @@ pub fn DataTab(props: &DeskProps) -> Html {
                     <ul>{ for set_aside.into_iter().map(|key| {
                         let k = key.clone();
                         let save = Callback::from(move |_| {
-                            let text = LocalStore::open().ok().and_then(|s| s.raw(&k).ok().flatten()).unwrap_or_default();
+                            let text = LocalStore::open().ok().and_then(|s| s.read(&k).ok().flatten()).unwrap_or_default();
                             download(&format!("{k}.json"), mime("json"), text.as_bytes());
                         });
                         html! { <li><code>{ key }</code> <button class="secondary" data-testid="download-set-aside" onclick={save}>{ lang.pick("下载", "Download") }</button></li> }

@@ -29,6 +29,7 @@ use super::loader::{
 };
 use super::storage::{read_or_set_aside, LocalStore};
 use super::{fresh_seed, idb};
+use crate::core::store::Store;
 
 /// Mounts the organizer's app.
 pub fn start() {
@@ -183,7 +184,7 @@ impl Reducible for Desk {
                 // inherits the previous organizer's; participants' results are never touched.
                 if let Ok(s) = LocalStore::open() {
                     for key in s.keys().into_iter().filter(|k| wiped_by_pin_reset(k)) {
-                        s.remove_key(&key);
+                        s.remove(&key);
                     }
                 }
                 d.pin = None;
