@@ -5,17 +5,17 @@
 //! `Round`, and recorded by `Attempt::from_round`, by people registered through `register`
 //! in counties of the bundled region table, over the contest's first 60 days.
 
-use kepu_quiz::core::bank::Bank;
-use kepu_quiz::core::codec::SerdeJson;
-use kepu_quiz::core::contest::{BankSource, Contest};
-use kepu_quiz::core::draw::draw_round;
-use kepu_quiz::core::ledger::Attempt;
-use kepu_quiz::core::ledger_file::export_ledger;
-use kepu_quiz::core::participant::{nfkc, register, RegistrationForm, CROWD_CHOICES};
-use kepu_quiz::core::persist::{encode, Stored};
-use kepu_quiz::core::region::{level, RegionTable};
-use kepu_quiz::core::rng::SeededRng;
-use kepu_quiz::core::session::Round;
+use kepu_quiz::core::exchange::ledger_file::export_ledger;
+use kepu_quiz::core::formats::codec::SerdeJson;
+use kepu_quiz::core::model::bank::Bank;
+use kepu_quiz::core::model::contest::{BankSource, Contest};
+use kepu_quiz::core::model::participant::{nfkc, register, RegistrationForm, CROWD_CHOICES};
+use kepu_quiz::core::model::region::{level, RegionTable};
+use kepu_quiz::core::model::rng::SeededRng;
+use kepu_quiz::core::play::draw::draw_round;
+use kepu_quiz::core::play::ledger::Attempt;
+use kepu_quiz::core::play::session::Round;
+use kepu_quiz::core::storage::persist::{encode, Stored};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -95,7 +95,8 @@ fn main() {
     let file =
         export_ledger::<SerdeJson>(&contest.rules.id, &format!("bench device {device}"), &list, contest.starts_ms);
     std::fs::write(out, &file).unwrap_or_else(|e| panic!("{out}: {e}"));
-    let stored = encode::<SerdeJson, _>(Stored::Ledger, &kepu_quiz::core::ledger::AttemptLedger { attempts: list });
+    let stored =
+        encode::<SerdeJson, _>(Stored::Ledger, &kepu_quiz::core::play::ledger::AttemptLedger { attempts: list });
     println!(
         "{attempts} attempts by {people} people: results file {} bytes; stored ledger {} bytes, {} per attempt",
         file.len(),

@@ -1,19 +1,19 @@
-//! The citizen's device as a state machine (`core::device`), natively: every action against an
+//! The citizen's device as a state machine (`core::machines::device`), natively: every action against an
 //! in-memory store that can be made full or hold damaged records, with time and randomness given.
 
 use std::rc::Rc;
 
-use kepu_quiz::core::bank::Bank;
-use kepu_quiz::core::clock::parse_shanghai;
-use kepu_quiz::core::codec::SerdeJson;
-use kepu_quiz::core::contest::Contest;
-use kepu_quiz::core::device::{Action, Changed, Device, Screen};
-use kepu_quiz::core::ledger::PackageRules;
-use kepu_quiz::core::loaded::Loaded;
-use kepu_quiz::core::participant::{nfkc, register, RegistrationForm};
-use kepu_quiz::core::persist::Stored;
-use kepu_quiz::core::region::RegionTable;
-use kepu_quiz::core::store::{MemoryStore, Store};
+use kepu_quiz::core::formats::codec::SerdeJson;
+use kepu_quiz::core::machines::device::{Action, Changed, Device, Screen};
+use kepu_quiz::core::model::bank::Bank;
+use kepu_quiz::core::model::clock::parse_shanghai;
+use kepu_quiz::core::model::contest::Contest;
+use kepu_quiz::core::model::participant::{nfkc, register, RegistrationForm};
+use kepu_quiz::core::model::region::RegionTable;
+use kepu_quiz::core::play::ledger::PackageRules;
+use kepu_quiz::core::play::loaded::Loaded;
+use kepu_quiz::core::storage::persist::Stored;
+use kepu_quiz::core::storage::store::{MemoryStore, Store};
 
 const CONTEST: &str = "kepu-demo";
 
@@ -45,7 +45,7 @@ fn open(store: &Rc<MemoryStore>, now: i64) -> Device {
     Device::restore::<SerdeJson>(loaded(), store.clone(), now)
 }
 
-fn person(name: &str, random: u64) -> kepu_quiz::core::participant::Participant {
+fn person(name: &str, random: u64) -> kepu_quiz::core::model::participant::Participant {
     let regions = RegionTable::from_json(&read("questions/regions.json")).unwrap();
     let form = RegistrationForm {
         name: name.into(),
@@ -259,7 +259,7 @@ fn damaged_records_are_set_aside_and_never_overwritten() {
 
 #[test]
 fn storage_the_browser_refuses_is_told_as_such() {
-    let store = Rc::new(kepu_quiz::core::store::NoStore("SecurityError".into()));
+    let store = Rc::new(kepu_quiz::core::storage::store::NoStore("SecurityError".into()));
     let now = t("2026-12-02 09:00");
     let mut device = Device::restore::<SerdeJson>(loaded(), store, now);
     apply(&mut device, Action::Register(person("钱程", 10)));

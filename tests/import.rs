@@ -4,13 +4,13 @@
 
 use std::fs;
 
-use kepu_quiz::core::bank::{AnswerSet, Difficulty, Problem, QuestionType};
-use kepu_quiz::core::codec::{Json, SerdeJson};
+use kepu_quiz::core::formats::codec::{Json, SerdeJson};
 use kepu_quiz::core::import::{
     detect_format, import_file, DuplicateRow, Field, GiftKind, ImportError, ImportFailure, ImportFormat, ImportReport,
     ImportWarning, MissingColumn, RowNote, RowProblem, RowUnit, MAX_IMPORT_BYTES,
 };
-use kepu_quiz::core::rng::SeededRng;
+use kepu_quiz::core::model::bank::{AnswerSet, Difficulty, Problem, QuestionType};
+use kepu_quiz::core::model::rng::SeededRng;
 use kepu_quiz::core::Lang;
 
 #[path = "common/import.rs"]
@@ -762,7 +762,7 @@ fn format_by_extension_then_content() {
 
 #[test]
 fn report_travels_as_json() {
-    // The import worker hands its report to the page as JSON (src/core/json.rs).
+    // The import worker hands its report to the page as JSON (serde_json).
     for name in ["bad-rows.csv", "by-type.xlsx", "sample.gift", "sample-aiken.txt", "bank.json"] {
         let report = import(name);
         let back: ImportReport = SerdeJson::decode(&SerdeJson::encode(&report)).unwrap();

@@ -5,8 +5,8 @@
 
 use std::fs;
 
-use kepu_quiz::core::bank::{AnswerSet, Difficulty, QuestionType};
 use kepu_quiz::core::import::{header_aliases, import_file, Field, ImportFailure, ImportReport};
+use kepu_quiz::core::model::bank::{AnswerSet, Difficulty, QuestionType};
 use kepu_quiz::core::Lang;
 
 #[path = "common/import.rs"]
@@ -223,7 +223,7 @@ fn own_letters_are_stripped_and_referring_options_keep_their_order() {
     let bank = report.to_bank("b", "t").unwrap();
     let json = bank.to_json();
     assert_eq!(json.matches(r#""shuffle":false"#).count(), 3, "{json}");
-    assert_eq!(kepu_quiz::core::bank::Bank::from_json(&json).unwrap(), bank);
+    assert_eq!(kepu_quiz::core::model::bank::Bank::from_json(&json).unwrap(), bank);
 }
 
 // (6) Dates in their format, numbers as typed.

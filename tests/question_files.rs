@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::Path;
 
-use kepu_quiz::core::bank::{Bank, Difficulty, QuestionType};
-use kepu_quiz::core::contest::{BankSource, Contest, ContestError};
-use kepu_quiz::core::draw::draw_round;
-use kepu_quiz::core::participant::CROWD_CHOICES;
-use kepu_quiz::core::region::{level, RegionTable};
+use kepu_quiz::core::model::bank::{Bank, Difficulty, QuestionType};
+use kepu_quiz::core::model::contest::{BankSource, Contest, ContestError};
+use kepu_quiz::core::model::participant::CROWD_CHOICES;
+use kepu_quiz::core::model::region::{level, RegionTable};
+use kepu_quiz::core::play::draw::draw_round;
 
 fn read(path: &str) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))

@@ -8,14 +8,16 @@ use std::io::{Cursor, Read};
 use calamine::{open_workbook_from_rs, Data, Reader, StyleRange, Xlsx};
 use quick_xml::events::Event;
 
-use kepu_quiz::core::bank::{AnswerSet, Bank};
-use kepu_quiz::core::clock::parse_shanghai;
-use kepu_quiz::core::codec::SerdeJson;
-use kepu_quiz::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, region_csv, region_xlsx};
-use kepu_quiz::core::ledger::{Attempt, AttemptLedger, PackageRules};
-use kepu_quiz::core::ledger_file::{export_ledger, merge_into, read_ledger_file, LedgerFileError, MergeReport};
-use kepu_quiz::core::region::RegionTable;
-use kepu_quiz::core::stats::{
+use kepu_quiz::core::exchange::ledger_file::{
+    export_ledger, merge_into, read_ledger_file, LedgerFileError, MergeReport,
+};
+use kepu_quiz::core::formats::codec::SerdeJson;
+use kepu_quiz::core::model::bank::{AnswerSet, Bank};
+use kepu_quiz::core::model::clock::parse_shanghai;
+use kepu_quiz::core::model::region::RegionTable;
+use kepu_quiz::core::play::ledger::{Attempt, AttemptLedger, PackageRules};
+use kepu_quiz::core::reports::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, region_csv, region_xlsx};
+use kepu_quiz::core::reports::stats::{
     by_crowd, by_day, by_region, by_region_counts, headline, item_analysis, rank_regions, score_distribution, GroupRow,
     ItemAnalysis, ItemFlag, RankBy, RegionRow,
 };

@@ -1,12 +1,12 @@
 //! Every kind of stored record, as version 1 wrote it, still loads (schema migrations start here).
 
-use kepu_quiz::core::bank::AnswerSet;
-use kepu_quiz::core::codec::SerdeJson;
-use kepu_quiz::core::ledger::AttemptLedger;
-use kepu_quiz::core::organizer::{ContestSetup, PinHash, SavedBank};
-use kepu_quiz::core::participant::Roster;
-use kepu_quiz::core::persist::{decode, encode, Prefs, Stored};
-use kepu_quiz::core::session::Round;
+use kepu_quiz::core::formats::codec::SerdeJson;
+use kepu_quiz::core::model::bank::AnswerSet;
+use kepu_quiz::core::model::participant::Roster;
+use kepu_quiz::core::play::ledger::AttemptLedger;
+use kepu_quiz::core::play::session::Round;
+use kepu_quiz::core::storage::organizer::{ContestSetup, PinHash, SavedBank};
+use kepu_quiz::core::storage::persist::{decode, encode, Prefs, Stored};
 use kepu_quiz::core::Lang;
 
 fn fixture(name: &str) -> String {

@@ -6,18 +6,19 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use kepu_quiz::core::bank::Bank;
-use kepu_quiz::core::codec::Meaningful;
-use kepu_quiz::core::codec::{Json, SerdeJson};
-use kepu_quiz::core::contest::{BankSource, Contest};
-use kepu_quiz::core::draw::draw_round;
-use kepu_quiz::core::ledger::{Attempt, AttemptLedger};
-use kepu_quiz::core::organizer::{ContestSetup, PinHash, SavedBank};
-use kepu_quiz::core::participant::{Participant, Roster};
-use kepu_quiz::core::persist::{decode, encode, Prefs, StorageError, Stored};
-use kepu_quiz::core::rng::SeededRng;
-use kepu_quiz::core::session::Round;
-use kepu_quiz::core::{stats, Lang};
+use kepu_quiz::core::formats::codec::Meaningful;
+use kepu_quiz::core::formats::codec::{Json, SerdeJson};
+use kepu_quiz::core::model::bank::Bank;
+use kepu_quiz::core::model::contest::{BankSource, Contest};
+use kepu_quiz::core::model::participant::{Participant, Roster};
+use kepu_quiz::core::model::rng::SeededRng;
+use kepu_quiz::core::play::draw::draw_round;
+use kepu_quiz::core::play::ledger::{Attempt, AttemptLedger};
+use kepu_quiz::core::play::session::Round;
+use kepu_quiz::core::reports::stats;
+use kepu_quiz::core::storage::organizer::{ContestSetup, PinHash, SavedBank};
+use kepu_quiz::core::storage::persist::{decode, encode, Prefs, StorageError, Stored};
+use kepu_quiz::core::Lang;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -120,7 +121,7 @@ fn use_banks(banks: Vec<SavedBank>) {
 
 fn use_setup(w: &World, s: ContestSetup) {
     if let Some(rules) = s.rules {
-        let _ = kepu_quiz::core::organizer::check_rules(rules, &w.bank);
+        let _ = kepu_quiz::core::storage::organizer::check_rules(rules, &w.bank);
     }
 }
 

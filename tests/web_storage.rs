@@ -1,9 +1,9 @@
 //! In-browser tests of the localStorage adapter (headless Chromium via wasm-bindgen-test).
 #![cfg(target_arch = "wasm32")]
 
-use kepu_quiz::core::ledger::{Attempt, AttemptLedger};
-use kepu_quiz::core::persist::{StorageError, Stored};
-use kepu_quiz::core::store::Store;
+use kepu_quiz::core::play::ledger::{Attempt, AttemptLedger};
+use kepu_quiz::core::storage::persist::{StorageError, Stored};
+use kepu_quiz::core::storage::store::Store;
 use kepu_quiz::web::storage::LocalStore;
 use wasm_bindgen_test::*;
 
@@ -99,7 +99,7 @@ fn quota_exceeded_is_reported_and_the_old_value_stays_intact() {
 
 #[wasm_bindgen_test]
 fn the_browser_codec_names_the_field_only_on_the_organizers_page() {
-    use kepu_quiz::core::codec::Json;
+    use kepu_quiz::core::formats::codec::Json;
     use kepu_quiz::core::Lang;
     use kepu_quiz::web::json::{Browser, BrowserJson};
 

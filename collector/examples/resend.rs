@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use kepu_collector::{contests, sample};
-use kepu_quiz::core::submission::Submission;
+use kepu_quiz::core::exchange::submission::Submission;
 
 const REGIONS: [&str; 5] = ["410102", "410105", "410302", "440106", "440103"];
 

@@ -5,7 +5,7 @@
 //! `cargo run -p kepu-collector --example sample-attempt -- questions kepu-demo`
 
 use kepu_collector::{contests, sample};
-use kepu_quiz::core::submission::Submission;
+use kepu_quiz::core::exchange::submission::Submission;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

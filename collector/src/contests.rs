@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use kepu_quiz::core::bank::Bank;
-use kepu_quiz::core::codec::SerdeJson;
-use kepu_quiz::core::contest::{BankSource, Contest, ContestError};
-use kepu_quiz::core::ledger_file::RecordCheck;
-use kepu_quiz::core::region::RegionTable;
+use kepu_quiz::core::exchange::ledger_file::RecordCheck;
+use kepu_quiz::core::formats::codec::SerdeJson;
+use kepu_quiz::core::model::bank::Bank;
+use kepu_quiz::core::model::contest::{BankSource, Contest, ContestError};
+use kepu_quiz::core::model::region::RegionTable;
 use kepu_quiz::core::Lang;
 
 /// One contest as the collector checks its attempts.

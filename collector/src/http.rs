@@ -11,11 +11,11 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode}
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use kepu_quiz::core::export::{region_csv, report_file_name};
-use kepu_quiz::core::stats::by_region_counts;
-use kepu_quiz::core::submission::{
+use kepu_quiz::core::exchange::submission::{
     receipt_message, CollectedCounts, Submission, SubmitReply, SubmitResult, SubmitStatus, MAX_BATCH, MAX_BODY_BYTES,
 };
+use kepu_quiz::core::reports::export::{region_csv, report_file_name};
+use kepu_quiz::core::reports::stats::by_region_counts;
 use kepu_quiz::core::Lang;
 use serde::Deserialize;
 use serde_json::json;
@@ -139,7 +139,7 @@ async fn submit(
         receipt: None,
     };
     let Some(served) = state.contests.by_id.get(&submission.contest) else {
-        let reason = kepu_quiz::core::submission::Refusal::UnknownContest.message(Lang::Zh);
+        let reason = kepu_quiz::core::exchange::submission::Refusal::UnknownContest.message(Lang::Zh);
         let results = submission.attempts.iter().map(|a| rejected(&a.id, reason.clone())).collect();
         return axum::Json(SubmitReply { results }).into_response();
     };
@@ -214,7 +214,7 @@ async fn region_rows(
     headers: &HeaderMap,
     contest: &str,
     level: Option<&str>,
-) -> Result<(Vec<kepu_quiz::core::stats::RegionRow>, usize, usize), Response> {
+) -> Result<(Vec<kepu_quiz::core::reports::stats::RegionRow>, usize, usize), Response> {
     if !authorized(state, headers) {
         return Err(unauthorized());
     }

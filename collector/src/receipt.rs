@@ -58,8 +58,8 @@ mod tests {
 
     #[test]
     fn a_receipt_is_what_the_apps_core_verifies() {
-        use kepu_quiz::core::ledger::Attempt;
-        use kepu_quiz::core::submission::{receipt_message, verify_receipt};
+        use kepu_quiz::core::exchange::submission::{receipt_message, verify_receipt};
+        use kepu_quiz::core::play::ledger::Attempt;
         let key = ReceiptKey::from_secret(&[7u8; 32]).unwrap();
         let attempt = Attempt {
             id: "a".into(),

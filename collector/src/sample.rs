@@ -1,10 +1,10 @@
 //! Honest attempts of a served contest, drawn and scored by the app's core: for the tests and
 //! the load benchmark (`examples/sample-attempt.rs`).
 
-use kepu_quiz::core::bank::AnswerSet;
-use kepu_quiz::core::draw::draw_round;
-use kepu_quiz::core::session::score_answer;
-use kepu_quiz::core::submission::{SubmittedAnswer, SubmittedAttempt};
+use kepu_quiz::core::exchange::submission::{SubmittedAnswer, SubmittedAttempt};
+use kepu_quiz::core::model::bank::AnswerSet;
+use kepu_quiz::core::play::draw::draw_round;
+use kepu_quiz::core::play::session::score_answer;
 
 use crate::contests::ServedContest;
 

@@ -10,10 +10,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use common::*;
 use kepu_collector::contests::{self, Contests};
 use kepu_collector::sample;
-use kepu_quiz::core::export::region_csv;
-use kepu_quiz::core::ledger::Attempt;
-use kepu_quiz::core::stats::by_region;
-use kepu_quiz::core::submission::{verify_receipt, Submission, SubmittedAttempt};
+use kepu_quiz::core::exchange::submission::{verify_receipt, Submission, SubmittedAttempt};
+use kepu_quiz::core::play::ledger::Attempt;
+use kepu_quiz::core::reports::export::region_csv;
+use kepu_quiz::core::reports::stats::by_region;
 use serde_json::Value;
 
 const CONTEST: &str = "kepu-demo";

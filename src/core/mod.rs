@@ -3,31 +3,15 @@
 //! Randomness arrives as a seed and time as milliseconds since the Unix epoch, so every
 //! behaviour here is exact and tested natively with `cargo test`.
 
-pub mod bank;
-pub mod clock;
-pub mod codec;
-pub mod contest;
-mod csv_io;
-pub mod device;
-pub mod draw;
-pub mod export;
+// Layers, each using only those listed before it (`import` reads files into a model bank).
+pub mod exchange;
+pub mod formats;
 pub mod import;
-pub mod import_summary;
-pub mod ledger;
-mod ledger_codec;
-pub mod ledger_file;
-pub mod loaded;
-pub mod organizer;
-pub mod outbox;
-pub mod participant;
-pub mod persist;
-pub mod region;
-pub mod rng;
-pub mod session;
-pub mod sort;
-pub mod stats;
-pub mod store;
-pub mod submission;
+pub mod machines;
+pub mod model;
+pub mod play;
+pub mod reports;
+pub mod storage;
 
 /// Lowercase hex of `bytes` (digests, keys and checksums).
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -1,11 +1,11 @@
 //! The app shell: loads the contest package, then runs this device's state machine
-//! (`core::device`) in one reducer and shows the page for its screen.
+//! (`core::machines::device`) in one reducer and shows the page for its screen.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::core::device::{Action, Changed, Device, Screen};
+use crate::core::machines::device::{Action, Changed, Device, Screen};
 use crate::core::Lang;
 
 use super::json::BrowserJson;
@@ -63,7 +63,7 @@ fn on_storage(on_key: impl Fn(String) + 'static) -> Option<gloo_events::EventLis
     }))
 }
 
-/// The device's state machine (`core::device`) under Yew: each action runs in the core, which
+/// The device's state machine (`core::machines::device`) under Yew: each action runs in the core, which
 /// keeps the records in the store it was given; an action that changed nothing keeps the same
 /// state (no redraw).
 impl Reducible for Device {
@@ -114,7 +114,7 @@ fn ContestApp(props: &LoadedProps) -> Html {
         let state = state.clone();
         use_effect_with((), move |_| {
             let listener = on_storage(move |key| {
-                if key.starts_with(crate::core::persist::KEY_PREFIX) {
+                if key.starts_with(crate::core::storage::persist::KEY_PREFIX) {
                     state.dispatch(Action::StorageChanged(now_ms()));
                 }
             });

@@ -10,12 +10,12 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::core::codec::SerdeJson;
+use crate::core::formats::codec::SerdeJson;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
-use crate::core::persist::{decode, encode, StorageError, Stored};
+use crate::core::storage::persist::{decode, encode, StorageError, Stored};
 
 use super::storage::js_error_name;
 
@@ -76,7 +76,7 @@ async fn open() -> Result<IdbDatabase, StorageError> {
 }
 
 /// `Ok(None)` when nothing is stored under `contest`'s key for `kind`.
-pub async fn load<T: DeserializeOwned + crate::core::codec::Meaningful>(
+pub async fn load<T: DeserializeOwned + crate::core::formats::codec::Meaningful>(
     kind: Stored,
     contest: &str,
 ) -> Result<Option<T>, StorageError> {

@@ -24,11 +24,11 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::codec::{Json, SerdeJson};
+use crate::core::exchange::ledger_file::{read_and_check, CheckSpec, CheckedFile, LedgerFileError};
+use crate::core::formats::codec::{Json, SerdeJson};
+use crate::core::import::summary::ImportSummary;
 use crate::core::import::{import_file, ImportError, ImportReport};
-use crate::core::import_summary::ImportSummary;
-use crate::core::ledger_file::{read_and_check, CheckSpec, CheckedFile, LedgerFileError};
-use crate::core::organizer::SavedBank;
+use crate::core::storage::organizer::SavedBank;
 use crate::core::Lang;
 
 /// How long a request may take before the worker is given up on: a 20 MB file of a million
@@ -65,7 +65,7 @@ enum Answer {
     },
     /// A results file read and checked; its chunks travel beside this answer.
     Checked {
-        refused: Vec<(String, crate::core::ledger_file::Implausible)>,
+        refused: Vec<(String, crate::core::exchange::ledger_file::Implausible)>,
     },
     NotMerged(LedgerFileError),
     /// The worker panicked, with the panic's message; it stops right after.
@@ -201,7 +201,7 @@ pub enum Checked {
     /// one at a time by the caller), and those refused.
     Records {
         chunks: Vec<JsValue>,
-        refused: Vec<(String, crate::core::ledger_file::Implausible)>,
+        refused: Vec<(String, crate::core::exchange::ledger_file::Implausible)>,
     },
     Refused(String),
 }

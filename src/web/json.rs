@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use wasm_bindgen::JsValue;
 
-use crate::core::codec::{DecodeError, Header, HeaderError, Json};
+use crate::core::formats::codec::{DecodeError, Header, HeaderError, Json};
 
 pub struct Browser<const PATHS: bool>;
 

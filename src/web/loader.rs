@@ -3,14 +3,14 @@
 
 use wasm_bindgen::JsCast;
 
-use crate::core::bank::{Bank, BankError, Explanations, RawBank, BANK_FORMAT, BANK_VERSION};
-use crate::core::codec::Json;
-use crate::core::contest::{BankSource, Contest, ContestError};
-use crate::core::ledger::PackageRules;
-pub use crate::core::loaded::Loaded;
-use crate::core::organizer::{ContestSetup, SavedBank};
-use crate::core::persist::{Prefs, Stored};
-use crate::core::region::RegionTable;
+use crate::core::formats::codec::Json;
+use crate::core::model::bank::{Bank, BankError, Explanations, RawBank, BANK_FORMAT, BANK_VERSION};
+use crate::core::model::contest::{BankSource, Contest, ContestError};
+use crate::core::model::region::RegionTable;
+use crate::core::play::ledger::PackageRules;
+pub use crate::core::play::loaded::Loaded;
+use crate::core::storage::organizer::{ContestSetup, SavedBank};
+use crate::core::storage::persist::{Prefs, Stored};
 use crate::core::Lang;
 use std::rc::Rc;
 
@@ -63,7 +63,7 @@ async fn read_bank_in_slices<const PATHS: bool>(text: &str) -> Result<Bank, Bank
 
 /// A stored value, or the default; data that cannot be read is first moved aside, so a
 /// later save never overwrites it (the pages that own the data report it).
-fn stored_or_default<T: serde::de::DeserializeOwned + crate::core::codec::Meaningful + Default>(
+fn stored_or_default<T: serde::de::DeserializeOwned + crate::core::formats::codec::Meaningful + Default>(
     kind: Stored,
     key: &str,
 ) -> T {

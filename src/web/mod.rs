@@ -53,11 +53,11 @@ impl Measure {
 }
 
 /// Milliseconds since the Unix epoch: the device clock when the page first asks, then advanced
-/// by the browser's monotonic clock (`core::clock::PageClock`), so a clock moved back while
+/// by the browser's monotonic clock (`core::model::clock::PageClock`), so a clock moved back while
 /// the page is open changes nothing.
 pub fn now_ms() -> i64 {
     thread_local! {
-        static CLOCK: std::cell::Cell<crate::core::clock::PageClock> = Default::default();
+        static CLOCK: std::cell::Cell<crate::core::model::clock::PageClock> = Default::default();
     }
     let mono = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
     CLOCK.with(|c| {

@@ -1,4 +1,4 @@
-//! Sends finished attempts to the contest's results collector: the outbox of `core::outbox`,
+//! Sends finished attempts to the contest's results collector: the outbox of `core::exchange::outbox`,
 //! kept in localStorage (`kepu.v1.outbox.<contest>`), sent when a round ends, at start-up, on
 //! the `online` event and on a timer. What to send, when to retry and what an answer means
 //! are the core's; this adapter only does the I/O. With no collector in the contest package
@@ -11,16 +11,16 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
-use crate::core::codec::Json;
-use crate::core::ledger::{Attempt, AttemptLedger};
-use crate::core::outbox::{DeliveryStatus, Outbox, SendFailure, TICK_MS};
-use crate::core::persist::Stored;
-use crate::core::submission::{Submission, SubmitReply, SubmittedAttempt};
+use crate::core::exchange::outbox::{DeliveryStatus, Outbox, SendFailure, TICK_MS};
+use crate::core::exchange::submission::{Submission, SubmitReply, SubmittedAttempt};
+use crate::core::formats::codec::Json;
+use crate::core::play::ledger::{Attempt, AttemptLedger};
+use crate::core::storage::persist::Stored;
 
 use super::json::BrowserJson;
 use super::now_ms;
 use super::storage::{read_or_set_aside, LocalStore};
-use crate::core::device::Device;
+use crate::core::machines::device::Device;
 
 /// What the result screen shows of the outbox: the stored outbox as last read or written.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,13 +1,13 @@
-//! The localStorage adapter of `core::store::Store`: never panics, reports what failed, and
-//! never overwrites data it could not read (`core::store` first moves that aside).
+//! The localStorage adapter of `core::storage::store::Store`: never panics, reports what failed, and
+//! never overwrites data it could not read (`core::storage::store` first moves that aside).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::json::BrowserJson;
-use crate::core::codec::Meaningful;
-use crate::core::persist::{decode, StorageError, Stored};
-use crate::core::store::{self, NoStore, Refused, Store};
+use crate::core::formats::codec::Meaningful;
+use crate::core::storage::persist::{decode, StorageError, Stored};
+use crate::core::storage::store::{self, NoStore, Refused, Store};
 use crate::core::Lang;
 
 pub struct LocalStore {
@@ -60,9 +60,9 @@ impl LocalStore {
         let mut keys: Vec<String> = self
             .keys()
             .into_iter()
-            .filter(|k| k.starts_with(crate::core::persist::KEY_PREFIX) && k.contains(".unreadable."))
+            .filter(|k| k.starts_with(crate::core::storage::persist::KEY_PREFIX) && k.contains(".unreadable."))
             .collect();
-        crate::core::sort::sort_by(&mut keys, |a, b| a.cmp(b));
+        crate::core::model::sort::sort_by(&mut keys, |a, b| a.cmp(b));
         keys
     }
 }
@@ -80,7 +80,7 @@ impl Store for LocalStore {
         };
         match js_error_name(&e).as_str() {
             "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED" => {
-                let probe = format!("{}probe", crate::core::persist::KEY_PREFIX);
+                let probe = format!("{}probe", crate::core::storage::persist::KEY_PREFIX);
                 let takes_nothing =
                     self.storage.length().unwrap_or(0) == 0 && self.storage.set_item(&probe, "1").is_err();
                 let _ = self.storage.remove_item(&probe);
@@ -99,7 +99,7 @@ impl Store for LocalStore {
 
     /// Written once under a key of its own, then removed.
     fn has_room_for(&self, chars: usize) -> bool {
-        let key = format!("{}reserve", crate::core::persist::KEY_PREFIX);
+        let key = format!("{}reserve", crate::core::storage::persist::KEY_PREFIX);
         let fits = self.storage.set_item(&key, &"x".repeat(chars)).is_ok();
         let _ = self.storage.remove_item(&key);
         fits

@@ -3,7 +3,7 @@
 
 use super::text::half_width_char;
 use super::{Collector, ColumnNames, Entry, RowProblem};
-use crate::core::bank::RawQuestion;
+use crate::core::model::bank::RawQuestion;
 
 pub(crate) fn looks_like_aiken(text: &str) -> bool {
     text.lines().any(|l| answer_line(l).is_some())

@@ -6,7 +6,7 @@
 
 use super::markup::TextFormat;
 use super::{Collector, ColumnNames, Entry, GiftKind, ImportWarning, RowNote, RowProblem};
-use crate::core::bank::{letter, RawQuestion};
+use crate::core::model::bank::{letter, RawQuestion};
 
 /// A character of the source, and whether it was escaped (`\=` is a literal `=`).
 type Token = (char, bool);

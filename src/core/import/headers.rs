@@ -173,7 +173,7 @@ pub fn header_aliases() -> impl Iterator<Item = (&'static str, String, &'static 
     ALIASES.iter().map(|a| {
         let names = match a.names {
             Column::Field(f) => f.label(Lang::Zh).to_string(),
-            Column::Option(i) => format!("选项{}", crate::core::bank::letter(i)),
+            Column::Option(i) => format!("选项{}", crate::core::model::bank::letter(i)),
             Column::AllOptions => "选项（一格）".to_string(),
             Column::RowNumber => "行号（忽略）".to_string(),
         };

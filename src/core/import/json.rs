@@ -5,8 +5,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{Collector, ColumnNames, Entry, ImportError, ImportFailure, RowProblem};
-use crate::core::bank::{RawQuestion, BANK_FORMAT, BANK_VERSION};
-use crate::core::codec::{self, HeaderError, Json, SerdeJson};
+use crate::core::formats::codec::{self, HeaderError, Json, SerdeJson};
+use crate::core::model::bank::{RawQuestion, BANK_FORMAT, BANK_VERSION};
 
 /// The bank with each question kept as written, to be read one by one.
 #[derive(Deserialize)]

@@ -4,7 +4,7 @@
 
 use super::text::half_width;
 use super::{RowNote, RowProblem};
-use crate::core::bank::{Difficulty, QuestionType, RawQuestion, CROWDS, MAX_OPTIONS};
+use crate::core::model::bank::{Difficulty, QuestionType, RawQuestion, CROWDS, MAX_OPTIONS};
 
 /// Reads a question as the bank wants it; `raw` is changed in place. Returns what was read
 /// differently from how it was written, and problems only this step can see.
@@ -50,7 +50,7 @@ fn strip_own_letters(options: &mut [String]) {
         .enumerate()
         .map(|(k, o)| {
             let chars: Vec<char> = o.trim_start().chars().map(super::text::half_width_char).collect();
-            let letter = crate::core::bank::letter(k);
+            let letter = crate::core::model::bank::letter(k);
             letter_mark(&chars, 0, letter).or_else(|| {
                 (chars.first() == Some(&letter) && chars.get(1).is_some_and(|c| c.is_whitespace())).then_some(2)
             })
@@ -157,7 +157,7 @@ pub(crate) fn split_lettered(cell: &str) -> Option<Vec<String>> {
     let mut marks: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let letter = crate::core::bank::letter(marks.len());
+        let letter = crate::core::model::bank::letter(marks.len());
         let after_separator = i == 0 || chars[i - 1].is_whitespace() || SEPARATORS.contains(&original[i - 1]);
         match letter_mark(&chars, i, letter).filter(|_| after_separator && marks.len() < MAX_OPTIONS) {
             Some(text) => {

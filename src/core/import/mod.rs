@@ -17,16 +17,19 @@ mod layout;
 mod markup;
 mod plain;
 mod sheet;
+pub mod summary;
 mod text;
 mod workbook;
 
-use crate::core::codec::DecodeError;
+use crate::core::formats::codec::DecodeError;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use super::bank::{check_question, Bank, BankError, Problem, Question, QuestionType, RawQuestion, MAX_OPTIONS};
 use super::Lang;
+use crate::core::model::bank::{
+    check_question, Bank, BankError, Problem, Question, QuestionType, RawQuestion, MAX_OPTIONS,
+};
 
 pub use headers::{header_aliases, Field};
 

@@ -17,7 +17,7 @@
 use super::layout::{split_lettered, unused_type};
 use super::text::half_width;
 use super::{Collector, ColumnNames, Entry};
-use crate::core::bank::{QuestionType, RawQuestion};
+use crate::core::model::bank::{QuestionType, RawQuestion};
 
 /// Whether `text` reads like typed questions: a numbered stem and an 答案 line.
 pub(crate) fn looks_like_typed_questions(text: &str) -> bool {

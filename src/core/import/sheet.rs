@@ -4,8 +4,8 @@
 use super::headers::{match_header, Column, Field};
 use super::text::{half_width, half_width_char};
 use super::{Collector, ColumnNames, Entry, ImportError, ImportFailure, ImportWarning, MissingColumn, RowNote};
-use crate::core::bank::{QuestionType, RawQuestion, MAX_OPTIONS};
-use crate::core::csv_io;
+use crate::core::formats::csv_io;
+use crate::core::model::bank::{QuestionType, RawQuestion, MAX_OPTIONS};
 
 /// Whether a text line is a header row of the template (used to sniff `.txt` files).
 pub(crate) fn looks_like_header(line: &str) -> bool {

@@ -16,7 +16,7 @@ use super::{
     Collector, ImportError, ImportFailure, ImportFormat, ImportWarning, MAX_XLSX_COMPRESSION_RATIO,
     MAX_XLSX_UNCOMPRESSED_BYTES,
 };
-use crate::core::bank::QuestionType;
+use crate::core::model::bank::QuestionType;
 
 /// Entries smaller than this are not held to the compression ratio: they cannot hurt, and
 /// tiny runs of repeated XML compress very well.

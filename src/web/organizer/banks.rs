@@ -6,9 +6,9 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::core::import::summary::ImportSummary;
 use crate::core::import::{accept_attribute, GroupKind, ReportGroup, MAX_IMPORT_BYTES};
-use crate::core::import_summary::ImportSummary;
-use crate::core::organizer::{contest_package, SavedBank};
+use crate::core::storage::organizer::{contest_package, SavedBank};
 use crate::core::Lang;
 use crate::web::download::download;
 use crate::web::import_worker::{ImportWorker, Imported};

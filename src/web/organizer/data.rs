@@ -3,18 +3,20 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::core::codec::SerdeJson;
-use crate::core::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name, XlsxExportError};
-use crate::core::ledger::{Attempt, AttemptLedger};
-use crate::core::ledger_file::{
+use crate::core::exchange::ledger_file::{
     export_ledger, refusal_summary, CheckSpec, KnownRules, LedgerFileError, MergeReport, CHUNK_ATTEMPTS,
     MAX_RESULTS_FILE_BYTES,
 };
-use crate::core::persist::Stored;
-use crate::core::persist::{decode, encode};
-use crate::core::rng::FastMap;
-use crate::core::stats::item_analysis;
-use crate::core::store::Store;
+use crate::core::formats::codec::SerdeJson;
+use crate::core::model::rng::FastMap;
+use crate::core::play::ledger::{Attempt, AttemptLedger};
+use crate::core::reports::export::{
+    attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name, XlsxExportError,
+};
+use crate::core::reports::stats::item_analysis;
+use crate::core::storage::persist::Stored;
+use crate::core::storage::persist::{decode, encode};
+use crate::core::storage::store::Store;
 use crate::core::Lang;
 use crate::web::download::{download, mime};
 use crate::web::idb;
@@ -60,8 +62,12 @@ pub fn DataTab(props: &DeskProps) -> Html {
         let desk = desk.clone();
         Callback::from(move |_| {
             let id = &desk.contest.rules.id;
-            let text =
-                export_ledger::<crate::core::codec::SerdeJson>(id, &device_label(), &desk.ledger.attempts, now_ms());
+            let text = export_ledger::<crate::core::formats::codec::SerdeJson>(
+                id,
+                &device_label(),
+                &desk.ledger.attempts,
+                now_ms(),
+            );
             let name = report_file_name(id, "成绩文件", "json", now_ms());
             download(&name, "application/json", text.as_bytes());
         })

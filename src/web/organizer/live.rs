@@ -7,12 +7,12 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::core::codec::Json;
-use crate::core::ledger::AttemptLedger;
-use crate::core::outbox::Outbox;
-use crate::core::persist::Stored;
-use crate::core::stats::{by_region, headline};
-use crate::core::submission::{side_by_side, verify_receipt, CollectedCounts, CollectorLink};
+use crate::core::exchange::outbox::Outbox;
+use crate::core::exchange::submission::{side_by_side, verify_receipt, CollectedCounts, CollectorLink};
+use crate::core::formats::codec::Json;
+use crate::core::play::ledger::AttemptLedger;
+use crate::core::reports::stats::{by_region, headline};
+use crate::core::storage::persist::Stored;
 use crate::core::Lang;
 use crate::web::json::BrowserJson;
 use crate::web::storage::{read_or_set_aside, LocalStore};

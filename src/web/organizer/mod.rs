@@ -13,15 +13,15 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::core::bank::Bank;
-use crate::core::codec::SerdeJson;
-use crate::core::contest::{Contest, ContestRules};
-use crate::core::ledger::AttemptLedger;
-use crate::core::ledger_file::merge_into;
-use crate::core::ledger_file::CHUNK_ATTEMPTS;
-use crate::core::organizer::{wiped_by_pin_reset, ContestSetup, PinHash, SavedBank};
-use crate::core::persist::{decode, encode, Stored};
-use crate::core::region::RegionTable;
+use crate::core::exchange::ledger_file::merge_into;
+use crate::core::exchange::ledger_file::CHUNK_ATTEMPTS;
+use crate::core::formats::codec::SerdeJson;
+use crate::core::model::bank::Bank;
+use crate::core::model::contest::{Contest, ContestRules};
+use crate::core::model::region::RegionTable;
+use crate::core::play::ledger::AttemptLedger;
+use crate::core::storage::organizer::{wiped_by_pin_reset, ContestSetup, PinHash, SavedBank};
+use crate::core::storage::persist::{decode, encode, Stored};
 use crate::core::Lang;
 
 use super::loader::{
@@ -29,7 +29,7 @@ use super::loader::{
 };
 use super::storage::{read_or_set_aside, LocalStore};
 use super::{fresh_seed, idb};
-use crate::core::store::Store;
+use crate::core::storage::store::Store;
 
 /// Mounts the organizer's app.
 pub fn start() {
@@ -239,7 +239,11 @@ impl Reducible for Desk {
                 let bank = match &id {
                     None => Ok(d.package.package_bank.clone()),
                     Some(id) => {
-                        match d.banks.iter().find(|b| &b.id == id).map(SavedBank::bank::<crate::core::codec::SerdeJson>)
+                        match d
+                            .banks
+                            .iter()
+                            .find(|b| &b.id == id)
+                            .map(SavedBank::bank::<crate::core::formats::codec::SerdeJson>)
                         {
                             Some(Ok(b)) => Ok(Rc::new(b)),
                             Some(Err(e)) => Err(e.message(lang)),
@@ -268,27 +272,29 @@ impl Reducible for Desk {
                     }
                 }
             }
-            DeskAction::SaveRules(rules) => match crate::core::organizer::check_rules((*rules).clone(), &d.bank) {
-                Err(problems) => {
-                    d.notice = Some(problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("\n"))
-                }
-                Ok(contest) => {
-                    let mut setup = d.setup.clone();
-                    setup.rules = Some(*rules);
-                    if d.save(Stored::Setup, &d.id(), &setup) {
-                        d.setup = setup;
-                        d.contest = Rc::new(contest);
-                        d.notice = None;
-                        d.flash = Some(
-                            lang.pick(
-                                "规则已保存，本机下一轮答题起生效",
-                                "Rules saved; they apply from the next round on this device",
-                            )
-                            .into(),
-                        );
+            DeskAction::SaveRules(rules) => {
+                match crate::core::storage::organizer::check_rules((*rules).clone(), &d.bank) {
+                    Err(problems) => {
+                        d.notice = Some(problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("\n"))
+                    }
+                    Ok(contest) => {
+                        let mut setup = d.setup.clone();
+                        setup.rules = Some(*rules);
+                        if d.save(Stored::Setup, &d.id(), &setup) {
+                            d.setup = setup;
+                            d.contest = Rc::new(contest);
+                            d.notice = None;
+                            d.flash = Some(
+                                lang.pick(
+                                    "规则已保存，本机下一轮答题起生效",
+                                    "Rules saved; they apply from the next round on this device",
+                                )
+                                .into(),
+                            );
+                        }
                     }
                 }
-            },
+            }
             DeskAction::ResetRules => {
                 let mut setup = d.setup.clone();
                 setup.rules = None;

@@ -3,8 +3,8 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::core::bank::QuestionType;
-use crate::core::contest::{ContestRules, CrowdFirst, MixItem, MultipleScoring, PhoneField, ScorePolicy};
+use crate::core::model::bank::QuestionType;
+use crate::core::model::contest::{ContestRules, CrowdFirst, MixItem, MultipleScoring, PhoneField, ScorePolicy};
 use crate::core::Lang;
 
 use super::{DeskAction, DeskProps};

@@ -7,9 +7,9 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::core::bank::AnswerSet;
-use crate::core::export::{region_csv, region_xlsx, report_file_name};
-use crate::core::stats::{
+use crate::core::model::bank::AnswerSet;
+use crate::core::reports::export::{region_csv, region_xlsx, report_file_name};
+use crate::core::reports::stats::{
     by_crowd, by_day, by_region, grouped, headline, parse_population_csv, rank_regions, score_distribution, GroupRow,
     Headline, ItemAnalysis, ItemFlag, ItemStat, RankBy, RegionRow,
 };

@@ -2,9 +2,9 @@
 
 use yew::prelude::*;
 
-use crate::core::clock::format_shanghai;
-use crate::core::contest::Window;
-use crate::core::device::{Action, Screen};
+use crate::core::machines::device::{Action, Screen};
+use crate::core::model::clock::format_shanghai;
+use crate::core::model::contest::Window;
 use crate::core::Lang;
 use crate::web::{fresh_seed, now_ms};
 

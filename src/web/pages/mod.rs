@@ -1,4 +1,4 @@
-//! One component per screen; each turns taps into `Action`s and draws the `Device` (`core::device`).
+//! One component per screen; each turns taps into `Action`s and draws the `Device` (`core::machines::device`).
 
 mod home;
 mod practice;
@@ -17,7 +17,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::loader::load_regions;
-use crate::core::device::{Action, Device};
+use crate::core::machines::device::{Action, Device};
 
 /// The citizen's region data, split by scripts/split-regions.mjs: provinces and cities here,
 /// each province's counties in a file next to it.

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::core::device::{Action, Screen};
+use crate::core::machines::device::{Action, Screen};
 use crate::core::Lang;
 use crate::web::{fresh_seed, now_ms};
 

@@ -3,13 +3,13 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::core::clock::format_shanghai;
-use crate::core::contest::PhoneField;
-use crate::core::device::{Action, Screen};
-use crate::core::participant::{
+use crate::core::machines::device::{Action, Screen};
+use crate::core::model::clock::format_shanghai;
+use crate::core::model::contest::PhoneField;
+use crate::core::model::participant::{
     check_form, earlier_build_id, Field, FormProblem, Known, Participant, Registrant, RegistrationForm, CROWD_CHOICES,
 };
-use crate::core::region::ancestor;
+use crate::core::model::region::ancestor;
 use crate::core::Lang;
 
 use super::PageProps;
@@ -27,7 +27,7 @@ pub fn RegisterPage(props: &PageProps) -> Html {
         let mut c: [Option<String>; 3] = [None, None, None];
         if let Some(s) = &scope {
             c[0] = ancestor(s, 1);
-            if crate::core::region::level(s) == 2 {
+            if crate::core::model::region::level(s) == 2 {
                 c[1] = Some(s.clone());
             }
         }
@@ -200,7 +200,7 @@ pub fn RegisterPage(props: &PageProps) -> Html {
 /// 是同一个人吗？ Someone of the same name and region is already on this device: yes takes
 /// their identity (and their attempts today), no makes a new one.
 fn namesake_prompt(
-    state: &yew::UseReducerHandle<crate::core::device::Device>,
+    state: &yew::UseReducerHandle<crate::core::machines::device::Device>,
     asking: &UseStateHandle<Option<(Participant, Vec<String>)>>,
     candidate: &Participant,
     ids: &[String],
@@ -253,7 +253,7 @@ fn namesake_prompt(
 fn scope_fixes(scope: &Option<String>, level: usize) -> bool {
     match scope {
         None => false,
-        Some(s) => level < usize::from(crate::core::region::level(s)),
+        Some(s) => level < usize::from(crate::core::model::region::level(s)),
     }
 }
 

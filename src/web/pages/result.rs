@@ -2,9 +2,9 @@
 
 use yew::prelude::*;
 
-use crate::core::bank::AnswerSet;
-use crate::core::device::{Action, Screen};
-use crate::core::outbox::DeliveryStatus;
+use crate::core::exchange::outbox::DeliveryStatus;
+use crate::core::machines::device::{Action, Screen};
+use crate::core::model::bank::AnswerSet;
 use crate::core::Lang;
 
 use super::PageProps;
@@ -51,7 +51,7 @@ pub fn ResultPage(props: &PageProps) -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::NextParticipant))
     };
-    let answer_text = |q: &crate::core::bank::Question, set: AnswerSet| -> String {
+    let answer_text = |q: &crate::core::model::bank::Question, set: AnswerSet| -> String {
         if set.is_empty() {
             return lang.pick("未作答", "No answer").to_string();
         }
@@ -60,13 +60,13 @@ pub fn ResultPage(props: &PageProps) -> Html {
     let save_file = {
         let (a, id) = (a.clone(), rules.id.clone());
         Callback::from(move |_| {
-            let text = crate::core::ledger_file::export_ledger::<crate::web::json::BrowserJson>(
+            let text = crate::core::exchange::ledger_file::export_ledger::<crate::web::json::BrowserJson>(
                 &id,
                 "unsaved",
                 std::slice::from_ref(&*a),
                 crate::web::now_ms(),
             );
-            let name = crate::core::export::report_file_name(&id, "成绩文件", "json", a.finished_at);
+            let name = crate::core::reports::export::report_file_name(&id, "成绩文件", "json", a.finished_at);
             crate::web::download::download(&name, "application/json", text.as_bytes());
         })
     };

@@ -3,8 +3,8 @@
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::core::bank::letter;
-use crate::core::device::Action;
+use crate::core::machines::device::Action;
+use crate::core::model::bank::letter;
 use crate::core::Lang;
 use crate::web::now_ms;
 
@@ -56,11 +56,11 @@ pub fn RoundPage(props: &PageProps) -> Html {
         // still miss a question, the person is told and can leave, never left on a dead screen.
         let home = {
             let state = state.clone();
-            Callback::from(move |_| state.dispatch(Action::Go(crate::core::device::Screen::Home)))
+            Callback::from(move |_| state.dispatch(Action::Go(crate::core::machines::device::Screen::Home)))
         };
         return html! {
             <main class="page round">
-                <p class="notice" data-testid="error" role="alert">{ crate::core::session::QuizError::UnknownQuestion(drawn.qid.clone()).message(lang) }</p>
+                <p class="notice" data-testid="error" role="alert">{ crate::core::play::session::QuizError::UnknownQuestion(drawn.qid.clone()).message(lang) }</p>
                 <button class="primary big" onclick={home}>{ lang.pick("返回首页", "Back to the start") }</button>
             </main>
         };

@@ -22,7 +22,7 @@ fn sorted_positions(n: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::SeededRng;
+    use crate::core::model::rng::SeededRng;
 
     #[test]
     fn sorts_like_the_standard_stable_sort() {

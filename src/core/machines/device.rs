@@ -5,18 +5,18 @@
 
 use std::rc::Rc;
 
-use super::bank::Explanations;
-use super::codec::Json;
-use super::draw::{draw_practice, draw_round};
-use super::ledger::{Attempt, AttemptLedger};
-use super::ledger_file::merge_into;
-use super::loaded::Loaded;
-use super::participant::{Participant, Roster};
-use super::persist::{attempt_reserve_chars, encode, Prefs, StorageError, Stored};
-use super::region::RegionTable;
-use super::session::{QuizError, Round, RoundClosed};
-use super::store::{self, decode_or_set_aside, read_or_set_aside, Store};
-use super::Lang;
+use crate::core::exchange::ledger_file::merge_into;
+use crate::core::formats::codec::Json;
+use crate::core::model::bank::Explanations;
+use crate::core::model::participant::{Participant, Roster};
+use crate::core::model::region::RegionTable;
+use crate::core::play::draw::{draw_practice, draw_round};
+use crate::core::play::ledger::{Attempt, AttemptLedger};
+use crate::core::play::loaded::Loaded;
+use crate::core::play::session::{QuizError, Round, RoundClosed};
+use crate::core::storage::persist::{attempt_reserve_chars, encode, Prefs, StorageError, Stored};
+use crate::core::storage::store::{self, decode_or_set_aside, read_or_set_aside, Store};
+use crate::core::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {

@@ -6,14 +6,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::bank::{AnswerSet, Bank};
-use super::clock::format_day;
-use super::csv_io;
-use super::ledger::Attempt;
-use super::participant::CROWD_CHOICES;
-use super::region::{ancestor, RegionTable};
-use super::rng::{FastMap, FastSet};
-use super::Lang;
+use crate::core::formats::csv_io;
+use crate::core::model::bank::{AnswerSet, Bank};
+use crate::core::model::clock::format_day;
+use crate::core::model::participant::CROWD_CHOICES;
+use crate::core::model::region::{ancestor, RegionTable};
+use crate::core::model::rng::{FastMap, FastSet};
+use crate::core::play::ledger::Attempt;
+use crate::core::Lang;
 
 /// Name of the row for attempts without a region at the chosen level.
 pub const UNKNOWN_REGION: &str = "未知地区";
@@ -145,7 +145,7 @@ fn region_name(regions: &RegionTable, code: &str) -> String {
 
 /// Counts already kept per stored region code (the collector's counters: each person
 /// counted once, in one region) grouped at `level` as [`by_region`] groups attempts: the
-/// same rows, names and 未知地区 row, so [`export::region_csv`](super::export::region_csv)
+/// same rows, names and 未知地区 row, so [`export::region_csv`](crate::core::reports::export::region_csv)
 /// writes them the same way. Each entry is (stored code or `None`, participants, participations).
 pub fn by_region_counts(counts: &[(Option<String>, usize, usize)], regions: &RegionTable, level: u8) -> Vec<RegionRow> {
     let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();

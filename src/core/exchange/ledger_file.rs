@@ -12,13 +12,13 @@ use sha2::{Digest, Sha256};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::bank::{AnswerSet, Bank};
-use super::codec::{self, DecodeError, Json, SerdeJson};
-use super::contest::{Contest, ContestRules, Window};
-use super::ledger::{Attempt, AttemptLedger};
-use super::rng::FastMap;
-use super::session::score_answer;
-use super::Lang;
+use crate::core::formats::codec::{self, DecodeError, Json, SerdeJson};
+use crate::core::model::bank::{AnswerSet, Bank};
+use crate::core::model::contest::{Contest, ContestRules, Window};
+use crate::core::model::rng::FastMap;
+use crate::core::play::ledger::{Attempt, AttemptLedger};
+use crate::core::play::session::score_answer;
+use crate::core::Lang;
 
 pub const LEDGER_FORMAT: &str = "kepu-ledger";
 /// 2: the attempts in the compact stored form of `ledger_codec` (a third of version 1's
@@ -41,7 +41,7 @@ pub const CHUNK_ATTEMPTS: usize = 2_000;
 fn checksum(contest_id: &str, attempts_json: &str) -> String {
     let digest =
         Sha256::new().chain_update(contest_id.as_bytes()).chain_update(b"\n").chain_update(attempts_json).finalize();
-    super::hex(&digest)
+    crate::core::hex(&digest)
 }
 
 /// Writes this device's results file for `contest_id`. Only that contest's attempts are
@@ -379,8 +379,8 @@ pub fn stored_chunks(attempts: Vec<Attempt>) -> Vec<String> {
     attempts
         .chunks(CHUNK_ATTEMPTS)
         .map(|chunk| {
-            super::persist::encode::<SerdeJson, _>(
-                super::persist::Stored::Collected,
+            crate::core::storage::persist::encode::<SerdeJson, _>(
+                crate::core::storage::persist::Stored::Collected,
                 &AttemptLedger { attempts: chunk.to_vec() },
             )
         })
@@ -473,10 +473,10 @@ mod tests {
 
     /// A round of the test contest played for real: every question answered right, 4 s each.
     fn played(contest: &Contest, bank: &Bank) -> Attempt {
-        use crate::core::draw::draw_round;
-        use crate::core::participant::Participant;
-        use crate::core::session::Round;
-        let t0 = crate::core::clock::parse_shanghai("2026-11-20 10:00").unwrap();
+        use crate::core::model::participant::Participant;
+        use crate::core::play::draw::draw_round;
+        use crate::core::play::session::Round;
+        let t0 = crate::core::model::clock::parse_shanghai("2026-11-20 10:00").unwrap();
         let mut r = Round::start(contest, "p1", draw_round(contest, bank, None, 3).unwrap(), t0);
         for k in 1..=5 {
             let q = bank.get(&r.current_question().qid).unwrap().clone();
@@ -492,12 +492,12 @@ mod tests {
 
     #[test]
     fn impossible_records_are_refused_with_the_reason_and_known_ones_rescored() {
-        use crate::core::contest::tests::{bank, rules};
+        use crate::core::model::contest::tests::{bank, rules};
         let (contest, bank) = (Contest::new(rules()).unwrap(), bank());
         let check = RecordCheck {
             contest: &contest,
             known: vec![(contest.fingerprint::<SerdeJson>(&bank), &contest, &bank)],
-            now: crate::core::clock::parse_shanghai("2026-11-21 10:00").unwrap(),
+            now: crate::core::model::clock::parse_shanghai("2026-11-21 10:00").unwrap(),
         };
         let honest = played(&contest, &bank);
         assert_eq!(honest.score, honest.max_score);
@@ -568,8 +568,8 @@ mod tests {
 
     #[test]
     fn a_file_is_read_checked_and_chunked_for_the_page() {
-        use crate::core::contest::tests::{bank, rules};
-        use crate::core::persist::{decode, Stored};
+        use crate::core::model::contest::tests::{bank, rules};
+        use crate::core::storage::persist::{decode, Stored};
         let (contest, bank) = (Contest::new(rules()).unwrap(), bank());
         let honest = played(&contest, &bank);
         let mut attempts: Vec<Attempt> =
@@ -583,7 +583,7 @@ mod tests {
                 rules: rules(),
                 bank: bank.to_json(),
             }],
-            now: crate::core::clock::parse_shanghai("2026-11-21 10:00").unwrap(),
+            now: crate::core::model::clock::parse_shanghai("2026-11-21 10:00").unwrap(),
         };
         let checked = read_and_check(&text, &spec).unwrap();
         assert_eq!(checked.refused, vec![("a3".to_string(), Implausible::ScoreOverMax)]);

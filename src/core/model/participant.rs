@@ -9,9 +9,9 @@
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use super::contest::{PhoneField, Registration};
-use super::region::RegionTable;
-use super::Lang;
+use crate::core::model::contest::{PhoneField, Registration};
+use crate::core::model::region::RegionTable;
+use crate::core::Lang;
 
 /// Crowd groups a person can register in.
 pub const CROWD_CHOICES: [&str; 6] = ["青少年", "农民", "产业工人", "老年人", "领导干部和公务员", "其他"];
@@ -47,7 +47,7 @@ pub struct Roster {
     pub current: Option<String>,
 }
 
-impl super::codec::Meaningful for Roster {}
+impl crate::core::formats::codec::Meaningful for Roster {}
 
 impl Roster {
     /// Adds (or refreshes) a participant and makes them the one answering.
@@ -241,7 +241,7 @@ pub fn person_key(name: &str, phone: &str, region: Option<&str>) -> String {
     let secret = format!("{name}\u{1f}{phone}\u{1f}{}", region.unwrap_or(""));
     let mut key = [0u8; 12];
     pbkdf2::pbkdf2_hmac::<Sha256>(secret.as_bytes(), PERSON_KEY_SALT.as_bytes(), PERSON_KEY_ROUNDS, &mut key);
-    format!("k{}", super::hex(&key))
+    format!("k{}", crate::core::hex(&key))
 }
 
 /// The id builds before person keys gave this form (`p` + FNV-1a of name, phone and region),
@@ -251,7 +251,7 @@ pub fn earlier_build_id(form: &RegistrationForm) -> Option<String> {
     let phone = normalize_phone(form.phone.trim())?;
     let name = form.name.split_whitespace().collect::<Vec<_>>().join(" ");
     let key = format!("{name}\u{1f}{phone}\u{1f}{}", form.region.as_deref().unwrap_or(""));
-    Some(format!("p{:016x}", super::rng::fnv1a64(key.as_bytes())))
+    Some(format!("p{:016x}", crate::core::model::rng::fnv1a64(key.as_bytes())))
 }
 
 /// Checks a registration form against the contest's rules and builds the participant.

@@ -22,8 +22,8 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use super::ledger::{Attempt, AttemptLedger};
-use super::rng::FastMap;
+use crate::core::model::rng::FastMap;
+use crate::core::play::ledger::{Attempt, AttemptLedger};
 
 /// One distinct person as attempts name them: id, name, masked phone, region, crowd group.
 /// Written as a list of five, absent ones `null`. The phone is always written `null` and
@@ -269,8 +269,8 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::codec::SerdeJson;
-    use crate::core::persist::{decode, encode, Stored};
+    use crate::core::formats::codec::SerdeJson;
+    use crate::core::storage::persist::{decode, encode, Stored};
 
     /// A realistic device: `people` participants, three attempts each, 20 of 324 questions.
     fn sample(people: usize, attempts: usize) -> AttemptLedger {

@@ -2,8 +2,8 @@
 
 use serde::Deserialize;
 
-use super::codec::{DecodeError, Json, SerdeJson};
-use super::Lang;
+use crate::core::formats::codec::{DecodeError, Json, SerdeJson};
+use crate::core::Lang;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegionTable {
@@ -88,7 +88,7 @@ impl RegionTable {
         if let Some((c, _)) = entries.iter().find(|(c, _)| c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit())) {
             return Err(RegionError::BadCode(c.clone()));
         }
-        super::sort::sort_by(&mut entries, |a, b| a.cmp(b));
+        crate::core::model::sort::sort_by(&mut entries, |a, b| a.cmp(b));
         Ok(RegionTable { entries, counties_of: raw.split.then(Vec::new) })
     }
 
@@ -109,7 +109,7 @@ impl RegionTable {
         }
         loaded.push(province.to_string());
         self.entries.extend(file.entries.iter().filter(|(c, _)| c.starts_with(province) && level(c) == 3).cloned());
-        super::sort::sort_by(&mut self.entries, |a, b| a.cmp(b));
+        crate::core::model::sort::sort_by(&mut self.entries, |a, b| a.cmp(b));
         self.entries.dedup_by(|a, b| a.0 == b.0);
     }
 

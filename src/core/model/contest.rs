@@ -1,12 +1,12 @@
 //! Contest packages: the rules of a contest plus its bank (inline, or a path beside it).
 
-use super::bank::{Bank, BankError, QuestionType, CROWDS};
-use super::clock::{format_shanghai, parse_shanghai, parse_shanghai_end, shanghai_midnight_after};
+use crate::core::model::bank::{Bank, BankError, QuestionType, CROWDS};
+use crate::core::model::clock::{format_shanghai, parse_shanghai, parse_shanghai_end, shanghai_midnight_after};
 use serde::{Deserialize, Serialize};
 
-use super::bank::RawBank;
-use super::codec::{self, DecodeError, Json, SerdeJson};
-use super::Lang;
+use crate::core::formats::codec::{self, DecodeError, Json, SerdeJson};
+use crate::core::model::bank::RawBank;
+use crate::core::Lang;
 
 pub const CONTEST_FORMAT: &str = "kepu-contest";
 pub const CONTEST_VERSION: u32 = 1;
@@ -487,7 +487,7 @@ impl Contest {
         out
     }
 
-    /// What an attempt records of the rules and bank in force (see [`Attempt`](super::ledger::Attempt)):
+    /// What an attempt records of the rules and bank in force (see [`Attempt`](crate::core::play::ledger::Attempt)):
     /// the first 12 hex digits of the SHA-256 of the rules as JSON, a newline, and the bank's
     /// `id@revision`. Any change of a rule or of the bank on a device changes it, while the
     /// rules' `revision` may stay. `J` writes the same text on every page (serde_json and the
@@ -499,7 +499,7 @@ impl Contest {
             .chain_update(b"\n")
             .chain_update(bank.reference().as_bytes())
             .finalize();
-        super::hex(&digest[..6])
+        crate::core::hex(&digest[..6])
     }
 
     /// When what the home page shows next changes with time alone: the start, the end, and,

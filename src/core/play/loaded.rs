@@ -3,9 +3,9 @@
 
 use std::rc::Rc;
 
-use super::bank::{Bank, Explanations};
-use super::contest::Contest;
-use super::ledger::PackageRules;
+use crate::core::model::bank::{Bank, Explanations};
+use crate::core::model::contest::Contest;
+use crate::core::play::ledger::PackageRules;
 
 /// A contest ready to run, and the package it came from.
 pub struct Loaded {

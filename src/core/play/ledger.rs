@@ -6,13 +6,13 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use super::bank::Bank;
-use super::clock::shanghai_day;
-use super::contest::{Contest, ScorePolicy, Window};
-use super::participant::Participant;
-use super::rng::FastMap;
-use super::session::{QuizError, Round};
-use super::Lang;
+use crate::core::model::bank::Bank;
+use crate::core::model::clock::shanghai_day;
+use crate::core::model::contest::{Contest, ScorePolicy, Window};
+use crate::core::model::participant::Participant;
+use crate::core::model::rng::FastMap;
+use crate::core::play::session::{QuizError, Round};
+use crate::core::Lang;
 
 /// One finished scored round. Field names are short because thousands are kept in
 /// localStorage; each carries who answered so results from several devices can be merged.
@@ -112,7 +112,7 @@ pub struct PackageRules {
 }
 
 impl PackageRules {
-    pub fn of<J: super::codec::Json>(contest: &Contest, bank: &Bank) -> PackageRules {
+    pub fn of<J: crate::core::formats::codec::Json>(contest: &Contest, bank: &Bank) -> PackageRules {
         PackageRules { revision: contest.rules.revision, fingerprint: contest.fingerprint::<J>(bank) }
     }
 
@@ -161,14 +161,14 @@ impl StartRefusal {
     }
 }
 
-/// One contest's attempts on this device. Stored in the compact form of `core::ledger_codec`,
+/// One contest's attempts on this device. Stored in the compact form of `core::storage::ledger_codec`,
 /// which also holds its serde impls; results files carry the attempts as JSON objects.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AttemptLedger {
     pub attempts: Vec<Attempt>,
 }
 
-impl super::codec::Meaningful for AttemptLedger {
+impl crate::core::formats::codec::Meaningful for AttemptLedger {
     /// One answer per question in each attempt (statistics and exports read them side by
     /// side). The compact ledger's decoder already refuses rows that break its own rules;
     /// times per question are read with `get`, and any instant is only shown, never indexed.
@@ -264,7 +264,7 @@ impl AttemptLedger {
                 entry.finished_at = a.finished_at;
             }
         }
-        super::sort::sort_by(&mut out, |a, b| {
+        crate::core::model::sort::sort_by(&mut out, |a, b| {
             rank_order((a.score, a.time_used_ms, a.finished_at), (b.score, b.time_used_ms, b.finished_at))
         });
         out
@@ -280,9 +280,9 @@ impl AttemptLedger {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::clock::parse_shanghai;
-    use crate::core::contest::tests::{bank, rules};
-    use crate::core::draw::draw_round;
+    use crate::core::model::clock::parse_shanghai;
+    use crate::core::model::contest::tests::{bank, rules};
+    use crate::core::play::draw::draw_round;
 
     fn attempt(pid: &str, score: u32, time: i64, finished: i64) -> Attempt {
         Attempt {
@@ -370,7 +370,7 @@ mod tests {
 
     #[test]
     fn the_fingerprint_changes_with_any_rule_or_the_bank_and_flags_those_attempts() {
-        use crate::core::codec::SerdeJson;
+        use crate::core::formats::codec::SerdeJson;
         let c = Contest::new(rules()).unwrap();
         let b = bank();
         let package = PackageRules::of::<SerdeJson>(&c, &b);

@@ -6,9 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::bank::QuestionType;
-use super::import::{GroupKind, ImportFormat, ImportReport, ImportWarning, ReportGroup};
-use super::Lang;
+use super::{GroupKind, ImportFormat, ImportReport, ImportWarning, ReportGroup};
+use crate::core::model::bank::QuestionType;
+use crate::core::Lang;
 
 /// Lines of each kind (rejected, skipped, duplicate, note) and warnings listed; the rest are
 /// counted.

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::Lang;
+use crate::core::Lang;
 
 /// Reads and writes JSON text as serde types.
 pub trait Json {
@@ -404,7 +404,7 @@ mod tests {
     struct Mix {
         count: u32,
         #[serde(rename = "type")]
-        kind: super::super::bank::QuestionType,
+        kind: crate::core::model::bank::QuestionType,
     }
 
     #[derive(Debug, Deserialize)]

@@ -5,10 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::bank::{AnswerSet, Bank, Question, QuestionType};
-use super::contest::{Contest, MultipleScoring, Scoring};
-use super::draw::DrawnQuestion;
-use super::Lang;
+use crate::core::model::bank::{AnswerSet, Bank, Question, QuestionType};
+use crate::core::model::contest::{Contest, MultipleScoring, Scoring};
+use crate::core::play::draw::DrawnQuestion;
+use crate::core::Lang;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum QuizError {
@@ -389,12 +389,12 @@ impl Round {
     }
 }
 
-impl super::codec::Meaningful for Round {
+impl crate::core::formats::codec::Meaningful for Round {
     /// What the app relies on in a stored round: questions, one answer and at most one time
     /// per question, a current question among them, choices shown in an order that is a
     /// permutation (2–8 choices), answers among those choices, plausible times and limits.
     fn meaning(&self) -> Result<(), (String, String)> {
-        use super::codec::{PLAUSIBLE_MS, PLAUSIBLE_SPAN_MS};
+        use crate::core::formats::codec::{PLAUSIBLE_MS, PLAUSIBLE_SPAN_MS};
         let n = self.questions.len();
         let fail = |path: String, why: String| Err((path, why));
         if n == 0 {
@@ -481,8 +481,8 @@ pub struct Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::contest::tests::{bank, rules};
-    use crate::core::draw::draw_round;
+    use crate::core::model::contest::tests::{bank, rules};
+    use crate::core::play::draw::draw_round;
 
     const T0: i64 = 1_795_393_800_000;
 
@@ -627,7 +627,7 @@ mod tests {
         let (_, b, mut r) = round();
         answer_right(&mut r, &b, T0 + 1);
         assert_eq!(r.previous(T0 + 2), Err(QuizError::NoGoingBack));
-        let qs = crate::core::draw::draw_practice(&b, None, 1);
+        let qs = crate::core::play::draw::draw_practice(&b, None, 1);
         let mut p = Round::practice("c1", "p", qs, T0);
         assert_eq!(p.remaining_ms(T0 + 10_000_000), None);
         p.choose(&b, 0, 0, T0).unwrap();
@@ -652,7 +652,7 @@ mod tests {
     #[test]
     fn a_round_drawn_under_another_bank_or_rules_is_closed_naming_the_change() {
         let (c, b, r) = round();
-        let in_force = c.fingerprint::<crate::core::codec::SerdeJson>(&b);
+        let in_force = c.fingerprint::<crate::core::formats::codec::SerdeJson>(&b);
         let r = r.under(&c, &b, &in_force);
         assert_eq!(r.still_fits(&c, &b, &in_force), Ok(()));
         // A bank without the round's questions (another bank chosen, or a new contest file).
@@ -672,7 +672,7 @@ mod tests {
         changed.revision += 1;
         changed.scoring.single += 1;
         let changed = Contest::new(changed).unwrap();
-        let now = changed.fingerprint::<crate::core::codec::SerdeJson>(&b);
+        let now = changed.fingerprint::<crate::core::formats::codec::SerdeJson>(&b);
         let closed = r.still_fits(&changed, &b, &now).unwrap_err();
         assert_eq!(closed, RoundClosed::RulesChanged { was: c.rules.revision, now: c.rules.revision + 1 });
         assert!(closed.message(Lang::Zh).contains("竞赛规则已更改"));

@@ -10,13 +10,13 @@
 
 use rust_xlsxwriter::{Format, RowNum, Workbook, XlsxError};
 
-use super::bank::Bank;
-use super::clock::{format_day, format_shanghai, shanghai_day};
-use super::csv_io::{guard_formula, CsvWriter};
-use super::ledger::{Attempt, PackageRules};
-use super::region::RegionTable;
-use super::stats::{ItemStat, RegionRow};
-use super::Lang;
+use crate::core::formats::csv_io::{guard_formula, CsvWriter};
+use crate::core::model::bank::Bank;
+use crate::core::model::clock::{format_day, format_shanghai, shanghai_day};
+use crate::core::model::region::RegionTable;
+use crate::core::play::ledger::{Attempt, PackageRules};
+use crate::core::reports::stats::{ItemStat, RegionRow};
+use crate::core::Lang;
 
 /// The flag of an attempt played under rules or a bank changed on its device.
 pub const CHANGED_ON_DEVICE: &str = "本机修改过规则";
@@ -366,7 +366,7 @@ fn safe_file_part(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::clock::parse_shanghai;
+    use crate::core::model::clock::parse_shanghai;
 
     #[test]
     fn widths_count_wide_characters_twice_and_take_the_longest_line() {

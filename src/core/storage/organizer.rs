@@ -4,11 +4,11 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::bank::{Bank, BankError, QuestionType, RawBank, RawQuestion};
-use super::codec::Json;
-use super::contest::{Contest, ContestRules, RuleProblem, CONTEST_FORMAT, CONTEST_VERSION};
-use super::persist::Stored;
-use super::{hex, Lang};
+use crate::core::formats::codec::Json;
+use crate::core::model::bank::{Bank, BankError, QuestionType, RawBank, RawQuestion};
+use crate::core::model::contest::{Contest, ContestRules, RuleProblem, CONTEST_FORMAT, CONTEST_VERSION};
+use crate::core::storage::persist::Stored;
+use crate::core::{hex, Lang};
 
 pub const PIN_MIN_DIGITS: usize = 4;
 /// PBKDF2-HMAC-SHA256 rounds for a new PIN.
@@ -66,10 +66,10 @@ impl PinProblem {
     }
 }
 
-impl super::codec::Meaningful for ContestSetup {}
-impl super::codec::Meaningful for Vec<SavedBank> {}
+impl crate::core::formats::codec::Meaningful for ContestSetup {}
+impl crate::core::formats::codec::Meaningful for Vec<SavedBank> {}
 
-impl super::codec::Meaningful for PinHash {
+impl crate::core::formats::codec::Meaningful for PinHash {
     /// A hash this app could have written: hex salt and hash, and a number of rounds the page
     /// can compute (four billion would hold the organizer's page for hours).
     fn meaning(&self) -> Result<(), (String, String)> {
@@ -219,7 +219,7 @@ pub struct ContestSetup {
 /// Checks edited rules against a bank: the rules themselves, then whether the bank fills the mix.
 pub fn check_rules(rules: ContestRules, bank: &Bank) -> Result<Contest, Vec<RuleProblem>> {
     let contest = Contest::new(rules).map_err(|e| match e {
-        super::contest::ContestError::Rules(p) => p,
+        crate::core::model::contest::ContestError::Rules(p) => p,
         _ => Vec::new(),
     })?;
     let shortfalls = contest.shortfalls(bank);
@@ -246,9 +246,9 @@ pub fn contest_package(rules: &ContestRules, bank: &Bank) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::bank::QuestionType;
-    use crate::core::contest::tests::{bank, rules};
-    use crate::core::contest::{BankSource, MixItem};
+    use crate::core::model::bank::QuestionType;
+    use crate::core::model::contest::tests::{bank, rules};
+    use crate::core::model::contest::{BankSource, MixItem};
 
     #[test]
     fn pin_is_salted_and_checked() {
@@ -317,7 +317,7 @@ mod tests {
         let b = bank();
         let saved = SavedBank::new(&b, "题库.xlsx", 5);
         assert_eq!(saved.questions, 8);
-        assert_eq!(saved.bank::<crate::core::codec::SerdeJson>().unwrap(), b);
+        assert_eq!(saved.bank::<crate::core::formats::codec::SerdeJson>().unwrap(), b);
     }
 
     #[test]

@@ -4,9 +4,9 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::codec::{self, DecodeError, Json, SerdeJson};
-use super::rng::{fnv1a64, FastMap};
-use super::Lang;
+use crate::core::formats::codec::{self, DecodeError, Json, SerdeJson};
+use crate::core::model::rng::{fnv1a64, FastMap};
+use crate::core::Lang;
 
 pub const BANK_FORMAT: &str = "kepu-bank";
 pub const BANK_VERSION: u32 = 1;

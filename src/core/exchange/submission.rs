@@ -10,11 +10,11 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use super::bank::AnswerSet;
-use super::ledger::Attempt;
-use super::ledger_file::{Implausible, RecordCheck};
-use super::region::RegionTable;
-use super::Lang;
+use crate::core::exchange::ledger_file::{Implausible, RecordCheck};
+use crate::core::model::bank::AnswerSet;
+use crate::core::model::region::RegionTable;
+use crate::core::play::ledger::Attempt;
+use crate::core::Lang;
 
 /// At most this many attempts in one request.
 pub const MAX_BATCH: usize = 50;
@@ -104,7 +104,11 @@ pub struct CollectedCounts {
 }
 
 impl CollectedCounts {
-    pub fn of(rows: &[super::stats::RegionRow], participants: usize, participations: usize) -> CollectedCounts {
+    pub fn of(
+        rows: &[crate::core::reports::stats::RegionRow],
+        participants: usize,
+        participations: usize,
+    ) -> CollectedCounts {
         CollectedCounts {
             participants,
             participations,
@@ -128,7 +132,7 @@ pub struct CollectorLink {
     pub token: String,
 }
 
-impl super::codec::Meaningful for CollectorLink {}
+impl crate::core::formats::codec::Meaningful for CollectorLink {}
 
 impl CollectorLink {
     /// `…/v1/contests/{contest}/counts?level=…` under the collector's address.
@@ -163,7 +167,7 @@ pub struct SideBySide {
 
 /// The device's region rows and the collector's, one row per region either has, by code
 /// (未知地区 last).
-pub fn side_by_side(local: &[super::stats::RegionRow], collected: &CollectedCounts) -> Vec<SideBySide> {
+pub fn side_by_side(local: &[crate::core::reports::stats::RegionRow], collected: &CollectedCounts) -> Vec<SideBySide> {
     let mut rows: Vec<SideBySide> = Vec::new();
     for r in local {
         rows.push(SideBySide {
@@ -366,10 +370,10 @@ pub fn verify_receipt(public_key: &str, contest: &str, attempt: &Attempt, receip
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::bank::Bank;
-    use crate::core::codec::SerdeJson;
-    use crate::core::contest::tests::{bank, rules};
-    use crate::core::contest::Contest;
+    use crate::core::formats::codec::SerdeJson;
+    use crate::core::model::bank::Bank;
+    use crate::core::model::contest::tests::{bank, rules};
+    use crate::core::model::contest::Contest;
 
     fn regions() -> RegionTable {
         RegionTable::from_json(r#"{"format":"kepu-regions","regions":[["410000","河南省"],["410100","郑州市"],["410102","中原区"],["440000","广东省"],["440100","广州市"],["440106","天河区"]]}"#).unwrap()
@@ -469,7 +473,7 @@ mod tests {
 
     #[test]
     fn local_and_collected_counts_side_by_side() {
-        use crate::core::stats::RegionRow;
+        use crate::core::reports::stats::RegionRow;
         let row = |code: &str, name: &str, p, n| RegionRow {
             code: code.into(),
             name: name.into(),

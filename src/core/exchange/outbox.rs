@@ -11,10 +11,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ledger::Attempt;
-use super::rng::FastMap;
-use super::submission::{SubmitReply, SubmitStatus, SubmittedAttempt, MAX_BATCH};
-use super::Lang;
+use crate::core::exchange::submission::{SubmitReply, SubmitStatus, SubmittedAttempt, MAX_BATCH};
+use crate::core::model::rng::FastMap;
+use crate::core::play::ledger::Attempt;
+use crate::core::Lang;
 
 /// The first retry waits up to this long.
 pub const BASE_DELAY_MS: i64 = 2_000;
@@ -106,10 +106,10 @@ pub struct Outbox {
 }
 
 /// Its instants are real ones: a `next_try_at` far ahead would stop sending for good.
-impl super::codec::Meaningful for Outbox {
+impl crate::core::formats::codec::Meaningful for Outbox {
     fn meaning(&self) -> Result<(), (String, String)> {
         for (field, at) in [("next_try_at", self.next_try_at), ("since", self.since)] {
-            if !super::codec::PLAUSIBLE_MS.contains(&at) {
+            if !crate::core::formats::codec::PLAUSIBLE_MS.contains(&at) {
                 return Err((field.into(), format!("{at} is not a time")));
             }
         }
@@ -254,13 +254,13 @@ impl Outbox {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::submission::SubmitResult;
+    use crate::core::exchange::submission::SubmitResult;
     use std::rc::Rc;
 
     #[test]
     fn a_stored_outbox_that_would_never_send_again_is_set_aside() {
-        use crate::core::codec::SerdeJson;
-        use crate::core::persist::{decode, StorageError, Stored};
+        use crate::core::formats::codec::SerdeJson;
+        use crate::core::storage::persist::{decode, StorageError, Stored};
         let good = r#"{"version":1,"data":{"waiting":["a"],"next_try_at":1764662400000,"since":0}}"#;
         assert_eq!(decode::<SerdeJson, Outbox>(Stored::Outbox, good).unwrap().waiting, ["a"]);
         let stuck = good.replace("1764662400000", "9000000000000000");

@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::codec::Json;
-use super::codec::Meaningful;
-use super::persist::{decode, encode, StorageError, Stored};
-use super::Lang;
+use crate::core::formats::codec::Json;
+use crate::core::formats::codec::Meaningful;
+use crate::core::storage::persist::{decode, encode, StorageError, Stored};
+use crate::core::Lang;
 
 /// Why a write was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]

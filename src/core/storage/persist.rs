@@ -5,9 +5,9 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::codec::{DecodeError, Json, Meaningful};
-use super::ledger::{Attempt, AttemptLedger};
-use super::Lang;
+use crate::core::formats::codec::{DecodeError, Json, Meaningful};
+use crate::core::play::ledger::{Attempt, AttemptLedger};
+use crate::core::Lang;
 
 pub const KEY_PREFIX: &str = "kepu.v1.";
 
@@ -182,7 +182,7 @@ pub fn decode<J: Json, T: DeserializeOwned + Meaningful>(kind: Stored, text: &st
     data.meaning().map_err(|(path, why)| {
         StorageError::Unreadable(DecodeError::Shape {
             path: if path.is_empty() { "data".into() } else { format!("data.{path}") },
-            reason: super::codec::Reason::Other(why),
+            reason: crate::core::formats::codec::Reason::Other(why),
         })
     })?;
     Ok(data)
@@ -212,7 +212,7 @@ fn decode_shape<J: Json, T: DeserializeOwned>(kind: Stored, text: &str) -> Resul
         }
         (_, v) => Err(StorageError::Unreadable(DecodeError::Shape {
             path: "version".into(),
-            reason: super::codec::Reason::Other(format!("{v}")),
+            reason: crate::core::formats::codec::Reason::Other(format!("{v}")),
         })),
     }
 }
@@ -220,7 +220,7 @@ fn decode_shape<J: Json, T: DeserializeOwned>(kind: Stored, text: &str) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::codec::SerdeJson;
+    use crate::core::formats::codec::SerdeJson;
 
     #[test]
     fn envelope_round_trip_and_keys() {
@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn v1_fixture_loads() {
-        let text = include_str!("../../tests/fixtures/stored/ledger-v1.json");
+        let text = include_str!("../../../tests/fixtures/stored/ledger-v1.json");
         let l: AttemptLedger = decode::<SerdeJson, _>(Stored::Ledger, text).unwrap();
         assert_eq!(l.attempts.len(), 1);
         assert_eq!(l.attempts[0].score, 35);

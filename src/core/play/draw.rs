@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::bank::{Bank, CROWDS};
-use super::contest::{Contest, ContestError, MixItem};
-use super::rng::SeededRng;
+use crate::core::model::bank::{Bank, CROWDS};
+use crate::core::model::contest::{Contest, ContestError, MixItem};
+use crate::core::model::rng::SeededRng;
 
 /// One question of a round and the order its choices are shown in:
 /// `order[k]` is the bank index of the choice shown at position k (key `A` + k).
@@ -57,7 +57,7 @@ pub fn draw_round(
         by_item.push((position, pick(bank, &mix[position], own, &mut taken, &mut rng)));
     }
     // Present in the mix's own order (e.g. all 判断 first, then 单选, then 多选).
-    super::sort::sort_by(&mut by_item, |a, b| a.0.cmp(&b.0));
+    crate::core::model::sort::sort_by(&mut by_item, |a, b| a.0.cmp(&b.0));
     for (_, chosen) in by_item {
         for i in chosen {
             picked.push(shuffled(bank, i, &mut rng));
@@ -137,8 +137,8 @@ pub fn draw_practice(bank: &Bank, category: Option<&str>, seed: u64) -> Vec<Draw
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::bank::QuestionType;
-    use crate::core::contest::tests::{bank, rules};
+    use crate::core::model::bank::QuestionType;
+    use crate::core::model::contest::tests::{bank, rules};
     use std::collections::HashSet;
 
     #[test]
@@ -233,7 +233,7 @@ mod tests {
 
     /// 4 判断 + 1 单选 of 甲 + 1 单选, drawn `percent` first for the participant's crowd.
     fn crowd_contest(percent: Option<u32>) -> Contest {
-        use crate::core::contest::CrowdFirst;
+        use crate::core::model::contest::CrowdFirst;
         let mut r = rules();
         r.round.mix = vec![
             MixItem { qtype: QuestionType::TrueFalse, category: None, count: 4 },

@@ -1,0 +1,5 @@
+//! What leaves a device: results files, and attempts submitted to the collector with their outbox.
+
+pub mod ledger_file;
+pub mod outbox;
+pub mod submission;

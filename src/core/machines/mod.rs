@@ -1,0 +1,3 @@
+//! The state machines the pages run: the citizen's device. Storage comes in as a `Store`, time and randomness as values.
+
+pub mod device;

@@ -1,0 +1,4 @@
+//! Reports for organizers: statistics over the ledger and the files they are exported as.
+
+pub mod export;
+pub mod stats;
