@@ -10,10 +10,11 @@ use kepu_quiz::core::model::clock::parse_shanghai;
 use kepu_quiz::core::model::contest::Contest;
 use kepu_quiz::core::model::participant::{nfkc, register, RegistrationForm};
 use kepu_quiz::core::model::region::RegionTable;
-use kepu_quiz::core::play::ledger::PackageRules;
-use kepu_quiz::core::play::loaded::Loaded;
+use kepu_quiz::core::storage::loaded::Loaded;
+use kepu_quiz::core::storage::organizer::ContestSetup;
 use kepu_quiz::core::storage::persist::Stored;
 use kepu_quiz::core::storage::store::{MemoryStore, Store};
+use kepu_quiz::core::Lang;
 
 const CONTEST: &str = "kepu-demo";
 
@@ -26,15 +27,8 @@ fn loaded() -> Rc<Loaded> {
     let (contest, _) = Contest::from_json(&read("questions/contest.json")).unwrap();
     let bank = Bank::from_json(&read("questions/default-bank.json")).unwrap();
     let (contest, bank) = (Rc::new(contest), Rc::new(bank));
-    Rc::new(Loaded {
-        in_force: contest.fingerprint::<SerdeJson>(&bank),
-        package_rules: PackageRules::of::<SerdeJson>(&contest, &bank),
-        contest: contest.clone(),
-        bank: bank.clone(),
-        path: "questions/contest.json".into(),
-        package_contest: contest,
-        package_bank: bank,
-    })
+    let setup = ContestSetup::default();
+    Rc::new(Loaded::on_device::<SerdeJson>("questions/contest.json", contest, bank, &setup, &[]).unwrap())
 }
 
 fn t(at: &str) -> i64 {
@@ -168,7 +162,7 @@ fn storage_full_at_the_end_keeps_the_round_and_a_reload_records_it() {
     }
     assert!(device.unsaved);
     assert_eq!(device.screen, Screen::Result, "the result is still shown, and offered as a file");
-    assert!(device.notice.as_deref().unwrap().contains("成绩未能保存"), "{:?}", device.notice);
+    assert!(device.notice.as_ref().unwrap().get(Lang::Zh).contains("成绩未能保存"), "{:?}", device.notice);
     assert!(stored(&store, Stored::Ledger).is_none());
     assert!(stored(&store, Stored::Round).is_some(), "the finished round stays stored");
     *store.limit.borrow_mut() = None;
@@ -189,7 +183,7 @@ fn a_round_does_not_start_without_room_for_its_result() {
     apply(&mut device, Action::StartRound { now, seed: 5 });
     assert!(device.round.is_none());
     assert_eq!(device.screen, Screen::Home);
-    assert!(device.notice.as_deref().unwrap().contains("无法开始答题"), "{:?}", device.notice);
+    assert!(device.notice.as_ref().unwrap().get(Lang::Zh).contains("无法开始答题"), "{:?}", device.notice);
     assert!(stored(&store, Stored::Round).is_none());
 }
 
@@ -217,7 +211,13 @@ fn a_second_tab_sees_the_first_tabs_attempt_and_the_daily_limit_counts_both() {
     apply(&mut a, Action::Go(Screen::Home));
     apply(&mut a, Action::StartRound { now: clock, seed: 4 });
     assert!(a.round.is_none());
-    assert_eq!(a.notice.as_deref(), Some("今天的 3 次答题机会已用完，明天再来吧"));
+    let limit = a.notice.clone().unwrap();
+    assert_eq!(limit.get(Lang::Zh), "今天的 3 次答题机会已用完，明天再来吧");
+    // A notice is a value: switching the language shows the same notice in English.
+    a.apply::<SerdeJson>(Action::SetLang(Lang::En));
+    assert_eq!(a.notice, Some(limit.clone()), "the notice stays on screen");
+    assert!(limit.get(Lang::En).contains("3"), "{limit:?}");
+    assert!(!limit.get(Lang::En).contains('今'), "{limit:?}");
     assert_eq!(a.ledger.attempts.len(), 3);
     // The next day the person may play again.
     apply(&mut a, Action::StartRound { now: t("2026-12-03 09:00"), seed: 5 });
@@ -244,7 +244,7 @@ fn damaged_records_are_set_aside_and_never_overwritten() {
     store.write(&Stored::Ledger.key(CONTEST), r#"{"version":2,"data":{"attempts":7}}"#).unwrap();
     let now = t("2026-12-02 09:00");
     let mut device = open(&store, now);
-    let notice = device.notice.clone().unwrap();
+    let notice = device.notice.clone().unwrap().get(Lang::Zh).to_owned();
     assert_eq!(notice.lines().count(), 2, "{notice}");
     assert!(notice.contains("原数据已保留未改动"), "{notice}");
     let aside = store.set_aside_keys();
@@ -263,7 +263,7 @@ fn storage_the_browser_refuses_is_told_as_such() {
     let now = t("2026-12-02 09:00");
     let mut device = Device::restore::<SerdeJson>(loaded(), store, now);
     apply(&mut device, Action::Register(person("钱程", 10)));
-    let notice = device.notice.unwrap();
+    let notice = device.notice.unwrap().get(Lang::Zh).to_owned();
     assert!(notice.contains("浏览器不允许本网站保存数据"), "{notice}");
     assert!(!notice.contains("已满"), "not called full: {notice}");
 }

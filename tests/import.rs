@@ -2,6 +2,7 @@
 //! `make_fixtures.py` there): every encoding, delimiter, notation and kind of bad row of the
 //! spreadsheet template, XLSX sheets and zip bombs, GIFT, Aiken and JSON, and random input.
 
+use kepu_quiz::core::Message;
 use std::fs;
 
 use kepu_quiz::core::formats::codec::{Json, SerdeJson};

@@ -3,6 +3,7 @@
 
 use kepu_quiz::core::import::{import_file, ImportFailure};
 use kepu_quiz::core::Lang;
+use kepu_quiz::core::Message;
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("tests/fixtures/e2e/{name}")).unwrap()

@@ -3,6 +3,7 @@
 //! documents built here, each in the shape of a template organizers were seen to use
 //! (`docs/import.md` lists them).
 
+use kepu_quiz::core::Message;
 use std::fs;
 
 use kepu_quiz::core::import::{header_aliases, import_file, Field, ImportFailure, ImportReport};

@@ -2,6 +2,7 @@
 
 mod common;
 use common::CATEGORIES;
+use kepu_quiz::core::Message;
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::Path;

@@ -1,6 +1,7 @@
 //! Organizer statistics, report files and results-file merging, on a hand-built fixture
 //! whose every expected number was worked out by hand (see the tables below).
 
+use kepu_quiz::core::Message;
 use std::collections::HashMap;
 use std::fs;
 use std::io::{Cursor, Read};
@@ -18,8 +19,8 @@ use kepu_quiz::core::model::region::RegionTable;
 use kepu_quiz::core::play::ledger::{Attempt, AttemptLedger, PackageRules};
 use kepu_quiz::core::reports::export::{attempts_csv, attempts_xlsx, items_csv, items_xlsx, region_csv, region_xlsx};
 use kepu_quiz::core::reports::stats::{
-    by_crowd, by_day, by_region, by_region_counts, headline, item_analysis, rank_regions, score_distribution, GroupRow,
-    ItemAnalysis, ItemFlag, RankBy, RegionRow,
+    by_crowd, by_day, by_region, by_region_counts, headline, item_analysis, rank_regions, region_report,
+    score_distribution, GroupRow, ItemAnalysis, ItemFlag, RankBy, RegionReport, RegionRow,
 };
 use kepu_quiz::core::Lang;
 
@@ -304,7 +305,7 @@ fn collector_counts_group_like_attempts_and_count_each_person_once() {
         assert_eq!(shown(&rows), shown(&by_region(&a, &t, level, None)), "level {level}");
         assert_eq!(rows.iter().map(|r| r.participants).sum::<usize>(), 8, "each person once, level {level}");
     }
-    let text = String::from_utf8(region_csv(&by_region_counts(&kept, &t, 3), 8, 13)).unwrap();
+    let text = String::from_utf8(region_csv(&RegionReport::of_counts(&kept, &t, 3))).unwrap();
     assert!(text.starts_with("\u{feff}地区代码,地区,参赛人数,参赛人次\r\n"), "{text}");
     assert!(text.ends_with("\r\n,合计,8,13\r\n"), "{text}");
 }
@@ -519,8 +520,7 @@ fn item_analysis_of_one_crowd() {
 #[test]
 fn region_csv_matches_the_fixture_byte_for_byte() {
     let a = fixture();
-    let h = headline(&a, 0);
-    let bytes = region_csv(&by_region(&a, &regions(), 3, Some(&population())), h.participants, h.participations);
+    let bytes = region_csv(&region_report(&a, &regions(), 3, Some(&population())));
     assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF], "UTF-8 BOM");
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
     assert!(text.starts_with("地区代码,地区,参赛人数,参赛人次,"));
@@ -534,7 +534,7 @@ fn region_csv_matches_the_fixture_byte_for_byte() {
 #[test]
 fn region_csv_without_population_has_four_columns() {
     let a = fixture();
-    let bytes = region_csv(&by_region(&a, &regions(), 2, None), 8, 13);
+    let bytes = region_csv(&region_report(&a, &regions(), 2, None));
     assert_eq!(String::from_utf8(bytes.clone()).unwrap(), String::from_utf8(fixture_file("regions-city.csv")).unwrap());
     assert_eq!(bytes, fixture_file("regions-city.csv"));
 }
@@ -668,11 +668,10 @@ fn s(v: &str) -> Data {
 #[test]
 fn region_xlsx_holds_the_region_csv_table() {
     let a = fixture();
-    let h = headline(&a, 0);
     for population in [Some(population()), None] {
-        let rows = by_region(&a, &regions(), 3, population.as_ref());
-        let csv = String::from_utf8(region_csv(&rows, h.participants, h.participations)).unwrap();
-        let sheet = ReportSheet::read(region_xlsx(&rows, h.participants, h.participations).unwrap());
+        let report = region_report(&a, &regions(), 3, population.as_ref());
+        let csv = String::from_utf8(region_csv(&report)).unwrap();
+        let sheet = ReportSheet::read(region_xlsx(&report).unwrap());
         assert_eq!(sheet.name, "地区参赛统计");
 
         // The fixture's CSV has no quoted fields, so splitting it is parsing it.
@@ -777,18 +776,23 @@ fn region_row(name: &str) -> RegionRow {
     }
 }
 
+/// A report of one region row and its totals.
+fn one_row(name: &str) -> RegionReport {
+    RegionReport { rows: vec![region_row(name)], participants: 1, participations: 1 }
+}
+
 #[test]
 fn long_text_is_capped_in_width_and_refused_past_excels_cell_limit() {
-    let sheet = ReportSheet::read(region_xlsx(&[region_row(&"很长的地区名".repeat(10))], 1, 1).unwrap());
+    let sheet = ReportSheet::read(region_xlsx(&one_row(&"很长的地区名".repeat(10))).unwrap());
     assert_eq!(sheet.rows[1][1], s(&"很长的地区名".repeat(10)), "the text is whole");
     assert_widths(&sheet, &[10.0, 50.0, 10.0, 10.0]);
 
     // Excel holds 32,767 characters in a cell; the CSV has no such limit.
-    let e = region_xlsx(&[region_row(&"长".repeat(32_768))], 1, 1).unwrap_err();
+    let e = region_xlsx(&one_row(&"长".repeat(32_768))).unwrap_err();
     assert!(e.message(Lang::Zh).starts_with("无法生成 Excel 文件（"), "{}", e.message(Lang::Zh));
     assert!(e.message(Lang::En).ends_with("download the CSV instead"), "{}", e.message(Lang::En));
-    assert!(region_csv(&[region_row(&"长".repeat(32_768))], 1, 1).len() > 3 * 32_768);
-    assert!(region_xlsx(&[region_row(&"长".repeat(32_767))], 1, 1).is_ok());
+    assert!(region_csv(&one_row(&"长".repeat(32_768))).len() > 3 * 32_768);
+    assert!(region_xlsx(&one_row(&"长".repeat(32_767))).is_ok());
 }
 
 #[test]
@@ -796,7 +800,7 @@ fn control_characters_round_trip_in_xlsx() {
     // rust_xlsxwriter writes them as Excel's _xHHHH_ escapes (and escapes a literal one), so
     // the workbook stays valid XML and reads back as typed.
     let name = "a\u{0}b\u{1b}c\rd\u{fffe}_x0041_";
-    let sheet = ReportSheet::read(region_xlsx(&[region_row(name)], 1, 1).unwrap());
+    let sheet = ReportSheet::read(region_xlsx(&one_row(name)).unwrap());
     assert_eq!(sheet.rows[1][1], s(name));
 }
 

@@ -4,6 +4,7 @@
 //! mutated at random (numbers, lists, strings, fields) and each result is read and then used
 //! as the app uses it, under `catch_unwind`.
 
+use kepu_quiz::core::Message;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use kepu_quiz::core::formats::codec::Meaningful;

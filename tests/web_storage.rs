@@ -4,6 +4,7 @@
 use kepu_quiz::core::play::ledger::{Attempt, AttemptLedger};
 use kepu_quiz::core::storage::persist::{StorageError, Stored};
 use kepu_quiz::core::storage::store::Store;
+use kepu_quiz::core::Message;
 use kepu_quiz::web::storage::LocalStore;
 use wasm_bindgen_test::*;
 

@@ -1,6 +1,7 @@
 //! The contests a collector serves: every contest package in a folder with its bank, read by
 //! the app's own core, and the region data.
 
+use kepu_quiz::core::Message;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,7 @@
 //! The HTTP API of the collector contract: submitting attempts, health, and the organizer's
 //! counts (JSON and the page's region CSV) behind a bearer token.
 
+use kepu_quiz::core::Message;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -15,7 +16,7 @@ use kepu_quiz::core::exchange::submission::{
     receipt_message, CollectedCounts, Submission, SubmitReply, SubmitResult, SubmitStatus, MAX_BATCH, MAX_BODY_BYTES,
 };
 use kepu_quiz::core::reports::export::{region_csv, report_file_name};
-use kepu_quiz::core::reports::stats::by_region_counts;
+use kepu_quiz::core::reports::stats::RegionReport;
 use kepu_quiz::core::Lang;
 use serde::Deserialize;
 use serde_json::json;
@@ -209,12 +210,12 @@ struct LevelQuery {
 }
 
 /// The region rows of a contest at a level, with the totals; or the response to give instead.
-async fn region_rows(
+async fn region_report(
     state: &AppState,
     headers: &HeaderMap,
     contest: &str,
     level: Option<&str>,
-) -> Result<(Vec<kepu_quiz::core::reports::stats::RegionRow>, usize, usize), Response> {
+) -> Result<RegionReport, Response> {
     if !authorized(state, headers) {
         return Err(unauthorized());
     }
@@ -230,9 +231,7 @@ async fn region_rows(
         return Err(error(StatusCode::NOT_FOUND, "收集服务器上没有这个竞赛"));
     }
     let counts = store::counts(&state.pool, contest).await.map_err(|e| unavailable(&e))?;
-    let participants = counts.iter().map(|c| c.1).sum();
-    let participations = counts.iter().map(|c| c.2).sum();
-    Ok((by_region_counts(&counts, &state.contests.regions, level), participants, participations))
+    Ok(RegionReport::of_counts(&counts, &state.contests.regions, level))
 }
 
 async fn counts_json(
@@ -241,10 +240,8 @@ async fn counts_json(
     Query(q): Query<LevelQuery>,
     headers: HeaderMap,
 ) -> Response {
-    match region_rows(&state, &headers, &contest, q.level.as_deref()).await {
-        Ok((rows, participants, participations)) => {
-            axum::Json(CollectedCounts::of(&rows, participants, participations)).into_response()
-        }
+    match region_report(&state, &headers, &contest, q.level.as_deref()).await {
+        Ok(report) => axum::Json(CollectedCounts::of(&report)).into_response(),
         Err(r) => r,
     }
 }
@@ -255,8 +252,8 @@ async fn counts_csv(
     Query(q): Query<LevelQuery>,
     headers: HeaderMap,
 ) -> Response {
-    match region_rows(&state, &headers, &contest, q.level.as_deref()).await {
-        Ok((rows, participants, participations)) => {
+    match region_report(&state, &headers, &contest, q.level.as_deref()).await {
+        Ok(report) => {
             let name = report_file_name(&contest, "地区参赛统计", "csv", now_ms());
             let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&name));
             (
@@ -265,7 +262,7 @@ async fn counts_csv(
                     (header::CONTENT_DISPOSITION, disposition),
                     (header::CACHE_CONTROL, "no-store".to_string()),
                 ],
-                region_csv(&rows, participants, participations),
+                region_csv(&report),
             )
                 .into_response()
         }

@@ -171,7 +171,7 @@ fn ContestApp(props: &LoadedProps) -> Html {
             // On the page from the start, so what it is given to say is announced.
             <p class="visually-hidden" aria-live="polite" data-testid="announce">{ announcement }</p>
             if let Some(n) = &state.notice {
-                <p class="notice" data-testid="error" role="alert">{ n.clone() }</p>
+                <p class="notice" data-testid="error" role="alert">{ n.get(lang) }</p>
             }
             <ContextProvider<Option<super::outbox::OutboxView>> context={outbox}>{ page }</ContextProvider<Option<super::outbox::OutboxView>>>
         </>

@@ -3,7 +3,7 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::core::Lang;
+use crate::core::{Lang, Message};
 
 /// Why a file could not be fetched, in words for the load-error page.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,8 +41,8 @@ fn network_error(e: wasm_bindgen::JsValue) -> FetchError {
     }
 }
 
-impl FetchError {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for FetchError {
+    fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (FetchError::Status(404), Lang::Zh) => "文件不存在（HTTP 404）".into(),
             (FetchError::Status(404), Lang::En) => "file not found (HTTP 404)".into(),

@@ -16,6 +16,7 @@
 //! trap, running out of memory, a script that would not load), a message it could not read, or
 //! no answer within [`TIME_LIMIT_MS`]. The failed worker is then stopped and a new one started.
 
+use crate::core::Message;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;

@@ -7,11 +7,10 @@ use crate::core::formats::codec::Json;
 use crate::core::model::bank::{Bank, BankError, Explanations, RawBank, BANK_FORMAT, BANK_VERSION};
 use crate::core::model::contest::{BankSource, Contest, ContestError};
 use crate::core::model::region::RegionTable;
-use crate::core::play::ledger::PackageRules;
-pub use crate::core::play::loaded::Loaded;
+pub use crate::core::storage::loaded::Loaded;
 use crate::core::storage::organizer::{ContestSetup, SavedBank};
 use crate::core::storage::persist::{Prefs, Stored};
-use crate::core::Lang;
+use crate::core::{Lang, Message, Notice};
 use std::rc::Rc;
 
 use super::fetch::{fetch_text, resolve, FetchError, PendingFetch};
@@ -25,11 +24,11 @@ const DEFAULT_BANK: &str = "questions/default-bank.json";
 pub const REGIONS_FILE: &str = "questions/regions.json";
 
 /// A region file at `path` (relative to `base`), or why not, naming the file.
-pub async fn load_regions(path: &str, base: &str, lang: Lang) -> Result<RegionTable, String> {
-    let failed = |reason: String| format!("{path}: {reason}");
-    let url = resolve(path, base).map_err(|e| failed(e.message(lang)))?;
-    let text = fetch_text(&url).await.map_err(|e| failed(e.message(lang)))?;
-    RegionTable::read::<BrowserJson>(&text).map_err(|e| failed(e.message(lang)))
+pub async fn load_regions(path: &str, base: &str) -> Result<RegionTable, Notice> {
+    let failed = |e: &dyn Message| Notice::each(|lang| format!("{path}: {}", e.message(lang)));
+    let url = resolve(path, base).map_err(|e| failed(&e))?;
+    let text = fetch_text(&url).await.map_err(|e| failed(&e))?;
+    RegionTable::read::<BrowserJson>(&text).map_err(|e| failed(&e))
 }
 
 /// Questions read between two yields to the browser when a bank is read in slices.
@@ -67,7 +66,7 @@ fn stored_or_default<T: serde::de::DeserializeOwned + crate::core::formats::code
     kind: Stored,
     key: &str,
 ) -> T {
-    read_or_set_aside(kind, key, Lang::Zh, &mut Vec::new()).unwrap_or_default()
+    read_or_set_aside(kind, key, &mut Vec::new()).unwrap_or_default()
 }
 
 pub fn stored_prefs() -> Prefs {
@@ -85,11 +84,11 @@ pub fn contest_path() -> String {
 }
 
 /// The banks the organizer saved on this device.
-pub fn saved_banks() -> Vec<SavedBank> {
+fn saved_banks() -> Vec<SavedBank> {
     stored_or_default(Stored::Banks, "")
 }
 
-pub fn contest_setup(contest_id: &str) -> ContestSetup {
+fn contest_setup(contest_id: &str) -> ContestSetup {
     stored_or_default(Stored::Setup, contest_id)
 }
 
@@ -131,33 +130,9 @@ pub async fn load_contest<const PATHS: bool>(path: &str, root: &str, lang: Lang)
             (read_bank_in_slices::<PATHS>(&text).await.map_err(|e| fail(&bank_path, e.message(lang)))?, bank_path)
         }
     };
-    let package_bank = Rc::new(package_bank);
-    // What the organizer changed on this device; a setup that no longer fits is ignored
-    // (the organizer area shows why), so citizens always get a working contest.
     let setup = contest_setup(&package_contest.rules.id);
-    let bank = setup
-        .bank_id
-        .as_deref()
-        .and_then(|id| saved_banks().into_iter().find(|b| b.id == id))
-        .and_then(|saved| saved.bank::<BrowserJson>().ok())
-        .map_or_else(|| package_bank.clone(), Rc::new);
-    let contest = setup
-        .rules
-        .filter(|r| r.id == package_contest.rules.id)
-        .and_then(|r| Contest::new(r).ok())
-        .map_or_else(|| package_contest.clone(), Rc::new);
-    let (contest, bank) = if contest.shortfalls(&bank).is_empty() {
-        (contest, bank)
-    } else {
-        (package_contest.clone(), package_bank.clone())
-    };
-    let shortfalls = contest.shortfalls(&bank);
-    if !shortfalls.is_empty() {
-        return Err(fail(&bank_file, ContestError::Rules(shortfalls).message(lang)));
-    }
-    let in_force = contest.fingerprint::<BrowserJson>(&bank);
-    let package_rules = PackageRules::of::<BrowserJson>(&package_contest, &package_bank);
-    Ok(Loaded { contest, bank, path: path.to_string(), package_contest, package_bank, in_force, package_rules })
+    Loaded::on_device::<BrowserJson>(path, package_contest, Rc::new(package_bank), &setup, &saved_banks())
+        .map_err(|shortfalls| fail(&bank_file, ContestError::Rules(shortfalls).message(lang)))
 }
 
 /// The element that carries the default bank inside the page (scripts/inline-contest.mjs).

@@ -42,7 +42,7 @@ fn submit_url(address: &str) -> Option<String> {
 }
 
 fn read(contest: &str) -> Outbox {
-    read_or_set_aside::<Outbox>(Stored::Outbox, contest, crate::core::Lang::Zh, &mut Vec::new()).unwrap_or_default()
+    read_or_set_aside::<Outbox>(Stored::Outbox, contest, &mut Vec::new()).unwrap_or_default()
 }
 
 /// Stores `outbox` after merging in what another tab stored meanwhile.
@@ -126,8 +126,7 @@ async fn flush(contest: String, address: String, on_change: Callback<Rc<Outbox>>
             break;
         }
         // The attempts as the stored ledger holds them (this tab's or another's).
-        let ledger: AttemptLedger =
-            read_or_set_aside(Stored::Ledger, &contest, crate::core::Lang::Zh, &mut Vec::new()).unwrap_or_default();
+        let ledger: AttemptLedger = read_or_set_aside(Stored::Ledger, &contest, &mut Vec::new()).unwrap_or_default();
         let mut outbox = outbox;
         let batch = outbox.batch(&ledger.attempts);
         if batch.is_empty() {

@@ -8,7 +8,7 @@ use super::json::BrowserJson;
 use crate::core::formats::codec::Meaningful;
 use crate::core::storage::persist::{decode, StorageError, Stored};
 use crate::core::storage::store::{self, NoStore, Refused, Store};
-use crate::core::Lang;
+use crate::core::Notice;
 
 pub struct LocalStore {
     storage: web_sys::Storage,
@@ -48,26 +48,14 @@ impl LocalStore {
     pub fn set_aside(&self, kind: Stored, contest: &str, now_ms: i64) -> Result<String, StorageError> {
         store::set_aside(self, kind, contest, now_ms)
     }
+}
 
-    /// Every key stored for this site.
-    pub fn keys(&self) -> Vec<String> {
+impl Store for LocalStore {
+    fn keys(&self) -> Vec<String> {
         let n = self.storage.length().unwrap_or(0);
         (0..n).filter_map(|i| self.storage.key(i).ok().flatten()).collect()
     }
 
-    /// Keys holding data that could not be read and was moved aside (see `set_aside`).
-    pub fn set_aside_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .keys()
-            .into_iter()
-            .filter(|k| k.starts_with(crate::core::storage::persist::KEY_PREFIX) && k.contains(".unreadable."))
-            .collect();
-        crate::core::model::sort::sort_by(&mut keys, |a, b| a.cmp(b));
-        keys
-    }
-}
-
-impl Store for LocalStore {
     fn read(&self, key: &str) -> Result<Option<String>, StorageError> {
         self.storage.get_item(key).map_err(|e| StorageError::Unavailable(js_error_name(&e)))
     }
@@ -121,8 +109,7 @@ pub fn device_store() -> std::rc::Rc<dyn Store> {
 pub fn read_or_set_aside<T: DeserializeOwned + Meaningful>(
     kind: Stored,
     id: &str,
-    lang: Lang,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Option<T> {
-    store::read_or_set_aside::<BrowserJson, T>(&*device_store(), kind, id, lang, notices, super::now_ms())
+    store::read_or_set_aside::<BrowserJson, T>(&*device_store(), kind, id, notices, super::now_ms())
 }

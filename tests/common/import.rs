@@ -3,6 +3,7 @@
 
 use kepu_quiz::core::import::{import_file, ImportError, ImportReport};
 use kepu_quiz::core::Lang;
+use kepu_quiz::core::Message;
 
 /// The bytes of `dir/name`.
 pub fn read_fixture(dir: &str, name: &str) -> Vec<u8> {

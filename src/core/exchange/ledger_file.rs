@@ -7,6 +7,7 @@
 //! recompute a plain SHA-256. [`check_records`] refuses what cannot be true; only a server's
 //! signed receipt (the collector) could prove a record was really played.
 
+use crate::core::Message;
 use sha2::{Digest, Sha256};
 
 use serde::{Deserialize, Serialize};
@@ -91,28 +92,20 @@ struct File<'a> {
 }
 
 /// Why a results file was refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LedgerFileError {
-    #[error("the results file is larger than {MAX_RESULTS_FILE_BYTES} bytes")]
     TooLarge { bytes: u64 },
-    #[error("not a kepu-quiz results file")]
     NotALedger,
-    #[error("the results file is damaged: {0}")]
     Json(DecodeError),
-    #[error("the results file has neither a ledger nor attempts")]
     NoAttempts,
-    #[error("results file version {0} is newer than this app")]
     NewerVersion(u32),
-    #[error("the results file belongs to contest {found}")]
     ForeignContest { found: String },
-    #[error("the results file failed its checksum")]
     Tampered,
-    #[error("the results file's record count does not match")]
     CountMismatch,
 }
 
-impl LedgerFileError {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for LedgerFileError {
+    fn message(&self, lang: Lang) -> String {
         use LedgerFileError::*;
         let mib = |b: u64| b.div_ceil(1024 * 1024);
         match (self, lang) {
@@ -443,6 +436,8 @@ pub fn merge_into(ledger: &mut AttemptLedger, incoming: Vec<Attempt>) -> MergeRe
     }
     report
 }
+
+crate::core::english_display!(LedgerFileError);
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@
 //! An answer 4xx other than 429 refuses the attempts sent: they are never retried, and stay
 //! in the ledger. Time and randomness come in as values, so every case is tested exactly.
 
+use crate::core::Message;
 use serde::{Deserialize, Serialize};
 
 use crate::core::exchange::submission::{SubmitReply, SubmitStatus, SubmittedAttempt, MAX_BATCH};
@@ -49,8 +50,8 @@ pub enum DeliveryStatus {
     Unknown,
 }
 
-impl DeliveryStatus {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for DeliveryStatus {
+    fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (DeliveryStatus::Waiting(n), Lang::Zh) => format!("待提交：本机共 {n} 条成绩等待上传，联网后自动提交"),
             (DeliveryStatus::Waiting(n), Lang::En) => {

@@ -6,6 +6,7 @@
 //! Both ends use these types: the app builds a [`SubmittedAttempt`] from its ledger's
 //! [`Attempt`], the collector turns one back into an [`Attempt`] and checks it.
 
+use crate::core::Message;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ use crate::core::exchange::ledger_file::{Implausible, RecordCheck};
 use crate::core::model::bank::AnswerSet;
 use crate::core::model::region::RegionTable;
 use crate::core::play::ledger::Attempt;
+use crate::core::reports::stats::RegionReport;
 use crate::core::Lang;
 
 /// At most this many attempts in one request.
@@ -104,15 +106,12 @@ pub struct CollectedCounts {
 }
 
 impl CollectedCounts {
-    pub fn of(
-        rows: &[crate::core::reports::stats::RegionRow],
-        participants: usize,
-        participations: usize,
-    ) -> CollectedCounts {
+    pub fn of(report: &RegionReport) -> CollectedCounts {
         CollectedCounts {
-            participants,
-            participations,
-            regions: rows
+            participants: report.participants,
+            participations: report.participations,
+            regions: report
+                .rows
                 .iter()
                 .map(|r| CountedRegion {
                     code: r.code.clone(),
@@ -209,8 +208,8 @@ pub enum Refusal {
     Implausible(Implausible),
 }
 
-impl Refusal {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for Refusal {
+    fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (Refusal::UnknownContest, _) => {
                 lang.pick("收集服务器上没有这个竞赛", "not a contest of this collector").into()
@@ -483,7 +482,8 @@ mod tests {
             per_10k: None,
         };
         let local = vec![row("440000", "广东省", 2, 3), row("", "未知地区", 1, 1)];
-        let collected = CollectedCounts::of(&[row("410000", "河南省", 5, 9), row("440000", "广东省", 4, 6)], 9, 15);
+        let rows = vec![row("410000", "河南省", 5, 9), row("440000", "广东省", 4, 6)];
+        let collected = CollectedCounts::of(&RegionReport { rows, participants: 9, participations: 15 });
         let text = serde_json::to_string(&collected).unwrap();
         assert!(
             text.starts_with(r#"{"participants":9,"participations":15,"regions":[{"code":"410000","name":"河南省""#)

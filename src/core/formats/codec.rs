@@ -7,6 +7,7 @@
 //! the phone's download. Both report errors with the field path (serde_path_to_error) and a
 //! reason in the reader's language, from serde's own error kinds.
 
+use crate::core::Message;
 use std::fmt::Write as _;
 
 use serde::de::DeserializeOwned;
@@ -118,6 +119,28 @@ pub enum Found {
     Other(String),
 }
 
+impl Message for DecodeError {
+    /// The whole message in `lang`: "not valid JSON" only for text that is not JSON.
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            DecodeError::Syntax { line: 0, .. } => lang.pick("不是有效的 JSON", "not valid JSON").into(),
+            DecodeError::Syntax { line, column } => match lang {
+                Lang::Zh => format!("不是有效的 JSON（第 {line} 行第 {column} 列）"),
+                Lang::En => format!("not valid JSON (line {line}, column {column})"),
+            },
+            DecodeError::Shape { path, reason } => {
+                let reason = reason.message(lang);
+                match (path.is_empty(), lang) {
+                    (true, Lang::Zh) => format!("格式不对：{reason}"),
+                    (true, Lang::En) => format!("wrong shape: {reason}"),
+                    (false, Lang::Zh) => format!("格式不对：{path} {reason}"),
+                    (false, Lang::En) => format!("wrong shape: {path}: {reason}"),
+                }
+            }
+        }
+    }
+}
+
 impl DecodeError {
     pub fn syntax(line: usize, column: usize) -> DecodeError {
         DecodeError::Syntax { line, column }
@@ -151,38 +174,48 @@ impl DecodeError {
     pub fn is_syntax(&self) -> bool {
         matches!(self, DecodeError::Syntax { .. })
     }
-
-    /// The whole message in `lang`: "not valid JSON" only for text that is not JSON.
-    pub fn message(&self, lang: Lang) -> String {
-        match self {
-            DecodeError::Syntax { line: 0, .. } => lang.pick("不是有效的 JSON", "not valid JSON").into(),
-            DecodeError::Syntax { line, column } => match lang {
-                Lang::Zh => format!("不是有效的 JSON（第 {line} 行第 {column} 列）"),
-                Lang::En => format!("not valid JSON (line {line}, column {column})"),
-            },
-            DecodeError::Shape { path, reason } => {
-                let reason = reason.message(lang);
-                match (path.is_empty(), lang) {
-                    (true, Lang::Zh) => format!("格式不对：{reason}"),
-                    (true, Lang::En) => format!("wrong shape: {reason}"),
-                    (false, Lang::Zh) => format!("格式不对：{path} {reason}"),
-                    (false, Lang::En) => format!("wrong shape: {path}: {reason}"),
-                }
-            }
-        }
-    }
 }
 
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(Lang::En))
-    }
-}
+crate::core::english_display!(DecodeError);
 
 /// Text between the first pair of backticks in `s`, and what follows it.
 fn backticked(s: &str) -> Option<(&str, &str)> {
     let (_, rest) = s.split_once('`')?;
     rest.split_once('`')
+}
+
+impl Message for Reason {
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Reason::WrongType { expected, found }, Lang::Zh) => {
+                format!("应为{}，实际是{}", expected.name(lang), found.describe(lang))
+            }
+            (Reason::WrongType { expected, found }, Lang::En) => {
+                format!("expected {}, found {}", expected.name(lang), found.describe(lang))
+            }
+            (Reason::OutOfRange { expected, found }, Lang::Zh) => {
+                format!("{}超出范围（应为{}）", found.describe(lang), expected.name(lang))
+            }
+            (Reason::OutOfRange { expected, found }, Lang::En) => {
+                format!("{} is out of range (expected {})", found.describe(lang), expected.name(lang))
+            }
+            (Reason::Missing(field), Lang::Zh) => format!("缺少 {field}"),
+            (Reason::Missing(field), Lang::En) => format!("{field} is missing"),
+            (Reason::UnknownValue { found, expected }, _) => {
+                let mut list = String::new();
+                for (i, e) in expected.iter().enumerate() {
+                    let _ = write!(list, "{}{e}", if i == 0 { "" } else { lang.pick("、", ", ") });
+                }
+                match lang {
+                    Lang::Zh => format!("“{found}”无法识别（应为 {list}）"),
+                    Lang::En => format!("\"{found}\" is not known (expected one of {list})"),
+                }
+            }
+            (Reason::WrongLength(n), Lang::Zh) => format!("长度 {n} 不对"),
+            (Reason::WrongLength(n), Lang::En) => format!("the length {n} is wrong"),
+            (Reason::Other(m), _) => m.clone(),
+        }
+    }
 }
 
 impl Reason {
@@ -219,38 +252,6 @@ impl Reason {
             return Reason::WrongLength(rest.split(',').next().unwrap_or(rest).to_string());
         }
         Reason::Other(m.to_string())
-    }
-
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Reason::WrongType { expected, found }, Lang::Zh) => {
-                format!("应为{}，实际是{}", expected.name(lang), found.describe(lang))
-            }
-            (Reason::WrongType { expected, found }, Lang::En) => {
-                format!("expected {}, found {}", expected.name(lang), found.describe(lang))
-            }
-            (Reason::OutOfRange { expected, found }, Lang::Zh) => {
-                format!("{}超出范围（应为{}）", found.describe(lang), expected.name(lang))
-            }
-            (Reason::OutOfRange { expected, found }, Lang::En) => {
-                format!("{} is out of range (expected {})", found.describe(lang), expected.name(lang))
-            }
-            (Reason::Missing(field), Lang::Zh) => format!("缺少 {field}"),
-            (Reason::Missing(field), Lang::En) => format!("{field} is missing"),
-            (Reason::UnknownValue { found, expected }, _) => {
-                let mut list = String::new();
-                for (i, e) in expected.iter().enumerate() {
-                    let _ = write!(list, "{}{e}", if i == 0 { "" } else { lang.pick("、", ", ") });
-                }
-                match lang {
-                    Lang::Zh => format!("“{found}”无法识别（应为 {list}）"),
-                    Lang::En => format!("\"{found}\" is not known (expected one of {list})"),
-                }
-            }
-            (Reason::WrongLength(n), Lang::Zh) => format!("长度 {n} 不对"),
-            (Reason::WrongLength(n), Lang::En) => format!("the length {n} is wrong"),
-            (Reason::Other(m), _) => m.clone(),
-        }
     }
 }
 

@@ -22,9 +22,9 @@ mod text;
 mod workbook;
 
 use crate::core::formats::codec::DecodeError;
+use crate::core::Message;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 
 use super::Lang;
 use crate::core::model::bank::{
@@ -370,8 +370,8 @@ pub struct RejectedRow {
     pub problem: RowProblem,
 }
 
-impl RejectedRow {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for RejectedRow {
+    fn message(&self, lang: Lang) -> String {
         let place = place(lang, &self.file_name, self.sheet.as_deref(), self.row, self.unit);
         let column = match (&self.column, lang, self.unit) {
             (None, _, _) => String::new(),
@@ -527,8 +527,8 @@ pub enum RowNote {
     ImagesDropped(usize),
 }
 
-impl RowNote {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for RowNote {
+    fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (RowNote::UnknownDifficulty(d), Lang::Zh) => format!("难度“{}”无法识别 → 按中等处理", clip(d)),
             (RowNote::UnknownDifficulty(d), Lang::En) => {
@@ -556,7 +556,9 @@ impl RowNote {
             }
         }
     }
+}
 
+impl RowNote {
     /// The field whose column the note concerns.
     fn field(&self) -> Option<Field> {
         match self {
@@ -583,8 +585,8 @@ pub struct DuplicateRow {
     pub same_as_row: usize,
 }
 
-impl DuplicateRow {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for DuplicateRow {
+    fn message(&self, lang: Lang) -> String {
         let here = place(lang, &self.file_name, self.sheet.as_deref(), self.row, self.unit);
         let unit_zh = if self.unit == RowUnit::Question { "题" } else { "行" };
         let other_sheet = if self.same_as_sheet != self.sheet { self.same_as_sheet.as_deref() } else { None };
@@ -654,8 +656,8 @@ pub enum RowProblem {
     OptionsNotLettered(String),
 }
 
-impl RowProblem {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for RowProblem {
+    fn message(&self, lang: Lang) -> String {
         use RowProblem::*;
         match (self, lang) {
             (Question(p), _) => p.message(lang),
@@ -723,8 +725,8 @@ pub enum ImportWarning {
     AnswerFeedbackIgnored { file_name: String, count: usize },
 }
 
-impl ImportWarning {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for ImportWarning {
+    fn message(&self, lang: Lang) -> String {
         use ImportWarning::*;
         let in_sheet = |file: &str, sheet: &Option<String>| match (sheet, lang) {
             (None, _) => file.to_string(),
@@ -862,8 +864,8 @@ pub enum ImportFailure {
     NewerVersion(u32),
 }
 
-impl ImportError {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for ImportError {
+    fn message(&self, lang: Lang) -> String {
         let file = match (&self.sheet, lang) {
             (None, _) => self.file_name.clone(),
             (Some(s), Lang::Zh) => format!("{} 工作表「{s}」", self.file_name),
@@ -952,13 +954,7 @@ impl ImportError {
     }
 }
 
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(Lang::En))
-    }
-}
-
-impl std::error::Error for ImportError {}
+crate::core::english_display!(ImportError);
 
 /// How the fields of a question are named in the file, to point a problem at its column.
 #[derive(Clone, Debug, Default)]

@@ -12,11 +12,11 @@ use crate::core::model::participant::{Participant, Roster};
 use crate::core::model::region::RegionTable;
 use crate::core::play::draw::{draw_practice, draw_round};
 use crate::core::play::ledger::{Attempt, AttemptLedger};
-use crate::core::play::loaded::Loaded;
 use crate::core::play::session::{QuizError, Round, RoundClosed};
+use crate::core::storage::loaded::Loaded;
 use crate::core::storage::persist::{attempt_reserve_chars, encode, Prefs, StorageError, Stored};
 use crate::core::storage::store::{self, decode_or_set_aside, read_or_set_aside, Store};
-use crate::core::Lang;
+use crate::core::{Lang, Notice};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
@@ -46,7 +46,7 @@ pub struct Device {
     pub unsaved: bool,
     pub screen: Screen,
     /// A message for the person (shown with `data-testid="error"`).
-    pub notice: Option<String>,
+    pub notice: Option<Notice>,
     /// Practice summary: correct and total of the practice just ended.
     pub practice_done: Option<(u32, u32)>,
     pub regions: Option<Rc<RegionTable>>,
@@ -79,7 +79,7 @@ pub enum Action {
         province: String,
         file: Rc<RegionTable>,
     },
-    Notice(String),
+    Notice(Notice),
     Register(Participant),
     /// Someone registering turned out to be this person already on the device.
     Continue(String),
@@ -126,10 +126,6 @@ impl Device {
         &self.loaded.contest.rules.id
     }
 
-    fn lang(&self) -> Lang {
-        self.prefs.lang
-    }
-
     pub fn participant(&self) -> Option<&Participant> {
         self.roster.current()
     }
@@ -137,11 +133,11 @@ impl Device {
     /// Reads what this device stored for the contest and resumes a round in progress.
     pub fn restore<J: Json>(loaded: Rc<Loaded>, store: Rc<dyn Store>, now: i64) -> Device {
         let mut notices = Vec::new();
-        let prefs = read_or_set_aside::<J, Prefs>(&*store, Stored::Prefs, "", Lang::Zh, &mut notices, now);
+        let prefs = read_or_set_aside::<J, Prefs>(&*store, Stored::Prefs, "", &mut notices, now);
         let prefs = prefs.unwrap_or_default();
         let id = loaded.contest.rules.id.clone();
-        let roster = read_or_set_aside::<J, Roster>(&*store, Stored::Roster, &id, prefs.lang, &mut notices, now);
-        let round = read_or_set_aside::<J, Round>(&*store, Stored::Round, &id, prefs.lang, &mut notices, now);
+        let roster = read_or_set_aside::<J, Roster>(&*store, Stored::Roster, &id, &mut notices, now);
+        let round = read_or_set_aside::<J, Round>(&*store, Stored::Round, &id, &mut notices, now);
         let mut device = Device {
             store: store.clone(),
             loaded,
@@ -160,7 +156,7 @@ impl Device {
         device.merge_stored_ledger::<J>(&*store, &mut notices, now);
         device.resume::<J>(&*store, round, now);
         notices.extend(device.notice.take());
-        device.notice = (!notices.is_empty()).then(|| notices.join("\n"));
+        device.notice = Notice::lines(notices);
         device
     }
 
@@ -183,15 +179,15 @@ impl Device {
     fn close_round(&mut self, store: &dyn Store, closed: RoundClosed) {
         store.remove(&Stored::Round.key(self.contest_id()));
         self.round = None;
-        self.notice = Some(closed.message(self.lang()));
+        self.notice = Some(Notice::of(&closed));
         self.screen = Screen::Home;
     }
 
     /// Picks up what another tab wrote: people, attempts, and a round in progress.
     fn refresh_from_storage<J: Json>(&mut self, store: &dyn Store, now: i64) {
-        let (id, lang) = (self.contest_id().to_string(), self.lang());
+        let id = self.contest_id().to_string();
         let mut notices = Vec::new();
-        if let Some(roster) = read_or_set_aside::<J, Roster>(store, Stored::Roster, &id, lang, &mut notices, now) {
+        if let Some(roster) = read_or_set_aside::<J, Roster>(store, Stored::Roster, &id, &mut notices, now) {
             let current = self.roster.current.clone();
             self.roster = roster;
             if let Some(c) = current {
@@ -199,7 +195,7 @@ impl Device {
             }
         }
         self.merge_stored_ledger::<J>(store, &mut notices, now);
-        let stored_round = read_or_set_aside::<J, Round>(store, Stored::Round, &id, lang, &mut notices, now);
+        let stored_round = read_or_set_aside::<J, Round>(store, Stored::Round, &id, &mut notices, now);
         match (&self.round, stored_round) {
             // Another tab moved the shared round on: follow it.
             (Some(mine), Some(theirs)) if !mine.practice && mine.started_at == theirs.started_at => {
@@ -216,8 +212,8 @@ impl Device {
             (None, Some(theirs)) if self.screen != Screen::Result => self.resume::<J>(store, Some(theirs), now),
             _ => {}
         }
-        if !notices.is_empty() {
-            self.notice = Some(notices.join("\n"));
+        if let Some(notice) = Notice::lines(notices) {
+            self.notice = Some(notice);
         }
     }
 
@@ -226,7 +222,7 @@ impl Device {
         match store::save_text(store, kind, self.contest_id(), text) {
             Ok(()) => true,
             Err(e) => {
-                self.notice = Some(e.message(self.lang()));
+                self.notice = Some(Notice::of(&e));
                 false
             }
         }
@@ -267,8 +263,8 @@ impl Device {
 
     /// Merges in the attempts stored by another tab since this one last read or wrote the
     /// ledger; the stored text is decoded only when it changed.
-    fn merge_stored_ledger<J: Json>(&mut self, store: &dyn Store, notices: &mut Vec<String>, now: i64) {
-        let (id, lang) = (self.contest_id().to_string(), self.lang());
+    fn merge_stored_ledger<J: Json>(&mut self, store: &dyn Store, notices: &mut Vec<Notice>, now: i64) {
+        let id = self.contest_id().to_string();
         let raw = match store.read(&Stored::Ledger.key(&id)) {
             Ok(raw) => raw,
             Err(_) => return,
@@ -278,7 +274,7 @@ impl Device {
         }
         let stored = raw
             .as_deref()
-            .and_then(|t| decode_or_set_aside::<J, AttemptLedger>(store, Stored::Ledger, &id, t, lang, notices, now));
+            .and_then(|t| decode_or_set_aside::<J, AttemptLedger>(store, Stored::Ledger, &id, t, notices, now));
         match stored {
             Some(stored) if self.ledger.attempts.is_empty() => self.ledger = Rc::new(stored),
             Some(stored) => {
@@ -335,7 +331,7 @@ impl Device {
                 self.unsaved = !self.save_ledger::<J>(store, finished);
                 if self.unsaved {
                     let _ = self.save::<J, _>(store, Stored::Round, &round);
-                    self.notice = Some(StorageError::QuotaExceeded(Stored::Ledger).message(self.lang()));
+                    self.notice = Some(Notice::of(&StorageError::QuotaExceeded(Stored::Ledger)));
                 } else {
                     store.remove(&Stored::Round.key(self.contest_id()));
                 }
@@ -343,7 +339,7 @@ impl Device {
                 self.screen = Screen::Result;
             }
             Err(e) => {
-                self.notice = Some(e.message(self.lang()));
+                self.notice = Some(Notice::of(&e));
                 self.screen = Screen::Home;
             }
         }
@@ -353,7 +349,6 @@ impl Device {
     pub fn apply<J: Json>(&mut self, action: Action) -> Changed {
         let store = self.store.clone();
         let store = &*store;
-        let lang = self.lang();
         let loaded = self.loaded.clone();
         match action {
             Action::SetLang(lang) => {
@@ -410,20 +405,20 @@ impl Device {
             Action::Choose { question, shown, now } => {
                 if let Some(r) = self.round.as_mut() {
                     if let Err(e) = r.choose(&loaded.bank, question, shown, now) {
-                        self.notice = Some(e.message(lang));
+                        self.notice = Some(Notice::of(&e));
                     }
                 }
                 self.after_move::<J>(store);
             }
             Action::Next { question, now } => {
                 if let Some(r) = self.round.as_mut() {
-                    self.notice = r.next(question, now).err().map(|e| e.message(lang));
+                    self.notice = r.next(question, now).err().map(|e| Notice::of(&e));
                 }
                 self.after_move::<J>(store);
             }
             Action::Previous(now) => {
                 if let Some(r) = self.round.as_mut() {
-                    self.notice = r.previous(now).err().map(|e| e.message(lang));
+                    self.notice = r.previous(now).err().map(|e| Notice::of(&e));
                 }
                 self.after_move::<J>(store);
             }
@@ -464,21 +459,21 @@ impl Device {
         let loaded = self.loaded.clone();
         let contest = &loaded.contest;
         if let Err(refusal) = self.ledger.can_start(contest, &p.id, now) {
-            self.notice = Some(refusal.message(self.lang()));
+            self.notice = Some(Notice::of(&refusal));
             return;
         }
         let round = match draw_round(contest, &loaded.bank, p.crowd.as_deref(), seed) {
             Ok(questions) => {
                 Round::start(contest, &p.id, questions, now).under(contest, &loaded.bank, &loaded.in_force)
             }
-            Err(e) => return self.notice = Some(e.message(self.lang())),
+            Err(e) => return self.notice = Some(Notice::of(&e)),
         };
         match self.make_room_for::<J>(store, &round) {
             Ok(()) => {
                 self.round = Some(round);
                 self.screen = Screen::Round;
             }
-            Err(e) => self.notice = Some(e.message(self.lang())),
+            Err(e) => self.notice = Some(Notice::of(&e)),
         }
     }
 }

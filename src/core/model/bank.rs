@@ -1,5 +1,6 @@
 //! Question banks: the model, our versioned JSON format, answer notations and validation.
 
+use crate::core::Message;
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
@@ -316,8 +317,8 @@ pub enum Problem {
     EmptyCategory,
 }
 
-impl Problem {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for Problem {
+    fn message(&self, lang: Lang) -> String {
         use Problem::*;
         match (self, lang) {
             (EmptyStem, Lang::Zh) => "题干为空".into(),
@@ -370,17 +371,12 @@ pub struct BankIssue {
     pub problem: Problem,
 }
 
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum BankError {
-    #[error("not a readable bank file: {0}")]
     Json(DecodeError),
-    #[error("not a kepu-bank file")]
     WrongFormat,
-    #[error("bank version {0} is newer than this app")]
     NewerVersion(u32),
-    #[error("{} invalid question(s)", .0.len())]
     Invalid(Vec<BankIssue>),
-    #[error("the bank has no questions")]
     Empty,
 }
 
@@ -394,9 +390,9 @@ impl From<codec::HeaderError> for BankError {
     }
 }
 
-impl BankError {
+impl Message for BankError {
     /// Every problem, one line each, naming the question by number and id.
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (BankError::Json(e), Lang::Zh) => format!("题库文件{}", e.message(lang)),
             (BankError::Json(e), Lang::En) => format!("the bank file: {}", e.message(lang)),
@@ -725,6 +721,8 @@ impl Bank {
         self.questions.iter().filter(|q| q.qtype == qtype && category.is_none_or(|c| q.category == c)).count()
     }
 }
+
+crate::core::english_display!(BankError);
 
 #[cfg(test)]
 mod tests {

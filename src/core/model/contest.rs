@@ -2,6 +2,7 @@
 
 use crate::core::model::bank::{Bank, BankError, QuestionType, CROWDS};
 use crate::core::model::clock::{format_shanghai, parse_shanghai, parse_shanghai_end, shanghai_midnight_after};
+use crate::core::Message;
 use serde::{Deserialize, Serialize};
 
 use crate::core::formats::codec::{self, DecodeError, Json, SerdeJson};
@@ -245,8 +246,8 @@ pub enum RuleProblem {
     },
 }
 
-impl RuleProblem {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for RuleProblem {
+    fn message(&self, lang: Lang) -> String {
         use RuleProblem::*;
         match (self, lang) {
             (MissingField(f), Lang::Zh) => format!("缺少 {f}"),
@@ -335,22 +336,17 @@ pub enum BankSource {
     Path(String),
 }
 
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ContestError {
-    #[error("not readable: {0}")]
     Json(DecodeError),
-    #[error("not a contest package")]
     WrongFormat,
-    #[error("contest version {0} is newer than this app")]
     NewerVersion(u32),
-    #[error("invalid rules")]
     Rules(Vec<RuleProblem>),
-    #[error("invalid bank")]
     Bank(BankError),
 }
 
-impl ContestError {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for ContestError {
+    fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (ContestError::Json(e), _) => e.message(lang),
             (ContestError::WrongFormat, Lang::Zh) => "这不是竞赛文件（format 应为 kepu-contest）".into(),
@@ -645,6 +641,8 @@ impl Contest {
         lines
     }
 }
+
+crate::core::english_display!(ContestError);
 
 #[cfg(test)]
 pub(crate) mod tests {

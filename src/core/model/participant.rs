@@ -6,6 +6,7 @@
 //! behind a key means running the slow KDF for every mobile number. A person without a phone
 //! gets a random id: one person on one device.
 
+use crate::core::Message;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -195,17 +196,8 @@ pub enum FormProblem {
     CrowdMissing,
 }
 
-impl FormProblem {
-    pub fn field(&self) -> Field {
-        match self {
-            FormProblem::NameMissing | FormProblem::NameTooLong => Field::Name,
-            FormProblem::PhoneMissing | FormProblem::PhoneInvalid => Field::Phone,
-            FormProblem::RegionMissing | FormProblem::RegionIncomplete => Field::Region,
-            FormProblem::CrowdMissing => Field::Crowd,
-        }
-    }
-
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for FormProblem {
+    fn message(&self, lang: Lang) -> String {
         match self {
             FormProblem::NameMissing => lang.pick("请填写姓名或昵称", "Please enter your name or nickname").into(),
             FormProblem::NameTooLong => match lang {
@@ -221,6 +213,17 @@ impl FormProblem {
                 lang.pick("请把地区选到最后一级", "Please choose your region down to the last level").into()
             }
             FormProblem::CrowdMissing => lang.pick("请选择人群类别", "Please choose your group").into(),
+        }
+    }
+}
+
+impl FormProblem {
+    pub fn field(&self) -> Field {
+        match self {
+            FormProblem::NameMissing | FormProblem::NameTooLong => Field::Name,
+            FormProblem::PhoneMissing | FormProblem::PhoneInvalid => Field::Phone,
+            FormProblem::RegionMissing | FormProblem::RegionIncomplete => Field::Region,
+            FormProblem::CrowdMissing => Field::Crowd,
         }
     }
 }

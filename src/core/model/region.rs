@@ -1,5 +1,6 @@
 //! GB/T 2260 regions: province → city → county, derived from the six-digit codes.
 
+use crate::core::Message;
 use serde::Deserialize;
 
 use crate::core::formats::codec::{DecodeError, Json, SerdeJson};
@@ -24,18 +25,15 @@ struct RawRegions {
     regions: Vec<(String, String)>,
 }
 
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RegionError {
-    #[error("region data unreadable: {0}")]
     Json(DecodeError),
-    #[error("not a region file")]
     WrongFormat,
-    #[error("region code {0} is not six digits")]
     BadCode(String),
 }
 
-impl RegionError {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for RegionError {
+    fn message(&self, lang: Lang) -> String {
         let why = match (self, lang) {
             (RegionError::Json(e), _) => e.message(lang),
             (RegionError::WrongFormat, Lang::Zh) => "format 应为 kepu-regions".into(),
@@ -160,6 +158,8 @@ impl RegionTable {
             .join(" ")
     }
 }
+
+crate::core::english_display!(RegionError);
 
 #[cfg(test)]
 mod tests {

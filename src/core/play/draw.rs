@@ -139,6 +139,7 @@ mod tests {
     use super::*;
     use crate::core::model::bank::QuestionType;
     use crate::core::model::contest::tests::{bank, rules};
+    use crate::core::Message;
     use std::collections::HashSet;
 
     #[test]

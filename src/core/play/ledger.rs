@@ -1,6 +1,7 @@
 //! The attempt ledger: one compact record per finished scored round, daily limits,
 //! contest scores by policy, and the device leaderboard.
 
+use crate::core::Message;
 use std::cmp::Ordering;
 use std::rc::Rc;
 
@@ -146,8 +147,8 @@ pub enum StartRefusal {
     DailyLimit(u32),
 }
 
-impl StartRefusal {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for StartRefusal {
+    fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (StartRefusal::NotYet, Lang::Zh) => "竞赛尚未开始".into(),
             (StartRefusal::NotYet, Lang::En) => "The contest has not started yet".into(),

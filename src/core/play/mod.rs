@@ -1,6 +1,6 @@
-//! Playing a round: drawing questions, the session that is answered, the ledger of finished attempts, and the contest in force.
+//! Playing a round: drawing questions, the session that is answered, and the ledger of
+//! finished attempts.
 
 pub mod draw;
 pub mod ledger;
-pub mod loaded;
 pub mod session;

@@ -3,6 +3,7 @@
 //! The clock keeps running while the page is closed: every call takes `now`, and
 //! [`Round::sync`] applies all the time-outs that fell due since the last call.
 
+use crate::core::Message;
 use serde::{Deserialize, Serialize};
 
 use crate::core::model::bank::{AnswerSet, Bank, Question, QuestionType};
@@ -10,22 +11,17 @@ use crate::core::model::contest::{Contest, MultipleScoring, Scoring};
 use crate::core::play::draw::DrawnQuestion;
 use crate::core::Lang;
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum QuizError {
-    #[error("the round is over")]
     Finished,
-    #[error("no choice made")]
     NoChoice,
-    #[error("going back is not allowed")]
     NoGoingBack,
-    #[error("no such choice")]
     NoSuchChoice,
-    #[error("question missing from bank")]
     UnknownQuestion(String),
 }
 
-impl QuizError {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for QuizError {
+    fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (QuizError::Finished, Lang::Zh) => "本轮已经结束".into(),
             (QuizError::Finished, Lang::En) => "This round is over".into(),
@@ -101,8 +97,8 @@ pub enum RoundClosed {
     RulesChanged { was: u32, now: u32 },
 }
 
-impl RoundClosed {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for RoundClosed {
+    fn message(&self, lang: Lang) -> String {
         let why = match (self, lang) {
             (RoundClosed::BankChanged { was, now, missing }, Lang::Zh) => {
                 let was = was.as_ref().map(|w| format!("原为“{w}”，")).unwrap_or_default();
@@ -477,6 +473,8 @@ pub struct Outcome {
     pub time_used_ms: i64,
     pub items: Vec<ItemOutcome>,
 }
+
+crate::core::english_display!(QuizError);
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@
 //! is a string cell, which a spreadsheet never evaluates, so it is written as typed; counts
 //! are numbers, rates are fractions shown as percents, and the bold header row stays in view.
 
+use crate::core::Message;
 use rust_xlsxwriter::{Format, RowNum, Workbook, XlsxError};
 
 use crate::core::formats::csv_io::{guard_formula, CsvWriter};
@@ -15,7 +16,7 @@ use crate::core::model::bank::Bank;
 use crate::core::model::clock::{format_day, format_shanghai, shanghai_day};
 use crate::core::model::region::RegionTable;
 use crate::core::play::ledger::{Attempt, PackageRules};
-use crate::core::reports::stats::{ItemStat, RegionRow};
+use crate::core::reports::stats::{ItemStat, RegionReport};
 use crate::core::Lang;
 
 /// The flag of an attempt played under rules or a bank changed on its device.
@@ -97,16 +98,21 @@ fn table_csv(table: &[Vec<Cell>]) -> Vec<u8> {
 
 /// A workbook that could not be written: Excel holds at most 1,048,576 rows and 32,767
 /// characters in a cell. The CSV of the same report has no such limits.
-#[derive(Debug, thiserror::Error)]
-#[error("the Excel file could not be written ({0}); download the CSV instead")]
-pub struct XlsxExportError(#[from] XlsxError);
+#[derive(Debug)]
+pub struct XlsxExportError(XlsxError);
 
-impl XlsxExportError {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for XlsxExportError {
+    fn message(&self, lang: Lang) -> String {
         match lang {
             Lang::Zh => format!("无法生成 Excel 文件（{}），请改为下载 CSV", self.0),
-            Lang::En => self.to_string(),
+            Lang::En => format!("cannot write the Excel file ({}); download the CSV instead", self.0),
         }
+    }
+}
+
+impl From<XlsxError> for XlsxExportError {
+    fn from(e: XlsxError) -> Self {
+        XlsxExportError(e)
     }
 }
 
@@ -177,8 +183,9 @@ fn table_xlsx(name: &str, table: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxExportErro
 
 /// Participation by region. The 人口 and 每万人参赛人数 columns appear only when some row
 /// has a population; 每万人参赛人数 is rounded to two decimals. The closing 合计 row has an
-/// empty code and the totals passed in: distinct people overall, not the sum of the rows.
-fn region_table(rows: &[RegionRow], total_participants: usize, total_participations: usize) -> Table {
+/// empty code and the report's totals: distinct people overall, not the sum of the rows.
+fn region_table(report: &RegionReport) -> Table {
+    let rows = &report.rows;
     let with_population = rows.iter().any(|r| r.population.is_some());
     let mut names = vec!["地区代码", "地区", "参赛人数", "参赛人次"];
     if with_population {
@@ -201,8 +208,8 @@ fn region_table(rows: &[RegionRow], total_participants: usize, total_participati
     let mut total = vec![
         Cell::Empty,
         text("合计"),
-        Cell::count(total_participants as u64),
-        Cell::count(total_participations as u64),
+        Cell::count(report.participants as u64),
+        Cell::count(report.participations as u64),
     ];
     if with_population {
         total.extend([Cell::Empty, Cell::Empty]);
@@ -212,17 +219,13 @@ fn region_table(rows: &[RegionRow], total_participants: usize, total_participati
 }
 
 /// Participation by region (the `export-region-csv` file); see [`region_table`] for the columns.
-pub fn region_csv(rows: &[RegionRow], total_participants: usize, total_participations: usize) -> Vec<u8> {
-    table_csv(&region_table(rows, total_participants, total_participations))
+pub fn region_csv(report: &RegionReport) -> Vec<u8> {
+    table_csv(&region_table(report))
 }
 
 /// The region counts of [`region_csv`] as a one-sheet workbook (地区参赛统计).
-pub fn region_xlsx(
-    rows: &[RegionRow],
-    total_participants: usize,
-    total_participations: usize,
-) -> Result<Vec<u8>, XlsxExportError> {
-    table_xlsx("地区参赛统计", &region_table(rows, total_participants, total_participations))
+pub fn region_xlsx(report: &RegionReport) -> Result<Vec<u8>, XlsxExportError> {
+    table_xlsx("地区参赛统计", &region_table(report))
 }
 
 /// Every attempt, earliest start first. 参赛者编号 is the participant id (a person key or a
@@ -362,6 +365,8 @@ fn safe_file_part(text: &str) -> String {
         .collect();
     kept.trim_matches('.').to_string()
 }
+
+crate::core::english_display!(XlsxExportError);
 
 #[cfg(test)]
 mod tests {

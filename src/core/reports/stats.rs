@@ -4,6 +4,7 @@
 //!
 //! 参赛人数 counts distinct `participant_id`s, 参赛人次 counts attempts.
 
+use crate::core::Message;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::core::formats::csv_io;
@@ -136,6 +137,42 @@ pub fn by_region(
     rows
 }
 
+/// Participation by region at one level: the rows, and the totals over everyone counted (each
+/// person once, however many rows their attempts fall in, so 参赛人数 is not the rows' sum).
+/// The organizer's page shows it, and the CSV and XLSX files are written from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionReport {
+    pub rows: Vec<RegionRow>,
+    pub participants: usize,
+    pub participations: usize,
+}
+
+/// The region report of `attempts` at `level` (see [`by_region`] for the rows).
+pub fn region_report(
+    attempts: &[Attempt],
+    regions: &RegionTable,
+    level: u8,
+    population: Option<&HashMap<String, u64>>,
+) -> RegionReport {
+    RegionReport {
+        rows: by_region(attempts, regions, level, population),
+        participants: distinct_participants(attempts.iter()),
+        participations: attempts.len(),
+    }
+}
+
+impl RegionReport {
+    /// The report of counts kept per stored region code (the collector's counters, each person
+    /// counted once in one region; see [`by_region_counts`]): the totals are their sums.
+    pub fn of_counts(counts: &[(Option<String>, usize, usize)], regions: &RegionTable, level: u8) -> RegionReport {
+        RegionReport {
+            rows: by_region_counts(counts, regions, level),
+            participants: counts.iter().map(|c| c.1).sum(),
+            participations: counts.iter().map(|c| c.2).sum(),
+        }
+    }
+}
+
 fn region_name(regions: &RegionTable, code: &str) -> String {
     match regions.full_name(code) {
         n if n.is_empty() => code.to_string(),
@@ -221,11 +258,9 @@ pub fn rank_regions(rows: &[RegionRow], by: RankBy) -> Vec<(RegionRow, f64)> {
 }
 
 /// Why a population file was not read.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum PopulationError {
-    #[error("the population file has no data rows")]
     NoRows,
-    #[error("line {line}: {problem:?}")]
     Line { line: usize, problem: PopulationProblem },
 }
 
@@ -241,8 +276,8 @@ pub enum PopulationProblem {
     Duplicate(String),
 }
 
-impl PopulationError {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for PopulationError {
+    fn message(&self, lang: Lang) -> String {
         use PopulationProblem::*;
         let (line, problem) = match self {
             PopulationError::NoRows => {
@@ -519,6 +554,8 @@ impl ItemAnalysis {
         items
     }
 }
+
+crate::core::english_display!(PopulationError);
 
 #[cfg(test)]
 mod tests {

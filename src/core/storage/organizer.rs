@@ -1,6 +1,7 @@
 //! The organizer's settings on a device: the PIN (stored only as a salted, iterated hash),
 //! banks saved from imports, and which bank and rules a contest uses here.
 
+use crate::core::Message;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -53,8 +54,8 @@ pub enum PinProblem {
     Wrong,
 }
 
-impl PinProblem {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for PinProblem {
+    fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (PinProblem::TooShort, Lang::Zh) => format!("密码至少 {PIN_MIN_DIGITS} 位数字"),
             (PinProblem::TooShort, Lang::En) => format!("The PIN needs at least {PIN_MIN_DIGITS} digits"),

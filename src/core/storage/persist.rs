@@ -2,6 +2,7 @@
 //! under a key with the `kepu.` prefix. Decoding migrates old versions forward and refuses
 //! newer ones, so the web adapter can keep unreadable data aside instead of overwriting it.
 
+use crate::core::Message;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -98,25 +99,20 @@ pub struct Prefs {
     pub large_text: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StorageError {
-    #[error("stored data unreadable: {0}")]
     Unreadable(DecodeError),
-    #[error("stored data version {0} is newer than this app")]
     NewerVersion(u32),
     /// The browser's storage is full: a record of this kind could not be saved.
-    #[error("storage full")]
     QuotaExceeded(Stored),
     /// Not enough room left to keep a round's progress and its result: the round does not start.
-    #[error("no room to start a round")]
     NoRoomForRound,
     /// The browser does not let the site store anything (site data blocked, a private window).
-    #[error("storage unavailable: {0}")]
     Unavailable(String),
 }
 
-impl StorageError {
-    pub fn message(&self, lang: Lang) -> String {
+impl Message for StorageError {
+    fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (StorageError::Unreadable(e), Lang::Zh) => {
                 format!("本机保存的数据无法读取（{}），原数据已保留未改动", e.message(lang))
@@ -216,6 +212,8 @@ fn decode_shape<J: Json, T: DeserializeOwned>(kind: Stored, text: &str) -> Resul
         })),
     }
 }
+
+crate::core::english_display!(StorageError);
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 //! in and out as the text of `persist::encode`; what cannot be read is moved aside, never
 //! overwritten.
 
+use crate::core::{Message, Notice};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -11,8 +12,7 @@ use serde::Serialize;
 
 use crate::core::formats::codec::Json;
 use crate::core::formats::codec::Meaningful;
-use crate::core::storage::persist::{decode, encode, StorageError, Stored};
-use crate::core::Lang;
+use crate::core::storage::persist::{decode, encode, StorageError, Stored, KEY_PREFIX};
 
 /// Why a write was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +31,16 @@ pub trait Store {
     fn remove(&self, key: &str);
     /// Whether `chars` more characters still fit.
     fn has_room_for(&self, chars: usize) -> bool;
+    /// Every key stored.
+    fn keys(&self) -> Vec<String>;
+
+    /// Keys of records moved aside because they could not be read ([`set_aside`]), in order.
+    fn set_aside_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> =
+            self.keys().into_iter().filter(|k| k.starts_with(KEY_PREFIX) && k.contains(".unreadable.")).collect();
+        crate::core::model::sort::sort_by(&mut keys, |a, b| a.cmp(b));
+        keys
+    }
 }
 
 /// A store the browser did not give: every read and write says why.
@@ -50,6 +60,10 @@ impl Store for NoStore {
     fn has_room_for(&self, _: usize) -> bool {
         false
     }
+
+    fn keys(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A store in memory with a limit in characters, for tests: set `limit` to make it full.
@@ -62,11 +76,6 @@ pub struct MemoryStore {
 impl MemoryStore {
     fn used(&self) -> usize {
         self.items.borrow().iter().map(|(k, v)| k.chars().count() + v.chars().count()).sum()
-    }
-
-    /// Keys of records moved aside because they could not be read.
-    pub fn set_aside_keys(&self) -> Vec<String> {
-        self.items.borrow().keys().filter(|k| k.contains(".unreadable.")).cloned().collect()
     }
 }
 
@@ -91,6 +100,10 @@ impl Store for MemoryStore {
 
     fn has_room_for(&self, chars: usize) -> bool {
         self.limit.borrow().is_none_or(|limit| self.used() + chars <= limit)
+    }
+
+    fn keys(&self) -> Vec<String> {
+        self.items.borrow().keys().cloned().collect()
     }
 }
 
@@ -131,14 +144,13 @@ pub fn read_or_set_aside<J: Json, T: DeserializeOwned + Meaningful>(
     store: &dyn Store,
     kind: Stored,
     id: &str,
-    lang: Lang,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
     now: i64,
 ) -> Option<T> {
     match store.read(&kind.key(id)) {
-        Ok(text) => decode_or_set_aside::<J, T>(store, kind, id, &text?, lang, notices, now),
+        Ok(text) => decode_or_set_aside::<J, T>(store, kind, id, &text?, notices, now),
         Err(e) => {
-            notices.push(e.message(lang));
+            notices.push(Notice::of(&e));
             None
         }
     }
@@ -151,15 +163,14 @@ pub fn decode_or_set_aside<J: Json, T: DeserializeOwned + Meaningful>(
     kind: Stored,
     id: &str,
     text: &str,
-    lang: Lang,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
     now: i64,
 ) -> Option<T> {
     match decode::<J, T>(kind, text) {
         Ok(value) => Some(value),
         Err(e) => {
             let aside = set_aside(store, kind, id, now).unwrap_or_default();
-            notices.push(format!("{} [{aside}]", e.message(lang)));
+            notices.push(Notice::each(|lang| format!("{} [{aside}]", e.message(lang))));
             None
         }
     }

@@ -1,6 +1,8 @@
 //! Question banks: import a file (parsed in a Web Worker), review the report, save it,
 //! and choose which bank the contest draws from.
 
+use crate::core::Message;
+use crate::core::Notice;
 use std::rc::Rc;
 
 use web_sys::HtmlInputElement;
@@ -37,12 +39,11 @@ pub fn BanksTab(props: &DeskProps) -> Html {
             input.set_value("");
             let name = file.name();
             if file.size() > MAX_IMPORT_BYTES as f64 {
-                desk.dispatch(DeskAction::Notice(match lang {
-                    Lang::Zh => format!("{name}：文件超过 {} MB，无法导入", MAX_IMPORT_BYTES / 1024 / 1024),
-                    Lang::En => {
-                        format!("{name}: the file is over {} MB and cannot be imported", MAX_IMPORT_BYTES / 1024 / 1024)
-                    }
-                }));
+                let mb = MAX_IMPORT_BYTES / 1024 / 1024;
+                desk.dispatch(DeskAction::Notice(Notice::new(
+                    format!("{name}：文件超过 {mb} MB，无法导入"),
+                    format!("{name}: the file is over {mb} MB and cannot be imported"),
+                )));
                 return;
             }
             import.set(Import::Reading(name.clone()));
@@ -52,7 +53,7 @@ pub fn BanksTab(props: &DeskProps) -> Html {
                     Ok(buffer) => read_in_worker(name, buffer, desk, import, lang).await,
                     Err(e) => {
                         import.set(Import::Idle);
-                        desk.dispatch(DeskAction::Notice(format!("{name}: {e}")));
+                        desk.dispatch(DeskAction::Notice(Notice::as_told(format!("{name}: {e}"))));
                     }
                 }
             });
@@ -65,18 +66,15 @@ pub fn BanksTab(props: &DeskProps) -> Html {
             let Some(area) = paste.cast::<web_sys::HtmlTextAreaElement>() else { return };
             let text = area.value();
             if text.trim().is_empty() {
-                desk.dispatch(DeskAction::Notice(
-                    lang.pick("请先粘贴题目文本。", "Paste the questions first.").to_string(),
-                ));
+                desk.dispatch(DeskAction::Notice(Notice::new("请先粘贴题目文本。", "Paste the questions first.")));
                 return;
             }
             if text.len() > MAX_IMPORT_BYTES {
-                desk.dispatch(DeskAction::Notice(match lang {
-                    Lang::Zh => format!("粘贴的文本超过 {} MB，无法导入", MAX_IMPORT_BYTES / 1024 / 1024),
-                    Lang::En => {
-                        format!("the pasted text is over {} MB and cannot be imported", MAX_IMPORT_BYTES / 1024 / 1024)
-                    }
-                }));
+                let mb = MAX_IMPORT_BYTES / 1024 / 1024;
+                desk.dispatch(DeskAction::Notice(Notice::new(
+                    format!("粘贴的文本超过 {mb} MB，无法导入"),
+                    format!("the pasted text is over {mb} MB and cannot be imported"),
+                )));
                 return;
             }
             let name = lang.pick("粘贴的题目.txt", "pasted questions.txt").to_string();
@@ -100,16 +98,16 @@ pub fn BanksTab(props: &DeskProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let saved = match ImportWorker::shared(lang) {
                     Ok(worker) => worker.save(&id, &title, now_ms()).await,
-                    Err(e) => return desk.dispatch(DeskAction::Notice(e)),
+                    Err(e) => return desk.dispatch(DeskAction::Notice(Notice::as_told(e))),
                 };
                 match saved {
                     // The report stays until the bank is in the stored list (see below): a
                     // bank too big for the device's storage keeps its report on screen.
                     Ok(Ok(bank)) => desk.dispatch(DeskAction::SaveBank(Box::new(bank))),
-                    Ok(Err(message)) => desk.dispatch(DeskAction::Notice(message)),
+                    Ok(Err(message)) => desk.dispatch(DeskAction::Notice(Notice::as_told(message))),
                     Err(failure) => {
                         import.set(Import::Idle);
-                        desk.dispatch(DeskAction::Notice(failure.message(&name, lang)));
+                        desk.dispatch(DeskAction::Notice(Notice::as_told(failure.message(&name, lang))));
                     }
                 }
             });
@@ -213,7 +211,7 @@ async fn read_in_worker(
 ) {
     let failed = |message: String| {
         import.set(Import::Idle);
-        desk.dispatch(DeskAction::Notice(message));
+        desk.dispatch(DeskAction::Notice(Notice::as_told(message)));
     };
     let worker = match ImportWorker::shared(lang) {
         Ok(w) => w,

@@ -1,5 +1,7 @@
 //! Exports for the organizer's report, and results files to merge devices.
 
+use crate::core::Message;
+use crate::core::Notice;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -42,7 +44,7 @@ pub fn DataTab(props: &DeskProps) -> Html {
                 let name = report_file_name(&desk.contest.rules.id, kind, extension, now_ms());
                 download(&name, mime(extension), &bytes);
             }
-            Some(Err(e)) => desk.dispatch(DeskAction::Notice(e.message(desk.lang))),
+            Some(Err(e)) => desk.dispatch(DeskAction::Notice(Notice::of(&e))),
             None => {}
         })
     };
@@ -152,10 +154,10 @@ async fn next_task() {
 /// in a task of its own; the new records are stored as new chunks in one transaction, so files
 /// chosen together never overwrite each other's records, and records already here never change.
 async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
-    let (id, lang) = (desk.id(), desk.lang);
+    let (id, lang) = (desk.id().to_owned(), desk.lang);
     let worker = match ImportWorker::shared(lang) {
         Ok(w) => w,
-        Err(e) => return desk.dispatch(DeskAction::Notice(e)),
+        Err(e) => return desk.dispatch(DeskAction::Notice(Notice::as_told(e))),
     };
     let spec = check_spec(&desk);
     // Everything already here by id (this device's own attempts and those collected), then
@@ -264,16 +266,20 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
                 all: AttemptLedger { attempts: all },
                 collected,
                 chunks: Rc::new(chunks),
-                flash: Some(flash),
+                flash: Some(Notice::as_told(flash)),
             });
             merged.clear();
         }
     }
     if !merged.is_empty() {
-        desk.dispatch(DeskAction::Flash(format!("{}{}", lang.pick("合并完成。", "Merged. "), merged.join("；"))));
+        desk.dispatch(DeskAction::Flash(Notice::as_told(format!(
+            "{}{}",
+            lang.pick("合并完成。", "Merged. "),
+            merged.join("；")
+        ))));
     }
     if !refused.is_empty() {
-        desk.dispatch(DeskAction::Notice(refused.join("\n")));
+        desk.dispatch(DeskAction::Notice(Notice::as_told(refused.join("\n"))));
     }
 }
 

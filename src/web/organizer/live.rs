@@ -2,6 +2,7 @@
 //! refreshed every few seconds, beside this device's own figures. The address and token are
 //! entered once and kept on the device (a PIN reset removes them).
 
+use crate::core::Message;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -11,7 +12,7 @@ use crate::core::exchange::outbox::Outbox;
 use crate::core::exchange::submission::{side_by_side, verify_receipt, CollectedCounts, CollectorLink};
 use crate::core::formats::codec::Json;
 use crate::core::play::ledger::AttemptLedger;
-use crate::core::reports::stats::{by_region, headline};
+use crate::core::reports::stats::region_report;
 use crate::core::storage::persist::Stored;
 use crate::core::Lang;
 use crate::web::json::BrowserJson;
@@ -75,7 +76,7 @@ async fn check_receipts(link: &CollectorLink, contest: &str, ledger: &AttemptLed
     let Some(key) = key else {
         return lang.pick("无法读取收集服务器的公钥", "cannot read the collector's public key").into();
     };
-    let outbox = read_or_set_aside::<Outbox>(Stored::Outbox, contest, lang, &mut Vec::new()).unwrap_or_default();
+    let outbox = read_or_set_aside::<Outbox>(Stored::Outbox, contest, &mut Vec::new()).unwrap_or_default();
     let (mut valid, mut invalid) = (0, 0);
     for s in &outbox.settled {
         let (Some(receipt), None) = (&s.receipt, &s.refused) else { continue };
@@ -96,7 +97,7 @@ pub fn LiveTab(props: &DeskProps) -> Html {
     let lang = desk.lang;
     use_regions(desk);
     let link = use_state(|| {
-        read_or_set_aside::<CollectorLink>(Stored::CollectorLink, "", lang, &mut Vec::new()).unwrap_or_default()
+        read_or_set_aside::<CollectorLink>(Stored::CollectorLink, "", &mut Vec::new()).unwrap_or_default()
     });
     let level = use_state(|| 1u8);
     let counts = use_state(|| None::<Result<CollectedCounts, String>>);
@@ -153,12 +154,11 @@ pub fn LiveTab(props: &DeskProps) -> Html {
             }
         })
     };
-    let local = desk.regions.as_ref().map(|t| by_region(&desk.ledger.attempts, t, *level, None));
+    let local = desk.regions.as_ref().map(|t| region_report(&desk.ledger.attempts, t, *level, None));
     let table = match (&*counts, &local) {
         (Some(Ok(c)), Some(local)) => {
-            let rows = side_by_side(local, c);
-            let h = headline(&desk.ledger.attempts, 0);
-            let total_local = (h.participants, h.participations);
+            let rows = side_by_side(&local.rows, c);
+            let total_local = (local.participants, local.participations);
             html! {
                 <table class="grid" data-testid="live-table">
                     <thead><tr>

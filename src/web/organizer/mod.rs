@@ -11,25 +11,22 @@ mod tabs;
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::core::exchange::ledger_file::merge_into;
-use crate::core::exchange::ledger_file::CHUNK_ATTEMPTS;
+use crate::core::exchange::ledger_file::{merge_into, CHUNK_ATTEMPTS};
 use crate::core::formats::codec::SerdeJson;
-use crate::core::model::bank::Bank;
-use crate::core::model::contest::{Contest, ContestRules};
-use crate::core::model::region::RegionTable;
+use crate::core::machines::desk;
+pub use crate::core::machines::desk::Tab;
 use crate::core::play::ledger::AttemptLedger;
-use crate::core::storage::organizer::{wiped_by_pin_reset, ContestSetup, PinHash, SavedBank};
 use crate::core::storage::persist::{decode, encode, Stored};
-use crate::core::Lang;
+use crate::core::Notice;
 
-use super::loader::{
-    contest_path, contest_setup, load_contest, load_error_view, saved_banks, stored_prefs, Loaded, LoadedProps,
-};
-use super::storage::{read_or_set_aside, LocalStore};
-use super::{fresh_seed, idb};
-use crate::core::storage::store::Store;
+use super::json::BrowserJson;
+use super::loader::{contest_path, load_contest, load_error_view, stored_prefs, Loaded, LoadedProps};
+use super::storage::device_store;
+use super::{fresh_seed, idb, now_ms};
+use crate::core::storage::organizer::PinHash;
 
 /// Mounts the organizer's app.
 pub fn start() {
@@ -39,283 +36,19 @@ pub fn start() {
     yew::Renderer::<OrganizerApp>::with_root(root).render();
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tab {
-    Stats,
-    Banks,
-    Rules,
-    Data,
-    Live,
-}
+/// The organizer's desk (`core::machines::desk`); the collection's stored chunks are kept
+/// as the JavaScript strings IndexedDB gave.
+pub type Desk = desk::Desk<JsValue>;
+pub type DeskAction = desk::DeskAction<JsValue>;
 
-/// The organizer's desk: the effective contest on this device and everything saved here.
-#[derive(Clone)]
-pub struct Desk {
-    pub package: Rc<Loaded>,
-    pub contest: Rc<Contest>,
-    pub bank: Rc<Bank>,
-    pub lang: Lang,
-    pub pin: Option<PinHash>,
-    pub unlocked: bool,
-    pub tab: Tab,
-    /// This device's own attempts (localStorage).
-    pub own: Rc<AttemptLedger>,
-    /// How many attempts were merged in from other devices (kept in IndexedDB); `None`
-    /// until read.
-    pub collected: Option<usize>,
-    /// The collection as stored in IndexedDB: chunks of envelopes as text, kept so a merge
-    /// writes only its new chunks.
-    pub collected_chunks: Rc<Vec<wasm_bindgen::JsValue>>,
-    /// Everything the statistics and exports cover: own attempts, then collected ones.
-    pub ledger: Rc<AttemptLedger>,
-    pub banks: Rc<Vec<SavedBank>>,
-    pub setup: ContestSetup,
-    pub regions: Option<Rc<RegionTable>>,
-    pub notice: Option<String>,
-    pub flash: Option<String>,
-}
-
-impl PartialEq for Desk {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.contest, &o.contest)
-            && Rc::ptr_eq(&self.bank, &o.bank)
-            && Rc::ptr_eq(&self.ledger, &o.ledger)
-            && self.collected == o.collected
-            && Rc::ptr_eq(&self.collected_chunks, &o.collected_chunks)
-            && Rc::ptr_eq(&self.banks, &o.banks)
-            && self.unlocked == o.unlocked
-            && self.pin == o.pin
-            && self.tab == o.tab
-            && self.setup == o.setup
-            && self.notice == o.notice
-            && self.flash == o.flash
-            && self.regions.as_ref().map(Rc::as_ptr) == o.regions.as_ref().map(Rc::as_ptr)
-    }
-}
-
-pub enum DeskAction {
-    SetPin(PinHash),
-    Unlock,
-    ResetOrganizer,
-    Tab(Tab),
-    Regions(Rc<RegionTable>),
-    SaveBank(Box<SavedBank>),
-    DeleteBank(String),
-    UseBank(Option<String>),
-    SaveRules(Box<ContestRules>),
-    ResetRules,
-    /// The collection as now stored: every attempt the statistics cover (own and collected),
-    /// how many were collected, the stored chunks, and what to tell the organizer.
-    Collected {
-        all: AttemptLedger,
-        collected: usize,
-        chunks: Rc<Vec<wasm_bindgen::JsValue>>,
-        flash: Option<String>,
-    },
-    Notice(String),
-    Flash(String),
-}
-
-impl Desk {
-    fn new(package: Rc<Loaded>) -> Desk {
-        let id = package.contest.rules.id.clone();
-        let lang = stored_prefs().lang;
-        let mut notices = Vec::new();
-        let own: Rc<AttemptLedger> =
-            Rc::new(read_or_set_aside(Stored::Ledger, &id, lang, &mut notices).unwrap_or_default());
-        let pin = read_or_set_aside(Stored::OrganizerPin, "", lang, &mut notices);
-        Desk {
-            contest: package.contest.clone(),
-            bank: package.bank.clone(),
-            setup: contest_setup(&id),
-            package,
-            lang,
-            pin,
-            unlocked: false,
-            tab: Tab::Stats,
-            ledger: own.clone(),
-            own,
-            collected: None,
-            collected_chunks: Rc::default(),
-            banks: Rc::new(saved_banks()),
-            regions: None,
-            notice: (!notices.is_empty()).then(|| notices.join("\n")),
-            flash: None,
-        }
-    }
-
-    fn id(&self) -> String {
-        self.package.contest.rules.id.clone()
-    }
-
-    /// Saves, reporting a failure; returns whether it was saved.
-    fn save<T: serde::Serialize>(&mut self, kind: Stored, key: &str, value: &T) -> bool {
-        match LocalStore::open().and_then(|s| s.save(kind, key, value)) {
-            Ok(()) => true,
-            Err(e) => {
-                self.notice = Some(e.message(self.lang));
-                false
-            }
-        }
-    }
-}
-
+/// Each action runs in the core, which keeps the settings in the store it was given.
 impl Reducible for Desk {
     type Action = DeskAction;
 
     fn reduce(self: Rc<Self>, action: DeskAction) -> Rc<Self> {
-        let mut d = (*self).clone();
-        let lang = d.lang;
-        d.flash = None;
-        match action {
-            DeskAction::SetPin(pin) => {
-                if d.save(Stored::OrganizerPin, "", &pin) {
-                    d.pin = Some(pin);
-                    d.unlocked = true;
-                    d.notice = None;
-                }
-            }
-            DeskAction::Unlock => {
-                d.unlocked = true;
-                d.notice = None;
-            }
-            DeskAction::ResetOrganizer => {
-                // The PIN, every saved bank and every contest's changed rules go, so nobody
-                // inherits the previous organizer's; participants' results are never touched.
-                if let Ok(s) = LocalStore::open() {
-                    for key in s.keys().into_iter().filter(|k| wiped_by_pin_reset(k)) {
-                        s.remove(&key);
-                    }
-                }
-                d.pin = None;
-                d.setup = ContestSetup::default();
-                d.banks = Rc::new(Vec::new());
-                d.contest = d.package.package_contest.clone();
-                d.bank = d.package.package_bank.clone();
-                d.notice = None;
-                d.flash = Some(
-                    lang.pick(
-                        "管理设置已清除：本机保存的题库和改过的规则都已删除，竞赛按竞赛文件进行。请设置新密码。成绩数据未受影响。",
-                        "Organizer settings cleared: the banks saved here and the changed rules are gone; the contest runs by its package. Set a new PIN. Results were not touched.",
-                    )
-                    .into(),
-                );
-            }
-            DeskAction::Tab(t) => {
-                d.tab = t;
-                d.notice = None;
-            }
-            DeskAction::Regions(t) => d.regions = Some(t),
-            DeskAction::SaveBank(saved) => {
-                let mut banks = (*d.banks).clone();
-                banks.retain(|b| b.id != saved.id);
-                banks.push(*saved);
-                if d.save(Stored::Banks, "", &banks) {
-                    d.banks = Rc::new(banks);
-                    d.notice = None;
-                    d.flash = Some(lang.pick("题库已保存", "Bank saved").into());
-                }
-            }
-            DeskAction::DeleteBank(id) => {
-                let mut banks = (*d.banks).clone();
-                banks.retain(|b| b.id != id);
-                if d.setup.bank_id.as_deref() == Some(id.as_str()) {
-                    return Rc::new(Desk {
-                        notice: Some(
-                            lang.pick(
-                                "正在使用的题库不能删除，请先换用其他题库",
-                                "The bank in use cannot be deleted; switch banks first",
-                            )
-                            .into(),
-                        ),
-                        ..d
-                    });
-                }
-                if d.save(Stored::Banks, "", &banks) {
-                    d.banks = Rc::new(banks);
-                }
-            }
-            DeskAction::UseBank(id) => {
-                let bank = match &id {
-                    None => Ok(d.package.package_bank.clone()),
-                    Some(id) => {
-                        match d
-                            .banks
-                            .iter()
-                            .find(|b| &b.id == id)
-                            .map(SavedBank::bank::<crate::core::formats::codec::SerdeJson>)
-                        {
-                            Some(Ok(b)) => Ok(Rc::new(b)),
-                            Some(Err(e)) => Err(e.message(lang)),
-                            None => Err(lang.pick("找不到这个题库", "No such bank").to_string()),
-                        }
-                    }
-                };
-                match bank {
-                    Err(e) => d.notice = Some(e),
-                    Ok(bank) => {
-                        let shortfalls = d.contest.shortfalls(&bank);
-                        if !shortfalls.is_empty() {
-                            d.notice = Some(shortfalls.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("\n"));
-                        } else {
-                            let mut setup = d.setup.clone();
-                            setup.bank_id = id;
-                            if d.save(Stored::Setup, &d.id(), &setup) {
-                                d.setup = setup;
-                                d.bank = bank;
-                                d.notice = None;
-                                d.flash = Some(
-                                    lang.pick("竞赛已改用这个题库", "The contest now draws from this bank").into(),
-                                );
-                            }
-                        }
-                    }
-                }
-            }
-            DeskAction::SaveRules(rules) => {
-                match crate::core::storage::organizer::check_rules((*rules).clone(), &d.bank) {
-                    Err(problems) => {
-                        d.notice = Some(problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("\n"))
-                    }
-                    Ok(contest) => {
-                        let mut setup = d.setup.clone();
-                        setup.rules = Some(*rules);
-                        if d.save(Stored::Setup, &d.id(), &setup) {
-                            d.setup = setup;
-                            d.contest = Rc::new(contest);
-                            d.notice = None;
-                            d.flash = Some(
-                                lang.pick(
-                                    "规则已保存，本机下一轮答题起生效",
-                                    "Rules saved; they apply from the next round on this device",
-                                )
-                                .into(),
-                            );
-                        }
-                    }
-                }
-            }
-            DeskAction::ResetRules => {
-                let mut setup = d.setup.clone();
-                setup.rules = None;
-                if d.package.package_contest.shortfalls(&d.bank).is_empty() && d.save(Stored::Setup, &d.id(), &setup) {
-                    d.setup = setup;
-                    d.contest = d.package.package_contest.clone();
-                }
-            }
-            DeskAction::Collected { all, collected, chunks, flash } => {
-                d.collected = Some(collected);
-                d.collected_chunks = chunks;
-                d.ledger = Rc::new(all);
-                if flash.is_some() {
-                    d.notice = None;
-                    d.flash = flash;
-                }
-            }
-            DeskAction::Notice(n) => d.notice = Some(n),
-            DeskAction::Flash(f) => d.flash = Some(f),
-        }
-        Rc::new(d)
+        let mut desk = (*self).clone();
+        desk.apply::<BrowserJson>(action);
+        Rc::new(desk)
     }
 }
 
@@ -348,7 +81,7 @@ fn OrganizerApp() -> Html {
 #[component]
 fn DeskView(props: &LoadedProps) -> Html {
     let loaded = props.loaded.clone();
-    let desk = use_reducer(move || Desk::new(loaded));
+    let desk = use_reducer(move || Desk::open::<BrowserJson>(loaded, device_store(), now_ms()));
     let lang = desk.lang;
     {
         let desk = desk.clone();
@@ -384,10 +117,10 @@ fn DeskView(props: &LoadedProps) -> Html {
             <main class="page organizer">
                 <p class="contest-name">{ desk.contest.rules.title.clone() }</p>
                 if let Some(n) = &desk.notice {
-                    <p class="notice" data-testid="error" role="alert">{ n.clone() }</p>
+                    <p class="notice" data-testid="error" role="alert">{ n.get(lang) }</p>
                 }
                 if let Some(f) = &desk.flash {
-                    <p class="flash" role="status" data-testid="flash">{ f.clone() }</p>
+                    <p class="flash" role="status" data-testid="flash">{ f.get(lang) }</p>
                 }
                 { body }
             </main>
@@ -398,10 +131,10 @@ fn DeskView(props: &LoadedProps) -> Html {
 /// Reads the collection from IndexedDB a chunk per task (100,000 attempts are 20 chunks), then
 /// puts this device's own attempts with it.
 async fn load_collection(desk: UseReducerHandle<Desk>) {
-    let (id, lang) = (desk.id(), desk.lang);
+    let id = desk.id().to_owned();
     let chunks = match idb::load_chunks(Stored::Collected, &id).await {
         Ok(chunks) => chunks,
-        Err(e) => return desk.dispatch(DeskAction::Notice(e.message(lang))),
+        Err(e) => return desk.dispatch(DeskAction::Notice(Notice::of(&e))),
     };
     let mut collected = AttemptLedger::default();
     let mut oversized = false;
@@ -412,7 +145,7 @@ async fn load_collection(desk: UseReducerHandle<Desk>) {
                 oversized |= part.attempts.len() > CHUNK_ATTEMPTS;
                 collected.attempts.extend(part.attempts);
             }
-            Err(e) => return desk.dispatch(DeskAction::Notice(e.message(lang))),
+            Err(e) => return desk.dispatch(DeskAction::Notice(Notice::of(&e))),
         }
     }
     // A collection an earlier build stored as one envelope is read once in one go, then
@@ -452,13 +185,13 @@ fn PinGate(props: &DeskProps) -> Html {
             match &desk.pin {
                 None => match PinHash::set(&pin, fresh_seed()) {
                     Ok(h) => desk.dispatch(DeskAction::SetPin(h)),
-                    Err(p) => desk.dispatch(DeskAction::Notice(p.message(lang))),
+                    Err(p) => desk.dispatch(DeskAction::Notice(Notice::of(&p))),
                 },
                 Some(h) => match h.check(&pin, fresh_seed()) {
                     Ok(None) => desk.dispatch(DeskAction::Unlock),
                     // Right, but stored the old way: keep it with PBKDF2 from now on.
                     Ok(Some(upgraded)) => desk.dispatch(DeskAction::SetPin(upgraded)),
-                    Err(p) => desk.dispatch(DeskAction::Notice(p.message(lang))),
+                    Err(p) => desk.dispatch(DeskAction::Notice(Notice::of(&p))),
                 },
             }
         })

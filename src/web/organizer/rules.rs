@@ -1,5 +1,6 @@
 //! The rules editor: every rule of the contest package, checked against the bank.
 
+use crate::core::Message;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 

@@ -1,6 +1,8 @@
 //! Statistics: headline counts, regions (with ranking and per-10k), crowds, days, scores,
 //! and item analysis.
 
+use crate::core::Message;
+use crate::core::Notice;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -10,8 +12,8 @@ use yew::prelude::*;
 use crate::core::model::bank::AnswerSet;
 use crate::core::reports::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::reports::stats::{
-    by_crowd, by_day, by_region, grouped, headline, parse_population_csv, rank_regions, score_distribution, GroupRow,
-    Headline, ItemAnalysis, ItemFlag, ItemStat, RankBy, RegionRow,
+    by_crowd, by_day, grouped, headline, parse_population_csv, rank_regions, region_report, score_distribution,
+    GroupRow, Headline, ItemAnalysis, ItemFlag, ItemStat, RankBy,
 };
 use crate::core::Lang;
 use crate::web::download::download;
@@ -29,7 +31,7 @@ pub fn use_regions(desk: &UseReducerHandle<super::Desk>) {
     use_effect_with(needed, move |needed| {
         if *needed {
             wasm_bindgen_futures::spawn_local(async move {
-                match load_regions(REGIONS_FILE, "../", desk.lang).await {
+                match load_regions(REGIONS_FILE, "../").await {
                     Ok(t) => desk.dispatch(DeskAction::Regions(Rc::new(t))),
                     Err(e) => desk.dispatch(DeskAction::Notice(e)),
                 }
@@ -164,7 +166,6 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     let all_regions = use_state(|| false);
     // Item analysis of one crowd group (a key of the 按人群 table), or of everyone.
     let item_crowd = use_state(|| None::<String>);
-    let attempts = &desk.ledger.attempts;
     // Computed once per ledger (100,000 attempts take a noticeable moment), not per render.
     let ledger_key = Rc::as_ptr(&desk.ledger) as usize;
     let overview = {
@@ -203,13 +204,13 @@ pub fn StatsTab(props: &DeskProps) -> Html {
             },
         )
     };
-    let region_rows = {
+    let region_report = {
         let (ledger, table) = (desk.ledger.clone(), desk.regions.clone());
         let population_key = population.as_ref().map(|p| Rc::as_ptr(p) as usize);
         let table_key = table.as_ref().map(|t| Rc::as_ptr(t) as usize);
         let population = (*population).clone();
         use_later((ledger_key, table_key, *level, population_key), move |(_, _, level, _)| {
-            table.map(|t| by_region(&ledger.attempts, &t, *level, population.as_deref())).unwrap_or_default()
+            table.map(|t| region_report(&ledger.attempts, &t, *level, population.as_deref()))
         })
     };
     let computing = || html! { <p class="loading" role="status">{ lang.pick("正在计算…", "Working it out…") }</p> };
@@ -219,20 +220,19 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         "composite" => RankBy::Composite { participants_weight: *weight },
         _ => RankBy::Participants,
     };
-    let regions_html = match (&desk.regions, &region_rows, &overview) {
-        (None, _, _) => html! { <p class="loading">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
-        (Some(_), None, _) | (Some(_), _, None) => computing(),
-        (Some(_), Some(region_rows), Some(overview)) => {
-            let ranked = rank_regions(region_rows, by);
+    let regions_html = match (&desk.regions, region_report.as_deref().and_then(Option::as_ref)) {
+        (None, _) => html! { <p class="loading">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
+        (Some(_), None) => computing(),
+        (Some(_), Some(report)) => {
+            let ranked = rank_regions(&report.rows, by);
             let shown_regions = if *all_regions { ranked.len() } else { ranked.len().min(REGIONS_SHOWN) };
             let export = |extension: &'static str| {
-                let (desk, rows, h) = (desk.clone(), region_rows.clone(), overview.headline.participants);
-                let total = attempts.len();
+                let (desk, report) = (desk.clone(), region_report.clone());
                 Callback::from(move |_| {
-                    let rows: &[RegionRow] = &rows;
+                    let Some(report) = report.as_deref().and_then(Option::as_ref) else { return };
                     let bytes = match extension {
-                        "xlsx" => region_xlsx(rows, h, total),
-                        _ => Ok(region_csv(rows, h, total)),
+                        "xlsx" => region_xlsx(report),
+                        _ => Ok(region_csv(report)),
                     };
                     match bytes {
                         Ok(bytes) => {
@@ -240,7 +240,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                             let name = report_file_name(&desk.contest.rules.id, kind, extension, now_ms());
                             download(&name, crate::web::download::mime(extension), &bytes);
                         }
-                        Err(e) => desk.dispatch(DeskAction::Notice(e.message(desk.lang))),
+                        Err(e) => desk.dispatch(DeskAction::Notice(Notice::of(&e))),
                     }
                 })
             };
@@ -302,7 +302,9 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                 let text = file_text(&file).await;
                 match parse_population_csv(&text) {
                     Ok(map) => population.set(Some(Rc::new(map))),
-                    Err(e) => desk.dispatch(DeskAction::Notice(format!("{name}: {}", e.message(desk.lang)))),
+                    Err(e) => {
+                        desk.dispatch(DeskAction::Notice(Notice::each(|lang| format!("{name}: {}", e.message(lang)))))
+                    }
                 }
             });
         })

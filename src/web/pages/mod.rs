@@ -35,13 +35,12 @@ pub fn use_regions(state: &UseReducerHandle<Device>, code: Option<String>, depth
     };
     let state = state.clone();
     use_effect_with((depth > 0 && table.is_none(), missing), move |(no_table, missing)| {
-        let lang = state.prefs.lang;
         let missing = missing.clone();
         if *no_table || missing.is_some() {
             wasm_bindgen_futures::spawn_local(async move {
                 let action = match missing {
-                    None => load_regions(REGION_INDEX, "./", lang).await.map(|t| Action::RegionsLoaded(Rc::new(t))),
-                    Some(file) => load_regions(&format!("questions/regions/{file}"), "./", lang)
+                    None => load_regions(REGION_INDEX, "./").await.map(|t| Action::RegionsLoaded(Rc::new(t))),
+                    Some(file) => load_regions(&format!("questions/regions/{file}"), "./")
                         .await
                         .map(|t| Action::CountiesLoaded { province: file[..2].to_string(), file: Rc::new(t) }),
                 };

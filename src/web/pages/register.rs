@@ -1,5 +1,6 @@
 //! Registration: name, phone (per the rules), region as cascading selects, crowd group.
 
+use crate::core::Message;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 

@@ -1,5 +1,6 @@
 //! The result of a scored round: score, correct count, time, rank, and a full review.
 
+use crate::core::Message;
 use yew::prelude::*;
 
 use crate::core::exchange::outbox::DeliveryStatus;

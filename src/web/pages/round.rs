@@ -1,5 +1,6 @@
 //! One question per screen, with progress, countdown and big answer buttons.
 
+use crate::core::Message;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
