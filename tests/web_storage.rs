@@ -5,7 +5,7 @@ use kepu_quiz::core::play::ledger::{Attempt, AttemptLedger};
 use kepu_quiz::core::storage::persist::{StorageError, Stored};
 use kepu_quiz::core::storage::store::Store;
 use kepu_quiz::core::Message;
-use kepu_quiz::web::storage::LocalStore;
+use kepu_quiz::web::browser::storage::LocalStore;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -102,7 +102,7 @@ fn quota_exceeded_is_reported_and_the_old_value_stays_intact() {
 fn the_browser_codec_names_the_field_only_on_the_organizers_page() {
     use kepu_quiz::core::formats::codec::Json;
     use kepu_quiz::core::Lang;
-    use kepu_quiz::web::json::{Browser, BrowserJson};
+    use kepu_quiz::web::browser::json::{Browser, BrowserJson};
 
     #[derive(serde::Deserialize, Debug)]
     struct Mix {

@@ -2,7 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    kepu_quiz::web::import_worker::run_worker();
+    kepu_quiz::web::browser::import_worker::run_worker();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -8,13 +8,11 @@ use yew::prelude::*;
 use crate::core::machines::device::{Action, Changed, Device, Screen};
 use crate::core::Lang;
 
-use super::json::BrowserJson;
-use super::loader::{
-    contest_path, load_contest, load_error_view, load_explanations, stored_prefs, Loaded, LoadedProps,
-};
+use super::browser::json::BrowserJson;
+use super::browser::loader::{contest_path, load_contest, load_explanations, stored_prefs, Loaded};
+use super::browser::storage::device_store;
 use super::now_ms;
-use super::pages::{Home, PracticePick, RegisterPage, ResultPage, RoundPage};
-use super::storage::device_store;
+use super::pages::{load_error_view, Home, LoadedProps, PracticePick, RegisterPage, ResultPage, RoundPage};
 
 enum Load {
     Loading,
@@ -122,7 +120,7 @@ fn ContestApp(props: &LoadedProps) -> Html {
         });
     }
     // Finished attempts also go to the contest's results collector, when it names one.
-    let outbox = super::outbox::use_outbox(&state);
+    let outbox = super::browser::outbox::use_outbox(&state);
     let toggle_lang = {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::SetLang(if lang == Lang::Zh { Lang::En } else { Lang::Zh })))
@@ -173,7 +171,7 @@ fn ContestApp(props: &LoadedProps) -> Html {
             if let Some(n) = &state.notice {
                 <p class="notice" data-testid="error" role="alert">{ n.get(lang) }</p>
             }
-            <ContextProvider<Option<super::outbox::OutboxView>> context={outbox}>{ page }</ContextProvider<Option<super::outbox::OutboxView>>>
+            <ContextProvider<Option<super::browser::outbox::OutboxView>> context={outbox}>{ page }</ContextProvider<Option<super::browser::outbox::OutboxView>>>
         </>
     }
 }

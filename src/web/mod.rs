@@ -1,16 +1,9 @@
 //! The Yew front end: thin components over `crate::core`.
 
 mod app;
-pub mod download;
-mod fetch;
-pub mod idb;
-pub mod import_worker;
-pub mod json;
-mod loader;
+pub mod browser;
 pub mod organizer;
-mod outbox;
 mod pages;
-pub mod storage;
 
 /// Mounts the app over the static loading shell of `index.html`.
 pub fn start() {

@@ -1,7 +1,7 @@
 //! The outbox: finished attempts waiting to be sent to the contest's results collector, and
 //! what became of those sent. A finished attempt goes to the ledger first (as always), then
 //! its id here (the attempt itself is read from the ledger when it is sent, so nothing is
-//! stored twice); the browser adapter (`web::outbox`) sends [`Outbox::batch`] when
+//! stored twice); the browser adapter (`web::browser::outbox`) sends [`Outbox::batch`] when
 //! [`Outbox::due`] and reports the answer with [`Outbox::settle`] or [`Outbox::failed`].
 //!
 //! Retries back off exponentially with full jitter (the wait is a random share of

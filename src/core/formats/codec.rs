@@ -3,7 +3,7 @@
 //!
 //! Two codecs share the types. [`SerdeJson`] (serde_json) reads natively, on the organizer's page
 //! and in the import worker. The citizen's app uses the browser's own `JSON.parse` /
-//! `JSON.stringify` with serde-wasm-bindgen (`web::json`), which keeps serde_json's parser out of
+//! `JSON.stringify` with serde-wasm-bindgen (`web::browser::json`), which keeps serde_json's parser out of
 //! the phone's download. Both report errors with the field path (serde_path_to_error) and a
 //! reason in the reader's language, from serde's own error kinds.
 

@@ -34,7 +34,9 @@ pub struct Device {
     store: Rc<dyn Store>,
     pub loaded: Rc<Loaded>,
     pub prefs: Prefs,
-    pub roster: Roster,
+    /// Everyone registered here (thousands on an event tablet): shared between the states an
+    /// action makes, copied only when an action changes it.
+    pub roster: Rc<Roster>,
     pub ledger: Rc<AttemptLedger>,
     /// The stored ledger's text as this tab last read or wrote it: unchanged text is not
     /// decoded again (an event tablet holds thousands of attempts).
@@ -58,7 +60,7 @@ impl PartialEq for Device {
         Rc::ptr_eq(&self.loaded, &o.loaded)
             && Rc::ptr_eq(&self.ledger, &o.ledger)
             && self.prefs == o.prefs
-            && self.roster == o.roster
+            && Rc::ptr_eq(&self.roster, &o.roster)
             && self.round == o.round
             && self.screen == o.screen
             && self.notice == o.notice
@@ -142,7 +144,7 @@ impl Device {
             store: store.clone(),
             loaded,
             prefs,
-            roster: roster.unwrap_or_default(),
+            roster: Rc::new(roster.unwrap_or_default()),
             ledger: Rc::default(),
             ledger_text: None,
             round: None,
@@ -167,7 +169,7 @@ impl Device {
             if let Err(closed) = round.still_fits(&self.loaded.contest, &self.loaded.bank, &self.loaded.in_force) {
                 return self.close_round(store, closed);
             }
-            self.roster.select(&round.participant_id);
+            Rc::make_mut(&mut self.roster).select(&round.participant_id);
             round.sync(now);
             self.round = Some(round);
             self.screen = Screen::Round;
@@ -189,9 +191,9 @@ impl Device {
         let mut notices = Vec::new();
         if let Some(roster) = read_or_set_aside::<J, Roster>(store, Stored::Roster, &id, &mut notices, now) {
             let current = self.roster.current.clone();
-            self.roster = roster;
+            self.roster = Rc::new(roster);
             if let Some(c) = current {
-                self.roster.select(&c);
+                Rc::make_mut(&mut self.roster).select(&c);
             }
         }
         self.merge_stored_ledger::<J>(store, &mut notices, now);
@@ -245,7 +247,7 @@ impl Device {
 
     /// Makes `id` the one answering now.
     fn select<J: Json>(&mut self, store: &dyn Store, id: &str) {
-        self.roster.select(id);
+        Rc::make_mut(&mut self.roster).select(id);
         self.save_roster::<J>(store);
     }
 
@@ -375,7 +377,7 @@ impl Device {
             Action::Notice(n) => self.notice = Some(n),
             Action::Register(p) => {
                 self.notice = None;
-                self.roster.register(p);
+                Rc::make_mut(&mut self.roster).register(p);
                 self.save_roster::<J>(store);
                 self.screen = Screen::Home;
             }
@@ -386,7 +388,7 @@ impl Device {
             }
             Action::Select(id) => self.select::<J>(store, &id),
             Action::NextParticipant => {
-                self.roster.current = None;
+                Rc::make_mut(&mut self.roster).current = None;
                 self.save_roster::<J>(store);
                 self.last = None;
                 self.notice = None;

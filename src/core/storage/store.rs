@@ -1,4 +1,4 @@
-//! Where a device keeps its records: localStorage in the browser (`web::storage::LocalStore`),
+//! Where a device keeps its records: localStorage in the browser (`web::browser::storage::LocalStore`),
 //! or a [`MemoryStore`] in tests, which can also be made full or refuse everything. Records go
 //! in and out as the text of `persist::encode`; what cannot be read is moved aside, never
 //! overwritten.

@@ -12,8 +12,8 @@ use crate::core::import::summary::ImportSummary;
 use crate::core::import::{accept_attribute, GroupKind, ReportGroup, MAX_IMPORT_BYTES};
 use crate::core::storage::organizer::{contest_package, SavedBank};
 use crate::core::Lang;
-use crate::web::download::download;
-use crate::web::import_worker::{ImportWorker, Imported};
+use crate::web::browser::download::download;
+use crate::web::browser::import_worker::{ImportWorker, Imported};
 use crate::web::now_ms;
 
 use super::{DeskAction, DeskProps};

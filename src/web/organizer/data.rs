@@ -6,7 +6,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::core::exchange::ledger_file::{
-    export_ledger, refusal_summary, CheckSpec, KnownRules, LedgerFileError, MergeReport, CHUNK_ATTEMPTS,
+    export_ledger, merge_into, refusal_summary, CheckSpec, KnownRules, LedgerFileError, MergeReport, CHUNK_ATTEMPTS,
     MAX_RESULTS_FILE_BYTES,
 };
 use crate::core::formats::codec::SerdeJson;
@@ -20,12 +20,12 @@ use crate::core::storage::persist::Stored;
 use crate::core::storage::persist::{decode, encode};
 use crate::core::storage::store::Store;
 use crate::core::Lang;
-use crate::web::download::{download, mime};
-use crate::web::idb;
-use crate::web::import_worker::{Checked, ImportWorker};
-use crate::web::json::BrowserJson;
+use crate::web::browser::download::{download, mime};
+use crate::web::browser::idb;
+use crate::web::browser::import_worker::{Checked, ImportWorker};
+use crate::web::browser::json::BrowserJson;
+use crate::web::browser::storage::LocalStore;
 use crate::web::now_ms;
-use crate::web::storage::LocalStore;
 use std::rc::Rc;
 
 use super::stats::use_regions;
@@ -286,4 +286,46 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
 /// A label for this device in exported files (its browser, as far as it tells).
 fn device_label() -> String {
     web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default().chars().take(120).collect()
+}
+
+/// Reads the collection from IndexedDB a chunk per task (100,000 attempts are 20 chunks), then
+/// puts this device's own attempts with it.
+pub async fn load_collection(desk: UseReducerHandle<Desk>) {
+    let id = desk.id().to_owned();
+    let chunks = match idb::load_chunks(Stored::Collected, &id).await {
+        Ok(chunks) => chunks,
+        Err(e) => return desk.dispatch(DeskAction::Notice(Notice::of(&e))),
+    };
+    let mut collected = AttemptLedger::default();
+    let mut oversized = false;
+    for chunk in chunks.iter() {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        match decode::<SerdeJson, AttemptLedger>(Stored::Collected, &chunk.as_string().unwrap_or_default()) {
+            Ok(part) => {
+                oversized |= part.attempts.len() > CHUNK_ATTEMPTS;
+                collected.attempts.extend(part.attempts);
+            }
+            Err(e) => return desk.dispatch(DeskAction::Notice(Notice::of(&e))),
+        }
+    }
+    // A collection an earlier build stored as one envelope is read once in one go, then
+    // stored again in chunks, the same attempts, so it never is again.
+    let chunks = if oversized {
+        let mut rechunked = Vec::new();
+        for part in collected.attempts.chunks(CHUNK_ATTEMPTS) {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            let text = encode::<SerdeJson, _>(Stored::Collected, &AttemptLedger { attempts: part.to_vec() });
+            rechunked.push(wasm_bindgen::JsValue::from_str(&text));
+        }
+        match idb::save_chunks(Stored::Collected, &id, &rechunked).await {
+            Ok(()) => rechunked,
+            Err(_) => chunks,
+        }
+    } else {
+        chunks
+    };
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    let count = collected.attempts.len();
+    merge_into(&mut collected, desk.own.attempts.clone());
+    desk.dispatch(DeskAction::Collected { all: collected, collected: count, chunks: Rc::new(chunks), flash: None });
 }

@@ -15,8 +15,8 @@ use crate::core::play::ledger::AttemptLedger;
 use crate::core::reports::stats::region_report;
 use crate::core::storage::persist::Stored;
 use crate::core::Lang;
-use crate::web::json::BrowserJson;
-use crate::web::storage::{read_or_set_aside, LocalStore};
+use crate::web::browser::json::BrowserJson;
+use crate::web::browser::storage::{read_or_set_aside, LocalStore};
 
 use super::stats::use_regions;
 use super::DeskProps;

@@ -16,9 +16,9 @@ use crate::core::reports::stats::{
     GroupRow, Headline, ItemAnalysis, ItemFlag, ItemStat, RankBy,
 };
 use crate::core::Lang;
-use crate::web::download::download;
-use crate::web::fetch::file_text;
-use crate::web::loader::{load_regions, REGIONS_FILE};
+use crate::web::browser::download::download;
+use crate::web::browser::fetch::file_text;
+use crate::web::browser::loader::{load_regions, REGIONS_FILE};
 use crate::web::now_ms;
 
 use super::{DeskAction, DeskProps};
@@ -238,7 +238,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                         Ok(bytes) => {
                             let kind = desk.lang.pick("地区参赛统计", "regions");
                             let name = report_file_name(&desk.contest.rules.id, kind, extension, now_ms());
-                            download(&name, crate::web::download::mime(extension), &bytes);
+                            download(&name, crate::web::browser::download::mime(extension), &bytes);
                         }
                         Err(e) => desk.dispatch(DeskAction::Notice(Notice::of(&e))),
                     }

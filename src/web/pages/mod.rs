@@ -16,8 +16,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::loader::load_regions;
+use super::browser::loader::load_regions;
 use crate::core::machines::device::{Action, Device};
+use crate::core::storage::loaded::Loaded;
+use crate::core::Lang;
 
 /// The citizen's region data, split by scripts/split-regions.mjs: provinces and cities here,
 /// each province's counties in a file next to it.
@@ -53,4 +55,31 @@ pub fn use_regions(state: &UseReducerHandle<Device>, code: Option<String>, depth
 #[derive(Properties, PartialEq)]
 pub struct PageProps {
     pub state: UseReducerHandle<Device>,
+}
+
+/// Props of a component that runs a loaded contest (compared by identity).
+#[derive(Properties)]
+pub struct LoadedProps {
+    pub loaded: Rc<Loaded>,
+}
+
+impl PartialEq for LoadedProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.loaded, &o.loaded)
+    }
+}
+
+/// The page shown when a contest cannot be opened: which file, and why.
+pub fn load_error_view(file: &str, reason: &str, lang: Lang, home: &str) -> Html {
+    html! {
+        <main class="page">
+            <section class="card load-error" data-testid="load-error" role="alert">
+                <h1>{ lang.pick("无法打开竞赛", "Cannot open the contest") }</h1>
+                <p>{ lang.pick("文件：", "File: ") }<code>{ file.to_string() }</code></p>
+                <pre class="reason">{ reason.to_string() }</pre>
+                <p>{ lang.pick("请检查链接是否正确，或联系主办方。", "Check the link, or contact the organizer.") }</p>
+                <a class="button" href={home.to_string()}>{ lang.pick("打开默认竞赛", "Open the default contest") }</a>
+            </section>
+        </main>
+    }
 }

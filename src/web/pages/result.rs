@@ -9,7 +9,7 @@ use crate::core::model::bank::AnswerSet;
 use crate::core::Lang;
 
 use super::PageProps;
-use crate::web::outbox::OutboxView;
+use crate::web::browser::outbox::OutboxView;
 
 fn status_class(status: &DeliveryStatus) -> &'static str {
     match status {
@@ -61,14 +61,14 @@ pub fn ResultPage(props: &PageProps) -> Html {
     let save_file = {
         let (a, id) = (a.clone(), rules.id.clone());
         Callback::from(move |_| {
-            let text = crate::core::exchange::ledger_file::export_ledger::<crate::web::json::BrowserJson>(
+            let text = crate::core::exchange::ledger_file::export_ledger::<crate::web::browser::json::BrowserJson>(
                 &id,
                 "unsaved",
                 std::slice::from_ref(&*a),
                 crate::web::now_ms(),
             );
             let name = crate::core::reports::export::report_file_name(&id, "成绩文件", "json", a.finished_at);
-            crate::web::download::download(&name, "application/json", text.as_bytes());
+            crate::web::browser::download::download(&name, "application/json", text.as_bytes());
         })
     };
     html! {

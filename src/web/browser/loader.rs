@@ -39,7 +39,7 @@ const BANK_SLICE: usize = 100;
 /// 607-question default bank took one task of 130–190 ms with the CPU slowed 4×).
 async fn read_bank_in_slices<const PATHS: bool>(text: &str) -> Result<Bank, BankError> {
     // Wall time from the first slice to the last, yields included (bench/load.mjs).
-    let measure = super::Measure::start("kepu:read-bank");
+    let measure = crate::web::Measure::start("kepu:read-bank");
     let value = json::parse_headed(text, BANK_FORMAT, BANK_VERSION)?;
     let questions = js_sys::Reflect::get(&value, &"questions".into()).ok().filter(js_sys::Array::is_array);
     if questions.is_some() {
@@ -115,7 +115,7 @@ pub async fn load_contest<const PATHS: bool>(path: &str, root: &str, lang: Lang)
         false => PendingFetch::start(&url),
     };
     let text = async { contest_file?.text().await }.await.map_err(|e| fail(path, e.message(lang)))?;
-    let (package_contest, source) = super::timed("kepu:read-contest", || Contest::read::<Browser<PATHS>>(&text))
+    let (package_contest, source) = crate::web::timed("kepu:read-contest", || Contest::read::<Browser<PATHS>>(&text))
         .map_err(|e| fail(path, e.message(lang)))?;
     let package_contest = Rc::new(package_contest);
     let (package_bank, bank_file) = match source {
@@ -149,31 +149,4 @@ pub async fn load_explanations(root: &str) -> Result<Option<Explanations>, Fetch
     };
     let text = fetch_text(&resolve(&file, &resolve(root, "./")?)?).await?;
     Ok(BrowserJson::decode(&text).ok())
-}
-
-/// Props of a component that runs a loaded contest (compared by identity).
-#[derive(yew::Properties)]
-pub struct LoadedProps {
-    pub loaded: Rc<Loaded>,
-}
-
-impl PartialEq for LoadedProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.loaded, &o.loaded)
-    }
-}
-
-/// The page shown when a contest cannot be opened: which file, and why.
-pub fn load_error_view(file: &str, reason: &str, lang: Lang, home: &str) -> yew::Html {
-    yew::html! {
-        <main class="page">
-            <section class="card load-error" data-testid="load-error" role="alert">
-                <h1>{ lang.pick("无法打开竞赛", "Cannot open the contest") }</h1>
-                <p>{ lang.pick("文件：", "File: ") }<code>{ file.to_string() }</code></p>
-                <pre class="reason">{ reason.to_string() }</pre>
-                <p>{ lang.pick("请检查链接是否正确，或联系主办方。", "Check the link, or contact the organizer.") }</p>
-                <a class="button" href={home.to_string()}>{ lang.pick("打开默认竞赛", "Open the default contest") }</a>
-            </section>
-        </main>
-    }
 }

@@ -111,5 +111,5 @@ pub fn read_or_set_aside<T: DeserializeOwned + Meaningful>(
     id: &str,
     notices: &mut Vec<Notice>,
 ) -> Option<T> {
-    store::read_or_set_aside::<BrowserJson, T>(&*device_store(), kind, id, notices, super::now_ms())
+    store::read_or_set_aside::<BrowserJson, T>(&*device_store(), kind, id, notices, crate::web::now_ms())
 }

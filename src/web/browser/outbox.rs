@@ -18,9 +18,9 @@ use crate::core::play::ledger::{Attempt, AttemptLedger};
 use crate::core::storage::persist::Stored;
 
 use super::json::BrowserJson;
-use super::now_ms;
 use super::storage::{read_or_set_aside, LocalStore};
 use crate::core::machines::device::Device;
+use crate::web::now_ms;
 
 /// What the result screen shows of the outbox: the stored outbox as last read or written.
 #[derive(Clone, Debug, PartialEq)]

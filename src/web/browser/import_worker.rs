@@ -263,7 +263,7 @@ impl ImportWorker {
     }
 
     fn start(lang: Lang) -> Result<ImportWorker, String> {
-        let worker = web_sys::Worker::new(SCRIPT).map_err(|e| crate::web::fetch::js_reason(&e))?;
+        let worker = web_sys::Worker::new(SCRIPT).map_err(|e| crate::web::browser::fetch::js_reason(&e))?;
         let queue: Rc<RefCell<Queue>> = Rc::default();
         let (on_message_queue, on_message_worker) = (queue.clone(), worker.clone());
         let onmessage = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -392,7 +392,7 @@ fn send_next(queue: &Rc<RefCell<Queue>>, worker: &web_sys::Worker, lang: Lang) {
     }
     let Some(next) = q.waiting.pop_front() else { return };
     if let Err(e) = worker.post_message_with_transfer(&next.message, &next.transfer) {
-        let detail = crate::web::storage::js_error_name(&e);
+        let detail = crate::web::browser::storage::js_error_name(&e);
         q.waiting.push_front(next);
         drop(q);
         fail(queue, WorkerFailure::Crashed(detail), lang);
