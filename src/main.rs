@@ -7,7 +7,7 @@ static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    kepu_quiz::web::start();
+    kepu_quiz::web::app::start();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -14,6 +14,14 @@ use super::browser::storage::device_store;
 use super::now_ms;
 use super::pages::{load_error_view, Home, LoadedProps, PracticePick, RegisterPage, ResultPage, RoundPage};
 
+/// Mounts the app over the static loading shell of `index.html`.
+pub fn start() {
+    let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
+    let root = document.get_element_by_id("app").expect("index.html has #app");
+    root.set_inner_html("");
+    yew::Renderer::<App>::with_root(root).render();
+}
+
 enum Load {
     Loading,
     Failed { file: String, reason: String },

@@ -1,17 +1,9 @@
 //! The Yew front end: thin components over `crate::core`.
 
-mod app;
+pub mod app;
 pub mod browser;
 pub mod organizer;
 mod pages;
-
-/// Mounts the app over the static loading shell of `index.html`.
-pub fn start() {
-    let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
-    let root = document.get_element_by_id("app").expect("index.html has #app");
-    root.set_inner_html("");
-    yew::Renderer::<app::App>::with_root(root).render();
-}
 
 /// Runs `work` as a User Timing measure named `name` (`performance.measure`), which
 /// bench/load.mjs reads to report how long start-up spends reading the contest and the bank.
