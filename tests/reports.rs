@@ -10,7 +10,7 @@ use calamine::{open_workbook_from_rs, Data, Reader, StyleRange, Xlsx};
 use quick_xml::events::Event;
 
 use kepu_quiz::core::exchange::ledger_file::{
-    export_ledger, merge_into, read_ledger_file, LedgerFileError, MergeReport,
+    export_ledger, merge_into, read_ledger_file, LedgerFileError, Merge, MergeReport,
 };
 use kepu_quiz::core::formats::codec::SerdeJson;
 use kepu_quiz::core::model::bank::{AnswerSet, Bank};
@@ -903,6 +903,35 @@ fn a_conflicting_record_keeps_the_existing_one() {
     let a05 = ledger.attempts.iter().find(|a| a.id == "a05").unwrap();
     assert_eq!(a05, &fixture()[4]);
     assert_eq!(ledger.attempts.len(), 8);
+}
+
+#[test]
+fn a_merge_in_slices_and_chunks_counts_as_one_in_a_go() {
+    let here = device_a();
+    let incoming = file_of(&device_b());
+    let mut whole = AttemptLedger { attempts: here.clone() };
+    let expected = merge_into(&mut whole, incoming.clone());
+
+    // The organizer's page indexes what is here two at a time and merges a file in chunks.
+    let mut merge = Merge::new(&here);
+    let mut slices = 1;
+    while merge.index_some(2) {
+        slices += 1;
+    }
+    assert_eq!(slices, here.len().div_ceil(2));
+    let mut report = MergeReport::default();
+    for chunk in incoming.chunks(2) {
+        report += merge.add(chunk.to_vec());
+    }
+    assert_eq!(report, expected);
+    // A record that came in an earlier chunk is found again in a later one.
+    let again = merge.added()[0].clone();
+    let mut changed = again.clone();
+    changed.score += 1;
+    assert_eq!(merge.add(vec![again, changed]), MergeReport { added: 0, already_present: 1, conflicting: 1 });
+    let mut merged = here.clone();
+    merged.extend(merge.into_added());
+    assert_eq!(merged, whole.attempts);
 }
 
 /// A results file written by the build before serde (commit 809b8e7, its own JSON writer),

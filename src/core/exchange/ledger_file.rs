@@ -416,24 +416,79 @@ pub struct MergeReport {
     pub conflicting: usize,
 }
 
-/// Merges attempts into the ledger, de-duplicated by `Attempt::id`; records already there
-/// never change. Merging the same file twice adds nothing, and A then B gives the same set
-/// of attempt ids as B then A.
-pub fn merge_into(ledger: &mut AttemptLedger, incoming: Vec<Attempt>) -> MergeReport {
-    let mut index: FastMap<String, usize> =
-        ledger.attempts.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
-    let mut report = MergeReport::default();
-    for attempt in incoming {
-        match index.get(&attempt.id) {
-            Some(&i) if ledger.attempts[i] == attempt => report.already_present += 1,
-            Some(_) => report.conflicting += 1,
-            None => {
-                index.insert(attempt.id.clone(), ledger.attempts.len());
-                ledger.attempts.push(attempt);
-                report.added += 1;
+impl std::ops::AddAssign for MergeReport {
+    fn add_assign(&mut self, other: MergeReport) {
+        self.added += other.added;
+        self.already_present += other.already_present;
+        self.conflicting += other.conflicting;
+    }
+}
+
+/// A merge of incoming attempts into those `here`, de-duplicated by `Attempt::id`: records
+/// already here never change, and what is new collects in [`Merge::added`]. The index of what
+/// is here can be built a slice at a time ([`Merge::index_some`]) and incoming attempts come a
+/// chunk at a time, so the organizer's page can yield to the browser between them.
+pub struct Merge<'a> {
+    here: &'a [Attempt],
+    indexed: usize,
+    index: FastMap<String, usize>,
+    added: Vec<Attempt>,
+}
+
+impl<'a> Merge<'a> {
+    pub fn new(here: &'a [Attempt]) -> Merge<'a> {
+        Merge { here, indexed: 0, index: FastMap::default(), added: Vec::new() }
+    }
+
+    /// Indexes up to `n` more of the attempts here; false once all are.
+    pub fn index_some(&mut self, n: usize) -> bool {
+        let end = self.here.len().min(self.indexed.saturating_add(n));
+        let slice = &self.here[self.indexed..end];
+        self.index.extend(slice.iter().enumerate().map(|(i, a)| (a.id.clone(), self.indexed + i)));
+        self.indexed = end;
+        end < self.here.len()
+    }
+
+    /// Merges one chunk of incoming attempts (index everything here first).
+    pub fn add(&mut self, incoming: Vec<Attempt>) -> MergeReport {
+        debug_assert_eq!(self.indexed, self.here.len(), "index what is here first");
+        let mut report = MergeReport::default();
+        for attempt in incoming {
+            let existing = self.index.get(&attempt.id).map(|&i| match self.here.get(i) {
+                Some(here) => here,
+                None => &self.added[i - self.here.len()],
+            });
+            match existing {
+                Some(e) if *e == attempt => report.already_present += 1,
+                Some(_) => report.conflicting += 1,
+                None => {
+                    self.index.insert(attempt.id.clone(), self.here.len() + self.added.len());
+                    self.added.push(attempt);
+                    report.added += 1;
+                }
             }
         }
+        report
     }
+
+    /// The attempts added so far, in the order they came.
+    pub fn added(&self) -> &[Attempt] {
+        &self.added
+    }
+
+    pub fn into_added(self) -> Vec<Attempt> {
+        self.added
+    }
+}
+
+/// Merges attempts into the ledger ([`Merge`] in one go). Merging the same file twice adds
+/// nothing, and A then B gives the same set of attempt ids as B then A.
+pub fn merge_into(ledger: &mut AttemptLedger, incoming: Vec<Attempt>) -> MergeReport {
+    let mut merge = Merge::new(&ledger.attempts);
+    while merge.index_some(usize::MAX) {}
+    let report = merge.add(incoming);
+    let added = merge.into_added();
+    ledger.attempts.extend(added);
     report
 }
 

@@ -6,11 +6,10 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::core::exchange::ledger_file::{
-    export_ledger, merge_into, refusal_summary, CheckSpec, KnownRules, LedgerFileError, MergeReport, CHUNK_ATTEMPTS,
-    MAX_RESULTS_FILE_BYTES,
+    export_ledger, merge_into, refusal_summary, CheckSpec, KnownRules, LedgerFileError, Merge, MergeReport,
+    CHUNK_ATTEMPTS, MAX_RESULTS_FILE_BYTES,
 };
 use crate::core::formats::codec::SerdeJson;
-use crate::core::model::rng::FastMap;
 use crate::core::play::ledger::{Attempt, AttemptLedger};
 use crate::core::reports::export::{
     attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name, XlsxExportError,
@@ -163,13 +162,12 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
     // Everything already here by id (this device's own attempts and those collected), then
     // what this merge adds.
     let here = desk.ledger.clone();
-    let mut index: FastMap<String, usize> = FastMap::default();
-    for (chunk, slice) in here.attempts.chunks(CHUNK_ATTEMPTS).enumerate() {
+    let mut merge = Merge::new(&here.attempts);
+    while merge.index_some(CHUNK_ATTEMPTS) {
         next_task().await;
-        index.extend(slice.iter().enumerate().map(|(i, a)| (a.id.clone(), chunk * CHUNK_ATTEMPTS + i)));
     }
-    let mut added: Vec<Attempt> = Vec::new();
-    // What to store: chunks as the worker wrote them, and the parts of `added` to write again.
+    // What to store: chunks as the worker wrote them, and the parts of what was added to write
+    // again.
     let (mut new_chunks, mut to_write): (Vec<wasm_bindgen::JsValue>, Vec<std::ops::Range<usize>>) = Default::default();
     let (mut merged, mut refused) = (Vec::new(), Vec::new());
     for file in files {
@@ -200,7 +198,7 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
         let mut r = MergeReport::default();
         for chunk in chunks {
             next_task().await;
-            let first_added = added.len();
+            let first_added = merge.added().len();
             let attempts =
                 match decode::<SerdeJson, AttemptLedger>(Stored::Collected, &chunk.as_string().unwrap_or_default()) {
                     Ok(l) => l.attempts,
@@ -210,26 +208,14 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
                     }
                 };
             let decoded_len = attempts.len();
-            for a in attempts {
-                let existing =
-                    index.get(&a.id).map(|&i| here.attempts.get(i).unwrap_or_else(|| &added[i - here.attempts.len()]));
-                match existing {
-                    Some(e) if *e == a => r.already_present += 1,
-                    Some(_) => r.conflicting += 1,
-                    None => {
-                        index.insert(a.id.clone(), here.attempts.len() + added.len());
-                        added.push(a);
-                        r.added += 1;
-                    }
-                }
-            }
+            r += merge.add(attempts);
             // A chunk whose records are all new is stored as the worker wrote it; otherwise its
             // new records are written again below.
-            let chunk_len = added.len() - first_added;
+            let chunk_len = merge.added().len() - first_added;
             if chunk_len > 0 && chunk_len == decoded_len {
                 new_chunks.push(chunk);
             } else if chunk_len > 0 {
-                to_write.push(first_added..added.len());
+                to_write.push(first_added..merge.added().len());
             }
         }
         let refused_here = refusal_summary(&impossible, lang).map(|r| format!("{}{r}", lang.pick("；", "; ")));
@@ -239,6 +225,7 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
             Lang::En => format!("{name}: {added_here} added, {already_present} already here, {conflicting} conflicting (the record here kept){}", refused_here.unwrap_or_default()),
         });
     }
+    let added = merge.into_added();
     if !added.is_empty() {
         // Only the new records are stored, as new chunks beside those there.
         let mut chunks = (*desk.collected_chunks).clone();
