@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
-import { clockedDevice, fillRegistration, confirmAndWait, waitText } from './helpers.mjs';
+import { clockedDevice, fillRegistration, confirmAndWait, download, waitText } from './helpers.mjs';
 
 const TOKEN = 'e2e-organizer-token';
 const CONTEST = 'e2e-collect';
@@ -174,6 +174,10 @@ test("the organizer's live view shows the collector's counts beside the device's
   // Collected: the one honest attempt (河南省); this device: none.
   await waitText(page, 'live-total', /^合计1100$/);
   assert.equal(await page.locator('[data-testid="live-table"] tr[data-code="410000"]').textContent(), '河南省1100');
+  // The collected counts download as the organizer's own region report does.
+  const csv = await download(page, 'export-collected-csv');
+  assert.match(csv.name, /\.csv$/);
+  assert.equal(csv.bytes.toString('utf8'), '\ufeff地区代码,地区,参赛人数,参赛人次\r\n410000,河南省,1,1\r\n,合计,1,1\r\n');
   await page.getByTestId('live-level').selectOption('3');
   await page.locator('[data-testid="live-table"] tr[data-code="410102"]').waitFor();
   // Entered once: kept for the next visit.

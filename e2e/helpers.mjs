@@ -1,6 +1,7 @@
 // Shared pieces of the end-to-end tests: one server and one browser per test file, a
 // phone-sized page, registration, and moving through a round.
 import { before, after } from 'node:test';
+import fs from 'node:fs';
 import path from 'node:path';
 import { serve } from './server.mjs';
 import { launch, PHONE } from './browser.mjs';
@@ -93,3 +94,9 @@ export async function answerFirst(page) {
 /** The first number in an element's text. */
 /** The first number in an element, read past its thousands separators (1,234 is 1234). */
 export const number = async (locator) => Number((await locator.textContent()).replaceAll(",", "").match(/\d+/)[0]);
+
+/** Clicks the button `testid` and returns the file it downloads: its suggested name and bytes. */
+export async function download(page, testid) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return { name: file.suggestedFilename(), bytes: fs.readFileSync(await file.path()) };
+}

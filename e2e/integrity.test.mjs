@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useHarness, clockedDevice, fillRegistration as fillForm, register as registerAt, confirmAndWait, number, waitText } from './helpers.mjs';
+import { useHarness, clockedDevice, fillRegistration as fillForm, register as registerAt, confirmAndWait, download, number, waitText } from './helpers.mjs';
 
 const h = useHarness();
 const PIN = '2468';
@@ -38,10 +38,7 @@ async function openOrganizer(page, pin = PIN) {
   await page.getByTestId('tab-stats').waitFor();
 }
 
-async function download(page, testid) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
-  return fs.readFileSync(await file.path(), 'utf8');
-}
+const downloadText = async (page, testid) => (await download(page, testid)).bytes.toString('utf8');
 
 const storedText = (page) =>
   page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kepu.')).map((k) => `${k}=${localStorage.getItem(k)}`).join('\n'));
@@ -56,11 +53,11 @@ test('#17.1 nothing stored or exported carries a phone number or a part of one',
   assert.doesNotMatch(stored, /\*\*\*\*|13812345678|1381234/, 'no phone, masked or whole, is stored');
   await openOrganizer(page);
   await page.getByTestId('tab-data').click();
-  const results = await download(page, 'export-ledger');
+  const results = await downloadText(page, 'export-ledger');
   assert.doesNotMatch(results, /\*\*\*\*|13812345678|1381234/, 'the results file carries no phone');
   await page.getByTestId('export-attempts-csv').waitFor();
   await page.waitForFunction(() => !document.querySelector('[data-testid="export-attempts-csv"]').disabled);
-  const attempts = await download(page, 'export-attempts-csv');
+  const attempts = await downloadText(page, 'export-attempts-csv');
   assert.match(attempts, /王芳/);
   assert.doesNotMatch(attempts, /\*\*\*\*|13812345678|1381234/, 'the attempt list carries no phone');
   await page.context().close();
@@ -104,7 +101,7 @@ test('#17.2 a PIN reset wipes the banks and rules, and attempts under changed ru
   await waitText(page, 'stat-modified', /本机修改过规则.*1/);
   await page.getByTestId('tab-data').click();
   await page.waitForFunction(() => !document.querySelector('[data-testid="export-attempts-csv"]').disabled);
-  const rows = (await download(page, 'export-attempts-csv')).split('\r\n').filter((l) => l.includes('赵敏'));
+  const rows = (await downloadText(page, 'export-attempts-csv')).split('\r\n').filter((l) => l.includes('赵敏'));
   assert.equal(rows.length, 2);
   assert.equal(rows.filter((l) => l.includes('本机修改过规则')).length, 1, rows.join('\n'));
   // The citizen's page draws from the package again.
@@ -129,7 +126,7 @@ test('#17.3 a forged results file: impossible and recomputed-wrong records are r
   const score = await playRound(a);
   await openOrganizer(a);
   await a.getByTestId('tab-data').click();
-  const text = await download(a, 'export-ledger');
+  const text = await downloadText(a, 'export-ledger');
   const [row] = JSON.parse(text).ledger.attempts;
   const edit = (i, value, id) => {
     const fields = row.split('.');

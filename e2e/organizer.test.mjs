@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { useHarness, clockedDevice, register as registerAs, answerFirst, number, waitText } from './helpers.mjs';
+import { useHarness, clockedDevice, register as registerAs, answerFirst, download, number, waitText } from './helpers.mjs';
 
 const h = useHarness();
 const PIN = '2468';
@@ -35,11 +35,6 @@ async function openOrganizer(page, pin = PIN) {
   await page.getByTestId('organizer-entry').click();
   await page.getByTestId('pin-input').fill(pin);
   await page.getByTestId('pin-submit').click();
-}
-
-async function download(page, testid) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
-  return { name: file.suggestedFilename(), bytes: fs.readFileSync(await file.path()) };
 }
 
 test('the PIN is set on the first visit, then required; a wrong PIN says so', async () => {

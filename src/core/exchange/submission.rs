@@ -15,7 +15,7 @@ use crate::core::exchange::ledger_file::{Implausible, RecordCheck};
 use crate::core::model::bank::AnswerSet;
 use crate::core::model::region::RegionTable;
 use crate::core::play::ledger::Attempt;
-use crate::core::reports::stats::RegionReport;
+use crate::core::reports::stats::{RegionReport, RegionRow};
 use crate::core::Lang;
 
 /// At most this many attempts in one request.
@@ -122,6 +122,26 @@ impl CollectedCounts {
                 .collect(),
         }
     }
+
+    /// The collected counts as a region report, to export as the organizer's own are.
+    pub fn report(&self) -> RegionReport {
+        RegionReport {
+            rows: self
+                .regions
+                .iter()
+                .map(|r| RegionRow {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    participants: r.participants,
+                    participations: r.participations,
+                    population: None,
+                    per_10k: None,
+                })
+                .collect(),
+            participants: self.participants,
+            participations: self.participations,
+        }
+    }
 }
 
 /// Where the organizer's page reads live counts: the collector's address and token.
@@ -164,9 +184,9 @@ pub struct SideBySide {
     pub collected: (usize, usize),
 }
 
-/// The device's region rows and the collector's, one row per region either has, by code
-/// (未知地区 last).
-pub fn side_by_side(local: &[crate::core::reports::stats::RegionRow], collected: &CollectedCounts) -> Vec<SideBySide> {
+/// The device's region rows and the collector's, one row per region either has, ranked: the
+/// most people collected first, ties by code, 未知地区 last.
+pub fn side_by_side(local: &[RegionRow], collected: &CollectedCounts) -> Vec<SideBySide> {
     let mut rows: Vec<SideBySide> = Vec::new();
     for r in local {
         rows.push(SideBySide {
@@ -187,7 +207,8 @@ pub fn side_by_side(local: &[crate::core::reports::stats::RegionRow], collected:
             }),
         }
     }
-    rows.sort_by(|a, b| (a.code.is_empty(), &a.code).cmp(&(b.code.is_empty(), &b.code)));
+    let rank = |r: &SideBySide| (r.code.is_empty(), std::cmp::Reverse(r.collected.0), r.code.clone());
+    rows.sort_by_key(rank);
     rows
 }
 
@@ -472,7 +493,6 @@ mod tests {
 
     #[test]
     fn local_and_collected_counts_side_by_side() {
-        use crate::core::reports::stats::RegionRow;
         let row = |code: &str, name: &str, p, n| RegionRow {
             code: code.into(),
             name: name.into(),
@@ -481,7 +501,7 @@ mod tests {
             population: None,
             per_10k: None,
         };
-        let local = vec![row("440000", "广东省", 2, 3), row("", "未知地区", 1, 1)];
+        let local = vec![row("110000", "北京市", 7, 7), row("440000", "广东省", 2, 3), row("", "未知地区", 1, 1)];
         let rows = vec![row("410000", "河南省", 5, 9), row("440000", "广东省", 4, 6)];
         let collected = CollectedCounts::of(&RegionReport { rows, participants: 9, participations: 15 });
         let text = serde_json::to_string(&collected).unwrap();
@@ -491,7 +511,14 @@ mod tests {
         let rows = side_by_side(&local, &collected);
         type Shown<'a> = (&'a str, (usize, usize), (usize, usize));
         let shown: Vec<Shown> = rows.iter().map(|r| (r.code.as_str(), r.local, r.collected)).collect();
-        assert_eq!(shown, [("410000", (0, 0), (5, 9)), ("440000", (2, 3), (4, 6)), ("", (1, 1), (0, 0))]);
+        // Ranked by people collected (not by code: 110000 has none collected), 未知地区 last.
+        assert_eq!(
+            shown,
+            [("410000", (0, 0), (5, 9)), ("440000", (2, 3), (4, 6)), ("110000", (7, 7), (0, 0)), ("", (1, 1), (0, 0))]
+        );
+        // Exported as the organizer's own report is, with the collector's totals.
+        let csv = String::from_utf8(crate::core::reports::export::region_csv(&collected.report())).unwrap();
+        assert!(csv.ends_with("410000,河南省,5,9\r\n440000,广东省,4,6\r\n,合计,9,15\r\n"), "{csv}");
         assert_eq!(CollectorLink::counts_path("kepu demo", 2), "v1/contests/kepu%20demo/counts?level=city");
     }
 

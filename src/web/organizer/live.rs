@@ -12,14 +12,18 @@ use crate::core::exchange::outbox::Outbox;
 use crate::core::exchange::submission::{side_by_side, verify_receipt, CollectedCounts, CollectorLink};
 use crate::core::formats::codec::Json;
 use crate::core::play::ledger::AttemptLedger;
+use crate::core::reports::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::reports::stats::region_report;
 use crate::core::storage::persist::Stored;
 use crate::core::Lang;
+use crate::core::Notice;
+use crate::web::browser::download::{download, mime};
 use crate::web::browser::json::BrowserJson;
 use crate::web::browser::storage::{read_or_set_aside, LocalStore};
+use crate::web::now_ms;
 
 use super::stats::use_regions;
-use super::DeskProps;
+use super::{DeskAction, DeskProps};
 
 /// How often the counts are asked for again.
 const REFRESH_MS: u32 = 5_000;
@@ -159,7 +163,28 @@ pub fn LiveTab(props: &DeskProps) -> Html {
         (Some(Ok(c)), Some(local)) => {
             let rows = side_by_side(&local.rows, c);
             let total_local = (local.participants, local.participations);
+            let export = |extension: &'static str| {
+                let (desk, report) = (desk.clone(), c.report());
+                Callback::from(move |_| {
+                    let bytes = match extension {
+                        "xlsx" => region_xlsx(&report),
+                        _ => Ok(region_csv(&report)),
+                    };
+                    match bytes {
+                        Ok(bytes) => {
+                            let kind = desk.lang.pick("收集的地区参赛统计", "collected regions");
+                            download(
+                                &report_file_name(&desk.contest.rules.id, kind, extension, now_ms()),
+                                mime(extension),
+                                &bytes,
+                            );
+                        }
+                        Err(e) => desk.dispatch(DeskAction::Notice(Notice::of(&e))),
+                    }
+                })
+            };
             html! {
+                <>
                 <table class="grid" data-testid="live-table">
                     <thead><tr>
                         <th>{ lang.pick("地区", "Region") }</th>
@@ -181,6 +206,10 @@ pub fn LiveTab(props: &DeskProps) -> Html {
                         </tr>
                     </tbody>
                 </table>
+                <p class="hint">{ lang.pick("按收集人数排名。", "Ranked by people collected.") }</p>
+                <button class="primary" data-testid="export-collected-csv" onclick={export("csv")}>{ lang.pick("下载收集的地区统计 CSV", "Download collected counts (CSV)") }</button>
+                <button class="secondary" data-testid="export-collected-xlsx" onclick={export("xlsx")}>{ lang.pick("下载收集的地区统计 Excel", "Download collected counts (Excel)") }</button>
+                </>
             }
         }
         (Some(Err(why)), _) => html! { <p class="notice" data-testid="live-error" role="alert">{ why.clone() }</p> },
