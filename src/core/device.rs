@@ -12,7 +12,7 @@ use super::ledger::{Attempt, AttemptLedger};
 use super::ledger_file::merge_into;
 use super::loaded::Loaded;
 use super::participant::{Participant, Roster};
-use super::persist::{attempt_reserve_chars, encode, Prefs, StorageError, Stored};
+use super::persist::{attempt_reserve_chars, encode, Pref, Prefs, StorageError, Stored};
 use super::region::RegionTable;
 use super::session::{QuizError, Round, RoundClosed};
 use super::store::{self, decode_or_set_aside, read_or_set_aside, Store};
@@ -71,7 +71,7 @@ impl PartialEq for Device {
 
 pub enum Action {
     SetLang(Lang),
-    ToggleLargeText,
+    Toggle(Pref),
     Go(Screen),
     RegionsLoaded(Rc<RegionTable>),
     /// One province's counties for a split region table.
@@ -107,6 +107,13 @@ pub enum Action {
     },
     Previous(i64),
     Tick(i64),
+    /// The device began reading `question` (the one on screen) aloud.
+    ReadingStarted {
+        question: usize,
+        now: i64,
+    },
+    /// The device stopped reading aloud (done, stopped or failed).
+    ReadingEnded(i64),
     QuitPractice,
     /// Another tab changed this device's storage.
     StorageChanged(i64),
@@ -172,7 +179,8 @@ impl Device {
                 return self.close_round(store, closed);
             }
             self.roster.select(&round.participant_id);
-            round.sync(now);
+            // Nothing reads aloud in a page just opened: a reading stored as going on ends.
+            round.stop_reading(now);
             self.round = Some(round);
             self.screen = Screen::Round;
             self.after_move::<J>(store);
@@ -360,8 +368,8 @@ impl Device {
                 self.prefs.lang = lang;
                 self.save_prefs::<J>(store);
             }
-            Action::ToggleLargeText => {
-                self.prefs.large_text = !self.prefs.large_text;
+            Action::Toggle(pref) => {
+                self.prefs.toggle(pref);
                 self.save_prefs::<J>(store);
             }
             Action::Go(screen) => {
@@ -434,6 +442,18 @@ impl Device {
                 self.notice = None;
                 self.after_move::<J>(store);
             }
+            Action::ReadingStarted { question, now } => {
+                if !self.round.as_mut().is_some_and(|r| r.start_reading(question, now)) {
+                    return Changed::No;
+                }
+                self.after_move::<J>(store);
+            }
+            Action::ReadingEnded(now) => {
+                if !self.round.as_mut().is_some_and(|r| r.stop_reading(now)) {
+                    return Changed::No;
+                }
+                self.after_move::<J>(store);
+            }
             Action::StorageChanged(now) => self.refresh_from_storage::<J>(store, now),
             Action::QuitPractice => {
                 if self.round.as_ref().is_some_and(|r| r.practice) {
@@ -468,9 +488,9 @@ impl Device {
             return;
         }
         let round = match draw_round(contest, &loaded.bank, p.crowd.as_deref(), seed) {
-            Ok(questions) => {
-                Round::start(contest, &p.id, questions, now).under(contest, &loaded.bank, &loaded.in_force)
-            }
+            Ok(questions) => Round::start(contest, &p.id, questions, now)
+                .under(contest, &loaded.bank, &loaded.in_force)
+                .reading_pause(contest.rules.round.reading_pause_ms(p.crowd.as_deref())),
             Err(e) => return self.notice = Some(e.message(self.lang())),
         };
         match self.make_room_for::<J>(store, &round) {

@@ -21,6 +21,7 @@ pub mod organizer;
 pub mod outbox;
 pub mod participant;
 pub mod persist;
+pub mod reading;
 pub mod region;
 pub mod rng;
 pub mod session;
