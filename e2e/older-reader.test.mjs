@@ -100,7 +100,10 @@ for (const size of sizes) {
     // One thing per screen: the score; the review behind a button, one question at a time.
     assert.equal(await page.getByTestId('review-item').count(), 0);
     assertFits(await layout(page), `${size.name}, result`);
-    if (size.shots) await page.screenshot({ path: path.join(size.shots, 'older-reader-result.png') });
+    if (size.shots) {
+      await page.evaluate(() => scrollTo(0, 0));
+      await page.screenshot({ path: path.join(size.shots, 'older-reader-result.png') });
+    }
     await page.getByTestId('open-review').click();
     assert.equal(await page.getByTestId('review-item').count(), 1);
     assertFits(await layout(page), `${size.name}, review`);
