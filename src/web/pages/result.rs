@@ -7,9 +7,10 @@ use crate::core::device::{Action, Screen};
 use crate::core::outbox::DeliveryStatus;
 use crate::core::Lang;
 
-use super::read_aloud::ReadAloud;
+use super::read_aloud::read_aloud_button;
 use super::PageProps;
 use crate::web::outbox::OutboxView;
+use crate::web::speech::{self, use_voice};
 
 fn status_class(status: &DeliveryStatus) -> &'static str {
     match status {
@@ -37,6 +38,9 @@ pub fn ResultPage(props: &PageProps) -> Html {
     let outbox = use_context::<Option<OutboxView>>().flatten();
     // 长辈模式 shows one thing per screen: the score, then the review one question at a time.
     let review_at = use_state(|| None::<usize>);
+    let voice = use_voice();
+    // Leaving the result stops what it was reading.
+    use_effect_with((), |_| speech::stop);
     let Some(a) = state.last.clone() else {
         return html! {};
     };
@@ -89,7 +93,10 @@ pub fn ResultPage(props: &PageProps) -> Html {
                 <p>{ lang.pick("正确答案：", "Right answer: ") }<strong>{ answer_text(q, q.answer) }</strong></p>
                 if !q.explanation.is_empty() {
                     <p class="explanation">{ lang.pick("解析：", "Why: ") }{ q.explanation.clone() }</p>
-                    <ReadAloud parts={std::rc::Rc::new(vec![q.explanation.clone()])} {lang} label={("朗读解析", "Read the explanation aloud")} />
+                    { read_aloud_button(voice, lang, ("朗读解析", "Read the explanation aloud"), false, {
+                        let parts = [q.explanation.clone()];
+                        Callback::from(move |_| { speech::speak(&parts, None, None); })
+                    }) }
                 }
             </li>
         }

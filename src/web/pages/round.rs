@@ -12,7 +12,7 @@ use crate::core::Lang;
 use crate::web::now_ms;
 use crate::web::speech::{self, use_voice, Voice};
 
-use super::read_aloud::ReadAloud;
+use super::read_aloud::read_aloud_button;
 use super::PageProps;
 
 /// The last seconds of a question's time that 长辈模式 counts down, on screen and aloud.
@@ -48,6 +48,45 @@ pub fn RoundPage(props: &PageProps) -> Html {
     let remaining = state.round.as_ref().and_then(|r| r.remaining_ms(*now));
     let paused = state.round.as_ref().is_some_and(|r| r.is_paused(*now));
     let voice = use_voice();
+    // Read aloud: the stem, then the choices as shown; the clock may stand still meanwhile.
+    let speaking = use_state(|| false);
+    let spoken = state.round.as_ref().and_then(|r| {
+        let drawn = r.current_question();
+        let q = state.loaded.bank.get(&drawn.qid)?;
+        Some(Rc::new(q.spoken((0..drawn.order.len()).filter_map(|shown| drawn.bank_index(shown)))))
+    });
+    let read = {
+        let (state, speaking) = (state.clone(), speaking.clone());
+        let question = state.round.as_ref().map_or(0, |r| r.current);
+        move |parts: &[String]| {
+            let started = {
+                let (state, speaking) = (state.clone(), speaking.clone());
+                Callback::from(move |()| {
+                    speaking.set(true);
+                    state.dispatch(Action::ReadingStarted { question, now: now_ms() });
+                })
+            };
+            let ended = {
+                let (state, speaking) = (state.clone(), speaking.clone());
+                Callback::from(move |()| {
+                    speaking.set(false);
+                    state.dispatch(Action::ReadingEnded(now_ms()));
+                })
+            };
+            speech::speak(parts, Some(started), Some(ended));
+        }
+    };
+    {
+        // A new question stops the reading of the last; with 自动朗读 it is read as it appears.
+        let read = read.clone();
+        let auto = state.prefs.auto_read && voice == Voice::Chinese;
+        use_effect_with((spoken.clone(), auto), move |(spoken, auto)| {
+            if let Some(parts) = spoken.as_ref().filter(|_| *auto) {
+                read(parts);
+            }
+            speech::stop
+        });
+    }
     // 长辈模式 counts the last seconds down; with 自动朗读 (and a voice) it says them too.
     let countdown = remaining
         .map(|ms| (ms + 999) / 1000)
@@ -111,15 +150,12 @@ pub fn RoundPage(props: &PageProps) -> Html {
         lang.pick("下一题", "Next")
     };
     let type_hint = q.qtype.hint(lang);
-    // Read aloud: the stem, then the choices as shown; the clock may stand still meanwhile.
-    let spoken = Rc::new(q.spoken((0..drawn.order.len()).filter_map(|shown| drawn.bank_index(shown))));
-    let reading_started = {
-        let (state, question) = (state.clone(), round.current);
-        Callback::from(move |()| state.dispatch(Action::ReadingStarted { question, now: now_ms() }))
-    };
-    let reading_ended = {
-        let state = state.clone();
-        Callback::from(move |()| state.dispatch(Action::ReadingEnded(now_ms())))
+    let read_now = {
+        let (spoken, speaking) = (spoken.clone(), *speaking);
+        Callback::from(move |_| match (&spoken, speaking) {
+            (Some(parts), false) => read(parts),
+            _ => speech::stop(),
+        })
     };
     let toggle_auto = {
         let state = state.clone();
@@ -188,7 +224,7 @@ pub fn RoundPage(props: &PageProps) -> Html {
                 <p class="hint">{ type_hint }</p>
                 <h1 class="stem" tabindex="-1" ref={heading}>{ q.stem.clone() }</h1>
                 <div class="read-row">
-                    <ReadAloud parts={spoken} {lang} auto={auto_read} on_start={reading_started} on_end={reading_ended} />
+                    { read_aloud_button(voice, lang, ("朗读", "Read aloud"), *speaking, read_now) }
                     if voice != Voice::Missing {
                         <button type="button" class="secondary toggle" data-testid="auto-read" aria-pressed={auto_read.to_string()} onclick={toggle_auto}>
                             { lang.pick("自动朗读", "Read every question") }{ if auto_read { lang.pick("：开", ": on") } else { lang.pick("：关", ": off") } }
