@@ -12,7 +12,7 @@ use kepu_quiz::core::model::participant::{nfkc, register, RegistrationForm};
 use kepu_quiz::core::model::region::RegionTable;
 use kepu_quiz::core::storage::loaded::Loaded;
 use kepu_quiz::core::storage::organizer::ContestSetup;
-use kepu_quiz::core::storage::persist::Stored;
+use kepu_quiz::core::storage::persist::{Pref, Prefs, Stored};
 use kepu_quiz::core::storage::store::{MemoryStore, Store};
 use kepu_quiz::core::Lang;
 
@@ -40,12 +40,16 @@ fn open(store: &Rc<MemoryStore>, now: i64) -> Device {
 }
 
 fn person(name: &str, random: u64) -> kepu_quiz::core::model::participant::Participant {
+    person_of(name, random, "农民")
+}
+
+fn person_of(name: &str, random: u64, crowd: &str) -> kepu_quiz::core::model::participant::Participant {
     let regions = RegionTable::from_json(&read("questions/regions.json")).unwrap();
     let form = RegistrationForm {
         name: name.into(),
         phone: String::new(),
         region: Some("430104".into()),
-        crowd: Some("农民".into()),
+        crowd: Some(crowd.into()),
     };
     register(&loaded().contest.rules.registration, Some(&regions), &form, random, nfkc).unwrap()
 }
@@ -280,4 +284,63 @@ fn practice_is_never_recorded() {
     apply(&mut device, Action::QuitPractice);
     assert_eq!((device.screen, device.round.is_none()), (Screen::Home, true));
     assert!(device.ledger.attempts.is_empty());
+}
+
+#[test]
+fn the_reading_preferences_are_kept_with_large_text_and_older_records_read_with_them_off() {
+    let store = Rc::new(MemoryStore::default());
+    let now = t("2026-12-02 09:00");
+    // Preferences written before 长辈模式 and 自动朗读 existed.
+    store.write(&Stored::Prefs.key(""), r#"{"version":1,"data":{"lang":"en","large_text":true}}"#).unwrap();
+    let mut device = open(&store, now);
+    assert_eq!(
+        device.prefs,
+        Prefs { lang: kepu_quiz::core::Lang::En, large_text: true, older_reader: false, auto_read: false }
+    );
+    assert!(device.notice.is_none(), "nothing set aside");
+    apply(&mut device, Action::Toggle(Pref::OlderReader));
+    apply(&mut device, Action::Toggle(Pref::AutoRead));
+    apply(&mut device, Action::Toggle(Pref::LargeText));
+    let kept = open(&store, now).prefs;
+    assert_eq!((kept.large_text, kept.older_reader, kept.auto_read), (false, true, true));
+    let text = store.read(&Stored::Prefs.key("")).unwrap().unwrap();
+    assert!(
+        text.starts_with(r#"{"version":1,"#)
+            && text.contains(r#""older_reader":true"#)
+            && text.contains(r#""auto_read":true"#),
+        "{text}"
+    );
+    apply(&mut device, Action::Toggle(Pref::AutoRead));
+    assert!(!open(&store, now).prefs.auto_read);
+}
+
+#[test]
+fn reading_aloud_stops_the_clock_for_older_people_by_default_and_not_for_others() {
+    let store = Rc::new(MemoryStore::default());
+    let now = t("2026-12-02 09:00");
+    let mut device = open(&store, now);
+    apply(&mut device, Action::Register(person_of("刘奶奶", 5, "老年人")));
+    apply(&mut device, Action::StartRound { now, seed: 2 });
+    let reading = Action::ReadingStarted { question: 0, now: now + 1_000 };
+    assert_eq!(apply(&mut device, reading), Changed::Yes);
+    let remaining = |d: &Device, at: i64| d.round.as_ref().unwrap().remaining_ms(at);
+    assert_eq!(remaining(&device, now + 21_000), Some(29_000), "30 s a question; 20 s of reading did not count");
+    // A reload while the device was reading: nothing reads in the new page, so the pause ends.
+    let reloaded = open(&store, now + 21_000);
+    assert_eq!(remaining(&reloaded, now + 31_000), Some(19_000));
+    assert_eq!(apply(&mut device, Action::ReadingEnded(now + 21_000)), Changed::Yes);
+    assert_eq!(apply(&mut device, Action::ReadingEnded(now + 22_000)), Changed::No, "nothing was being read");
+    assert_eq!(remaining(&device, now + 26_000), Some(24_000));
+    // Reading for ever gains 60 s a question at most (the default allowance).
+    apply(&mut device, Action::ReadingStarted { question: 0, now: now + 26_000 });
+    assert_eq!(apply(&mut device, Action::Tick(now + 30_000 + 60_000 - 1)), Changed::No);
+    assert_eq!(apply(&mut device, Action::Tick(now + 30_000 + 60_000)), Changed::Yes);
+    assert_eq!(device.round.as_ref().unwrap().current, 1);
+
+    let store = Rc::new(MemoryStore::default());
+    let mut device = open(&store, now);
+    apply(&mut device, Action::Register(person_of("李叔叔", 6, "农民")));
+    apply(&mut device, Action::StartRound { now, seed: 2 });
+    assert_eq!(apply(&mut device, Action::ReadingStarted { question: 0, now: now + 1_000 }), Changed::No);
+    assert_eq!(remaining(&device, now + 21_000), Some(9_000), "the clock ran while reading");
 }

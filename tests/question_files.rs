@@ -101,6 +101,7 @@ fn every_contest_file_parses() {
         "tests/e2e-contests/limit.json",
         "tests/e2e-contests/window.json",
         "tests/e2e-contests/collected.json",
+        "tests/e2e-contests/voice.json",
     ];
     for file in good {
         let (contest, bank) = check_contest(Path::new(file));

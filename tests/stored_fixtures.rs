@@ -25,7 +25,7 @@ fn version_1_records_of_every_kind_load() {
     assert!(!encode::<SerdeJson, _>(Stored::Roster, &roster).contains("5678"));
 
     let prefs: Prefs = decode::<SerdeJson, _>(Stored::Prefs, &fixture("prefs-v1.json")).unwrap();
-    assert_eq!(prefs, Prefs { lang: Lang::En, large_text: true });
+    assert_eq!(prefs, Prefs { lang: Lang::En, large_text: true, ..Prefs::default() });
 
     let round: Round = decode::<SerdeJson, _>(Stored::Round, &fixture("round-v1.json")).unwrap();
     assert_eq!((round.current, round.answers[0], round.per_question_ms), (1, AnswerSet(4), Some(30_000)));

@@ -3,7 +3,8 @@
 //! Randomness arrives as a seed and time as milliseconds since the Unix epoch, so every
 //! behaviour here is exact and tested natively with `cargo test`.
 
-// Layers, each using only those listed before it (`import` reads files into a model bank).
+// Layers, from the bottom: formats, model, play, storage, reports, import, exchange, machines.
+// Each uses only those before it in that order (tests/layers.rs checks it).
 pub mod exchange;
 pub mod formats;
 pub mod import;

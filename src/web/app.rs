@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::core::machines::device::{Action, Changed, Device, Screen};
+use crate::core::storage::persist::Pref;
 use crate::core::Lang;
 
 use super::browser::json::BrowserJson;
@@ -95,7 +96,9 @@ fn ContestApp(props: &LoadedProps) -> Html {
         use_effect_with(prefs, move |prefs| {
             if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
                 let _ = root.set_attribute("lang", prefs.lang.pick("zh-CN", "en"));
-                let _ = root.set_attribute("class", if prefs.large_text { "large" } else { "" });
+                let classes = [(prefs.large_text, "large"), (prefs.older_reader, "older")];
+                let class = classes.iter().filter(|(on, _)| *on).map(|(_, c)| *c).collect::<Vec<_>>().join(" ");
+                let _ = root.set_attribute("class", &class);
             }
         });
     }
@@ -133,9 +136,9 @@ fn ContestApp(props: &LoadedProps) -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::SetLang(if lang == Lang::Zh { Lang::En } else { Lang::Zh })))
     };
-    let toggle_large = {
+    let toggle = |pref: Pref| {
         let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::ToggleLargeText))
+        Callback::from(move |_| state.dispatch(Action::Toggle(pref)))
     };
     let page = match state.screen {
         Screen::Home => html! { <Home state={state.clone()} /> },
@@ -167,8 +170,11 @@ fn ContestApp(props: &LoadedProps) -> Html {
         <>
             <header class="topbar">
                 <span class="brand">{ lang.pick("科普答题", "Science Quiz") }</span>
-                <button class="chip" data-testid="large-text" aria-pressed={state.prefs.large_text.to_string()} onclick={toggle_large}>
+                <button class="chip" data-testid="large-text" aria-pressed={state.prefs.large_text.to_string()} onclick={toggle(Pref::LargeText)}>
                     { lang.pick("大字", "Large text") }
+                </button>
+                <button class="chip" data-testid="older-reader" aria-pressed={state.prefs.older_reader.to_string()} onclick={toggle(Pref::OlderReader)}>
+                    { lang.pick("长辈模式", "Easy reading") }
                 </button>
                 <button class="chip" data-testid="lang" lang={lang.pick("en", "zh-CN")} onclick={toggle_lang}>
                     { lang.pick("English", "中文") }

@@ -14,7 +14,7 @@ use crate::core::play::draw::{draw_practice, draw_round};
 use crate::core::play::ledger::{Attempt, AttemptLedger};
 use crate::core::play::session::{QuizError, Round, RoundClosed};
 use crate::core::storage::loaded::Loaded;
-use crate::core::storage::persist::{attempt_reserve_chars, encode, Prefs, StorageError, Stored};
+use crate::core::storage::persist::{attempt_reserve_chars, encode, Pref, Prefs, StorageError, Stored};
 use crate::core::storage::store::{self, decode_or_set_aside, read_or_set_aside, Store};
 use crate::core::{Lang, Notice};
 
@@ -73,7 +73,7 @@ impl PartialEq for Device {
 
 pub enum Action {
     SetLang(Lang),
-    ToggleLargeText,
+    Toggle(Pref),
     Go(Screen),
     RegionsLoaded(Rc<RegionTable>),
     /// One province's counties for a split region table.
@@ -109,6 +109,13 @@ pub enum Action {
     },
     Previous(i64),
     Tick(i64),
+    /// The device began reading `question` (the one on screen) aloud.
+    ReadingStarted {
+        question: usize,
+        now: i64,
+    },
+    /// The device stopped reading aloud (done, stopped or failed).
+    ReadingEnded(i64),
     QuitPractice,
     /// Another tab changed this device's storage.
     StorageChanged(i64),
@@ -170,7 +177,8 @@ impl Device {
                 return self.close_round(store, closed);
             }
             Rc::make_mut(&mut self.roster).select(&round.participant_id);
-            round.sync(now);
+            // Nothing reads aloud in a page just opened: a reading stored as going on ends.
+            round.stop_reading(now);
             self.round = Some(round);
             self.screen = Screen::Round;
             self.after_move::<J>(store);
@@ -357,8 +365,8 @@ impl Device {
                 self.prefs.lang = lang;
                 self.save_prefs::<J>(store);
             }
-            Action::ToggleLargeText => {
-                self.prefs.large_text = !self.prefs.large_text;
+            Action::Toggle(pref) => {
+                self.prefs.toggle(pref);
                 self.save_prefs::<J>(store);
             }
             Action::Go(screen) => {
@@ -431,6 +439,18 @@ impl Device {
                 self.notice = None;
                 self.after_move::<J>(store);
             }
+            Action::ReadingStarted { question, now } => {
+                if !self.round.as_mut().is_some_and(|r| r.start_reading(question, now)) {
+                    return Changed::No;
+                }
+                self.after_move::<J>(store);
+            }
+            Action::ReadingEnded(now) => {
+                if !self.round.as_mut().is_some_and(|r| r.stop_reading(now)) {
+                    return Changed::No;
+                }
+                self.after_move::<J>(store);
+            }
             Action::StorageChanged(now) => self.refresh_from_storage::<J>(store, now),
             Action::QuitPractice => {
                 if self.round.as_ref().is_some_and(|r| r.practice) {
@@ -465,9 +485,9 @@ impl Device {
             return;
         }
         let round = match draw_round(contest, &loaded.bank, p.crowd.as_deref(), seed) {
-            Ok(questions) => {
-                Round::start(contest, &p.id, questions, now).under(contest, &loaded.bank, &loaded.in_force)
-            }
+            Ok(questions) => Round::start(contest, &p.id, questions, now)
+                .under(contest, &loaded.bank, &loaded.in_force)
+                .reading_pause(contest.rules.round.reading_pause_ms(p.crowd.as_deref())),
             Err(e) => return self.notice = Some(Notice::of(&e)),
         };
         match self.make_room_for::<J>(store, &round) {

@@ -247,6 +247,21 @@ impl Question {
             false => if index == 0 { lang.pick("正确", "True") } else { lang.pick("错误", "False") }.to_string(),
         }
     }
+
+    /// What 朗读 (read aloud, always in Chinese) says for this question with its choices in
+    /// the order shown (`shown` yields bank indices): the stem, then each choice with the
+    /// letter on its button (`A、…`), or 正确 and 错误 for true/false (whose buttons show ✓ ✗).
+    pub fn spoken(&self, shown: impl Iterator<Item = usize>) -> Vec<String> {
+        let choices = shown.enumerate().map(|(at, index)| {
+            let text = self.choice_text(index, Lang::Zh);
+            if self.qtype.has_written_options() {
+                format!("{}、{text}", letter(at))
+            } else {
+                text
+            }
+        });
+        std::iter::once(self.stem.clone()).chain(choices).collect()
+    }
 }
 
 /// A question as it stands in our JSON format. Empty lists and an empty category are left out.
@@ -880,5 +895,18 @@ mod tests {
         assert_eq!(bank.questions[0].id, Bank::from_json(text).unwrap().questions[0].id);
         assert_ne!(bank.questions[0].id, bank.questions[1].id);
         assert_eq!(bank.questions[0].category, "未分类");
+    }
+
+    #[test]
+    fn read_aloud_says_the_stem_then_each_choice_with_the_letter_shown() {
+        let b = Bank::from_json(
+            r#"{"format":"kepu-bank","version":1,"questions":[
+            {"id":"s","type":"single","stem":"水的化学式是？","options":["H2O","CO2","O2"],"answer":"A"},
+            {"id":"t","type":"true_false","stem":"月亮会发光。","answer":"错"}]}"#,
+        )
+        .unwrap();
+        let s = b.get("s").unwrap();
+        assert_eq!(s.spoken([2, 0, 1].into_iter()), ["水的化学式是？", "A、O2", "B、H2O", "C、CO2"]);
+        assert_eq!(b.get("t").unwrap().spoken([0, 1].into_iter()), ["月亮会发光。", "正确", "错误"]);
     }
 }

@@ -108,6 +108,56 @@ pub struct RoundRules {
     /// Draw part of each mix item from questions tagged for the participant's crowd.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crowd_first: Option<CrowdFirst>,
+    /// Whose clock stands still while the app reads a question aloud (default: 老年人).
+    /// Written only when not the default, so the fingerprint of rules written before the rule
+    /// existed does not change.
+    #[serde(default, skip_serializing_if = "ReadingPause::is_default")]
+    pub pause_timer_while_reading: ReadingPause,
+    /// The most the clock may stand still for reading, per question, in seconds.
+    #[serde(default = "ReadingPause::default_seconds", skip_serializing_if = "ReadingPause::is_default_seconds")]
+    pub reading_pause_seconds: u32,
+}
+
+/// Who may have the clock stopped while a question is read aloud (朗读). Reading is not
+/// answering: a person who listens to the question should not lose the time it takes. The
+/// pause lasts only while the device is speaking and at most `reading_pause_seconds` per
+/// question, so it cannot be used to gain unlimited time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadingPause {
+    /// People registered in the crowd group 老年人 (the default).
+    #[default]
+    Older,
+    Everyone,
+    /// Nobody: the clock runs while reading.
+    Off,
+}
+
+impl ReadingPause {
+    /// The crowd group the default applies to.
+    pub const OLDER_CROWD: &'static str = "老年人";
+    const DEFAULT_SECONDS: u32 = 60;
+
+    fn is_default(&self) -> bool {
+        *self == ReadingPause::default()
+    }
+
+    fn default_seconds() -> u32 {
+        Self::DEFAULT_SECONDS
+    }
+
+    fn is_default_seconds(s: &u32) -> bool {
+        *s == Self::DEFAULT_SECONDS
+    }
+
+    /// Whether a person of `crowd` has the clock stopped while reading.
+    pub fn applies_to(self, crowd: Option<&str>) -> bool {
+        match self {
+            ReadingPause::Older => crowd == Some(Self::OLDER_CROWD),
+            ReadingPause::Everyone => true,
+            ReadingPause::Off => false,
+        }
+    }
 }
 
 /// Each participant's round is drawn first from questions tagged for their crowd group,
@@ -129,6 +179,13 @@ impl CrowdFirst {
 }
 
 impl RoundRules {
+    /// The most the clock may stand still for reading aloud per question, in ms, for a person of
+    /// `crowd`; `None` when the rules do not pause the clock for them.
+    pub fn reading_pause_ms(&self, crowd: Option<&str>) -> Option<i64> {
+        (self.pause_timer_while_reading.applies_to(crowd) && self.reading_pause_seconds > 0)
+            .then(|| i64::from(self.reading_pause_seconds) * 1000)
+    }
+
     pub fn question_count(&self) -> usize {
         self.mix.iter().map(|m| m.count).sum()
     }
@@ -667,6 +724,8 @@ pub(crate) mod tests {
                 seconds_per_round: None,
                 allow_back: false,
                 crowd_first: None,
+                pause_timer_while_reading: ReadingPause::Older,
+                reading_pause_seconds: 60,
             },
             attempts_per_day: 2,
             scoring: Scoring {

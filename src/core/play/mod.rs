@@ -3,4 +3,5 @@
 
 pub mod draw;
 pub mod ledger;
+pub mod reading;
 pub mod session;

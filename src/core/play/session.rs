@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::model::bank::{AnswerSet, Bank, Question, QuestionType};
 use crate::core::model::contest::{Contest, MultipleScoring, Scoring};
 use crate::core::play::draw::DrawnQuestion;
+use crate::core::play::reading::ReadingPauses;
 use crate::core::Lang;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +68,10 @@ pub struct Round {
     /// The rules and bank the round was drawn under; none in rounds of earlier builds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub played_under: Option<PlayedUnder>,
+    /// The clock standing still while questions are read aloud (off unless the rules allow it
+    /// for this person).
+    #[serde(default, skip_serializing_if = "ReadingPauses::is_off")]
+    pub reading: ReadingPauses,
 }
 
 /// What a round was drawn under, to tell on resuming whether the contest changed since.
@@ -160,6 +165,13 @@ impl Round {
         self
     }
 
+    /// Lets the clock stand still while a question is read aloud, at most `cap_ms` per question
+    /// (`RoundRules::reading_pause_ms` for the person); `None` leaves it running.
+    pub fn reading_pause(mut self, cap_ms: Option<i64>) -> Round {
+        self.reading = cap_ms.map(|ms| ReadingPauses::new(ms, self.questions.len())).unwrap_or_default();
+        self
+    }
+
     /// Whether this stored round can go on under the contest and bank in force now: every one
     /// of its questions is in the bank, and (when the round recorded it) neither the rules nor
     /// the bank changed since it was drawn. A round that cannot go on must be closed, never
@@ -202,6 +214,7 @@ impl Round {
             revealed: false,
             spent_ms: Vec::new(),
             played_under: None,
+            reading: ReadingPauses::default(),
         }
     }
 
@@ -228,21 +241,34 @@ impl Round {
             self.spent_ms.resize(self.questions.len(), 0);
         }
         self.spent_ms[self.current] += (at - self.question_started_at).max(0);
+        self.reading.leave(at);
     }
 
-    /// The moment the current question times out, if any limit applies.
-    fn deadline(&self) -> Option<i64> {
-        let q = self.per_question_ms.map(|ms| self.question_started_at + ms);
-        let r = self.round_ms.map(|ms| self.started_at + ms);
-        match (q, r) {
+    /// The moments the current question and the round time out as of `now` (later by the time
+    /// the clock stood still for reading aloud), if limits apply.
+    fn deadlines(&self, now: i64) -> (Option<i64>, Option<i64>) {
+        let here = self.reading.here_at(now);
+        let q = self.per_question_ms.map(|ms| self.question_started_at + ms + here);
+        let r = self.round_ms.map(|ms| self.started_at + ms + self.reading.before_ms + here);
+        (q, r)
+    }
+
+    /// The moment the current question times out as of `now`, if any limit applies.
+    fn deadline(&self, now: i64) -> Option<i64> {
+        match self.deadlines(now) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
     }
 
+    /// Whether the clock stands still at `now` because the question is being read aloud.
+    pub fn is_paused(&self, now: i64) -> bool {
+        self.deadline(now).is_some() && self.reading.is_paused(now)
+    }
+
     /// Milliseconds left on the clock shown to the participant; `None` when untimed.
     pub fn remaining_ms(&self, now: i64) -> Option<i64> {
-        let deadline = self.deadline()?;
+        let deadline = self.deadline(now)?;
         // A clock moved backwards never gives more than the full limit.
         let cap = match (self.per_question_ms, self.round_ms) {
             (Some(q), Some(r)) => q.min(r),
@@ -257,12 +283,12 @@ impl Round {
     pub fn sync(&mut self, now: i64) -> bool {
         let mut moved = false;
         while !self.is_finished() {
-            let Some(deadline) = self.deadline() else { break };
+            let Some(deadline) = self.deadline(now) else { break };
             if now < deadline {
                 break;
             }
             moved = true;
-            let round_over = self.round_ms.is_some_and(|ms| deadline >= self.started_at + ms);
+            let round_over = self.deadlines(now).1.is_some_and(|end| deadline >= end);
             self.leave_current(deadline);
             if round_over || self.is_last() {
                 self.finished_at = Some(deadline);
@@ -322,6 +348,23 @@ impl Round {
             self.question_started_at = now;
         }
         Ok(())
+    }
+
+    /// The device began reading question `question` (the one on screen) aloud at `now`: the
+    /// clock stands still while it reads, within the rules' allowance. Returns whether anything
+    /// changed (nothing does in an untimed round, or for a question no longer on screen).
+    pub fn start_reading(&mut self, question: usize, now: i64) -> bool {
+        let moved = self.sync(now);
+        if self.is_finished() || question != self.current || self.deadline(now).is_none() {
+            return moved;
+        }
+        self.reading.start(now) || moved
+    }
+
+    /// The device stopped reading at `now` (it finished, was stopped, or failed).
+    pub fn stop_reading(&mut self, now: i64) -> bool {
+        let moved = self.sync(now);
+        self.reading.stop(now) || moved
     }
 
     pub fn previous(&mut self, now: i64) -> Result<(), QuizError> {
@@ -434,6 +477,19 @@ impl crate::core::formats::codec::Meaningful for Round {
             if let Some(ms) = limit.filter(|ms| *ms <= 0 || !PLAUSIBLE_SPAN_MS.contains(ms)) {
                 return fail(path.into(), format!("a time limit of {ms} ms"));
             }
+        }
+        let r = &self.reading;
+        let spans = [
+            ("cap_ms", r.cap_ms),
+            ("round_cap_ms", r.round_cap_ms),
+            ("before_ms", r.before_ms),
+            ("here_ms", r.here_ms),
+        ];
+        if let Some((path, ms)) = spans.into_iter().find(|(_, ms)| !PLAUSIBLE_SPAN_MS.contains(ms)) {
+            return fail(format!("reading.{path}"), format!("{ms} ms"));
+        }
+        if r.round_cap_ms > r.cap_ms.saturating_mul(n as i64) {
+            return fail("reading.round_cap_ms".into(), format!("more than {n} × {} ms", r.cap_ms));
         }
         Ok(())
     }
@@ -702,5 +758,109 @@ mod tests {
         assert_eq!(r.spent_ms.iter().sum::<i64>(), 10_000);
         assert_eq!(r.time_used_ms(), 10_000);
         assert_eq!(r.outcome(&b, &c.rules.scoring).unwrap().time_used_ms, 10_000);
+    }
+
+    /// A round of 20 s questions where reading aloud stops the clock at most 30 s per question.
+    fn read_aloud_round() -> (Bank, Round) {
+        let (_, b, r) = round();
+        (b, r.reading_pause(Some(30_000)))
+    }
+
+    #[test]
+    fn the_clock_stands_still_only_while_reading_and_only_when_the_rules_allow() {
+        let (b, mut r) = read_aloud_round();
+        assert_eq!(r.remaining_ms(T0 + 2_000), Some(18_000));
+        assert!(r.start_reading(0, T0 + 2_000));
+        assert!(r.is_paused(T0 + 12_000));
+        assert_eq!(r.remaining_ms(T0 + 12_000), Some(18_000), "frozen while reading");
+        assert!(!r.sync(T0 + 25_000), "no time-out while reading");
+        assert!(r.stop_reading(T0 + 14_000));
+        assert!(!r.is_paused(T0 + 15_000));
+        assert_eq!(r.remaining_ms(T0 + 15_000), Some(17_000), "runs again once reading ends");
+        // The question now times out 12 s later than it would have.
+        assert!(!r.sync(T0 + 31_999));
+        assert!(r.sync(T0 + 32_000));
+        assert_eq!((r.current, r.question_started_at), (1, T0 + 32_000));
+        assert_eq!(r.reading.before_ms, 12_000);
+        // Another question, another allowance; answering books the pause and moves on.
+        r.start_reading(1, T0 + 33_000);
+        answer_right(&mut r, &b, T0 + 40_000);
+        assert_eq!((r.current, r.reading.before_ms, r.reading.since), (2, 19_000, None));
+        // Without the rule (or untimed) reading changes nothing.
+        let (_, _, mut plain) = round();
+        assert!(!plain.start_reading(0, T0 + 1_000));
+        assert_eq!(plain.remaining_ms(T0 + 11_000), Some(9_000));
+        let qs = crate::core::play::draw::draw_practice(&b, None, 1);
+        let mut practice = Round::practice("c1", "p", qs, T0).reading_pause(Some(30_000));
+        assert!(!practice.start_reading(0, T0 + 1_000), "untimed: nothing to pause");
+    }
+
+    #[test]
+    fn reading_cannot_buy_more_than_the_cap_per_question() {
+        let (_, mut r) = read_aloud_round();
+        // Pressing 朗读 again and again: the pauses add up to 30 s and no more.
+        let mut now = T0;
+        for _ in 0..10 {
+            r.start_reading(0, now);
+            now += 5_000;
+            r.stop_reading(now);
+        }
+        assert_eq!(r.current, 1, "question 0 timed out after 20 s + 30 s");
+        assert_eq!(r.question_started_at, T0 + 50_000);
+        assert_eq!(r.spent_ms[0], 50_000);
+        // A reading that never ends (the device stopped reporting) also ends at the cap.
+        r.start_reading(1, T0 + 50_000);
+        assert_eq!(r.remaining_ms(T0 + 79_000), Some(20_000));
+        assert_eq!(r.remaining_ms(T0 + 90_000), Some(10_000), "past the cap the clock runs");
+        assert!(r.sync(T0 + 100_000));
+        assert_eq!((r.current, r.question_started_at), (2, T0 + 100_000));
+        // A reading started for a question no longer on screen changes nothing.
+        assert!(!r.start_reading(1, T0 + 100_500));
+        assert_eq!(r.reading.since, None);
+    }
+
+    #[test]
+    fn a_round_limit_is_extended_by_the_pauses_within_their_allowance() {
+        let mut rl = rules();
+        rl.round.seconds_per_question = None;
+        rl.round.seconds_per_round = Some(60);
+        let c = Contest::new(rl).unwrap();
+        let b = bank();
+        let mut r = Round::start(&c, "p", draw_round(&c, &b, None, 1).unwrap(), T0).reading_pause(Some(10_000));
+        r.start_reading(0, T0 + 1_000);
+        r.stop_reading(T0 + 8_000);
+        assert_eq!(r.remaining_ms(T0 + 8_000), Some(59_000), "7 s of the 8 did not count");
+        answer_right(&mut r, &b, T0 + 9_000);
+        // Reading the second question for ever: 10 s of it count, then the round ends.
+        r.start_reading(1, T0 + 10_000);
+        assert!(!r.sync(T0 + 76_999));
+        assert!(r.sync(T0 + 77_000));
+        assert_eq!(r.finished_at, Some(T0 + 77_000), "60 s + 7 s + 10 s");
+        assert_eq!(r.time_used_ms(), 60_000, "time used never exceeds the limit");
+    }
+
+    #[test]
+    fn the_reading_pause_rule_defaults_to_older_people_and_old_files_keep_their_fingerprint() {
+        use crate::core::model::contest::{ReadingPause, RoundRules};
+        let written_before: RoundRules =
+            serde_json::from_str(r#"{"mix":[{"type":"single","count":1}],"seconds_per_question":30}"#).unwrap();
+        assert_eq!(written_before.pause_timer_while_reading, ReadingPause::Older);
+        assert_eq!(written_before.reading_pause_ms(Some("老年人")), Some(60_000));
+        assert_eq!(written_before.reading_pause_ms(Some("农民")), None);
+        assert_eq!(written_before.reading_pause_ms(None), None);
+        let json = serde_json::to_string(&written_before).unwrap();
+        assert!(!json.contains("reading"), "defaults are not written, so fingerprints stay: {json}");
+        let everyone: RoundRules = serde_json::from_str(
+            r#"{"mix":[{"type":"single","count":1}],"pause_timer_while_reading":"everyone","reading_pause_seconds":20}"#,
+        )
+        .unwrap();
+        assert_eq!(everyone.reading_pause_ms(None), Some(20_000));
+        assert!(serde_json::to_string(&everyone).unwrap().contains(r#""pause_timer_while_reading":"everyone""#));
+        let off: RoundRules =
+            serde_json::from_str(r#"{"mix":[{"type":"single","count":1}],"pause_timer_while_reading":"off"}"#).unwrap();
+        assert_eq!(off.reading_pause_ms(Some("老年人")), None);
+        let zero: RoundRules =
+            serde_json::from_str(r#"{"mix":[{"type":"single","count":1}],"reading_pause_seconds":0}"#).unwrap();
+        assert_eq!(zero.reading_pause_ms(Some("老年人")), None);
     }
 }

@@ -97,6 +97,30 @@ impl Stored {
 pub struct Prefs {
     pub lang: Lang,
     pub large_text: bool,
+    /// 长辈模式: higher contrast, larger targets, one thing per screen, a visible countdown.
+    pub older_reader: bool,
+    /// 自动朗读: every question is read aloud when it appears.
+    pub auto_read: bool,
+}
+
+/// A preference a person turns on or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pref {
+    LargeText,
+    OlderReader,
+    AutoRead,
+}
+
+impl Prefs {
+    /// Turns `pref` on if it was off, off if it was on.
+    pub fn toggle(&mut self, pref: Pref) {
+        let flag = match pref {
+            Pref::LargeText => &mut self.large_text,
+            Pref::OlderReader => &mut self.older_reader,
+            Pref::AutoRead => &mut self.auto_read,
+        };
+        *flag = !*flag;
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

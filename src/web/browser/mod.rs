@@ -9,4 +9,5 @@ pub mod import_worker;
 pub mod json;
 pub mod loader;
 pub mod outbox;
+pub mod speech;
 pub mod storage;

@@ -5,7 +5,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::model::bank::QuestionType;
-use crate::core::model::contest::{ContestRules, CrowdFirst, MixItem, MultipleScoring, PhoneField, ScorePolicy};
+use crate::core::model::contest::{
+    ContestRules, CrowdFirst, MixItem, MultipleScoring, PhoneField, ReadingPause, ScorePolicy,
+};
 use crate::core::Lang;
 
 use super::{DeskAction, DeskProps};
@@ -129,6 +131,14 @@ pub fn RulesTab(props: &DeskProps) -> Html {
                     { for crowd_warnings.iter().map(|w| html! { <li>{ w.message(lang) }</li> }) }
                 </ul>
             }
+            <label>{ lang.pick("朗读时暂停计时", "Clock stops while a question is read aloud") }
+                <select data-testid="rule-reading-pause" onchange={edit(|r, v| r.round.pause_timer_while_reading = match v.as_str() { "everyone" => ReadingPause::Everyone, "off" => ReadingPause::Off, _ => ReadingPause::Older })}>
+                    <option value="older" selected={r.round.pause_timer_while_reading == ReadingPause::Older}>{ lang.pick("仅老年人", "Only for 老年人 (older people)") }</option>
+                    <option value="everyone" selected={r.round.pause_timer_while_reading == ReadingPause::Everyone}>{ lang.pick("所有人", "Everyone") }</option>
+                    <option value="off" selected={r.round.pause_timer_while_reading == ReadingPause::Off}>{ lang.pick("不暂停", "Never") }</option>
+                </select></label>
+            <label>{ lang.pick("每题朗读最多暂停（秒）", "Most seconds the clock stops per question") }
+                <input type="number" min="0" value={r.round.reading_pause_seconds.to_string()} onchange={edit(|r, v| r.round.reading_pause_seconds = v.trim().parse().unwrap_or(0))} /></label>
             <label>{ lang.pick("每人每天答题次数（0 为不限）", "Attempts per person per day (0 = unlimited)") }
                 <input type="number" min="0" data-testid="rule-attempts" value={r.attempts_per_day.to_string()} onchange={edit(|r, v| r.attempts_per_day = v.trim().parse().unwrap_or(0))} /></label>
             <fieldset><legend>{ lang.pick("每题分值", "Points per question") }</legend>

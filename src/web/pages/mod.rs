@@ -2,6 +2,7 @@
 
 mod home;
 mod practice;
+mod read_aloud;
 mod register;
 mod result;
 mod round;

@@ -8,8 +8,10 @@ use crate::core::machines::device::{Action, Screen};
 use crate::core::model::bank::AnswerSet;
 use crate::core::Lang;
 
+use super::read_aloud::read_aloud_button;
 use super::PageProps;
 use crate::web::browser::outbox::OutboxView;
+use crate::web::browser::speech::{self, use_voice};
 
 fn status_class(status: &DeliveryStatus) -> &'static str {
     match status {
@@ -35,6 +37,11 @@ pub fn ResultPage(props: &PageProps) -> Html {
         });
     }
     let outbox = use_context::<Option<OutboxView>>().flatten();
+    // 长辈模式 shows one thing per screen: the score, then the review one question at a time.
+    let review_at = use_state(|| None::<usize>);
+    let voice = use_voice();
+    // Leaving the result stops what it was reading.
+    use_effect_with((), |_| speech::stop);
     let Some(a) = state.last.clone() else {
         return html! {};
     };
@@ -71,6 +78,57 @@ pub fn ResultPage(props: &PageProps) -> Html {
             crate::web::browser::download::download(&name, "application/json", text.as_bytes());
         })
     };
+    let older = state.prefs.older_reader;
+    let reviewed: Vec<_> = a
+        .questions
+        .iter()
+        .zip(&a.answers)
+        .filter_map(|(qid, chosen)| bank.get(qid).map(|q| (q, AnswerSet(*chosen))))
+        .collect();
+    let review_item = |q: &crate::core::model::bank::Question, chosen: AnswerSet| {
+        let right = chosen == q.answer;
+        html! {
+            <li class={if right { "review-item right" } else { "review-item wrong" }} data-testid="review-item" data-qid={q.id.clone()}>
+                <p class="stem"><span class="mark" aria-label={if right { lang.pick("答对", "correct") } else { lang.pick("答错", "wrong") }}>{ if right { "✓ " } else { "✗ " } }</span>{ q.stem.clone() }</p>
+                <p>{ lang.pick("你的答案：", "Your answer: ") }{ answer_text(q, chosen) }</p>
+                <p>{ lang.pick("正确答案：", "Right answer: ") }<strong>{ answer_text(q, q.answer) }</strong></p>
+                if !q.explanation.is_empty() {
+                    <p class="explanation">{ lang.pick("解析：", "Why: ") }{ q.explanation.clone() }</p>
+                    { read_aloud_button(voice, lang, ("朗读解析", "Read the explanation aloud"), false, {
+                        let parts = [q.explanation.clone()];
+                        Callback::from(move |_| { speech::speak(&parts, None, None); })
+                    }) }
+                }
+            </li>
+        }
+    };
+    let show_review = |at: Option<usize>| {
+        let review_at = review_at.clone();
+        Callback::from(move |_| review_at.set(at))
+    };
+    if let (true, Some(at)) = (older, *review_at) {
+        let at = at.min(reviewed.len().saturating_sub(1));
+        let Some((q, chosen)) = reviewed.get(at) else {
+            return html! {};
+        };
+        return html! {
+            <main class="page result">
+                <section class="card review one">
+                    <h2>{ match lang { Lang::Zh => format!("答题回顾 第 {} / {} 题", at + 1, reviewed.len()), Lang::En => format!("Review: {} of {}", at + 1, reviewed.len()) } }</h2>
+                    <ol start={(at + 1).to_string()}>{ review_item(q, *chosen) }</ol>
+                    <div class="actions">
+                        if at + 1 < reviewed.len() {
+                            <button class="primary big" data-testid="review-next" onclick={show_review(Some(at + 1))}>{ lang.pick("下一题", "Next question") }</button>
+                        }
+                        if at > 0 {
+                            <button class="secondary big" onclick={show_review(Some(at - 1))}>{ lang.pick("上一题", "Previous question") }</button>
+                        }
+                        <button class="secondary big" data-testid="review-close" onclick={show_review(None)}>{ lang.pick("返回成绩", "Back to the result") }</button>
+                    </div>
+                </section>
+            </main>
+        };
+    }
     html! {
         <main class="page result">
             if state.unsaved {
@@ -101,24 +159,18 @@ pub fn ResultPage(props: &PageProps) -> Html {
                 <button class="primary big" onclick={go_home}>{ lang.pick("返回首页", "Home") }</button>
                 <button class="secondary big" data-testid="next-participant" onclick={next_person}>{ lang.pick("换下一位答题", "Next person") }</button>
             </section>
-            <section class="card review">
-                <h2>{ lang.pick("答题回顾", "Review") }</h2>
-                <ol>
-                    { for a.questions.iter().zip(&a.answers).filter_map(|(qid, chosen)| bank.get(qid).map(|q| (q, AnswerSet(*chosen)))).map(|(q, chosen)| {
-                        let right = chosen == q.answer;
-                        html! {
-                            <li class={if right { "review-item right" } else { "review-item wrong" }} data-testid="review-item" data-qid={q.id.clone()}>
-                                <p class="stem"><span class="mark" aria-label={if right { lang.pick("答对", "correct") } else { lang.pick("答错", "wrong") }}>{ if right { "✓ " } else { "✗ " } }</span>{ q.stem.clone() }</p>
-                                <p>{ lang.pick("你的答案：", "Your answer: ") }{ answer_text(q, chosen) }</p>
-                                <p>{ lang.pick("正确答案：", "Right answer: ") }<strong>{ answer_text(q, q.answer) }</strong></p>
-                                if !q.explanation.is_empty() {
-                                    <p class="explanation">{ lang.pick("解析：", "Why: ") }{ q.explanation.clone() }</p>
-                                }
-                            </li>
-                        }
-                    }) }
-                </ol>
-            </section>
+            if older {
+                <section class="card">
+                    <button class="secondary big" data-testid="open-review" onclick={show_review(Some(0))}>
+                        { match lang { Lang::Zh => format!("查看答题回顾（{} 题）", reviewed.len()), Lang::En => format!("Review the {} questions", reviewed.len()) } }
+                    </button>
+                </section>
+            } else {
+                <section class="card review">
+                    <h2>{ lang.pick("答题回顾", "Review") }</h2>
+                    <ol>{ for reviewed.iter().map(|(q, chosen)| review_item(q, *chosen)) }</ol>
+                </section>
+            }
         </main>
     }
 }

@@ -1,15 +1,23 @@
 //! One question per screen, with progress, countdown and big answer buttons.
 
+use std::rc::Rc;
+
 use crate::core::Message;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use crate::core::machines::device::Action;
 use crate::core::model::bank::letter;
+use crate::core::storage::persist::Pref;
 use crate::core::Lang;
+use crate::web::browser::speech::{self, use_voice, Voice};
 use crate::web::now_ms;
 
+use super::read_aloud::read_aloud_button;
 use super::PageProps;
+
+/// The last seconds of a question's time that 长辈模式 counts down, on screen and aloud.
+const COUNTDOWN_SECONDS: i64 = 5;
 
 #[component]
 pub fn RoundPage(props: &PageProps) -> Html {
@@ -39,6 +47,59 @@ pub fn RoundPage(props: &PageProps) -> Html {
         });
     }
     let remaining = state.round.as_ref().and_then(|r| r.remaining_ms(*now));
+    let paused = state.round.as_ref().is_some_and(|r| r.is_paused(*now));
+    let voice = use_voice();
+    // Read aloud: the stem, then the choices as shown; the clock may stand still meanwhile.
+    let speaking = use_state(|| false);
+    let spoken = state.round.as_ref().and_then(|r| {
+        let drawn = r.current_question();
+        let q = state.loaded.bank.get(&drawn.qid)?;
+        Some(Rc::new(q.spoken((0..drawn.order.len()).filter_map(|shown| drawn.bank_index(shown)))))
+    });
+    let read = {
+        let (state, speaking) = (state.clone(), speaking.clone());
+        let question = state.round.as_ref().map_or(0, |r| r.current);
+        move |parts: &[String]| {
+            let started = {
+                let (state, speaking) = (state.clone(), speaking.clone());
+                Callback::from(move |()| {
+                    speaking.set(true);
+                    state.dispatch(Action::ReadingStarted { question, now: now_ms() });
+                })
+            };
+            let ended = {
+                let (state, speaking) = (state.clone(), speaking.clone());
+                Callback::from(move |()| {
+                    speaking.set(false);
+                    state.dispatch(Action::ReadingEnded(now_ms()));
+                })
+            };
+            speech::speak(parts, Some(started), Some(ended));
+        }
+    };
+    {
+        // A new question stops the reading of the last; with 自动朗读 it is read as it appears.
+        let read = read.clone();
+        let auto = state.prefs.auto_read && voice == Voice::Chinese;
+        use_effect_with((spoken.clone(), auto), move |(spoken, auto)| {
+            if let Some(parts) = spoken.as_ref().filter(|_| *auto) {
+                read(parts);
+            }
+            speech::stop
+        });
+    }
+    // 长辈模式 counts the last seconds down; with 自动朗读 (and a voice) it says them too.
+    let countdown = remaining
+        .map(|ms| (ms + 999) / 1000)
+        .filter(|s| state.prefs.older_reader && (1..=COUNTDOWN_SECONDS).contains(s));
+    {
+        let say = state.prefs.auto_read && voice == Voice::Chinese && !paused;
+        use_effect_with((countdown, state.round.as_ref().map(|r| r.current)), move |(countdown, _)| {
+            if let Some(s) = countdown.filter(|_| say) {
+                speech::speak(&[s.to_string()], None, None);
+            }
+        });
+    }
     {
         let state = state.clone();
         let current = state.round.as_ref().map(|r| r.current);
@@ -90,6 +151,18 @@ pub fn RoundPage(props: &PageProps) -> Html {
         lang.pick("下一题", "Next")
     };
     let type_hint = q.qtype.hint(lang);
+    let read_now = {
+        let (spoken, speaking) = (spoken.clone(), *speaking);
+        Callback::from(move |_| match (&spoken, speaking) {
+            (Some(parts), false) => read(parts),
+            _ => speech::stop(),
+        })
+    };
+    let toggle_auto = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Toggle(Pref::AutoRead)))
+    };
+    let auto_read = state.prefs.auto_read;
     let options = (0..drawn.order.len()).map(|shown| {
         let index = drawn.bank_index(shown).unwrap_or(0);
         let pressed = round.is_chosen(shown);
@@ -135,14 +208,30 @@ pub fn RoundPage(props: &PageProps) -> Html {
                 if let Some(ms) = remaining {
                     <span class={if ms <= 5_000 { "timer urgent" } else { "timer" }} data-testid="timer" role="timer">
                         { match lang { Lang::Zh => format!("剩余 {} 秒", (ms + 999) / 1000), Lang::En => format!("{} s left", (ms + 999) / 1000) } }
+                        if paused {
+                            <span class="paused" data-testid="timer-paused">{ lang.pick("（朗读中，暂停计时）", " (paused while reading)") }</span>
+                        }
                     </span>
                 }
             </div>
+            if let Some(s) = countdown {
+                <p class="countdown" data-testid="countdown" aria-hidden="true">
+                    { match lang { Lang::Zh => format!("还剩 {s} 秒"), Lang::En => format!("{s} s left") } }
+                </p>
+            }
             // Said once when the time is nearly up; the region is on the page before it speaks.
             <p class="visually-hidden" aria-live="assertive" data-testid="time-warning">{ warning }</p>
             <section class="card question" data-testid="question" data-qid={q.id.clone()} data-qtype={q.qtype.code()}>
                 <p class="hint">{ type_hint }</p>
                 <h1 class="stem" tabindex="-1" ref={heading}>{ q.stem.clone() }</h1>
+                <div class="read-row">
+                    { read_aloud_button(voice, lang, ("朗读", "Read aloud"), *speaking, read_now) }
+                    if voice != Voice::Missing {
+                        <button type="button" class="secondary toggle" data-testid="auto-read" aria-pressed={auto_read.to_string()} onclick={toggle_auto}>
+                            { lang.pick("自动朗读", "Read every question") }{ if auto_read { lang.pick("：开", ": on") } else { lang.pick("：关", ": off") } }
+                        </button>
+                    }
+                </div>
                 <ul class="options">{ for options }</ul>
                 if round.revealed {
                     <div class={if round.answers[round.current] == q.answer { "feedback right" } else { "feedback wrong" }} role="status" data-testid="feedback">
