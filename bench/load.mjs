@@ -6,27 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serve } from '../e2e/server.mjs';
 import { launch, PHONE } from '../e2e/browser.mjs';
+import { PROFILES, median, throttled } from './throttling.mjs';
 
 const runs = Number(process.argv[2] ?? 5);
-const PROFILES = {
-  'Slow 4G': { latency: 150 * 3.75, down: (1.6 * 1024 * 1024 * 0.9) / 8, up: (750 * 1024 * 0.9) / 8, cpu: 4 },
-  'Regular 3G': { latency: 300, down: (700 * 1024) / 8, up: (700 * 1024) / 8, cpu: 4 },
-};
 const ROSTER = JSON.stringify({ version: 1, data: { people: [{ id: 'pbench', name: '测速', region: '110101', crowd: '其他' }], current: 'pbench' } });
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function throttled(browser, profile, registered) {
-  const context = await browser.newContext(PHONE);
-  await context.addInitScript(watchStartRound);
-  if (registered) await context.addInitScript((r) => localStorage.getItem('kepu.v1.roster') || localStorage.setItem('kepu.v1.roster', r), ROSTER);
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: profile.latency, downloadThroughput: profile.down, uploadThroughput: profile.up });
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
-  return { context, page };
-}
+/** Installed in every page: someone is registered on the device already. */
+const registered = (r) => localStorage.getItem('kepu.v1.roster') || localStorage.setItem('kepu.v1.roster', r);
 
 /** Installed in every page: notes when start-round is first in the page and enabled, at
  * the next animation frame (the frame that paints it). Timed in the page, so the figure
@@ -79,7 +64,7 @@ try {
     const longest = [];
     const readBank = [];
     for (let i = 0; i < runs; i++) {
-      const { context, page } = await throttled(browser, profile, true);
+      const { context, page } = await throttled(browser, profile, [[watchStartRound], [registered, ROSTER]]);
       server.sent.reset();
       await page.goto(server.url);
       const first = await startRoundReady(page);
