@@ -117,6 +117,7 @@ function racer({ start, next, app }) {
     const button = document.querySelector(start);
     if (!tapping && button && !button.disabled && onScreen(button)) {
       tapping = true;
+      race.found = performance.now();
       requestAnimationFrame(() => setTimeout(tap, 0));
     }
   };
@@ -154,7 +155,8 @@ async function race(name, profile) {
     const bytes = server.sent.bytes;
     await page.waitForFunction(() => window.__race.app !== undefined, null, { timeout: 60_000, polling: 50 });
     const r = await page.evaluate(() => window.__race);
-    return { ms: r.done, tapAt: r.firstTap, taps: r.taps, bytes, app: r.app };
+    const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
+    return { ms: r.done, tapAt: r.firstTap, found: r.found, fcp, taps: r.taps, bytes, app: r.app };
   } finally {
     await context.close();
   }
@@ -171,7 +173,7 @@ try {
       for (const name of ['ours', 'peer']) results[name].push(await race(name, profile));
     }
     const m = (name, key) => median(results[name].map((r) => r[key]));
-    const line = (name) => `${name} ${Math.round(m(name, 'ms'))} ms (tapped at ${Math.round(m(name, 'tapAt'))} ms, `
+    const line = (name) => `${name} ${Math.round(m(name, 'ms'))} ms (first paint ${Math.round(m(name, 'fcp'))} ms, start found ${Math.round(m(name, 'found'))} ms, tapped at ${Math.round(m(name, 'tapAt'))} ms, `
       + `taps ${Math.min(...results[name].map((r) => r.taps))}–${Math.max(...results[name].map((r) => r.taps))}, ${Math.round(m(name, 'bytes') / 1024)} KB sent`
       + `${name === 'ours' ? `; the app's own screen ${Math.round(m(name, 'app'))} ms` : ''})`;
     const ratio = m('ours', 'ms') / m('peer', 'ms');

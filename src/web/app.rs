@@ -42,7 +42,15 @@ pub fn App() -> Html {
             });
         });
     }
-    // start() replaced the static shell of index.html; this shows until the contest loads.
+    // The static first screen (web::shell), if on show, gives way once the contest is drawn
+    // (or cannot be): the first screen has read what the person did there by then.
+    let loading = matches!(*load, Load::Loading);
+    use_effect_with(loading, |loading| {
+        if !loading {
+            super::shell::remove();
+        }
+    });
+    // start() replaced the loading line of index.html; this shows until the contest loads.
     match &*load {
         Load::Loading => {
             html! { <p class="loading" role="status">{ lang.pick("正在加载题库…", "Loading the contest…") }</p> }
@@ -81,7 +89,14 @@ impl Reducible for Device {
 #[component]
 fn ContestApp(props: &LoadedProps) -> Html {
     let loaded = props.loaded.clone();
-    let state = use_reducer(move || Device::restore::<BrowserJson>(loaded, device_store(), now_ms()));
+    let state = use_reducer(move || {
+        let mut device = Device::restore::<BrowserJson>(loaded, device_store(), now_ms());
+        // The screen the person went to on the static first screen (only a fresh device has one).
+        if let Some(screen) = super::shell::screen().filter(|s| *s != Screen::Home && device.participant().is_none()) {
+            device.apply::<BrowserJson>(Action::Go(screen));
+        }
+        device
+    });
     let lang = state.prefs.lang;
     {
         // Keep the document's language and text size in step with the preferences.

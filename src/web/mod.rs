@@ -10,6 +10,7 @@ mod loader;
 pub mod organizer;
 mod outbox;
 mod pages;
+mod shell;
 pub mod storage;
 
 /// Mounts the app over the static loading shell of `index.html`.
