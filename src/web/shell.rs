@@ -43,9 +43,17 @@ fn shell() -> Option<web_sys::HtmlElement> {
     (!shell.hidden()).then_some(shell)
 }
 
-/// The screen the person is on in the static shell, if it is on show; what they typed is kept
-/// for the registration page ([`take_form`]). Read once, when the app first draws a contest.
-pub fn screen() -> Option<Screen> {
+/// Takes over the static screen, if on show: reads the screen the person is on (returned), what
+/// they typed (for the registration page, [`take_form`]) and where the focus is
+/// ([`restore_focus`]), then removes it and shows the app's. Called as the app draws its first
+/// screen, before that is put into the page (so the two never show together).
+pub fn take_over() -> Option<Screen> {
+    let screen = read();
+    remove();
+    screen
+}
+
+fn read() -> Option<Screen> {
     let shell = shell()?;
     let value = |id: &str| -> String {
         shell
@@ -71,9 +79,9 @@ pub fn screen() -> Option<Screen> {
     };
     let focus = document().and_then(|d| d.active_element()).filter(|e| shell.contains(Some(e))).map(|e| Focus {
         id: e.id(),
-        caret: e.dyn_ref::<web_sys::HtmlInputElement>().and_then(|i| {
-            Some((i.selection_start().ok()??, i.selection_end().ok()??))
-        }),
+        caret: e
+            .dyn_ref::<web_sys::HtmlInputElement>()
+            .and_then(|i| Some((i.selection_start().ok()??, i.selection_end().ok()??))),
     });
     FORM.with(|f| *f.borrow_mut() = (screen == Screen::Register).then_some(form));
     FOCUS.with(|f| *f.borrow_mut() = focus.filter(|f| !f.id.is_empty()));
@@ -85,9 +93,7 @@ pub fn take_form() -> Option<ShellForm> {
     FORM.with(|f| f.borrow_mut().take())
 }
 
-/// Removes the static screen and shows the app's, with the focus where it was. Called once
-/// the app has drawn its first screen (the same task, so the two never show together).
-pub fn remove() {
+fn remove() {
     let Some(document) = document() else {
         return;
     };
@@ -97,7 +103,11 @@ pub fn remove() {
     if let Some(app) = document.get_element_by_id("app").and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok()) {
         app.set_hidden(false);
     }
-    let Some(focus) = FOCUS.with(|f| f.borrow_mut().take()) else {
+}
+
+/// Puts the focus where it was on the static screen, once the app's screen is in the page.
+pub fn restore_focus() {
+    let (Some(document), Some(focus)) = (document(), FOCUS.with(|f| f.borrow_mut().take())) else {
         return;
     };
     let Some(element) = document.get_element_by_id(&focus.id) else {

@@ -48,11 +48,13 @@ pub fn RegisterPage(props: &PageProps) -> Html {
     super::use_regions(state, chosen[0].clone(), reg.region_depth);
     {
         // What was typed there goes into the fields once (a `value` here would be set again
-        // on every redraw, wiping what is typed after).
+        // on every redraw, wiping what is typed after), unless typing went on here already.
         let (name, phone, typed) = (name.clone(), phone.clone(), typed.clone());
         use_effect_with((), move |_| {
             for (field, text) in [(name, &typed.name), (phone, &typed.phone)] {
-                if let Some(input) = field.cast::<HtmlInputElement>().filter(|_| !text.is_empty()) {
+                if let Some(input) =
+                    field.cast::<HtmlInputElement>().filter(|i| !text.is_empty() && i.value().is_empty())
+                {
                     input.set_value(text);
                 }
             }
