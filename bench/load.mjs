@@ -26,8 +26,10 @@ function watchStartRound() {
     if (window.__startRoundReady === undefined) window.__longTasks.push(...list.getEntries().map((e) => e.duration));
   }).observe({ type: 'longtask', buffered: true });
   new MutationObserver((_, observer) => {
-    const b = document.querySelector('[data-testid="start-round"]');
-    if (!b || b.disabled) return;
+    // The app's own button: not the static first screen's, in the page (hidden) until its
+    // script sees that someone is registered and removes it.
+    const b = document.querySelector('#app [data-testid="start-round"]');
+    if (!b || b.disabled || b.offsetParent === null) return;
     observer.disconnect();
     requestAnimationFrame(() => { window.__startRoundReady = performance.now(); });
   }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
