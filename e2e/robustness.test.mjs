@@ -2,6 +2,7 @@
 // tabs on one device, hostile content, bad contest files, and the Content-Security-Policy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { useHarness, phonePage as newPage, register as registerAs, answerFirst as next } from './helpers.mjs';
 import { PHONE } from './browser.mjs';
@@ -11,15 +12,21 @@ const h = useHarness();
 const phonePage = (context) => newPage(h.browser, context);
 const register = (page, url, name) => registerAs(page, url, { name, province: '上海市', county: '浦东新区' });
 
-test('the built pages carry a CSP without inline script, and the app runs under it', async () => {
-  for (const file of ['dist/index.html', 'dist/organizer/index.html']) {
+test('the built pages carry a CSP without inline script but the static screen\'s, allowed by its hash, and the app runs under it', async () => {
+  for (const [file, shell] of [['dist/index.html', 1], ['dist/organizer/index.html', 0]]) {
     const html = fs.readFileSync(file, 'utf8');
     const csp = html.match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1];
     assert.ok(csp, `${file} has a CSP`);
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
     assert.doesNotMatch(csp, /unsafe-inline|\*/);
-    // Only data blocks, which never run: the default contest and bank (JSON), the citizen's wasm.
-    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)(?![^>]*type="application\/(json|x-kepu-wasm)")[^>]*>/, `${file}: no inline script`);
+    // Only data blocks, which never run (the default contest and bank as JSON, the citizen's
+    // wasm), and the static first screen's one script (scripts/shell.mjs), named by its hash.
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)(?![^>]*type="application\/(json|x-kepu-wasm)")[^>]+>/, `${file}: no other inline script`);
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(([, code]) => code);
+    assert.equal(inline.length, shell, `${file}: inline scripts`);
+    const scriptSrc = csp.match(/script-src ([^;]+)/)[1].split(' ');
+    const hashes = scriptSrc.filter((s) => s.startsWith("'sha256-"));
+    assert.deepEqual(hashes, inline.map((code) => `'sha256-${crypto.createHash('sha256').update(code).digest('base64')}'`), `${file}: the policy names that script and no other`);
   }
   const page = await phonePage();
   await register(page, `${h.server.url}?contest=e2e/limit.json`, '甲');

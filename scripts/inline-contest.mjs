@@ -13,9 +13,13 @@ const dist = process.argv[2] ?? 'dist';
 const FILES = { 'questions/contest.json': 'kepu-default-contest', 'questions/default-bank.json': 'kepu-default-bank' };
 const page = path.join(dist, 'index.html');
 let html = fs.readFileSync(page, 'utf8');
+// Blocks already in the page (a built site whose contest changed) are replaced where they are.
+const block = (id) => new RegExp(`<script type="application/json" id="${id}"[^>]*>[^<]*</script>\\n?`);
+const MARK = '<!-- kepu-contest -->';
 for (const id of Object.values(FILES)) {
-  html = html.replace(new RegExp(`<script type="application/json" id="${id}"[^>]*>[^<]*</script>\\n?`), '');
+  html = html.replace(block(id), MARK);
 }
+const at = html.includes(MARK) ? MARK : '</body>';
 // What the citizen's app never shows stays in the file only (the organizer reads the file):
 // the bank's description and source list, and each question's source and review date.
 const CITIZEN_SKIPS = { bank: ['description', 'sources'], question: ['source', 'reviewed'] };
@@ -46,6 +50,6 @@ const blocks = Object.entries(FILES).map(([file, id]) => {
   const json = JSON.stringify(value).replaceAll('<', '\\u003c');
   return `<script type="application/json" id="${id}"${attributes}>${json}</script>\n`;
 });
-if (!html.includes('</body>')) throw new Error(`${page}: no </body>`);
-html = html.replace('</body>', `${blocks.join('')}</body>`);
+if (!html.includes(at)) throw new Error(`${page}: no </body>`);
+html = html.replace(at, () => `${blocks.join('')}${at === MARK ? '' : at}`).replaceAll(MARK, '');
 fs.writeFileSync(page, html);

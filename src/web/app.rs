@@ -49,12 +49,16 @@ pub fn App() -> Html {
             });
         });
     }
-    // start() replaced the static shell of index.html; this shows until the contest loads.
+    // start() replaced the loading line of index.html; this shows until the contest loads.
     match &*load {
         Load::Loading => {
             html! { <p class="loading" role="status">{ lang.pick("正在加载题库…", "Loading the contest…") }</p> }
         }
-        Load::Failed { file, reason } => load_error_view(file, reason, lang, "./"),
+        Load::Failed { file, reason } => {
+            // The static first screen (web::browser::shell), if on show, gives way to the reason.
+            super::browser::shell::take_over();
+            load_error_view(file, reason, lang, "./")
+        }
         Load::Ready(loaded) => html! { <ContestApp loaded={loaded.clone()} /> },
     }
 }
@@ -88,7 +92,18 @@ impl Reducible for Device {
 #[component]
 fn ContestApp(props: &LoadedProps) -> Html {
     let loaded = props.loaded.clone();
-    let state = use_reducer(move || Device::restore::<BrowserJson>(loaded, device_store(), now_ms()));
+    let state = use_reducer(move || {
+        let mut device = Device::restore::<BrowserJson>(loaded, device_store(), now_ms());
+        // The static first screen (web::browser::shell), if on show, gives way to this one, which opens
+        // on the screen the person went to there (only a fresh device has one).
+        if let Some(screen) =
+            super::browser::shell::take_over().filter(|s| *s != Screen::Home && device.participant().is_none())
+        {
+            device.apply::<BrowserJson>(Action::Go(screen));
+        }
+        device
+    });
+    use_effect_with((), |_| super::browser::shell::restore_focus());
     let lang = state.prefs.lang;
     {
         // Keep the document's language and text size in step with the preferences.

@@ -9,5 +9,6 @@ pub mod import_worker;
 pub mod json;
 pub mod loader;
 pub mod outbox;
+pub mod shell;
 pub mod speech;
 pub mod storage;

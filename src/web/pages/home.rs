@@ -65,7 +65,7 @@ pub fn Home(props: &PageProps) -> Html {
                 if !rules.organizer.is_empty() {
                     <p class="organizer">{ lang.pick("主办：", "Organizer: ") }{ rules.organizer.clone() }</p>
                 }
-                <p><span class={status_class} data-testid="contest-status">{ status }</span>
+                <p><span class={status_class} data-testid="contest-status" data-starts={contest.starts_ms.to_string()} data-ends={contest.ends_ms.to_string()}>{ status }</span>
                     <span class="dates">{ format!(" {} — {}", format_shanghai(contest.starts_ms), format_shanghai(contest.last_moment())) }</span></p>
             </section>
             <section class="card who">

@@ -22,10 +22,14 @@ pub fn RegisterPage(props: &PageProps) -> Html {
     let reg = state.loaded.contest.rules.registration.clone();
     let name = use_node_ref();
     let phone = use_node_ref();
+    let form_ref = use_node_ref();
+    // What was typed on the static form of index.html before the app ran (web::browser::shell).
+    let typed = use_state(|| crate::web::browser::shell::take_form().unwrap_or_default());
     // Chosen codes per level: province, city, county. A scope fixes the top levels.
     let scope = reg.region_scope.clone();
+    let province = typed.province.clone();
     let chosen = use_state(move || {
-        let mut c: [Option<String>; 3] = [None, None, None];
+        let mut c: [Option<String>; 3] = [province, None, None];
         if let Some(s) = &scope {
             c[0] = ancestor(s, 1);
             if crate::core::model::region::level(s) == 2 {
@@ -34,7 +38,8 @@ pub fn RegisterPage(props: &PageProps) -> Html {
         }
         c
     });
-    let crowd = use_state(|| None::<String>);
+    let typed_crowd = typed.crowd.clone();
+    let crowd = use_state(move || typed_crowd);
     let problems = use_state(Vec::<FormProblem>::new);
     // A registration whose name and region match people already here, and their ids.
     let asking = use_state(|| None::<(Participant, Vec<String>)>);
@@ -42,6 +47,31 @@ pub fn RegisterPage(props: &PageProps) -> Html {
     // form says so first, then works it out in a task of its own.
     let busy = use_state(|| false);
     super::use_regions(state, chosen[0].clone(), reg.region_depth);
+    {
+        // What was typed there goes into the fields once (a `value` here would be set again
+        // on every redraw, wiping what is typed after), unless typing went on here already.
+        let (name, phone, typed) = (name.clone(), phone.clone(), typed.clone());
+        use_effect_with((), move |_| {
+            for (field, text) in [(name, &typed.name), (phone, &typed.phone)] {
+                if let Some(input) =
+                    field.cast::<HtmlInputElement>().filter(|i| !text.is_empty() && i.value().is_empty())
+                {
+                    input.set_value(text);
+                }
+            }
+        });
+    }
+    {
+        // Sent on the static form before the app ran: sent now, once the regions can be checked.
+        let (form_ref, unsent) = (form_ref.clone(), use_mut_ref(|| typed.sent));
+        use_effect_with(reg.region_depth == 0 || state.regions.is_some(), move |ready| {
+            if *ready && std::mem::take(&mut *unsent.borrow_mut()) {
+                if let Some(form) = form_ref.cast::<web_sys::HtmlFormElement>() {
+                    let _ = form.request_submit();
+                }
+            }
+        });
+    }
     let onsubmit = {
         let state = state.clone();
         let (name, phone, chosen, crowd, problems, asking, busy) = (
@@ -162,7 +192,7 @@ pub fn RegisterPage(props: &PageProps) -> Html {
     }
     html! {
         <main class="page register">
-            <form class="card" {onsubmit} novalidate=true>
+            <form class="card" ref={form_ref} {onsubmit} novalidate=true>
                 <h1>{ lang.pick("填写参赛信息", "Your details") }</h1>
                 <label for="reg-name">{ lang.pick("姓名或昵称", "Name or nickname") }
                     <input id="reg-name" data-testid="reg-name" ref={name} type="text" autocomplete="name" maxlength="40" />
@@ -189,7 +219,7 @@ pub fn RegisterPage(props: &PageProps) -> Html {
                 }
                 <p class="privacy">{ lang.pick("信息只保存在本机，用于统计参赛人数。手机号不会保存，连部分数字也不保存：只保存由姓名、手机号和地区算出的编号，用来把您在不同设备上的答题算作一人。",
                     "Your details stay on this device and are used to count participants. Your phone number is not kept, not even in part: only a code computed from your name, number and region, so that your attempts on different devices count as one person.") }</p>
-                <button class="primary big" type="submit" data-testid="reg-submit" aria-busy={busy.to_string()}>
+                <button class="primary big" type="submit" data-testid="reg-submit" aria-busy={busy.to_string()} data-busy={lang.pick("正在登记…", "Registering…")}>
                     { if *busy { lang.pick("正在登记…", "Registering…") } else { lang.pick("确定", "Continue") } }
                 </button>
                 <button class="link" type="button" onclick={back}>{ lang.pick("返回", "Back") }</button>
