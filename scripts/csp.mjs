@@ -7,6 +7,35 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { minified } from './minify.mjs';
 
+/** Origins the page may send results to besides its own: the collectors named by absolute
+ * address in the contest files built into the site (questions/*.json), and those listed in
+ * KEPU_COLLECTOR_ORIGINS (space-separated), for a contest added after the build. */
+function collectorOrigins(page) {
+  const site = path.dirname(page).endsWith('organizer') ? path.dirname(path.dirname(page)) : path.dirname(page);
+  const named = [];
+  const dir = path.join(site, 'questions');
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (!name.endsWith('.json')) continue;
+    try {
+      const contest = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+      if (contest?.format === 'kepu-contest' && contest.rules?.collector) named.push(contest.rules.collector);
+    } catch {
+      // Not JSON (or not ours): nothing to allow.
+    }
+  }
+  named.push(...(process.env.KEPU_COLLECTOR_ORIGINS ?? '').split(/\s+/));
+  const origins = new Set();
+  for (const address of named) {
+    try {
+      const url = new URL(address);
+      if (url.protocol === 'https:' || url.protocol === 'http:') origins.add(url.origin);
+    } catch {
+      // A relative address ('/'): the site itself, already allowed.
+    }
+  }
+  return [...origins].sort();
+}
+
 for (const file of process.argv.slice(2)) {
   let html = fs.readFileSync(file, 'utf8');
   if (html.includes('http-equiv="Content-Security-Policy"')) continue;
@@ -32,7 +61,7 @@ for (const file of process.argv.slice(2)) {
     `script-src 'self' 'wasm-unsafe-eval' ${inline.join(' ')}`.trim(),
     `style-src 'self' ${styles.join(' ')}`.trim(),
     "img-src 'self' data:",
-    "connect-src 'self'",
+    `connect-src 'self' ${collectorOrigins(file).join(' ')}`.trim(),
     "worker-src 'self'",
     "manifest-src 'self'",
     "object-src 'none'",
