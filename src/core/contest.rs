@@ -5,6 +5,7 @@ use super::clock::{format_shanghai, parse_shanghai, parse_shanghai_end, shanghai
 use serde::{Deserialize, Serialize};
 
 use super::bank::RawBank;
+use super::certificate::CertificateRule;
 use super::codec::{self, DecodeError, Json, SerdeJson};
 use super::Lang;
 
@@ -208,6 +209,10 @@ pub struct ContestRules {
     /// Score needed to pass, in points.
     #[serde(default)]
     pub pass_mark: u32,
+    /// Who earns a 电子证书 (`{ "award": "passed" }`); absent: nobody. Skipped when absent, so
+    /// the rules of a contest without one keep their JSON and fingerprint.
+    #[serde(default, skip_serializing_if = "CertificateRule::is_none")]
+    pub certificate: CertificateRule,
     /// The results collector's address (`https://collect.example.org/`, or `/` when the site
     /// itself forwards `/v1/` to it): finished attempts are also sent there. None: results
     /// stay on the device, as always.
@@ -686,6 +691,7 @@ pub(crate) mod tests {
                 crowd: true,
             },
             pass_mark: 10,
+            certificate: Default::default(),
             collector: None,
         }
     }

@@ -4,6 +4,7 @@
 //! behaviour here is exact and tested natively with `cargo test`.
 
 pub mod bank;
+pub mod certificate;
 pub mod clock;
 pub mod codec;
 pub mod contest;

@@ -1,6 +1,7 @@
 //! The Yew front end: thin components over `crate::core`.
 
 mod app;
+pub mod certificate;
 pub mod download;
 mod fetch;
 pub mod idb;

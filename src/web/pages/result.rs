@@ -7,7 +7,9 @@ use crate::core::device::{Action, Screen};
 use crate::core::outbox::DeliveryStatus;
 use crate::core::Lang;
 
+use super::keepsakes::Keepsakes;
 use super::PageProps;
+use crate::core::certificate::CertificateRequest;
 use crate::web::outbox::OutboxView;
 
 fn status_class(status: &DeliveryStatus) -> &'static str {
@@ -17,6 +19,12 @@ fn status_class(status: &DeliveryStatus) -> &'static str {
         DeliveryStatus::Refused(_) => "refused",
         DeliveryStatus::Unknown => "",
     }
+}
+
+/// This contest's address, for the poster's QR code: the page without its fragment.
+fn contest_address() -> String {
+    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_string()
 }
 
 #[component]
@@ -34,6 +42,9 @@ pub fn ResultPage(props: &PageProps) -> Html {
         });
     }
     let outbox = use_context::<Option<OutboxView>>().flatten();
+    // The region's name on the certificate (a province's small county file at most).
+    let region = state.last.as_ref().and_then(|a| a.region.clone());
+    super::use_regions(state, region.clone(), if region.is_some() { 3 } else { 0 });
     let Some(a) = state.last.clone() else {
         return html! {};
     };
@@ -41,8 +52,27 @@ pub fn ResultPage(props: &PageProps) -> Html {
     let bank = &state.loaded.bank;
     let rank = state.ledger.rank_of(rules.score_policy, &a.participant_id);
     // With a results collector: submitted, waiting (how many) or refused (why).
-    let delivery = outbox.map(|o| o.status(&a.id));
+    let delivery = outbox.as_ref().map(|o| o.status(&a.id));
     let passed = rules.pass_mark > 0 && a.score >= rules.pass_mark;
+    let keepsake = CertificateRequest {
+        lang,
+        contest_id: rules.id.clone(),
+        title: rules.title.clone(),
+        organizer: rules.organizer.clone(),
+        person: a.participant_id.clone(),
+        name: a.name.clone(),
+        region: match (&a.region, &state.regions) {
+            (Some(c), Some(t)) => t.full_name(c),
+            _ => String::new(),
+        },
+        attempt: a.id.clone(),
+        score: a.score,
+        max_score: a.max_score,
+        finished_at: a.finished_at,
+        receipt: outbox.as_ref().and_then(|o| o.receipt(&a.id)),
+        address: contest_address(),
+    };
+    let earned = rules.certificate.earned(a.score, rules.pass_mark);
     let go_home = {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::Go(Screen::Home)))
@@ -100,6 +130,7 @@ pub fn ResultPage(props: &PageProps) -> Html {
                 <button class="primary big" onclick={go_home}>{ lang.pick("返回首页", "Home") }</button>
                 <button class="secondary big" data-testid="next-participant" onclick={next_person}>{ lang.pick("换下一位答题", "Next person") }</button>
             </section>
+            <Keepsakes request={keepsake} {earned} />
             <section class="card review">
                 <h2>{ lang.pick("答题回顾", "Review") }</h2>
                 <ol>

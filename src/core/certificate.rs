@@ -1,0 +1,318 @@
+//! 电子证书: who earns one (the contest's [`CertificateRule`]), its verification code, what the
+//! certificate and the 分享 poster show ([`CertificateRequest`]), how their text is fitted to
+//! the image, and the QR code of the contest's address. The images are drawn by a wasm of its
+//! own (`src/bin/certificate.rs`, `web::certificate`), loaded only when a person asks for them.
+//!
+//! The code is a short form of a SHA-256 over the contest, the person, the attempt and its
+//! score, and the collector's receipt where one was signed: twelve Crockford base32 characters
+//! (60 bits) grouped by four, `7Q2M-K9XD-4TRA`. Whoever holds the attempt's record (this
+//! device, a merged results file, the collector) computes the same code and so can check one.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::ledger::Attempt;
+use super::Lang;
+
+/// Who of those who finish a round earns a certificate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Award {
+    /// Nobody (contests written before certificates).
+    #[default]
+    None,
+    /// Everyone who finishes a scored round.
+    Finished,
+    /// A finished round with at least `min_score` points (or the contest's `pass_mark`).
+    Passed,
+}
+
+/// The contest's certificate rule (`rules.certificate`), e.g. `{ "award": "passed" }` or
+/// `{ "award": "passed", "min_score": 80 }`. Absent: no certificate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateRule {
+    #[serde(default)]
+    pub award: Award,
+    /// For `passed`: the points needed; none = the contest's `pass_mark`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_score: Option<u32>,
+}
+
+impl CertificateRule {
+    /// Whether the rule is absent (so the rules' JSON, and their fingerprint, stay as before).
+    pub fn is_none(&self) -> bool {
+        *self == CertificateRule::default()
+    }
+
+    /// Whether a finished round of `score` points earns a certificate.
+    pub fn earned(&self, score: u32, pass_mark: u32) -> bool {
+        match self.award {
+            Award::None => false,
+            Award::Finished => true,
+            Award::Passed => score >= self.min_score.unwrap_or(pass_mark),
+        }
+    }
+
+    /// The rule in plain words, for the organizer.
+    pub fn describe(&self, pass_mark: u32, lang: Lang) -> String {
+        match (self.award, lang) {
+            (Award::None, _) => lang.pick("不发证书", "no certificate").into(),
+            (Award::Finished, _) => lang.pick("完成一轮即发证书", "a certificate for every finished round").into(),
+            (Award::Passed, Lang::Zh) => format!("得分不低于 {} 分发证书", self.min_score.unwrap_or(pass_mark)),
+            (Award::Passed, Lang::En) => {
+                format!("a certificate for {} points or more", self.min_score.unwrap_or(pass_mark))
+            }
+        }
+    }
+}
+
+/// Crockford's base32 alphabet (no I, L, O, U).
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Characters of a code, without its dashes.
+pub const CODE_LEN: usize = 12;
+
+/// The verification code of an attempt: `XXXX-XXXX-XXXX`. `receipt` is the collector's
+/// signature (hex) when it signed one; a code with and one without are both the attempt's.
+pub fn verification_code(contest: &str, person: &str, attempt: &str, score: u32, receipt: Option<&str>) -> String {
+    let digest = Sha256::new()
+        .chain_update(
+            format!(
+                "kepu-certificate/1\n{contest}\n{person}\n{attempt}\n{score}\n{}\n",
+                receipt.map(|r| r.trim().to_ascii_lowercase()).unwrap_or_default()
+            )
+            .as_bytes(),
+        )
+        .finalize();
+    let bits = u64::from_be_bytes(digest[..8].try_into().expect("eight bytes")) >> 4;
+    let mut code = String::with_capacity(CODE_LEN + 2);
+    for i in 0..CODE_LEN {
+        if i > 0 && i % 4 == 0 {
+            code.push('-');
+        }
+        code.push(ALPHABET[((bits >> (5 * (CODE_LEN - 1 - i))) & 31) as usize] as char);
+    }
+    code
+}
+
+/// The code of `attempt` (with the receipt the collector signed for it, if any).
+pub fn code_of(attempt: &Attempt, receipt: Option<&str>) -> String {
+    verification_code(&attempt.contest_id, &attempt.participant_id, &attempt.id, attempt.score, receipt)
+}
+
+/// A code as typed: spaces, dashes and case ignored, and Crockford's look-alikes read as
+/// digits (O as 0, I and L as 1). `None` when it cannot be a code (wrong length or letter).
+pub fn normalize_code(typed: &str) -> Option<String> {
+    let mut plain = String::with_capacity(CODE_LEN);
+    for c in typed.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '—' | '－' | '_' | '·')) {
+        let c = match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        };
+        if !c.is_ascii() || !ALPHABET.contains(&(c as u8)) {
+            return None;
+        }
+        plain.push(c);
+    }
+    if plain.len() != CODE_LEN {
+        return None;
+    }
+    Some(plain.as_bytes().chunks(4).map(|g| std::str::from_utf8(g).expect("ascii")).collect::<Vec<_>>().join("-"))
+}
+
+/// Where a verified attempt was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Found {
+    ThisDevice,
+    Merged,
+    Collector,
+}
+
+impl Found {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Found::ThisDevice => lang.pick("本机成绩", "this device's results"),
+            Found::Merged => lang.pick("合并的成绩文件", "merged results files"),
+            Found::Collector => lang.pick("成绩收集服务器", "the results collector"),
+        }
+    }
+}
+
+/// The attempt among `attempts` whose code (without a receipt, or with the one `receipt_of`
+/// knows for it) is `code` (already normalized).
+pub fn find<'a>(
+    code: &str,
+    attempts: impl IntoIterator<Item = &'a Attempt>,
+    receipt_of: impl Fn(&str) -> Option<&'a str>,
+) -> Option<&'a Attempt> {
+    attempts
+        .into_iter()
+        .find(|a| code_of(a, None) == code || receipt_of(&a.id).is_some_and(|r| code_of(a, Some(r)) == code))
+}
+
+/// What the certificate and the poster show, as the result page sends it to the drawing wasm.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateRequest {
+    pub lang: Lang,
+    pub contest_id: String,
+    pub title: String,
+    #[serde(default)]
+    pub organizer: String,
+    pub person: String,
+    pub name: String,
+    /// The region's full name ("广东省 广州市 天河区"), or empty.
+    #[serde(default)]
+    pub region: String,
+    pub attempt: String,
+    pub score: u32,
+    pub max_score: u32,
+    /// When the round finished (ms).
+    pub finished_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    /// The contest's address, for the poster's QR code.
+    #[serde(default)]
+    pub address: String,
+}
+
+impl CertificateRequest {
+    pub fn code(&self) -> String {
+        verification_code(&self.contest_id, &self.person, &self.attempt, self.score, self.receipt.as_deref())
+    }
+
+    /// The day the round finished, Asia/Shanghai: `2026年12月2日` / `2 December 2026`.
+    pub fn date(&self) -> String {
+        let day = super::clock::format_day(super::clock::shanghai_day(self.finished_at));
+        let mut parts = day.split('-').map(|p| p.parse::<u32>().unwrap_or(0));
+        let (y, m, d) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        match self.lang {
+            Lang::Zh => format!("{y}年{m}月{d}日"),
+            Lang::En => {
+                const MONTHS: [&str; 12] = [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ];
+                format!("{d} {} {y}", MONTHS.get(m.wrapping_sub(1) as usize).unwrap_or(&""))
+            }
+        }
+    }
+}
+
+/// Lines of `text` at the largest size from `largest` down to `smallest` (in steps of 2) at
+/// which it fits `max_lines` lines of `width`; `measure(text, size)` is the drawn width. Text
+/// breaks between any two CJK characters and, in Latin text, at a space when the line has one.
+/// At the smallest size a text that still does not fit ends its last line with "…". Returns
+/// the size and the lines.
+pub fn fit_text(
+    text: &str,
+    width: f64,
+    largest: u32,
+    smallest: u32,
+    max_lines: usize,
+    measure: impl Fn(&str, u32) -> f64,
+) -> (u32, Vec<String>) {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut size = largest.max(smallest);
+    loop {
+        let lines = wrap(&text, width, |t| measure(t, size));
+        if lines.len() <= max_lines.max(1) || size <= smallest {
+            let mut lines = lines;
+            if lines.len() > max_lines.max(1) {
+                lines.truncate(max_lines.max(1));
+                let last = lines.last_mut().expect("at least one line");
+                while !last.is_empty() && measure(&format!("{last}…"), size) > width {
+                    last.pop();
+                }
+                last.push('…');
+            }
+            return (size, lines);
+        }
+        size = size.saturating_sub(2).max(smallest);
+    }
+}
+
+/// Greedy line breaking of `text` to `width`.
+fn wrap(text: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for c in text.chars() {
+        let mut candidate = line.clone();
+        candidate.push(c);
+        if line.is_empty() || measure(&candidate) <= width {
+            line = candidate;
+            continue;
+        }
+        // Over the width: break at the line's last space when the break falls inside a word.
+        let in_word = c.is_ascii_alphanumeric() && line.chars().last().is_some_and(|p| p.is_ascii_alphanumeric());
+        match line.rfind(' ').filter(|_| in_word) {
+            Some(at) => {
+                let rest = line[at + 1..].to_string();
+                line.truncate(at);
+                lines.push(std::mem::take(&mut line));
+                line = rest;
+                line.push(c);
+            }
+            None => {
+                lines.push(std::mem::take(&mut line).trim_end().to_string());
+                if c != ' ' {
+                    line.push(c);
+                }
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The QR code of `address` as rows of dark (`true`) modules, without the quiet zone;
+/// `None` for an address too long for a QR code.
+pub fn qr_modules(address: &str) -> Option<Vec<Vec<bool>>> {
+    let code = qrcode::QrCode::with_error_correction_level(address.as_bytes(), qrcode::EcLevel::M).ok()?;
+    let width = code.width();
+    let colors = code.to_colors();
+    Some(colors.chunks(width).map(|row| row.iter().map(|c| *c == qrcode::Color::Dark).collect()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_back_as_typed() {
+        let code = verification_code("c", "p", "a", 85, None);
+        assert_eq!(code.len(), 14);
+        assert_eq!(normalize_code(&code).as_deref(), Some(code.as_str()));
+        assert_eq!(normalize_code(&code.to_lowercase().replace('-', " ")).as_deref(), Some(code.as_str()));
+        assert_eq!(normalize_code("oooo-iiii-llll").as_deref(), Some("0000-1111-1111"));
+        assert_eq!(normalize_code("ABCD-EFGH-JKM"), None, "too short");
+        assert_eq!(normalize_code("ABCD-EFGH-JKMU"), None, "U is not in the alphabet");
+        assert_eq!(normalize_code("中文"), None);
+    }
+
+    #[test]
+    fn text_wraps_and_shrinks() {
+        // Every character is `size` wide.
+        let measure = |t: &str, size: u32| t.chars().count() as f64 * size as f64;
+        assert_eq!(fit_text("短标题", 300.0, 60, 30, 2, measure), (60, vec!["短标题".to_string()]));
+        let (size, lines) = fit_text("全民科学素质网络知识竞赛（示范）", 300.0, 60, 30, 2, measure);
+        assert!(lines.len() <= 2 && lines.iter().all(|l| measure(l, size) <= 300.0), "{size} {lines:?}");
+        let (_, lines) = fit_text("hello wonderful world", 10.0 * 12.0, 10, 10, 3, measure);
+        assert_eq!(lines, ["hello", "wonderful", "world"]);
+        let (size, lines) = fit_text(&"长".repeat(100), 300.0, 60, 30, 2, measure);
+        assert_eq!(size, 30);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].ends_with('…') && measure(&lines[1], 30) <= 300.0);
+    }
+}
