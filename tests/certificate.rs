@@ -187,3 +187,13 @@ fn the_poster_qr_code_is_a_real_qr_code() {
     assert_ne!(qr_modules("https://quiz.example.org/?contest=other.json").unwrap(), rows);
     assert!(qr_modules(&"x".repeat(5000)).is_none(), "too long for a QR code");
 }
+
+#[test]
+fn the_verify_box_says_who_what_and_when() {
+    let a = attempt("a1", "p1", 85);
+    let v = kepu_quiz::core::certificate::VerifiedAttempt::of(&a);
+    let zh = v.message(kepu_quiz::core::certificate::Found::Merged, "广东省 广州市 海珠区", Lang::Zh);
+    assert_eq!(zh, "验证码有效。张三（广东省 广州市 海珠区），85 / 100 分，2025-12-02 16:05 完成；记录在合并的成绩文件（答题记录 a1）。");
+    let en = v.message(kepu_quiz::core::certificate::Found::Collector, "", Lang::En);
+    assert!(en.contains("张三: 85 of 100 points") && en.contains("the results collector"), "{en}");
+}

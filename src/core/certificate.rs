@@ -150,6 +150,88 @@ pub fn find<'a>(
         .find(|a| code_of(a, None) == code || receipt_of(&a.id).is_some_and(|r| code_of(a, Some(r)) == code))
 }
 
+/// What the collector answers to `GET /v1/contests/{contest}/certificates/{code}`: whether an
+/// attempt it accepted has that code (without or with its receipt), and which.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectorVerification {
+    pub found: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<VerifiedAttempt>,
+}
+
+/// The attempt a code belongs to, as the organizer's verify box shows it. The collector knows
+/// no names, so its matches have none.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedAttempt {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// GB/T 2260 code, or empty.
+    #[serde(default)]
+    pub region: String,
+    pub score: u32,
+    pub max_score: u32,
+    pub finished_at: i64,
+}
+
+impl VerifiedAttempt {
+    pub fn of(attempt: &Attempt) -> VerifiedAttempt {
+        VerifiedAttempt {
+            id: attempt.id.clone(),
+            name: attempt.name.clone(),
+            region: attempt.region.clone().unwrap_or_default(),
+            score: attempt.score,
+            max_score: attempt.max_score,
+            finished_at: attempt.finished_at,
+        }
+    }
+
+    /// "验证码有效：…" naming who, what and when; `region_name` is the region's full name.
+    pub fn message(&self, found: Found, region_name: &str, lang: Lang) -> String {
+        let when = super::clock::format_shanghai(self.finished_at);
+        let who = match (self.name.is_empty(), region_name.is_empty()) {
+            (false, false) => format!("{}（{region_name}）", self.name),
+            (false, true) => self.name.clone(),
+            (true, false) => region_name.to_string(),
+            (true, true) => String::new(),
+        };
+        match lang {
+            Lang::Zh => format!(
+                "验证码有效。{}{} / {} 分，{when} 完成；记录在{}（答题记录 {}）。",
+                if who.is_empty() { String::new() } else { format!("{who}，") },
+                self.score,
+                self.max_score,
+                found.label(lang),
+                self.id
+            ),
+            Lang::En => format!(
+                "The code is valid. {}{} of {} points, finished {when} (Asia/Shanghai); found in {} (attempt {}).",
+                if who.is_empty() { String::new() } else { format!("{who}: ") },
+                self.score,
+                self.max_score,
+                found.label(lang),
+                self.id
+            ),
+        }
+    }
+}
+
+/// The verify box's answer for a code that matches nothing it could look in.
+pub fn no_match_message(lang: Lang) -> &'static str {
+    lang.pick(
+        "没有找到与这个验证码相符的成绩。请核对验证码；如果成绩在其他设备上，请先合并那台设备的成绩文件。",
+        "No result matches this code. Check the code; if the round was played on another device, merge that device's results file first.",
+    )
+}
+
+/// The verify box's answer for text that cannot be a code.
+pub fn not_a_code_message(lang: Lang) -> &'static str {
+    lang.pick(
+        "验证码是 12 位字母和数字，例如 7Q2M-K9XD-4TRA（空格、短横线和大小写都不影响）。",
+        "A code has 12 letters and digits, such as 7Q2M-K9XD-4TRA (spaces, dashes and case do not matter).",
+    )
+}
+
 /// What the certificate and the poster show, as the result page sends it to the drawing wasm.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateRequest {

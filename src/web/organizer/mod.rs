@@ -8,6 +8,7 @@ mod live;
 mod rules;
 mod stats;
 mod tabs;
+mod verify;
 
 use std::rc::Rc;
 
