@@ -172,7 +172,7 @@ fn the_poster_qr_code_is_a_real_qr_code() {
     let address = "https://quiz.example.org/?contest=questions/contest.json";
     let rows = qr_modules(address).unwrap();
     let width = rows.len();
-    assert!(width >= 21 && (width - 17) % 4 == 0, "a QR code's width is 17 + 4 × version: {width}");
+    assert!(width >= 21 && (width - 17).is_multiple_of(4), "a QR code's width is 17 + 4 × version: {width}");
     assert!(rows.iter().all(|r| r.len() == width));
     // The three finder patterns: a dark 7×7 ring with a dark 3×3 centre.
     for (top, left) in [(0, 0), (0, width - 7), (width - 7, 0)] {
