@@ -16,7 +16,9 @@ const dir = path.join(dist, 'certificate');
 const built = path.join(dir, 'index.html');
 const page = path.join(dist, 'index.html');
 let html = fs.readFileSync(page, 'utf8');
-if (html.includes('kepuDraw')) {
+const boot = html.match(/<script type="module">([\s\S]*?)<\/script>/);
+if (!boot) throw new Error(`${page}: no inline start-up script (run this before scripts/csp.mjs)`);
+if (boot[1].includes('window.kepuDraw')) {
   console.log(`${page}: the certificate is linked already`);
   process.exit(0);
 }
@@ -27,24 +29,47 @@ if (!js || !wasm) throw new Error(`${built}: names no certificate module and was
 fs.rmSync(built);
 const glue = path.join(dir, js);
 fs.writeFileSync(glue, await minified(fs.readFileSync(glue, 'utf8'), true));
+// A tap on a result card's button (data-draw) draws into the card's .keepsake-place (its data-*
+// attributes say what); its data-busy and data-failed texts are the page's words while drawing
+// and on failure. The place is not the app's (Yew renders it empty and leaves it so).
 const loader = `
 // The certificate and poster's drawing (scripts/link-certificate.mjs), loaded when asked for.
 let kepuDrawing;
-window.kepuDraw = async (what, request) => {
+window.kepuDraw = async (what, request, place) => {
   kepuDrawing ??= import('./certificate/${js}').then(async (m) => {
     await m.default({ module_or_path: new URL('./certificate/${wasm}', import.meta.url) });
     return m;
   });
   try {
-    return (await kepuDrawing)[what](request);
+    return (await kepuDrawing).draw(what, request, place);
   } catch (e) {
     kepuDrawing = undefined;
     throw e;
   }
 };
+document.addEventListener('click', async (event) => {
+  const button = event.target.closest?.('[data-draw]');
+  const card = button?.closest('[data-keepsake]');
+  if (!card || card.dataset.drawing) return;
+  const place = card.querySelector('.keepsake-place');
+  const note = place.querySelector('.keepsake-note') ?? place.insertBefore(document.createElement('p'), place.firstChild);
+  note.className = 'keepsake-note';
+  note.setAttribute('role', 'status');
+  note.removeAttribute('data-testid');
+  note.textContent = card.dataset.busy;
+  card.dataset.drawing = 1;
+  try {
+    await window.kepuDraw(button.dataset.draw, card);
+    note.remove();
+  } catch {
+    note.className = 'keepsake-note error';
+    note.setAttribute('role', 'alert');
+    note.dataset.testid = 'error';
+    note.textContent = card.dataset.failed;
+  }
+  delete card.dataset.drawing;
+});
 `;
-const boot = html.match(/<script type="module">([\s\S]*?)<\/script>/);
-if (!boot) throw new Error(`${page}: no inline start-up script (run this before scripts/csp.mjs)`);
 html = html.replace(boot[0], () => `<script type="module">${boot[1]}${loader}</script>`);
 fs.writeFileSync(page, html);
 const size = (f) => fs.statSync(path.join(dir, f)).size;

@@ -6,22 +6,23 @@
 mod exports {
     use kepu_quiz::core::certificate::CertificateRequest;
     use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
 
-    fn request(value: JsValue) -> Result<CertificateRequest, JsValue> {
-        serde_wasm_bindgen::from_value(value).map_err(|e| JsValue::from_str(&e.to_string()))
-    }
-
-    /// The certificate of `request` (a `core::certificate::CertificateRequest` as a plain
-    /// object): `{ image, code, width, height }`, `image` a PNG data URL.
+    /// Draws `what` (`certificate` or `poster`) and returns `{ image, code, width, height }`,
+    /// `image` a PNG data URL. `request` is either the result page's card (whose `data-*`
+    /// attributes carry the fields of `core::certificate::CertificateRequest`; the image is
+    /// then shown in its `.keepsake-place`), or those fields as a plain object, shown in
+    /// `place` if one is given.
     #[wasm_bindgen]
-    pub fn certificate(request_value: JsValue) -> Result<JsValue, JsValue> {
-        kepu_quiz::web::certificate::certificate(&request(request_value)?)
-    }
-
-    /// The 分享 poster of `request`: `{ image, code: "", width, height }`.
-    #[wasm_bindgen]
-    pub fn poster(request_value: JsValue) -> Result<JsValue, JsValue> {
-        kepu_quiz::web::certificate::poster(&request(request_value)?)
+    pub fn draw(what: &str, request: JsValue, place: Option<web_sys::Element>) -> Result<JsValue, JsValue> {
+        if let Some(card) = request.dyn_ref::<web_sys::Element>() {
+            let request = kepu_quiz::web::certificate::request_of(card);
+            let place = card.query_selector(".keepsake-place")?;
+            return kepu_quiz::web::certificate::draw(what, &request, place.as_ref());
+        }
+        let request: CertificateRequest =
+            serde_wasm_bindgen::from_value(request).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        kepu_quiz::web::certificate::draw(what, &request, place.as_ref())
     }
 }
 

@@ -14,9 +14,10 @@ use sha2::{Digest, Sha256};
 use super::ledger::Attempt;
 use super::Lang;
 
-/// Who of those who finish a round earns a certificate.
+/// Who of those who finish a round earns a certificate. Read through a `String` (whose reading
+/// the phone's wasm has anyway) rather than a derived enum visitor: smaller.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "String")]
 pub enum Award {
     /// Nobody (contests written before certificates).
     #[default]
@@ -25,6 +26,19 @@ pub enum Award {
     Finished,
     /// A finished round with at least `min_score` points (or the contest's `pass_mark`).
     Passed,
+}
+
+impl TryFrom<String> for Award {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Award, String> {
+        match text.as_str() {
+            "none" => Ok(Award::None),
+            "finished" => Ok(Award::Finished),
+            "passed" => Ok(Award::Passed),
+            other => Err(format!("unknown award \"{other}\" (none, finished or passed)")),
+        }
+    }
 }
 
 /// The contest's certificate rule (`rules.certificate`), e.g. `{ "award": "passed" }` or
@@ -293,8 +307,9 @@ impl CertificateRequest {
 /// Lines of `text` at the largest size from `largest` down to `smallest` (in steps of 2) at
 /// which it fits `max_lines` lines of `width`; `measure(text, size)` is the drawn width. Text
 /// breaks between any two CJK characters and, in Latin text, at a space when the line has one.
-/// At the smallest size a text that still does not fit ends its last line with "…". Returns
-/// the size and the lines.
+/// Lines are balanced: wrapped to the narrowest width that needs no more lines, so a title
+/// never leaves one character alone on its last line. At the smallest size a text that still
+/// does not fit ends its last line with "…". Returns the size and the lines.
 pub fn fit_text(
     text: &str,
     width: f64,
@@ -306,7 +321,21 @@ pub fn fit_text(
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut size = largest.max(smallest);
     loop {
-        let lines = wrap(&text, width, |t| measure(t, size));
+        let (lines, split) = wrap(&text, width, |t| measure(t, size));
+        if lines.len() <= max_lines.max(1) && lines.len() > 1 && !split {
+            // The narrowest width that needs no more lines and splits no word.
+            let (mut narrow, mut wide) = (width / lines.len() as f64, width);
+            while wide - narrow > 1.0 {
+                let mid = (narrow + wide) / 2.0;
+                let (at_mid, split) = wrap(&text, mid, |t| measure(t, size));
+                if at_mid.len() <= lines.len() && !split {
+                    wide = mid;
+                } else {
+                    narrow = mid;
+                }
+            }
+            return (size, wrap(&text, wide, |t| measure(t, size)).0);
+        }
         if lines.len() <= max_lines.max(1) || size <= smallest {
             let mut lines = lines;
             if lines.len() > max_lines.max(1) {
@@ -323,8 +352,10 @@ pub fn fit_text(
     }
 }
 
-/// Greedy line breaking of `text` to `width`.
-fn wrap(text: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<String> {
+/// Greedy line breaking of `text` to `width`, and whether a word longer than the width had to
+/// be split.
+fn wrap(text: &str, width: f64, measure: impl Fn(&str) -> f64) -> (Vec<String>, bool) {
+    let mut split = false;
     let mut lines = Vec::new();
     let mut line = String::new();
     for c in text.chars() {
@@ -345,6 +376,7 @@ fn wrap(text: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<String> {
                 line.push(c);
             }
             None => {
+                split |= in_word;
                 lines.push(std::mem::take(&mut line).trim_end().to_string());
                 if c != ' ' {
                     line.push(c);
@@ -355,7 +387,7 @@ fn wrap(text: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<String> {
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
     }
-    lines
+    (lines, split)
 }
 
 /// The QR code of `address` as rows of dark (`true`) modules, without the quiet zone;
@@ -390,6 +422,9 @@ mod tests {
         assert_eq!(fit_text("短标题", 300.0, 60, 30, 2, measure), (60, vec!["短标题".to_string()]));
         let (size, lines) = fit_text("全民科学素质网络知识竞赛（示范）", 300.0, 60, 30, 2, measure);
         assert!(lines.len() <= 2 && lines.iter().all(|l| measure(l, size) <= 300.0), "{size} {lines:?}");
+        // Balanced: 16 characters in two lines of 8, not 10 and 6.
+        let (size, lines) = fit_text("全民科学素质网络知识竞赛（示范）", 600.0, 60, 30, 2, measure);
+        assert_eq!((size, lines), (60, vec!["全民科学素质网络".to_string(), "知识竞赛（示范）".to_string()]));
         let (_, lines) = fit_text("hello wonderful world", 10.0 * 12.0, 10, 10, 3, measure);
         assert_eq!(lines, ["hello", "wonderful", "world"]);
         let (size, lines) = fit_text(&"长".repeat(100), 300.0, 60, 30, 2, measure);

@@ -138,7 +138,7 @@ pub fn certificate(request: &CertificateRequest) -> Result<JsValue, JsValue> {
     c.fill_rect(mid - 10.0, rule_y - 8.0, 20.0, 20.0);
 
     // The person, prominent.
-    let name_y = rule_y + 160.0;
+    let name_y = rule_y + 190.0;
     cv.text(if zh { "授予" } else { "This is to certify that" }, mid, name_y - 84.0, &font(34, false), GREY);
     c.set_fill_style_str(INK);
     let after_name = cv.fitted(&request.name, mid, name_y + 30.0, inner - 80.0, 104, 44, 2, true);
@@ -155,11 +155,11 @@ pub fn certificate(request: &CertificateRequest) -> Result<JsValue, JsValue> {
     // The achievement and the score.
     c.set_fill_style_str(INK);
     let praise = if zh {
-        "在本次竞赛中完成答题，成绩如下，特发此证，以资鼓励。".to_string()
+        "在本次竞赛中完成答题，特发此证，以资鼓励。".to_string()
     } else {
         "took part in this contest and finished a round with the score below.".to_string()
     };
-    y = cv.fitted(&praise, mid, y, inner, 36, 26, 2, false) + 150.0;
+    y = cv.fitted(&praise, mid, y, inner, 36, 26, 2, false) + 190.0;
     let score = request.score.to_string();
     let of = if zh { format!(" / {} 分", request.max_score) } else { format!(" / {} points", request.max_score) };
     let score_w = cv.width_of(&score, &font(150, true));
@@ -322,4 +322,102 @@ fn drawn(cv: &Canvas, code: &str) -> Result<JsValue, JsValue> {
     js_sys::Reflect::set(&out, &"width".into(), &cv.canvas.width().into())?;
     js_sys::Reflect::set(&out, &"height".into(), &cv.canvas.height().into())?;
     Ok(out.into())
+}
+
+/// What the result page's card says the images show: its `data-*` attributes (the page's
+/// address, without its fragment, when it names none).
+pub fn request_of(card: &web_sys::Element) -> CertificateRequest {
+    let text = |name: &str| card.get_attribute(&format!("data-{name}")).unwrap_or_default();
+    let number = |name: &str| text(name).parse().unwrap_or(0);
+    let mut address = text("address");
+    if address.is_empty() {
+        let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+        address = href.split('#').next().unwrap_or_default().to_string();
+    }
+    CertificateRequest {
+        lang: if text("lang") == "en" { Lang::En } else { Lang::Zh },
+        contest_id: text("contest-id"),
+        title: text("title"),
+        organizer: text("organizer"),
+        person: text("person"),
+        name: text("name"),
+        region: text("region"),
+        attempt: text("attempt"),
+        score: number("score") as u32,
+        max_score: number("max-score") as u32,
+        finished_at: number("finished-at"),
+        receipt: Some(text("receipt")).filter(|r| !r.is_empty()),
+        address,
+    }
+}
+
+/// Draws `what` (`certificate` or `poster`) and, given a `place` on the result page, shows it
+/// there: the image (an `<img>` of the PNG data, which WeChat's browser saves on a long press),
+/// the certificate's code, and a link that downloads the PNG. A second drawing of the same kind
+/// replaces the first. Returns `{ image, code, width, height }`.
+pub fn draw(what: &str, request: &CertificateRequest, place: Option<&web_sys::Element>) -> Result<JsValue, JsValue> {
+    let certificate = what == "certificate";
+    let drawn = if certificate { self::certificate(request)? } else { poster(request)? };
+    let Some(place) = place else { return Ok(drawn) };
+    let field =
+        |name: &str| js_sys::Reflect::get(&drawn, &name.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let (image, code) = (field("image"), field("code"));
+    let lang = request.lang;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let element = |tag: &str, attributes: &[(&str, &str)], text: &str| -> Result<web_sys::Element, JsValue> {
+        let e = document.create_element(tag)?;
+        for (name, value) in attributes {
+            e.set_attribute(name, value)?;
+        }
+        if !text.is_empty() {
+            e.set_text_content(Some(text));
+        }
+        Ok(e)
+    };
+    let kind = if certificate { "certificate" } else { "poster" };
+    let figure = element("figure", &[("class", "keepsake"), ("data-kind", kind)], "")?;
+    let alt =
+        if certificate { lang.pick("电子证书", "Certificate") } else { lang.pick("分享图", "Picture to share") };
+    let img = element("img", &[("data-testid", kind), ("src", &image), ("alt", alt)], "")?;
+    figure.append_child(&img)?;
+    let caption = element("figcaption", &[], "")?;
+    if certificate {
+        caption.append_child(&document.create_text_node(lang.pick("验证码：", "Verification code: ")))?;
+        let strong = element("strong", &[("class", "code"), ("data-testid", "certificate-code")], &code)?;
+        caption.append_child(&strong)?;
+        let br = element("br", &[], "")?;
+        caption.append_child(&br)?;
+    }
+    caption
+        .append_child(&document.create_text_node(
+            lang.pick("长按图片可保存或发送给朋友", "Press and hold the image to save or send it"),
+        ))?;
+    figure.append_child(&caption)?;
+    let file = format!(
+        "{}-{}-{}.png",
+        request.contest_id,
+        if certificate { lang.pick("证书", "certificate") } else { lang.pick("分享", "share") },
+        request.attempt
+    );
+    let label = if certificate {
+        lang.pick("下载证书 PNG", "Download the certificate (PNG)")
+    } else {
+        lang.pick("下载分享图 PNG", "Download the picture (PNG)")
+    };
+    let testid = format!("{kind}-download");
+    let link = element(
+        "a",
+        &[("class", "button secondary"), ("data-testid", &testid), ("href", &image), ("download", &file)],
+        label,
+    )?;
+    figure.append_child(&link)?;
+    match place.query_selector(&format!("[data-kind={kind}]"))? {
+        Some(old) => old.replace_with_with_node_1(&figure)?,
+        // The certificate above the poster, whichever came first.
+        None => match place.query_selector("[data-kind=poster]")?.filter(|_| certificate) {
+            Some(poster) => poster.before_with_node_1(&figure)?,
+            None => place.append_child(&figure).map(drop)?,
+        },
+    }
+    Ok(drawn)
 }

@@ -1,7 +1,6 @@
 //! One component per screen; each turns taps into `Action`s and draws the `Device` (`core::device`).
 
 mod home;
-mod keepsakes;
 mod practice;
 mod register;
 mod result;

@@ -7,9 +7,7 @@ use crate::core::device::{Action, Screen};
 use crate::core::outbox::DeliveryStatus;
 use crate::core::Lang;
 
-use super::keepsakes::Keepsakes;
 use super::PageProps;
-use crate::core::certificate::CertificateRequest;
 use crate::web::outbox::OutboxView;
 
 fn status_class(status: &DeliveryStatus) -> &'static str {
@@ -19,12 +17,6 @@ fn status_class(status: &DeliveryStatus) -> &'static str {
         DeliveryStatus::Refused(_) => "refused",
         DeliveryStatus::Unknown => "",
     }
-}
-
-/// This contest's address, for the poster's QR code: the page without its fragment.
-fn contest_address() -> String {
-    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-    href.split('#').next().unwrap_or_default().to_string()
 }
 
 #[component]
@@ -54,23 +46,9 @@ pub fn ResultPage(props: &PageProps) -> Html {
     // With a results collector: submitted, waiting (how many) or refused (why).
     let delivery = outbox.as_ref().map(|o| o.status(&a.id));
     let passed = rules.pass_mark > 0 && a.score >= rules.pass_mark;
-    let keepsake = CertificateRequest {
-        lang,
-        contest_id: rules.id.clone(),
-        title: rules.title.clone(),
-        organizer: rules.organizer.clone(),
-        person: a.participant_id.clone(),
-        name: a.name.clone(),
-        region: match (&a.region, &state.regions) {
-            (Some(c), Some(t)) => t.full_name(c),
-            _ => String::new(),
-        },
-        attempt: a.id.clone(),
-        score: a.score,
-        max_score: a.max_score,
-        finished_at: a.finished_at,
-        receipt: outbox.as_ref().and_then(|o| o.receipt(&a.id)),
-        address: contest_address(),
+    let region = match (&a.region, &state.regions) {
+        (Some(c), Some(t)) => t.full_name(c),
+        _ => String::new(),
     };
     let earned = rules.certificate.earned(a.score, rules.pass_mark);
     let go_home = {
@@ -130,7 +108,24 @@ pub fn ResultPage(props: &PageProps) -> Html {
                 <button class="primary big" onclick={go_home}>{ lang.pick("返回首页", "Home") }</button>
                 <button class="secondary big" data-testid="next-participant" onclick={next_person}>{ lang.pick("换下一位答题", "Next person") }</button>
             </section>
-            <Keepsakes request={keepsake} {earned} />
+            // 电子证书 and 分享: the card carries what the images show (the fields of
+            // `core::certificate::CertificateRequest`); the start-up script's click handler
+            // (scripts/link-certificate.mjs) loads the drawing's own wasm when a button is
+            // tapped, and it puts the image in `.keepsake-place`. Nothing of it is in this wasm.
+            <section class="card keepsakes" data-keepsake="" data-lang={lang.pick("zh", "en")}
+                data-contest-id={rules.id.clone()} data-title={rules.title.clone()} data-organizer={rules.organizer.clone()}
+                data-person={a.participant_id.clone()} data-name={a.name.clone()} data-region={region}
+                data-attempt={a.id.clone()} data-score={a.score.to_string()} data-max-score={a.max_score.to_string()}
+                data-finished-at={a.finished_at.to_string()} data-receipt={outbox.as_ref().and_then(|o| o.receipt(&a.id))}
+                data-busy={lang.pick("正在生成图片…", "Drawing the picture…")}
+                data-failed={lang.pick("图片未能生成，请联网后刷新页面再试。", "The picture could not be made. Go online, reload the page and try again.")}>
+                <h2>{ lang.pick("电子证书与分享", "Certificate and sharing") }</h2>
+                if earned {
+                    <button class="primary big" data-testid="open-certificate" data-draw="certificate">{ lang.pick("查看电子证书", "Show my certificate") }</button>
+                }
+                <button class="secondary big" data-testid="open-poster" data-draw="poster">{ lang.pick("生成分享图", "Make a picture to share") }</button>
+                <div class="keepsake-place"></div>
+            </section>
             <section class="card review">
                 <h2>{ lang.pick("答题回顾", "Review") }</h2>
                 <ol>
