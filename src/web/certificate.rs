@@ -281,11 +281,7 @@ pub fn poster(request: &CertificateRequest) -> Result<JsValue, JsValue> {
         cv.fitted_left(if zh { "扫码一起来答题" } else { "Scan to play too" }, text_x, qr_y + 90.0, text_w, 52, 30, 2);
     c.set_fill_style_str("#cfe0ff");
     let y = cv.fitted_left(
-        if zh {
-            "长按识别二维码，学科学、答题赢证书"
-        } else {
-            "Press and hold the code, learn science, win a certificate"
-        },
+        if zh { "长按图片识别二维码" } else { "Press and hold the picture to scan the code" },
         text_x,
         y + 70.0,
         text_w,
