@@ -28,6 +28,9 @@ test('after one visit the contest works in airplane mode', async () => {
   for (const file of ['/index.html', '/questions/default-bank.explanations.json', '/questions/regions/index.json', '/questions/regions/54.json', '/manifest.webmanifest']) {
     assert.ok(cached.includes(file), `${file} is precached: ${cached}`);
   }
+  // The certificate and poster's drawing is not in the first load, but is cached for offline.
+  assert.ok(cached.some((f) => /^\/certificate\/certificate-[0-9a-f]+_bg\.wasm$/.test(f)), `the drawing's wasm is precached: ${cached}`);
+  assert.ok(cached.some((f) => /^\/certificate\/certificate-[0-9a-f]+\.js$/.test(f)), `the drawing's module is precached: ${cached}`);
   // The app, the default contest and its bank travel inside the page, so they are not downloaded twice.
   const inPage = await page.evaluate(async () => {
     const html = await (await caches.match('index.html')).text();
@@ -55,6 +58,10 @@ test('after one visit the contest works in airplane mode', async () => {
   while (await page.getByTestId('progress').count()) await answerFirst(page);
   await page.getByTestId('review-item').first().waitFor();
   assert.equal(await page.locator('[data-testid="review-item"] .explanation').count(), 20);
+  // The 分享 poster is drawn offline too (its wasm comes from the service worker's cache).
+  await page.getByTestId('open-poster').click();
+  await page.getByTestId('poster').waitFor();
+  assert.match(await page.getByTestId('poster').getAttribute('src'), /^data:image\/png;base64,/);
   await context.close();
 });
 

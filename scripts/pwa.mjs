@@ -15,6 +15,9 @@ const files = [
   // file of their own (scripts/inline-contest.mjs).
   ...['questions/default-bank.explanations.json'].filter((f) => fs.existsSync(path.join(dist, f))),
   ...fs.readdirSync(path.join(dist, 'questions/regions')).map((f) => `questions/regions/${f}`),
+  // The certificate and poster's drawing (scripts/link-certificate.mjs): not in the first
+  // load, but there offline once a person has visited.
+  ...(fs.existsSync(path.join(dist, 'certificate')) ? fs.readdirSync(path.join(dist, 'certificate')).map((f) => `certificate/${f}`) : []),
   // The page's own icon; the PNGs are for installing, which needs a connection anyway.
   'icons/icon.svg',
 ].sort();

@@ -12,6 +12,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode}
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use kepu_quiz::core::exchange::certificate::{normalize_code, not_a_code_message, CollectorVerification};
 use kepu_quiz::core::exchange::submission::{
     receipt_message, CollectedCounts, Submission, SubmitReply, SubmitResult, SubmitStatus, MAX_BATCH, MAX_BODY_BYTES,
 };
@@ -49,6 +50,7 @@ pub fn router(state: Shared, allow_origins: &[String]) -> Router {
         .route("/v1/contests/{contest}/counts", get(counts_json))
         .route("/v1/contests/{contest}/counts.csv", get(counts_csv))
         .route("/v1/contests/{contest}/recount", get(recount))
+        .route("/v1/contests/{contest}/certificates/{code}", get(certificate))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state);
     if allow_origins.is_empty() {
@@ -145,41 +147,40 @@ async fn submit(
         return axum::Json(SubmitReply { results }).into_response();
     };
     // Checked first, all at once: the core's attempts do not cross an `await`.
+    // Each is signed now: its certificate's codes, stored with it, include the receipt.
     let checked: Vec<Result<(store::StoredAttempt, String), String>> = {
         let check = served.record_check(now);
         submission
             .attempts
             .iter()
             .map(|sent| match sent.check(&check, &state.contests.regions) {
-                Ok(a) => Ok((store::StoredAttempt::of(&a, &served.index), receipt_message(&submission.contest, &a))),
+                Ok(a) => {
+                    let receipt = state.key.sign(&receipt_message(&submission.contest, &a));
+                    Ok((store::StoredAttempt::of(&a, &served.index, &receipt), receipt))
+                }
                 Err(why) => Err(why.message(Lang::Zh)),
             })
             .collect()
     };
     let mut results: Vec<Option<SubmitResult>> = Vec::with_capacity(checked.len());
     let mut rows = Vec::new();
-    let mut messages = Vec::new();
+    let mut receipts = Vec::new();
     for (sent, outcome) in submission.attempts.iter().zip(checked) {
         match outcome {
-            Ok((row, message)) => {
+            Ok((row, receipt)) => {
                 rows.push(row);
-                messages.push(message);
+                receipts.push(receipt);
                 results.push(None);
             }
             Err(reason) => results.push(Some(rejected(&sent.id, reason))),
         }
     }
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut stored = state.writer.store(rows).await.into_iter().zip(ids).zip(messages);
+    let mut stored = state.writer.store(rows).await.into_iter().zip(ids).zip(receipts);
     for slot in results.iter_mut().filter(|r| r.is_none()) {
-        let Some(((outcome, id), message)) = stored.next() else { break };
+        let Some(((outcome, id), receipt)) = stored.next() else { break };
         *slot = Some(match outcome {
-            Ok(true) => SubmitResult {
-                id,
-                status: SubmitStatus::Accepted,
-                reason: None,
-                receipt: Some(state.key.sign(&message)),
-            },
+            Ok(true) => SubmitResult { id, status: SubmitStatus::Accepted, reason: None, receipt: Some(receipt) },
             Ok(false) => SubmitResult { id, status: SubmitStatus::Duplicate, reason: None, receipt: None },
             Err(e) => return unavailable(&e),
         });
@@ -295,6 +296,27 @@ async fn recount(State(state): State<Shared>, Path(contest): Path<String>, heade
             })).collect::<Vec<_>>(),
         }))
         .into_response(),
+        Err(e) => unavailable(&e),
+    }
+}
+
+/// `GET /v1/contests/{contest}/certificates/{code}` (organizer token): whether an attempt this
+/// collector accepted has that certificate code (typed any way `normalize_code` reads), and
+/// which: `{"found": true, "attempt": {"id", "region", "score", "max_score", "finished_at"}}`
+/// or `{"found": false}`; 400 for text that cannot be a code.
+async fn certificate(
+    State(state): State<Shared>,
+    Path((contest, code)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if !authorized(&state, &headers) {
+        return unauthorized();
+    }
+    let Some(code) = normalize_code(&code) else {
+        return error(StatusCode::BAD_REQUEST, not_a_code_message(Lang::Zh));
+    };
+    match store::by_code(&state.pool, &contest, &code).await {
+        Ok(attempt) => axum::Json(CollectorVerification { found: attempt.is_some(), attempt }).into_response(),
         Err(e) => unavailable(&e),
     }
 }

@@ -47,6 +47,11 @@ async fn serve(config: Config) -> Result<(), String> {
         None => store::receipt_secret(&pool).await.map_err(|e| e.to_string())?,
     };
     let key = receipt::ReceiptKey::from_secret(&secret).ok_or("the receipt key is not 32 bytes")?;
+    // Attempts stored before certificate codes get theirs (migration 0002).
+    let backfilled = store::backfill_codes(&pool, &key).await.map_err(|e| e.to_string())?;
+    if backfilled > 0 {
+        eprintln!("kepu-collector: gave {backfilled} earlier attempts their certificate codes");
+    }
     let client_ip_header = match &config.client_ip_header {
         Some(h) => Some(HeaderName::try_from(h.as_str()).map_err(|_| format!("--client-ip-header: {h}"))?),
         None => None,

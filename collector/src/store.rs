@@ -5,6 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
+use kepu_quiz::core::exchange::certificate::{code_of, VerifiedAttempt};
+use kepu_quiz::core::exchange::submission::receipt_message;
 use kepu_quiz::core::play::ledger::Attempt;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -167,10 +169,14 @@ pub struct StoredAttempt {
     pub score: i32,
     pub max_score: i32,
     pub correct: i32,
+    /// The certificate's verification code without and with this collector's receipt.
+    pub code: String,
+    pub signed_code: String,
 }
 
 impl StoredAttempt {
-    pub fn of(attempt: &Attempt, index: &std::collections::HashMap<String, u16>) -> StoredAttempt {
+    /// `attempt` as stored, with its certificate codes (`receipt` is the one signed for it).
+    pub fn of(attempt: &Attempt, index: &std::collections::HashMap<String, u16>, receipt: &str) -> StoredAttempt {
         let mut answers = Vec::with_capacity(attempt.answers.len() * 3);
         for (q, a) in attempt.questions.iter().zip(&attempt.answers) {
             answers.extend_from_slice(&index.get(&**q).copied().unwrap_or(u16::MAX).to_be_bytes());
@@ -189,6 +195,8 @@ impl StoredAttempt {
             score: attempt.score as i32,
             max_score: attempt.max_score as i32,
             correct: attempt.correct as i32,
+            code: code_of(attempt, None),
+            signed_code: code_of(attempt, Some(receipt)),
         }
     }
 }
@@ -201,11 +209,15 @@ impl StoredAttempt {
 const STORE_BATCH: &str = "
 WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[],
-                         $8::text[], $9::bytea[], $10::int4[], $11::int4[], $12::int4[], $13::int2[])
-        AS t(contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct, shard)
+                         $8::text[], $9::bytea[], $10::int4[], $11::int4[], $12::int4[], $13::int2[],
+                         $14::text[], $15::text[])
+        AS t(contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct, shard,
+             code, signed_code)
 ), a AS (
-    INSERT INTO attempts (contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct)
-    SELECT contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct
+    INSERT INTO attempts (contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct,
+                          code, signed_code)
+    SELECT contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct,
+           code, signed_code
     FROM input ORDER BY contest, id
     ON CONFLICT DO NOTHING
     RETURNING contest, id, person, region
@@ -249,6 +261,8 @@ async fn store_batch(
         .bind(col(rows, |r| r.max_score))
         .bind(col(rows, |r| r.correct))
         .bind(col(rows, |r| shard(&r.id)))
+        .bind(col(rows, |r| r.code.clone()))
+        .bind(col(rows, |r| r.signed_code.clone()))
         .fetch_all(&mut **conn)
         .await?;
     Ok(stored.into_iter().collect())
@@ -357,6 +371,83 @@ async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
 }
 
 /// A stored region code (`None` for no region), its participants and participations.
+/// Gives the attempts stored before certificate codes (migration 0002) their codes, a thousand
+/// rows a statement. Runs at start-up; the codes are the ones [`StoredAttempt::of`] gives.
+pub async fn backfill_codes(pool: &PgPool, key: &crate::receipt::ReceiptKey) -> Result<u64, StoreError> {
+    let mut done = 0;
+    loop {
+        let rows = sqlx::query(
+            "SELECT contest, id, person, region, started_at, finished_at, score, max_score, correct
+             FROM attempts WHERE code IS NULL ORDER BY contest, id LIMIT 1000",
+        )
+        .fetch_all(pool)
+        .await?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        let (mut contests, mut ids, mut codes, mut signed) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for r in &rows {
+            let attempt = Attempt {
+                contest_id: r.get(0),
+                id: r.get(1),
+                participant_id: r.get(2),
+                region: region(r.get(3)),
+                started_at: r.get(4),
+                finished_at: r.get(5),
+                score: r.get::<i32, _>(6) as u32,
+                max_score: r.get::<i32, _>(7) as u32,
+                correct: r.get::<i32, _>(8) as u32,
+                name: String::new(),
+                crowd: None,
+                questions: Vec::new(),
+                answers: Vec::new(),
+                time_used_ms: 0,
+                question_ds: Vec::new(),
+                rules_revision: 0,
+                bank: String::new(),
+                rules_hash: None,
+            };
+            let receipt = key.sign(&receipt_message(&attempt.contest_id, &attempt));
+            codes.push(code_of(&attempt, None));
+            signed.push(code_of(&attempt, Some(&receipt)));
+            contests.push(attempt.contest_id);
+            ids.push(attempt.id);
+        }
+        done += sqlx::query(
+            "UPDATE attempts SET code = u.code, signed_code = u.signed_code
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(contest, id, code, signed_code)
+             WHERE attempts.contest = u.contest AND attempts.id = u.id",
+        )
+        .bind(contests)
+        .bind(ids)
+        .bind(codes)
+        .bind(signed)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
+}
+
+/// The attempt of `contest` whose certificate code (without or with its receipt) is `code`.
+pub async fn by_code(pool: &PgPool, contest: &str, code: &str) -> Result<Option<VerifiedAttempt>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, region, score, max_score, finished_at FROM attempts
+         WHERE contest = $1 AND (code = $2 OR signed_code = $2) LIMIT 1",
+    )
+    .bind(contest)
+    .bind(code)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| VerifiedAttempt {
+        id: r.get(0),
+        name: String::new(),
+        region: r.get(1),
+        score: r.get::<i32, _>(2) as u32,
+        max_score: r.get::<i32, _>(3) as u32,
+        finished_at: r.get(4),
+    }))
+}
+
 pub type RegionCount = (Option<String>, usize, usize);
 
 fn region(code: String) -> Option<String> {

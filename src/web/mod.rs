@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod certificate;
 pub mod organizer;
 mod pages;
 

@@ -92,6 +92,16 @@ impl Cluster {
         assert!(out.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&out.stderr));
     }
 
+    /// Runs one SQL statement in the test database (psql).
+    pub fn sql(&self, statement: &str) {
+        let port = self.port.to_string();
+        let out = pg(
+            "psql",
+            &["-h", "127.0.0.1", "-p", &port, "-U", "kepu", "-d", "kepu", "-v", "ON_ERROR_STOP=1", "-c", statement],
+        );
+        assert!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
     pub fn down(&self) {
         let out = self.ctl(&["stop", "-m", "fast", "-w"]);
         assert!(out.status.success(), "pg_ctl stop: {}", String::from_utf8_lossy(&out.stderr));

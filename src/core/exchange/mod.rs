@@ -1,5 +1,6 @@
 //! What leaves a device: results files, and attempts submitted to the collector with their outbox.
 
+pub mod certificate;
 pub mod ledger_file;
 pub mod outbox;
 pub mod submission;

@@ -161,18 +161,26 @@ impl CollectorLink {
             2 => "city",
             _ => "county",
         };
-        let contest: String = contest
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
-        format!("v1/contests/{contest}/counts?level={level}")
+        format!("v1/contests/{}/counts?level={level}", path_segment(contest))
     }
+
+    /// `…/v1/contests/{contest}/certificates/{code}`: the attempt whose certificate has `code`.
+    pub fn certificate_path(contest: &str, code: &str) -> String {
+        format!("v1/contests/{}/certificates/{}", path_segment(contest), path_segment(code))
+    }
+}
+
+/// `text` percent-encoded as one segment of a URL's path.
+fn path_segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// A region's participants and participations counted on this device and by the collector.

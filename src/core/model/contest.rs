@@ -266,6 +266,10 @@ pub struct ContestRules {
     /// Score needed to pass, in points.
     #[serde(default)]
     pub pass_mark: u32,
+    /// Who earns a 电子证书 (`{ "award": "passed" }`); absent: nobody. Skipped when absent, so
+    /// the rules of a contest without one keep their JSON and fingerprint.
+    #[serde(default, skip_serializing_if = "CertificateRule::is_none")]
+    pub certificate: CertificateRule,
     /// The results collector's address (`https://collect.example.org/`, or `/` when the site
     /// itself forwards `/v1/` to it): finished attempts are also sent there. None: results
     /// stay on the device, as always.
@@ -699,6 +703,72 @@ impl Contest {
     }
 }
 
+/// Who of those who finish a round earns a certificate. Read through a `String` (whose reading
+/// the phone's wasm has anyway) rather than a derived enum visitor: smaller.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum Award {
+    /// Nobody (contests written before certificates).
+    #[default]
+    None,
+    /// Everyone who finishes a scored round.
+    Finished,
+    /// A finished round with at least `min_score` points (or the contest's `pass_mark`).
+    Passed,
+}
+
+impl TryFrom<String> for Award {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Award, String> {
+        match text.as_str() {
+            "none" => Ok(Award::None),
+            "finished" => Ok(Award::Finished),
+            "passed" => Ok(Award::Passed),
+            other => Err(format!("unknown award \"{other}\" (none, finished or passed)")),
+        }
+    }
+}
+
+/// The contest's certificate rule (`rules.certificate`), e.g. `{ "award": "passed" }` or
+/// `{ "award": "passed", "min_score": 80 }`. Absent: no certificate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateRule {
+    #[serde(default)]
+    pub award: Award,
+    /// For `passed`: the points needed; none = the contest's `pass_mark`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_score: Option<u32>,
+}
+
+impl CertificateRule {
+    /// Whether the rule is absent (so the rules' JSON, and their fingerprint, stay as before).
+    pub fn is_none(&self) -> bool {
+        *self == CertificateRule::default()
+    }
+
+    /// Whether a finished round of `score` points earns a certificate.
+    pub fn earned(&self, score: u32, pass_mark: u32) -> bool {
+        match self.award {
+            Award::None => false,
+            Award::Finished => true,
+            Award::Passed => score >= self.min_score.unwrap_or(pass_mark),
+        }
+    }
+
+    /// The rule in plain words, for the organizer.
+    pub fn describe(&self, pass_mark: u32, lang: Lang) -> String {
+        match (self.award, lang) {
+            (Award::None, _) => lang.pick("不发证书", "no certificate").into(),
+            (Award::Finished, _) => lang.pick("完成一轮即发证书", "a certificate for every finished round").into(),
+            (Award::Passed, Lang::Zh) => format!("得分不低于 {} 分发证书", self.min_score.unwrap_or(pass_mark)),
+            (Award::Passed, Lang::En) => {
+                format!("a certificate for {} points or more", self.min_score.unwrap_or(pass_mark))
+            }
+        }
+    }
+}
+
 crate::core::english_display!(ContestError);
 
 #[cfg(test)]
@@ -743,6 +813,7 @@ pub(crate) mod tests {
                 crowd: true,
             },
             pass_mark: 10,
+            certificate: Default::default(),
             collector: None,
         }
     }

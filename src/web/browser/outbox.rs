@@ -32,6 +32,11 @@ impl OutboxView {
     pub fn status(&self, attempt_id: &str) -> DeliveryStatus {
         self.outbox.status(attempt_id)
     }
+
+    /// The collector's receipt for an attempt it accepted.
+    pub fn receipt(&self, attempt_id: &str) -> Option<String> {
+        self.outbox.settled.iter().rev().find(|s| s.id == attempt_id).and_then(|s| s.receipt.clone())
+    }
 }
 
 /// `POST /v1/attempts` of the collector at `address` (absolute, or relative to the page).

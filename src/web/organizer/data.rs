@@ -123,6 +123,7 @@ pub fn DataTab(props: &DeskProps) -> Html {
                 <p class="hint">{ lang.pick("同一条记录只计一次，本机已有记录不会被改变。损坏、被截断或被随手改过的文件以及其他竞赛的文件会被拒绝；不可能成立的记录（得分超过满分、时间顺序或竞赛时间不对、用时过短、与按题库重新计算的得分不符）不会合并，并说明原因。校验和只能发现损坏，不能防止有意伪造。",
                     "Each record counts once; records already here are never changed. Damaged, cut or carelessly edited files and files of another contest are refused; impossible records (score above the maximum, times out of order or outside the contest, too fast, a score its answers do not earn) are not merged, with the reason. A checksum catches damage, not a deliberate forgery.") }</p>
             </section>
+            <super::verify::VerifyBox desk={props.desk.clone()} />
         </>
     }
 }

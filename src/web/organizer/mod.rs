@@ -9,6 +9,7 @@ mod pin;
 mod rules;
 mod stats;
 mod tabs;
+mod verify;
 
 use std::rc::Rc;
 

@@ -5,6 +5,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::model::bank::QuestionType;
+use crate::core::model::contest::Award;
 use crate::core::model::contest::{
     ContestRules, CrowdFirst, MixItem, MultipleScoring, PhoneField, ReadingPause, ScorePolicy,
 };
@@ -161,6 +162,20 @@ pub fn RulesTab(props: &DeskProps) -> Html {
                     <option value="latest" selected={r.score_policy == ScorePolicy::Latest}>{ lang.pick("取最近一次", "Latest attempt") }</option>
                 </select></label>
             <label>{ lang.pick("及格分", "Pass mark") }<input type="number" min="0" value={r.pass_mark.to_string()} onchange={edit(|r, v| r.pass_mark = v.trim().parse().unwrap_or(0))} /></label>
+            <fieldset><legend>{ lang.pick("电子证书", "Certificate") }</legend>
+                <label>{ lang.pick("发给", "Given to") }
+                    <select data-testid="rule-certificate" onchange={edit(|r, v| r.certificate.award = match v.as_str() { "finished" => Award::Finished, "passed" => Award::Passed, _ => Award::None })}>
+                        <option value="none" selected={r.certificate.award == Award::None}>{ lang.pick("不发证书", "Nobody") }</option>
+                        <option value="finished" selected={r.certificate.award == Award::Finished}>{ lang.pick("完成一轮的参赛者", "Everyone who finishes a round") }</option>
+                        <option value="passed" selected={r.certificate.award == Award::Passed}>{ lang.pick("达到分数线的参赛者", "Those who reach a score") }</option>
+                    </select></label>
+                if r.certificate.award == Award::Passed {
+                    <label>{ lang.pick("证书分数线（空为及格分）", "Score for a certificate (empty = pass mark)") }
+                        <input type="number" min="0" value={r.certificate.min_score.map(|s| s.to_string()).unwrap_or_default()}
+                            onchange={edit(|r, v| r.certificate.min_score = v.trim().parse().ok())} /></label>
+                }
+                <p class="hint">{ r.certificate.describe(r.pass_mark, lang) }</p>
+            </fieldset>
             <fieldset><legend>{ lang.pick("报名信息", "Registration") }</legend>
                 <label>{ lang.pick("手机号", "Phone") }
                     <select onchange={edit(|r, v| r.registration.phone = match v.as_str() { "optional" => PhoneField::Optional, "required" => PhoneField::Required, _ => PhoneField::Off })}>

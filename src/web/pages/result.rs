@@ -42,6 +42,9 @@ pub fn ResultPage(props: &PageProps) -> Html {
     let voice = use_voice();
     // Leaving the result stops what it was reading.
     use_effect_with((), |_| speech::stop);
+    // The region's name on the certificate (a province's small county file at most).
+    let region = state.last.as_ref().and_then(|a| a.region.clone());
+    super::use_regions(state, region.clone(), if region.is_some() { 3 } else { 0 });
     let Some(a) = state.last.clone() else {
         return html! {};
     };
@@ -49,8 +52,13 @@ pub fn ResultPage(props: &PageProps) -> Html {
     let bank = &state.loaded.bank;
     let rank = state.ledger.rank_of(rules.score_policy, &a.participant_id);
     // With a results collector: submitted, waiting (how many) or refused (why).
-    let delivery = outbox.map(|o| o.status(&a.id));
+    let delivery = outbox.as_ref().map(|o| o.status(&a.id));
     let passed = rules.pass_mark > 0 && a.score >= rules.pass_mark;
+    let region = match (&a.region, &state.regions) {
+        (Some(c), Some(t)) => t.full_name(c),
+        _ => String::new(),
+    };
+    let earned = rules.certificate.earned(a.score, rules.pass_mark);
     let go_home = {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::Go(Screen::Home)))
@@ -158,6 +166,24 @@ pub fn ResultPage(props: &PageProps) -> Html {
                 }
                 <button class="primary big" onclick={go_home}>{ lang.pick("返回首页", "Home") }</button>
                 <button class="secondary big" data-testid="next-participant" onclick={next_person}>{ lang.pick("换下一位答题", "Next person") }</button>
+            </section>
+            // 电子证书 and 分享: the card carries what the images show (the fields of
+            // `core::exchange::certificate::CertificateRequest`); the start-up script's click handler
+            // (scripts/link-certificate.mjs) loads the drawing's own wasm when a button is
+            // tapped, and it puts the image in `.keepsake-place`. Nothing of it is in this wasm.
+            <section class="card keepsakes" data-keepsake="" data-lang={lang.pick("zh", "en")}
+                data-contest-id={rules.id.clone()} data-title={rules.title.clone()} data-organizer={rules.organizer.clone()}
+                data-person={a.participant_id.clone()} data-name={a.name.clone()} data-region={region}
+                data-attempt={a.id.clone()} data-score={a.score.to_string()} data-max-score={a.max_score.to_string()}
+                data-finished-at={a.finished_at.to_string()} data-receipt={outbox.as_ref().and_then(|o| o.receipt(&a.id))}
+                data-busy={lang.pick("正在生成图片…", "Drawing the picture…")}
+                data-failed={lang.pick("图片未能生成，请联网后刷新页面再试。", "The picture could not be made. Go online, reload the page and try again.")}>
+                <h2>{ lang.pick("电子证书与分享", "Certificate and sharing") }</h2>
+                if earned {
+                    <button class="primary big" data-testid="open-certificate" data-draw="certificate">{ lang.pick("查看电子证书", "Show my certificate") }</button>
+                }
+                <button class="secondary big" data-testid="open-poster" data-draw="poster">{ lang.pick("生成分享图", "Make a picture to share") }</button>
+                <div class="keepsake-place"></div>
             </section>
             if older {
                 <section class="card">
