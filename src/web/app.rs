@@ -63,17 +63,6 @@ pub fn App() -> Html {
     }
 }
 
-/// Listens to `storage` events (fired in the other tabs of this origin); stops when dropped.
-fn on_storage(on_key: impl Fn(String) + 'static) -> Option<gloo_events::EventListener> {
-    use wasm_bindgen::JsCast;
-    let window = web_sys::window()?;
-    Some(gloo_events::EventListener::new(&window, "storage", move |e| {
-        if let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() {
-            on_key(e.key().unwrap_or_default());
-        }
-    }))
-}
-
 /// The device's state machine (`core::machines::device`) under Yew: each action runs in the core, which
 /// keeps the records in the store it was given; an action that changed nothing keeps the same
 /// state (no redraw).
@@ -137,7 +126,7 @@ fn ContestApp(props: &LoadedProps) -> Html {
         // Two tabs on one device: follow what the other tab writes.
         let state = state.clone();
         use_effect_with((), move |_| {
-            let listener = on_storage(move |key| {
+            let listener = super::browser::storage::on_storage(move |key| {
                 if key.starts_with(crate::core::storage::persist::KEY_PREFIX) {
                     state.dispatch(Action::StorageChanged(now_ms()));
                 }
@@ -163,22 +152,7 @@ fn ContestApp(props: &LoadedProps) -> Html {
         Screen::PracticePick => html! { <PracticePick state={state.clone()} /> },
     };
     let announcement = match (&state.last, state.screen) {
-        (Some(a), Screen::Result) => match lang {
-            Lang::Zh => format!(
-                "本轮成绩 {} 分（满分 {} 分），答对 {} 题，共 {} 题",
-                a.score,
-                a.max_score,
-                a.correct,
-                a.questions.len()
-            ),
-            Lang::En => format!(
-                "Your result: {} of {} points, {} of {} questions right",
-                a.score,
-                a.max_score,
-                a.correct,
-                a.questions.len()
-            ),
-        },
+        (Some(a), Screen::Result) => super::pages::result_announcement(a, lang),
         _ => String::new(),
     };
     html! {

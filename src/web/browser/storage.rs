@@ -113,3 +113,14 @@ pub fn read_or_set_aside<T: DeserializeOwned + Meaningful>(
 ) -> Option<T> {
     store::read_or_set_aside::<BrowserJson, T>(&*device_store(), kind, id, notices, crate::web::now_ms())
 }
+
+/// Listens to `storage` events (fired in the other tabs of this origin); stops when dropped.
+pub fn on_storage(on_key: impl Fn(String) + 'static) -> Option<gloo_events::EventListener> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    Some(gloo_events::EventListener::new(&window, "storage", move |e| {
+        if let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() {
+            on_key(e.key().unwrap_or_default());
+        }
+    }))
+}

@@ -84,3 +84,23 @@ pub fn load_error_view(file: &str, reason: &str, lang: Lang, home: &str) -> Html
         </main>
     }
 }
+
+/// What the result screen announces to a screen reader when it opens.
+pub fn result_announcement(a: &crate::core::play::ledger::Attempt, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "本轮成绩 {} 分（满分 {} 分），答对 {} 题，共 {} 题",
+            a.score,
+            a.max_score,
+            a.correct,
+            a.questions.len()
+        ),
+        Lang::En => format!(
+            "Your result: {} of {} points, {} of {} questions right",
+            a.score,
+            a.max_score,
+            a.correct,
+            a.questions.len()
+        ),
+    }
+}
