@@ -100,9 +100,3 @@ impl Notice {
             .reduce(|a, b| Notice { zh: format!("{}\n{}", a.zh, b.zh), en: format!("{}\n{}", a.en, b.en) })
     }
 }
-
-impl<T: Message> From<&T> for Notice {
-    fn from(said: &T) -> Notice {
-        Notice::of(said)
-    }
-}
