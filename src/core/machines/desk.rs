@@ -150,7 +150,7 @@ impl<K> Desk<K> {
         let banks = read_or_set_aside::<J, Vec<SavedBank>>(&*store, Stored::Banks, "", &mut notices, now);
         let (setup, banks) = (setup.unwrap_or_default(), banks.unwrap_or_default());
         // The citizens' app passes over a setup that does not fit; the organizer is told why.
-        if let Err(problem) = in_force::<J>(&package.package_contest, &package.package_bank, &setup, &banks) {
+        if let Some(problem) = &package.passed_over {
             notices.push(Notice::each(|lang| {
                 format!(
                     "{}{}",
@@ -158,7 +158,7 @@ impl<K> Desk<K> {
                         "本机的管理设置无法使用，竞赛按竞赛文件进行：",
                         "The organizer settings on this device cannot be used; the contest runs by its package: "
                     ),
-                    crate::core::Message::message(&problem, lang)
+                    crate::core::Message::message(problem, lang)
                 )
             }));
         }

@@ -72,6 +72,8 @@ pub struct Loaded {
     pub in_force: String,
     /// The package's own rules as attempts record them, to flag those played under others.
     pub package_rules: PackageRules,
+    /// Why the organizer's setup on this device was passed over, if it was.
+    pub passed_over: Option<SetupProblem>,
 }
 
 impl Loaded {
@@ -86,14 +88,14 @@ impl Loaded {
         setup: &ContestSetup,
         banks: &[SavedBank],
     ) -> Result<Loaded, Vec<RuleProblem>> {
-        let (contest, bank) = match in_force::<J>(&package_contest, &package_bank, setup, banks) {
-            Ok(in_force) => in_force,
-            Err(_) => {
+        let (contest, bank, passed_over) = match in_force::<J>(&package_contest, &package_bank, setup, banks) {
+            Ok((contest, bank)) => (contest, bank, None),
+            Err(problem) => {
                 let shortfalls = package_contest.shortfalls(&package_bank);
                 if !shortfalls.is_empty() {
                     return Err(shortfalls);
                 }
-                (package_contest.clone(), package_bank.clone())
+                (package_contest.clone(), package_bank.clone(), Some(problem))
             }
         };
         Ok(Loaded {
@@ -104,6 +106,7 @@ impl Loaded {
             path: path.to_string(),
             package_contest,
             package_bank,
+            passed_over,
         })
     }
 
@@ -123,6 +126,7 @@ impl Loaded {
             package_bank,
             in_force: self.in_force.clone(),
             package_rules: self.package_rules.clone(),
+            passed_over: self.passed_over.clone(),
         })
     }
 }
