@@ -372,22 +372,14 @@ impl Message for RuleProblem {
             (CrowdPercent(p), Lang::En) => format!("crowd share {p}% is invalid (0–100)"),
             (BadCollector(u), Lang::Zh) => format!("成绩收集服务器地址“{u}”应以 https://、http:// 或 / 开头"),
             (BadCollector(u), Lang::En) => format!("collector address \"{u}\" must start with https://, http:// or /"),
-            // One text for both languages where only the words differ: smaller on the phone.
-            (InStage(id, p), _) => format!("{}{id}{}{}", lang.pick("阶段“", "stage \""), lang.pick("”：", "\": "), p.message(lang)),
-            (DuplicateStage(id), _) => {
-                format!("{}{id}{}", lang.pick("阶段编号“", "stage id \""), lang.pick("”重复", "\" is used twice"))
-            }
-            (StageOutside(id), _) => format!(
-                "{}{id}{}",
-                lang.pick("阶段“", "stage \""),
-                lang.pick("”的时间超出了竞赛时间", "\" is not within the contest's dates")
-            ),
-            (StagesOverlap(a, b), _) => format!(
-                "{}{a}{}{b}{}",
-                lang.pick("阶段“", "stages \""),
-                lang.pick("”与阶段“", "\" and \""),
-                lang.pick("”的时间重叠", "\" overlap")
-            ),
+            (InStage(id, p), Lang::Zh) => format!("阶段“{id}”：{}", p.message(lang)),
+            (InStage(id, p), Lang::En) => format!("stage \"{id}\": {}", p.message(lang)),
+            (DuplicateStage(id), Lang::Zh) => format!("阶段编号“{id}”重复"),
+            (DuplicateStage(id), Lang::En) => format!("stage id \"{id}\" is used twice"),
+            (StageOutside(id), Lang::Zh) => format!("阶段“{id}”的时间超出了竞赛时间"),
+            (StageOutside(id), Lang::En) => format!("stage \"{id}\" is not within the contest's dates"),
+            (StagesOverlap(a, b), Lang::Zh) => format!("阶段“{a}”与阶段“{b}”的时间重叠"),
+            (StagesOverlap(a, b), Lang::En) => format!("stages \"{a}\" and \"{b}\" overlap"),
             (CrowdShortfall { crowd, qtype, category, wanted, available }, Lang::Zh) => format!(
                 "适合“{crowd}”的{}{}每轮应有 {wanted} 道，题库只有 {available} 道，其余从全部题目中补足",
                 category.as_deref().map(|c| format!("“{c}”类")).unwrap_or_default(),
@@ -659,15 +651,19 @@ impl Contest {
             Some(i) => {
                 let (title, (a, b)) = (self.rules.stages[i].title(lang), self.stage_windows[i]);
                 let (a, b) = (format_shanghai(a), format_shanghai(b - 1));
-                let (open, to) = (lang.pick("当前阶段：", "Stage open now: "), lang.pick(" 至 ", " to "));
-                format!("{open}{title}（{a}{to}{b}）")
+                match lang {
+                    Lang::Zh => format!("当前阶段：{title}（{a} 至 {b}）"),
+                    Lang::En => format!("Stage open now: {title} ({a} to {b})"),
+                }
             }
             None => lang.pick("现在没有进行中的阶段", "No stage is open now").to_string(),
         };
         let next = self.next_stage(now).map(|i| {
             let (title, at) = (self.rules.stages[i].title(lang), format_shanghai(self.stage_windows[i].0));
-            let (next, opens) = (lang.pick("下一阶段：", "Next stage: "), lang.pick(" 开始", ""));
-            format!("{next}{title}{}{at}{opens}", lang.pick("，", ", opens "))
+            match lang {
+                Lang::Zh => format!("下一阶段：{title}，{at} 开始"),
+                Lang::En => format!("Next stage: {title}, opens {at}"),
+            }
         });
         Some((open, next))
     }
@@ -750,14 +746,15 @@ impl Contest {
         let mut lines = Vec::new();
         let stage = self.stage.map(|i| self.rules.stages[i].title(lang));
         lines.push(match (lang, stage) {
-            (_, Some(title)) => format!(
-                "{}{title}{}{}{}{}{}",
-                lang.pick("本阶段（", "This stage ("),
-                lang.pick("）：", "): "),
+            (Lang::Zh, Some(title)) => format!(
+                "本阶段（{title}）：{} 至 {}（北京时间）",
                 format_shanghai(self.starts_ms),
-                lang.pick(" 至 ", " to "),
-                format_shanghai(self.last_moment()),
-                lang.pick("（北京时间）", " (Beijing time)")
+                format_shanghai(self.last_moment())
+            ),
+            (Lang::En, Some(title)) => format!(
+                "This stage ({title}): {} to {} (Beijing time)",
+                format_shanghai(self.starts_ms),
+                format_shanghai(self.last_moment())
             ),
             (Lang::Zh, None) => format!(
                 "比赛时间：{} 至 {}（北京时间）",
