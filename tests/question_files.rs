@@ -102,6 +102,7 @@ fn every_contest_file_parses() {
         "tests/e2e-contests/window.json",
         "tests/e2e-contests/collected.json",
         "tests/e2e-contests/voice.json",
+        "tests/e2e-contests/stages.json",
     ];
     for file in good {
         let (contest, bank) = check_contest(Path::new(file));

@@ -54,5 +54,6 @@ pub fn honest(
         score,
         max,
         correct,
+        stage: None,
     }
 }

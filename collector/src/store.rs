@@ -172,6 +172,8 @@ pub struct StoredAttempt {
     /// The certificate's verification code without and with this collector's receipt.
     pub code: String,
     pub signed_code: String,
+    /// The contest's stage it was played in (migration 0003); `None` without stages.
+    pub stage: Option<String>,
 }
 
 impl StoredAttempt {
@@ -197,6 +199,7 @@ impl StoredAttempt {
             correct: attempt.correct as i32,
             code: code_of(attempt, None),
             signed_code: code_of(attempt, Some(receipt)),
+            stage: attempt.stage.clone(),
         }
     }
 }
@@ -210,14 +213,14 @@ const STORE_BATCH: &str = "
 WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[],
                          $8::text[], $9::bytea[], $10::int4[], $11::int4[], $12::int4[], $13::int2[],
-                         $14::text[], $15::text[])
+                         $14::text[], $15::text[], $16::text[])
         AS t(contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct, shard,
-             code, signed_code)
+             code, signed_code, stage)
 ), a AS (
     INSERT INTO attempts (contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct,
-                          code, signed_code)
+                          code, signed_code, stage)
     SELECT contest, id, person, region, crowd, started_at, finished_at, bank, answers, score, max_score, correct,
-           code, signed_code
+           code, signed_code, stage
     FROM input ORDER BY contest, id
     ON CONFLICT DO NOTHING
     RETURNING contest, id, person, region
@@ -263,6 +266,7 @@ async fn store_batch(
         .bind(col(rows, |r| shard(&r.id)))
         .bind(col(rows, |r| r.code.clone()))
         .bind(col(rows, |r| r.signed_code.clone()))
+        .bind(col(rows, |r| r.stage.clone()))
         .fetch_all(&mut **conn)
         .await?;
     Ok(stored.into_iter().collect())
@@ -406,6 +410,7 @@ pub async fn backfill_codes(pool: &PgPool, key: &crate::receipt::ReceiptKey) -> 
                 rules_revision: 0,
                 bank: String::new(),
                 rules_hash: None,
+                stage: None,
             };
             let receipt = key.sign(&receipt_message(&attempt.contest_id, &attempt));
             codes.push(code_of(&attempt, None));

@@ -292,3 +292,88 @@ fn concurrent_resends_are_counted_exactly_once() {
     assert_eq!(recount["mismatches"], serde_json::json!([]));
     assert_eq!((recount["participants"].as_u64(), recount["participations"].as_u64()), (Some(20), Some(60)));
 }
+
+/// A contest in stages, written for the test around the present: 第一周 is over, 决赛 is open
+/// now and asks two 单选 (the contest itself three questions of each type).
+fn staged_contests() -> (std::path::PathBuf, Contests) {
+    use kepu_quiz::core::model::clock::format_shanghai;
+    let now = now_ms();
+    let at = |hours: i64| format_shanghai(now + hours * 3_600_000);
+    let dir = std::env::temp_dir().join(format!("kepu-stages-{}-{now}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bank = questions().join("default-bank.json");
+    let package = format!(
+        r#"{{ "format": "kepu-contest", "version": 1, "bank": {bank:?},
+  "rules": {{ "id": "kepu-stages", "title": "分阶段", "revision": 1, "starts": "{}", "ends": "{}",
+    "round": {{ "mix": [{{ "type": "true_false", "count": 3 }}, {{ "type": "single", "count": 3 }}, {{ "type": "multiple", "count": 3 }}] }},
+    "scoring": {{ "single": 5, "multiple": 5, "true_false": 5 }},
+    "registration": {{ "region_depth": 3 }},
+    "stages": [
+      {{ "id": "week-1", "title": "第一周", "starts": "{}", "ends": "{}", "mix": [{{ "type": "true_false", "count": 1 }}] }},
+      {{ "id": "final", "title": "决赛", "starts": "{}", "ends": "{}", "mix": [{{ "type": "single", "count": 2 }}] }}
+    ] }} }}"#,
+        at(-72),
+        at(72),
+        at(-48),
+        at(-3),
+        at(-2),
+        at(48)
+    );
+    std::fs::write(dir.join("staged.json"), package).unwrap();
+    let loaded = contests::load(&dir, Some(&questions().join("regions.json"))).unwrap();
+    (dir, loaded)
+}
+
+#[test]
+fn an_attempt_of_a_stage_is_stored_with_it_counted_and_rescored_under_the_stages_rules() {
+    let (dir, loaded) = staged_contests();
+    let cluster = Cluster::start();
+    let regions = questions().join("regions.json");
+    let c = Collector::start(&cluster, &["--contests", dir.to_str().unwrap(), "--regions", regions.to_str().unwrap()]);
+    let served = &loaded.by_id["kepu-stages"];
+    let final_index = served.contest.stage_index("final").unwrap();
+    // Drawn and scored by the core under the final's rules, as a phone does.
+    let in_final = kepu_collector::contests::ServedContest {
+        contest: served.contest.in_stage(final_index),
+        bank: served.bank.clone(),
+        fingerprint: served.fingerprint.clone(),
+        index: served.index.clone(),
+    };
+    let honest = |id: &str, stage: Option<&str>, under: &kepu_collector::contests::ServedContest| SubmittedAttempt {
+        stage: stage.map(str::to_string),
+        ..sample::honest(under, id, &format!("p-{id}"), Some("410102"), now_ms() - 30 * 60_000, id.len() as u64)
+    };
+    let fin = honest("s1", Some("final"), &in_final);
+    assert_eq!(fin.answers.len(), 2);
+    // The contest's own round under the final's name: three times too many questions.
+    let wrong_mix = honest("s2", Some("final"), served);
+    // Played now, but named for the week that is over; and a stage the contest does not have.
+    let wrong_week = honest("s3", Some("week-1"), &in_final);
+    let no_such = honest("s4", Some("week-9"), &in_final);
+    let send = |attempts: &[&SubmittedAttempt]| {
+        let body = serde_json::to_string(&Submission {
+            contest: "kepu-stages".into(),
+            attempts: attempts.iter().map(|a| (*a).clone()).collect(),
+        })
+        .unwrap();
+        c.post(&body)
+    };
+    let reply = send(&[&fin, &wrong_mix, &wrong_week, &no_such]);
+    assert_eq!(statuses(&reply), ["accepted", "rejected", "rejected", "rejected"]);
+    let results = reply.json()["results"].clone();
+    assert_eq!(results[1]["reason"], "题目数与竞赛规则不符");
+    assert_eq!(results[2]["reason"], "开始时间在竞赛时间之外");
+    assert_eq!(results[3]["reason"], "竞赛中没有它所属的阶段");
+    assert_eq!(statuses(&send(&[&fin])), ["duplicate"]);
+
+    // Stored with its stage (migration 0003), and counted.
+    let out = std::process::Command::new("psql")
+        .args([&cluster.url(), "-At", "-c", "SELECT id, coalesce(stage, '-') FROM attempts ORDER BY id"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "s1|final\n", "{}", String::from_utf8_lossy(&out.stderr));
+    let counts = c.get("/v1/contests/kepu-stages/counts?level=province", Some(TOKEN)).json();
+    assert_eq!((counts["participants"].as_u64(), counts["participations"].as_u64()), (Some(1), Some(1)));
+    assert!(c.terminate().success());
+    let _ = std::fs::remove_dir_all(dir);
+}

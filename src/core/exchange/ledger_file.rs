@@ -216,6 +216,8 @@ pub enum Implausible {
     UnknownQuestion,
     /// Score, maximum or right answers differ from those worked out from its answers.
     ScoreDiffers,
+    /// A stage the contest does not have.
+    UnknownStage,
 }
 
 impl Implausible {
@@ -237,6 +239,7 @@ impl Implausible {
             ScoreDiffers => lang
                 .pick("与按题库重新计算的得分不符", "its score differs from the one worked out from its answers")
                 .into(),
+            UnknownStage => lang.pick("竞赛中没有它所属的阶段", "a stage the contest does not have").into(),
         }
     }
 }
@@ -274,6 +277,14 @@ impl RecordCheck<'_> {
         if self.contest.window(a.started_at) != Window::Open {
             return Some(OutsideWindow);
         }
+        // A stage's attempt started within that stage.
+        if let Some(id) = &a.stage {
+            let Some(i) = self.contest.stage_index(id) else { return Some(UnknownStage) };
+            let (from, to) = self.contest.stage_windows[i];
+            if a.started_at < from || a.started_at >= to {
+                return Some(OutsideWindow);
+            }
+        }
         if a.finished_at > self.now.saturating_add(CLOCK_SLACK_MS) {
             return Some(InTheFuture);
         }
@@ -286,6 +297,8 @@ impl RecordCheck<'_> {
             None => self.known.iter().find(|(_, c, b)| c.rules.revision == a.rules_revision && b.reference() == a.bank),
         };
         let (_, contest, bank) = known?;
+        // Rescored under the rules of its stage.
+        let Some(contest) = contest.for_stage(a.stage.as_deref()) else { return Some(UnknownStage) };
         if n != contest.rules.round.question_count() {
             return Some(QuestionCount);
         }
@@ -518,6 +531,7 @@ mod tests {
             rules_revision: 1,
             bank: "b@1".into(),
             rules_hash: None,
+            stage: None,
         }
     }
 

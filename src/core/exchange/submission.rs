@@ -48,6 +48,9 @@ pub struct SubmittedAttempt {
     pub score: u32,
     pub max: u32,
     pub correct: u32,
+    /// The id of the contest's stage it was played in; absent in a contest without stages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
 }
 
 /// The body of `POST /v1/attempts`.
@@ -293,6 +296,7 @@ impl SubmittedAttempt {
             score: attempt.score,
             max: attempt.max_score,
             correct: attempt.correct,
+            stage: attempt.stage.clone(),
         }
     }
 
@@ -344,6 +348,7 @@ impl SubmittedAttempt {
             rules_revision: contest.rules.revision,
             bank: bank.reference(),
             rules_hash: Some(fingerprint.clone()),
+            stage: self.stage.clone(),
         };
         if let Some(why) = check.problem(&attempt) {
             return Err(Refusal::Implausible(why));
@@ -426,6 +431,7 @@ mod tests {
             max,
             correct: answers.len() as u32,
             answers,
+            stage: None,
         }
     }
 

@@ -479,7 +479,8 @@ impl Device {
             return;
         }
         let loaded = self.loaded.clone();
-        let contest = &loaded.contest;
+        // Under the open stage's rules, when the contest has stages.
+        let contest = &*loaded.contest.running(now);
         if let Err(refusal) = self.ledger.can_start(contest, &p.id, now) {
             self.notice = Some(Notice::of(&refusal));
             return;

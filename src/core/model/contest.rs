@@ -275,6 +275,39 @@ pub struct ContestRules {
     /// stay on the device, as always.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collector: Option<String>,
+    /// Stages (每日一题, 第 N 周, 决赛), each with its own window and, where it says so, its
+    /// own mix, attempts per day and score policy. None: the contest is one open window, as
+    /// before (left out of the JSON, so the fingerprint of rules without stages stays).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<Stage>,
+}
+
+/// One stage of a contest: its window (Asia/Shanghai, read as the contest's) and the rules it
+/// changes; every rule it does not name is the contest's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stage {
+    pub id: String,
+    pub title: String,
+    /// The title in English; the Chinese one when absent.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title_en: String,
+    pub starts: String,
+    pub ends: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mix: Option<Vec<MixItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_per_day: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score_policy: Option<ScorePolicy>,
+}
+
+impl Stage {
+    pub fn title(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.title_en.is_empty() => &self.title_en,
+            _ => &self.title,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -296,6 +329,14 @@ pub enum RuleProblem {
         wanted: usize,
         available: usize,
     },
+    /// A problem of one stage's own fields (its id, or `#n` when it has none).
+    InStage(String, Box<RuleProblem>),
+    /// A stage id given twice.
+    DuplicateStage(String),
+    /// A stage that opens before the contest or closes after it.
+    StageOutside(String),
+    /// Two stages open at the same time.
+    StagesOverlap(String, String),
     /// A warning, not a refusal: the crowd's tagged questions cannot fill its share of a
     /// mix item, so its rounds are topped up from the whole bank.
     CrowdShortfall {
@@ -331,6 +372,14 @@ impl Message for RuleProblem {
             (CrowdPercent(p), Lang::En) => format!("crowd share {p}% is invalid (0–100)"),
             (BadCollector(u), Lang::Zh) => format!("成绩收集服务器地址“{u}”应以 https://、http:// 或 / 开头"),
             (BadCollector(u), Lang::En) => format!("collector address \"{u}\" must start with https://, http:// or /"),
+            (InStage(id, p), Lang::Zh) => format!("阶段“{id}”：{}", p.message(lang)),
+            (InStage(id, p), Lang::En) => format!("stage \"{id}\": {}", p.message(lang)),
+            (DuplicateStage(id), Lang::Zh) => format!("阶段编号“{id}”重复"),
+            (DuplicateStage(id), Lang::En) => format!("stage id \"{id}\" is used twice"),
+            (StageOutside(id), Lang::Zh) => format!("阶段“{id}”的时间超出了竞赛时间"),
+            (StageOutside(id), Lang::En) => format!("stage \"{id}\" is not within the contest's dates"),
+            (StagesOverlap(a, b), Lang::Zh) => format!("阶段“{a}”与阶段“{b}”的时间重叠"),
+            (StagesOverlap(a, b), Lang::En) => format!("stages \"{a}\" and \"{b}\" overlap"),
             (CrowdShortfall { crowd, qtype, category, wanted, available }, Lang::Zh) => format!(
                 "适合“{crowd}”的{}{}每轮应有 {wanted} 道，题库只有 {available} 道，其余从全部题目中补足",
                 category.as_deref().map(|c| format!("“{c}”类")).unwrap_or_default(),
@@ -426,8 +475,13 @@ impl Message for ContestError {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Contest {
     pub rules: ContestRules,
+    /// The window: the contest's, or the stage's in a contest running in one ([`Contest::in_stage`]).
     pub starts_ms: i64,
     pub ends_ms: i64,
+    /// Each stage's window `[start, end)` in ms, in the order of `rules.stages`.
+    pub stage_windows: Vec<(i64, i64)>,
+    /// The stage this contest runs in ([`Contest::in_stage`]): its index in `rules.stages`.
+    pub stage: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -508,37 +562,121 @@ impl Contest {
         {
             problems.push(RuleProblem::BadCollector(url.clone()));
         }
+        let stage_windows = stage_problems(&rules, starts.zip(ends), &mut problems);
         if !problems.is_empty() {
             return Err(ContestError::Rules(problems));
         }
-        Ok(Contest { starts_ms: starts.unwrap_or_default(), ends_ms: ends.unwrap_or_default(), rules })
+        Ok(Contest {
+            starts_ms: starts.unwrap_or_default(),
+            ends_ms: ends.unwrap_or_default(),
+            rules,
+            stage_windows,
+            stage: None,
+        })
+    }
+
+    /// The contest as it runs in stage `i`: that stage's window, and its mix, attempts per
+    /// day and score policy where it names them.
+    pub fn in_stage(&self, i: usize) -> Contest {
+        let mut c = self.clone();
+        let s = &self.rules.stages[i];
+        if let Some(mix) = &s.mix {
+            c.rules.round.mix = mix.clone();
+        }
+        c.rules.attempts_per_day = s.attempts_per_day.unwrap_or(c.rules.attempts_per_day);
+        c.rules.score_policy = s.score_policy.unwrap_or(c.rules.score_policy);
+        (c.starts_ms, c.ends_ms) = self.stage_windows[i];
+        c.stage = Some(i);
+        c
+    }
+
+    /// The id of the stage this contest runs in, if any.
+    pub fn stage_id(&self) -> Option<&str> {
+        self.stage.map(|i| self.rules.stages[i].id.as_str())
+    }
+
+    /// The index of the stage with id `id`.
+    pub fn stage_index(&self, id: &str) -> Option<usize> {
+        self.rules.stages.iter().position(|s| s.id == id)
+    }
+
+    /// The stage open at `now`.
+    pub fn stage_at(&self, now: i64) -> Option<usize> {
+        self.stage_windows.iter().position(|&(a, b)| a <= now && now < b)
+    }
+
+    /// The stage that opens next after `now`.
+    pub fn next_stage(&self, now: i64) -> Option<usize> {
+        (0..self.stage_windows.len())
+            .filter(|&i| self.stage_windows[i].0 > now)
+            .min_by_key(|&i| self.stage_windows[i].0)
+    }
+
+    /// The contest as a round started at `now` runs: under the open stage's rules, or as it
+    /// is (a contest with stages then takes no round: see [`Contest::between_stages`]).
+    pub fn running(&self, now: i64) -> std::borrow::Cow<'_, Contest> {
+        match self.stage_at(now) {
+            Some(i) if self.stage.is_none() => std::borrow::Cow::Owned(self.in_stage(i)),
+            _ => std::borrow::Cow::Borrowed(self),
+        }
+    }
+
+    /// A contest with stages, none of them the one it runs in: no round can start.
+    pub fn between_stages(&self) -> bool {
+        !self.rules.stages.is_empty() && self.stage.is_none()
+    }
+
+    /// The rules an attempt of stage `stage` was played under: that stage's (`None` when the
+    /// contest has no such stage), or the contest's for an attempt of no stage.
+    pub fn for_stage(&self, stage: Option<&str>) -> Option<std::borrow::Cow<'_, Contest>> {
+        match stage {
+            None => Some(std::borrow::Cow::Borrowed(self)),
+            Some(id) => self.stage_index(id).map(|i| std::borrow::Cow::Owned(self.in_stage(i))),
+        }
+    }
+
+    /// The score policy of stage `stage` (the contest's for `None` or a stage it does not have).
+    pub fn score_policy_in(&self, stage: Option<&str>) -> ScorePolicy {
+        let s = stage.and_then(|id| self.stage_index(id)).and_then(|i| self.rules.stages[i].score_policy);
+        s.unwrap_or(self.rules.score_policy)
+    }
+
+    /// What the home page says of the stages at `now`: the stage open (or that none is), and
+    /// the next one with when it opens. `None` for a contest without stages.
+    pub fn stage_lines(&self, now: i64, lang: Lang) -> Option<(String, Option<String>)> {
+        if self.rules.stages.is_empty() {
+            return None;
+        }
+        let open = match self.stage_at(now) {
+            Some(i) => {
+                let (title, (a, b)) = (self.rules.stages[i].title(lang), self.stage_windows[i]);
+                let (a, b) = (format_shanghai(a), format_shanghai(b - 1));
+                match lang {
+                    Lang::Zh => format!("当前阶段：{title}（{a} 至 {b}）"),
+                    Lang::En => format!("Stage open now: {title} ({a} to {b})"),
+                }
+            }
+            None => lang.pick("现在没有进行中的阶段", "No stage is open now").to_string(),
+        };
+        let next = self.next_stage(now).map(|i| {
+            let (title, at) = (self.rules.stages[i].title(lang), format_shanghai(self.stage_windows[i].0));
+            match lang {
+                Lang::Zh => format!("下一阶段：{title}，{at} 开始"),
+                Lang::En => format!("Next stage: {title}, opens {at}"),
+            }
+        });
+        Some((open, next))
     }
 
     /// Every mix item the bank cannot fill. Items are filled in order, so a typed item
     /// without category competes with category items of the same type for questions.
+    /// Each stage's own mix is checked too, its problems naming the stage.
     pub fn shortfalls(&self, bank: &Bank) -> Vec<RuleProblem> {
-        let mut out = Vec::new();
-        for qtype in QuestionType::ALL {
-            let items: Vec<&MixItem> = self.rules.round.mix.iter().filter(|m| m.qtype == qtype).collect();
-            let mut used_in_categories = 0;
-            for m in items.iter().filter(|m| m.category.is_some()) {
-                let available = bank.count(qtype, m.category.as_deref());
-                if available < m.count {
-                    out.push(RuleProblem::Shortfall {
-                        qtype,
-                        category: m.category.clone(),
-                        wanted: m.count,
-                        available,
-                    });
-                }
-                used_in_categories += m.count.min(available);
-            }
-            let open: usize = items.iter().filter(|m| m.category.is_none()).map(|m| m.count).sum();
-            if open > 0 {
-                let available = bank.count(qtype, None).saturating_sub(used_in_categories);
-                if available < open {
-                    out.push(RuleProblem::Shortfall { qtype, category: None, wanted: open, available });
-                }
+        let mut out = mix_shortfalls(&self.rules.round.mix, bank);
+        for s in &self.rules.stages {
+            if let Some(mix) = &s.mix {
+                let named = |p| RuleProblem::InStage(s.id.clone(), Box::new(p));
+                out.extend(mix_shortfalls(mix, bank).into_iter().map(named));
             }
         }
         out
@@ -562,14 +700,21 @@ impl Contest {
     /// When what the home page shows next changes with time alone: the start, the end, and,
     /// with a daily limit, each Asia/Shanghai midnight while the contest is open (the
     /// attempts left start again). `None` once the contest has ended.
+    /// Stages add their starts and ends (and midnights, when one has a daily limit).
     pub fn next_change(&self, now_ms: i64) -> Option<i64> {
-        if now_ms < self.starts_ms {
+        let daily = self.rules.attempts_per_day > 0 || self.rules.stages.iter().any(|s| s.attempts_per_day > Some(0));
+        let contest = if now_ms < self.starts_ms {
             Some(self.starts_ms)
         } else if now_ms < self.ends_ms {
             let midnight = shanghai_midnight_after(now_ms);
-            Some(if self.rules.attempts_per_day > 0 { midnight.min(self.ends_ms) } else { self.ends_ms })
+            Some(if daily { midnight.min(self.ends_ms) } else { self.ends_ms })
         } else {
             None
+        };
+        let stage = self.stage_windows.iter().flat_map(|&(a, b)| [a, b]).filter(|&t| t > now_ms).min();
+        match (contest, stage) {
+            (Some(c), Some(s)) => Some(c.min(s)),
+            (c, s) => c.or(s),
         }
     }
 
@@ -599,13 +744,24 @@ impl Contest {
     pub fn describe(&self, lang: Lang) -> Vec<String> {
         let r = &self.rules;
         let mut lines = Vec::new();
-        lines.push(match lang {
-            Lang::Zh => format!(
+        let stage = self.stage.map(|i| self.rules.stages[i].title(lang));
+        lines.push(match (lang, stage) {
+            (Lang::Zh, Some(title)) => format!(
+                "本阶段（{title}）：{} 至 {}（北京时间）",
+                format_shanghai(self.starts_ms),
+                format_shanghai(self.last_moment())
+            ),
+            (Lang::En, Some(title)) => format!(
+                "This stage ({title}): {} to {} (Beijing time)",
+                format_shanghai(self.starts_ms),
+                format_shanghai(self.last_moment())
+            ),
+            (Lang::Zh, None) => format!(
                 "比赛时间：{} 至 {}（北京时间）",
                 format_shanghai(self.starts_ms),
                 format_shanghai(self.last_moment())
             ),
-            Lang::En => format!(
+            (Lang::En, None) => format!(
                 "Open from {} to {} (Beijing time)",
                 format_shanghai(self.starts_ms),
                 format_shanghai(self.last_moment())
@@ -701,6 +857,86 @@ impl Contest {
         }
         lines
     }
+}
+
+/// Every item of `mix` the bank cannot fill. Items are filled in order, so a typed item
+/// without category competes with category items of the same type for questions.
+fn mix_shortfalls(mix: &[MixItem], bank: &Bank) -> Vec<RuleProblem> {
+    let mut out = Vec::new();
+    for qtype in QuestionType::ALL {
+        let items: Vec<&MixItem> = mix.iter().filter(|m| m.qtype == qtype).collect();
+        let mut used_in_categories = 0;
+        for m in items.iter().filter(|m| m.category.is_some()) {
+            let available = bank.count(qtype, m.category.as_deref());
+            if available < m.count {
+                out.push(RuleProblem::Shortfall { qtype, category: m.category.clone(), wanted: m.count, available });
+            }
+            used_in_categories += m.count.min(available);
+        }
+        let open: usize = items.iter().filter(|m| m.category.is_none()).map(|m| m.count).sum();
+        if open > 0 {
+            let available = bank.count(qtype, None).saturating_sub(used_in_categories);
+            if available < open {
+                out.push(RuleProblem::Shortfall { qtype, category: None, wanted: open, available });
+            }
+        }
+    }
+    out
+}
+
+/// Checks the stages (ids, titles, windows inside the contest's `window` and apart, mixes)
+/// into `problems`, and gives each stage's window (`(0, 0)` where it cannot be read).
+fn stage_problems(
+    rules: &ContestRules,
+    window: Option<(i64, i64)>,
+    problems: &mut Vec<RuleProblem>,
+) -> Vec<(i64, i64)> {
+    use RuleProblem::*;
+    let mut windows = Vec::new();
+    let mut seen: Vec<(&str, i64, i64)> = Vec::new();
+    for (i, s) in rules.stages.iter().enumerate() {
+        let name = if s.id.trim().is_empty() { format!("#{}", i + 1) } else { s.id.clone() };
+        let mut own = Vec::new();
+        if s.id.trim().is_empty() {
+            own.push(MissingField("id"));
+        }
+        if s.title.trim().is_empty() {
+            own.push(MissingField("title"));
+        }
+        let (starts, ends) = (parse_shanghai(&s.starts), parse_shanghai_end(&s.ends));
+        if starts.is_none() {
+            own.push(BadTime("starts", s.starts.clone()));
+        }
+        if ends.is_none() {
+            own.push(BadTime("ends", s.ends.clone()));
+        }
+        match s.mix.as_deref() {
+            Some([]) => own.push(EmptyMix),
+            Some(mix) => own.extend(mix.iter().enumerate().filter(|(_, m)| m.count == 0).map(|(i, _)| ZeroCount(i))),
+            None => {}
+        }
+        match starts.zip(ends) {
+            Some((a, b)) if b <= a => own.push(EndsBeforeStart),
+            Some((a, b)) => {
+                if window.is_some_and(|(cs, ce)| a < cs || b > ce) {
+                    problems.push(StageOutside(name.clone()));
+                }
+                for &(other, oa, ob) in &seen {
+                    if a < ob && oa < b {
+                        problems.push(StagesOverlap(other.to_string(), name.clone()));
+                    }
+                }
+                seen.push((&s.id, a, b));
+            }
+            None => {}
+        }
+        if rules.stages[..i].iter().any(|o| o.id == s.id) && !s.id.trim().is_empty() {
+            problems.push(DuplicateStage(name.clone()));
+        }
+        problems.extend(own.into_iter().map(|p| InStage(name.clone(), Box::new(p))));
+        windows.push(starts.zip(ends).unwrap_or_default());
+    }
+    windows
 }
 
 /// Who of those who finish a round earns a certificate. Read through a `String` (whose reading
@@ -815,6 +1051,7 @@ pub(crate) mod tests {
             pass_mark: 10,
             certificate: Default::default(),
             collector: None,
+            stages: Vec::new(),
         }
     }
 

@@ -60,6 +60,9 @@ pub struct Attempt {
     /// attempts of earlier builds.
     #[serde(rename = "rh", default, skip_serializing_if = "Option::is_none")]
     pub rules_hash: Option<String>,
+    /// The id of the contest's stage it was played in; `None` in a contest without stages.
+    #[serde(rename = "st", default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
 }
 
 impl Attempt {
@@ -94,6 +97,7 @@ impl Attempt {
             rules_revision: contest.rules.revision,
             bank: bank.reference(),
             rules_hash: Some(in_force.to_string()),
+            stage: round.stage.clone(),
         })
     }
 
@@ -145,6 +149,8 @@ pub enum StartRefusal {
     NotYet,
     Closed,
     DailyLimit(u32),
+    /// A contest with stages between two of them.
+    NoStageOpen,
 }
 
 impl Message for StartRefusal {
@@ -154,6 +160,7 @@ impl Message for StartRefusal {
             (StartRefusal::NotYet, Lang::En) => "The contest has not started yet".into(),
             (StartRefusal::Closed, Lang::Zh) => "竞赛已经结束".into(),
             (StartRefusal::Closed, Lang::En) => "The contest has ended".into(),
+            (StartRefusal::NoStageOpen, _) => lang.pick("现在没有进行中的阶段", "No stage is open now").into(),
             (StartRefusal::DailyLimit(n), Lang::Zh) => format!("今天的 {n} 次答题机会已用完，明天再来吧"),
             (StartRefusal::DailyLimit(n), Lang::En) => {
                 format!("You have used today's {n} attempt(s); come back tomorrow")
@@ -194,8 +201,12 @@ impl AttemptLedger {
         true
     }
 
-    pub fn attempts_on_day(&self, participant_id: &str, day: i64) -> usize {
-        self.attempts.iter().filter(|a| a.participant_id == participant_id && a.day() == day).count()
+    /// The participant's attempts of `stage` (`None`: of no stage) on `day`.
+    pub fn attempts_on_day(&self, participant_id: &str, stage: Option<&str>, day: i64) -> usize {
+        self.attempts
+            .iter()
+            .filter(|a| a.participant_id == participant_id && a.stage.as_deref() == stage && a.day() == day)
+            .count()
     }
 
     /// When the participant last finished an attempt here, if ever (tells namesakes apart).
@@ -203,18 +214,23 @@ impl AttemptLedger {
         self.attempts.iter().filter(|a| a.participant_id == participant_id).map(|a| a.finished_at).max()
     }
 
-    /// Attempts left today (`None` = unlimited).
+    /// Attempts left today (`None` = unlimited, or no stage open), in the stage `contest`
+    /// runs in ([`Contest::running`]): each stage has its own daily limit.
     pub fn attempts_left(&self, contest: &Contest, participant_id: &str, now: i64) -> Option<u32> {
         let limit = contest.rules.attempts_per_day;
-        (limit > 0).then(|| limit.saturating_sub(self.attempts_on_day(participant_id, shanghai_day(now)) as u32))
+        let done = || self.attempts_on_day(participant_id, contest.stage_id(), shanghai_day(now)) as u32;
+        (limit > 0 && !contest.between_stages()).then(|| limit.saturating_sub(done()))
     }
 
-    /// Whether a scored round may start now.
+    /// Whether a scored round may start now in `contest` as it runs now ([`Contest::running`]).
     pub fn can_start(&self, contest: &Contest, participant_id: &str, now: i64) -> Result<(), StartRefusal> {
         match contest.window(now) {
             Window::NotYet => return Err(StartRefusal::NotYet),
             Window::Closed => return Err(StartRefusal::Closed),
             Window::Open => {}
+        }
+        if contest.between_stages() {
+            return Err(StartRefusal::NoStageOpen);
         }
         if self.attempts_left(contest, participant_id, now) == Some(0) {
             return Err(StartRefusal::DailyLimit(contest.rules.attempts_per_day));
@@ -224,10 +240,15 @@ impl AttemptLedger {
 
     /// Each participant's contest score under `policy`, best first.
     pub fn standings(&self, policy: ScorePolicy) -> Vec<Standing> {
+        self.standings_in(policy, None)
+    }
+
+    /// [`AttemptLedger::standings`] of the attempts of one stage (`None`: of all of them).
+    pub fn standings_in(&self, policy: ScorePolicy, stage: Option<&str>) -> Vec<Standing> {
         let mut out: Vec<Standing> = Vec::new();
         // Where each person's row is: an event tablet holds thousands of people.
         let mut row: FastMap<&str, usize> = FastMap::default();
-        for a in &self.attempts {
+        for a in self.attempts.iter().filter(|a| stage.is_none() || a.stage.as_deref() == stage) {
             let entry = match row.get(a.participant_id.as_str()) {
                 Some(&i) => &mut out[i],
                 None => {
@@ -273,7 +294,12 @@ impl AttemptLedger {
 
     /// 1-based rank of a participant on this device under `policy`.
     pub fn rank_of(&self, policy: ScorePolicy, participant_id: &str) -> Option<(usize, usize)> {
-        let s = self.standings(policy);
+        self.rank_in(policy, None, participant_id)
+    }
+
+    /// [`AttemptLedger::rank_of`] among the attempts of one stage (`None`: of all of them).
+    pub fn rank_in(&self, policy: ScorePolicy, stage: Option<&str>, participant_id: &str) -> Option<(usize, usize)> {
+        let s = self.standings_in(policy, stage);
         s.iter().position(|x| x.participant_id == participant_id).map(|i| (i + 1, s.len()))
     }
 }
@@ -305,6 +331,7 @@ mod tests {
             rules_revision: 1,
             bank: "b@1".into(),
             rules_hash: None,
+            stage: None,
         }
     }
 

@@ -72,6 +72,9 @@ pub struct Round {
     /// for this person).
     #[serde(default, skip_serializing_if = "ReadingPauses::is_off")]
     pub reading: ReadingPauses,
+    /// The id of the contest's stage the round is played in (`Contest::in_stage`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
 }
 
 /// What a round was drawn under, to tell on resuming whether the contest changed since.
@@ -150,6 +153,7 @@ impl Round {
             per_question_ms: r.seconds_per_question.map(|s| i64::from(s) * 1000),
             round_ms: r.seconds_per_round.map(|s| i64::from(s) * 1000),
             allow_back: r.allow_back,
+            stage: contest.stage_id().map(str::to_string),
             ..Round::practice(&contest.rules.id, participant_id, questions, now)
         }
     }
@@ -215,6 +219,7 @@ impl Round {
             spent_ms: Vec::new(),
             played_under: None,
             reading: ReadingPauses::default(),
+            stage: None,
         }
     }
 

@@ -13,7 +13,7 @@ use crate::core::model::clock::format_day;
 use crate::core::model::participant::CROWD_CHOICES;
 use crate::core::model::region::{ancestor, RegionTable};
 use crate::core::model::rng::{FastMap, FastSet};
-use crate::core::play::ledger::Attempt;
+use crate::core::play::ledger::{Attempt, AttemptLedger};
 use crate::core::Lang;
 
 /// Name of the row for attempts without a region at the chosen level.
@@ -32,6 +32,17 @@ pub struct Headline {
     pub perfect_rate: f64,
     /// Share of attempts with `score >= pass_mark`; every attempt passes a pass mark of 0.
     pub pass_rate: f64,
+}
+
+/// The attempts the statistics cover: those of one stage of the contest, or (`None`, 全部阶段)
+/// all of them, which is `ledger` itself. Every report of this module then works per stage.
+pub fn of_stage(ledger: &std::rc::Rc<AttemptLedger>, stage: Option<&str>) -> std::rc::Rc<AttemptLedger> {
+    match stage {
+        None => ledger.clone(),
+        Some(id) => std::rc::Rc::new(AttemptLedger {
+            attempts: ledger.attempts.iter().filter(|a| a.stage.as_deref() == Some(id)).cloned().collect(),
+        }),
+    }
 }
 
 /// The organizer's headline numbers. With no attempts every average and rate is 0.

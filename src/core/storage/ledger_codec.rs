@@ -17,6 +17,9 @@
 //! each distinct bank and fingerprint once, and `h`, beside it, the fingerprint of each entry of
 //! `b`. Rows stay as they were, so rows and files of earlier builds, without `h`, still read
 //! (their attempts have no fingerprint), and earlier builds read these rows.
+//!
+//! The stage of a contest in stages (`Attempt::stage`) goes there too: `st`, beside `b`, names
+//! each entry's stage (left out when no attempt has one), so rows stay as they were.
 
 use std::rc::Rc;
 
@@ -43,6 +46,9 @@ pub(crate) struct CompactLedger {
     /// attempt has one.
     #[serde(rename = "h", default, skip_serializing_if = "Vec::is_empty")]
     fingerprints: Vec<Option<String>>,
+    /// The stage of each entry of `banks` (`null` for none); left out when no attempt has one.
+    #[serde(rename = "st", default, skip_serializing_if = "Vec::is_empty")]
+    stages: Vec<Option<String>>,
     #[serde(rename = "q")]
     questions: Vec<Rc<str>>,
     attempts: Vec<String>,
@@ -146,7 +152,8 @@ impl From<&AttemptLedger> for CompactLedger {
             for n in [
                 intern(&mut contests, &mut contest_index, a.contest_id.as_str()) as i64,
                 intern(&mut people, &mut person_index, person) as i64,
-                intern(&mut banks, &mut bank_index, (a.bank.as_str(), a.rules_hash.as_deref())) as i64,
+                intern(&mut banks, &mut bank_index, (a.bank.as_str(), a.rules_hash.as_deref(), a.stage.as_deref()))
+                    as i64,
                 i64::from(a.rules_revision),
                 a.started_at,
                 a.finished_at - a.started_at,
@@ -180,8 +187,12 @@ impl From<&AttemptLedger> for CompactLedger {
             rows.push(row);
         }
         let owned = |o: Option<&str>| o.map(str::to_string);
-        let fingerprints = match banks.iter().any(|(_, h)| h.is_some()) {
-            true => banks.iter().map(|(_, h)| owned(*h)).collect(),
+        let fingerprints = match banks.iter().any(|(_, h, _)| h.is_some()) {
+            true => banks.iter().map(|(_, h, _)| owned(*h)).collect(),
+            false => Vec::new(),
+        };
+        let stages = match banks.iter().any(|(_, _, s)| s.is_some()) {
+            true => banks.iter().map(|(_, _, s)| owned(*s)).collect(),
             false => Vec::new(),
         };
         CompactLedger {
@@ -190,8 +201,9 @@ impl From<&AttemptLedger> for CompactLedger {
                 .into_iter()
                 .map(|(id, name, region, crowd)| (id.to_string(), name.to_string(), None, owned(region), owned(crowd)))
                 .collect(),
-            banks: banks.into_iter().map(|(b, _)| b.to_string()).collect(),
+            banks: banks.into_iter().map(|(b, _, _)| b.to_string()).collect(),
             fingerprints,
+            stages,
             questions: questions.into_iter().map(Rc::from).collect(),
             attempts: rows,
         }
@@ -263,6 +275,7 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
         rules_revision: read_u32(f[3])?,
         bank: pick(&c.banks, f[2], "bank")?.clone(),
         rules_hash: c.fingerprints.get(read_b36(f[2])? as usize).cloned().flatten(),
+        stage: c.stages.get(read_b36(f[2])? as usize).cloned().flatten(),
     })
 }
 
@@ -297,6 +310,7 @@ mod tests {
                     rules_revision: 3,
                     bank: "kepu-default@2".into(),
                     rules_hash: Some("0123456789ab".into()),
+                    stage: None,
                 }
             })
             .collect();

@@ -12,8 +12,8 @@ use yew::prelude::*;
 use crate::core::model::bank::AnswerSet;
 use crate::core::reports::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::reports::stats::{
-    by_crowd, by_day, grouped, headline, parse_population_csv, rank_regions, region_report, score_distribution,
-    GroupRow, Headline, ItemAnalysis, ItemFlag, ItemStat, RankBy,
+    by_crowd, by_day, grouped, headline, of_stage, parse_population_csv, rank_regions, region_report,
+    score_distribution, GroupRow, Headline, ItemAnalysis, ItemFlag, ItemStat, RankBy,
 };
 use crate::core::Lang;
 use crate::web::browser::download::download;
@@ -166,22 +166,28 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     let all_regions = use_state(|| false);
     // Item analysis of one crowd group (a key of the 按人群 table), or of everyone.
     let item_crowd = use_state(|| None::<String>);
+    // The attempts of one stage (全部阶段: all of them, the ledger itself).
+    let stage = use_state(|| None::<String>);
+    let stage_ledger = {
+        let ledger = desk.ledger.clone();
+        use_memo((Rc::as_ptr(&ledger) as usize, (*stage).clone()), move |(_, s)| of_stage(&ledger, s.as_deref()))
+    };
     // Computed once per ledger (100,000 attempts take a noticeable moment), not per render.
-    let ledger_key = Rc::as_ptr(&desk.ledger) as usize;
+    let ledger_key = Rc::as_ptr(&*stage_ledger) as usize;
     let overview = {
         let (ledger, pass_mark, package) =
-            (desk.ledger.clone(), desk.contest.rules.pass_mark, desk.package.package_rules.clone());
+            ((*stage_ledger).clone(), desk.contest.rules.pass_mark, desk.package.package_rules.clone());
         use_later((ledger_key, pass_mark), move |_| Overview {
             headline: headline(&ledger.attempts, pass_mark),
             changed_on_device: ledger.attempts.iter().filter(|a| package.changed_on_device(a)).count(),
         })
     };
     let crowds = {
-        let ledger = desk.ledger.clone();
+        let ledger = (*stage_ledger).clone();
         use_later(ledger_key, move |_| by_crowd(&ledger.attempts))
     };
     let charts = {
-        let ledger = desk.ledger.clone();
+        let ledger = (*stage_ledger).clone();
         use_later(ledger_key, move |_| Charts {
             days: by_day(&ledger.attempts).into_iter().map(|r| (r.key[5..].to_string(), r.participations)).collect(),
             scores: score_distribution(&ledger.attempts, 10)
@@ -191,7 +197,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         })
     };
     let items = {
-        let (ledger, bank) = (desk.ledger.clone(), desk.bank.clone());
+        let (ledger, bank) = ((*stage_ledger).clone(), desk.bank.clone());
         use_later_async(
             (ledger_key, Rc::as_ptr(&desk.bank) as usize, (*item_crowd).clone()),
             move |(_, _, crowd)| async move {
@@ -205,7 +211,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         )
     };
     let region_report = {
-        let (ledger, table) = (desk.ledger.clone(), desk.regions.clone());
+        let (ledger, table) = ((*stage_ledger).clone(), desk.regions.clone());
         let population_key = population.as_ref().map(|p| Rc::as_ptr(p) as usize);
         let table_key = table.as_ref().map(|t| Rc::as_ptr(t) as usize);
         let population = (*population).clone();
@@ -344,6 +350,19 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         <div class="stats-board">
             <section class="card wide">
                 <h2>{ lang.pick("参赛概况", "Overview") }</h2>
+                if !desk.contest.rules.stages.is_empty() {
+                    <label>{ lang.pick("阶段", "Stage") }
+                        <select data-testid="stat-stage" onchange={let stage = stage.clone(); Callback::from(move |e: Event| {
+                            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+                            stage.set((!v.is_empty()).then_some(v));
+                        })}>
+                            <option value="" selected={stage.is_none()}>{ lang.pick("全部阶段", "All stages") }</option>
+                            { for desk.contest.rules.stages.iter().map(|s| html! {
+                                <option value={s.id.clone()} selected={stage.as_deref() == Some(s.id.as_str())}>{ s.title(lang).to_string() }</option>
+                            }) }
+                        </select>
+                    </label>
+                }
                 if let Some(o) = &overview {
                     <div class="kpis">
                         <div class="kpi"><span class="n" data-testid="stat-participants">{ grouped(o.headline.participants) }</span><span>{ lang.pick("参赛人数", "participants") }</span></div>

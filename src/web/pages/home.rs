@@ -32,7 +32,10 @@ pub fn Home(props: &PageProps) -> Html {
             move || drop(timer)
         });
     }
+    // Under the open stage's rules, when the contest has stages.
+    let running = contest.running(now);
     let window = contest.window(now);
+    let stages = contest.stage_lines(now, lang);
     let participant = state.participant().cloned();
     // The participant's region by name (a province's small county file at most).
     let region = participant.as_ref().and_then(|p| p.region.clone());
@@ -50,8 +53,8 @@ pub fn Home(props: &PageProps) -> Html {
         Window::Open => ("status open", lang.pick("进行中", "Open now")),
         Window::Closed => ("status closed", lang.pick("已结束", "Closed")),
     };
-    let left = participant.as_ref().and_then(|p| state.ledger.attempts_left(contest, &p.id, now));
-    let standings = state.ledger.standings(rules.score_policy);
+    let left = participant.as_ref().and_then(|p| state.ledger.attempts_left(&running, &p.id, now));
+    let standings = state.ledger.standings_in(running.rules.score_policy, running.stage_id());
     let region_name = |code: &Option<String>| -> String {
         match (code, &state.regions) {
             (Some(c), Some(t)) => format!("（{}）", t.full_name(c)),
@@ -67,6 +70,12 @@ pub fn Home(props: &PageProps) -> Html {
                 }
                 <p><span class={status_class} data-testid="contest-status" data-starts={contest.starts_ms.to_string()} data-ends={contest.ends_ms.to_string()}>{ status }</span>
                     <span class="dates">{ format!(" {} — {}", format_shanghai(contest.starts_ms), format_shanghai(contest.last_moment())) }</span></p>
+                if let Some((open, next)) = stages {
+                    <p class="stage" data-testid="stage-open" data-stage={running.stage_id().unwrap_or_default().to_string()}>{ open }</p>
+                    if let Some(next) = next {
+                        <p class="stage" data-testid="stage-next">{ next }</p>
+                    }
+                }
             </section>
             <section class="card who">
                 if let Some(p) = &participant {
@@ -83,7 +92,7 @@ pub fn Home(props: &PageProps) -> Html {
                 } else {
                     <p>{ lang.pick("第一次参加？先填写姓名和地区。", "First time? Enter your name and region first.") }</p>
                 }
-                <button class="primary big" data-testid="start-round" onclick={start} disabled={window != Window::Open}>
+                <button class="primary big" data-testid="start-round" onclick={start} disabled={window != Window::Open || running.between_stages()}>
                     { lang.pick("开始答题", "Start the quiz") }
                 </button>
                 <button class="secondary big" data-testid="start-practice" onclick={dispatch(|| Action::Go(Screen::PracticePick))}>
@@ -98,11 +107,11 @@ pub fn Home(props: &PageProps) -> Html {
             </section>
             <section class="card rules">
                 <h2>{ lang.pick("竞赛规则", "Rules") }</h2>
-                <ul>{ for contest.describe(lang).into_iter().map(|l| html! { <li>{ l }</li> }) }</ul>
+                <ul>{ for running.describe(lang).into_iter().map(|l| html! { <li>{ l }</li> }) }</ul>
             </section>
             if !standings.is_empty() {
                 <section class="card board">
-                    <h2>{ lang.pick("本机排行榜", "Leaderboard on this device") }</h2>
+                    <h2>{ lang.pick("本机排行榜", "Leaderboard on this device") }{ running.stage.map(|i| format!(" · {}", rules.stages[i].title(lang))).unwrap_or_default() }</h2>
                     <ol data-testid="leaderboard">
                         { for standings.iter().take(10).map(|s| html! {
                             <li>

@@ -50,7 +50,9 @@ pub fn ResultPage(props: &PageProps) -> Html {
     };
     let rules = &state.loaded.contest.rules;
     let bank = &state.loaded.bank;
-    let rank = state.ledger.rank_of(rules.score_policy, &a.participant_id);
+    // Ranked among the attempts of its stage, under that stage's score policy.
+    let stage = a.stage.as_deref();
+    let rank = state.ledger.rank_in(state.loaded.contest.score_policy_in(stage), stage, &a.participant_id);
     // With a results collector: submitted, waiting (how many) or refused (why).
     let delivery = outbox.as_ref().map(|o| o.status(&a.id));
     let passed = rules.pass_mark > 0 && a.score >= rules.pass_mark;

@@ -1,0 +1,97 @@
+// End to end at 390×844: a contest in two stages (tests/e2e-contests/stages.json: 每日一题 on
+// 2027-04-01 08:00–11:59, one 判断 once a day; 决赛 from 14:00, two 单选 and a 多选 twice a day)
+// with the page's clock moved: home shows the stage open and the next one, switches at each
+// boundary without a reload, a round in each stage has that stage's questions and daily limit,
+// and the organizer's statistics filtered per stage count each stage's attempts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { useHarness, phonePage, fillRegistration, answerFirst, waitText, number } from './helpers.mjs';
+
+const h = useHarness();
+const PIN = '2468';
+const shots = process.env.SCREENSHOTS ?? 'target/screenshots';
+
+/** Plays a round choosing the first choice each time, two seconds a question; returns how
+ * many questions it had, and goes back home. */
+async function playRound(page) {
+  await page.getByTestId('start-round').click();
+  await page.getByTestId('question').waitFor();
+  let questions = 0;
+  while (!(await page.getByTestId('result-score').count())) {
+    await page.clock.fastForward(2000);
+    await answerFirst(page);
+    questions++;
+  }
+  await page.getByText('返回首页').first().click();
+  return questions;
+}
+
+test('two stages switch at their boundaries with their own rounds and limits; statistics per stage', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const page = await phonePage(h.browser);
+  await page.clock.install({ time: new Date('2027-04-01T07:59:00+08:00') });
+  await page.goto(`${h.server.url}?contest=e2e/stages.json`);
+  await waitText(page, 'stage-open', /现在没有进行中的阶段/);
+  await waitText(page, 'stage-next', /下一阶段：每日一题，2027-04-01 08:00 开始/);
+  assert.ok(await page.getByTestId('start-round').isDisabled(), 'no stage open: no round');
+
+  // 08:00: 每日一题 opens while the page stays open.
+  await page.clock.fastForward('01:01');
+  await waitText(page, 'stage-open', /当前阶段：每日一题（2027-04-01 08:00 至 2027-04-01 11:59）/);
+  await waitText(page, 'stage-next', /下一阶段：决赛，2027-04-01 14:00 开始/);
+  await page.getByTestId('start-round').click();
+  await fillRegistration(page, { name: '钱阶段', province: '湖南省', city: '长沙市', county: '岳麓区' });
+  await waitText(page, 'attempts-left', /今天还可答 1 次/);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(shots, 'stages-open-and-next.png') });
+  assert.equal(await playRound(page), 1, '每日一题 asks one question');
+  await waitText(page, 'attempts-left', /今天还可答 0 次/);
+  await waitText(page, 'leaderboard', /钱阶段/);
+
+  // The stage includes its last minute, 11:59, and closes after it.
+  await page.clock.setSystemTime(new Date('2027-04-01T11:59:30+08:00'));
+  await page.clock.fastForward(100);
+  await page.reload();
+  await waitText(page, 'stage-open', /当前阶段：每日一题/);
+  await page.clock.fastForward(31_000);
+  await waitText(page, 'stage-open', /现在没有进行中的阶段/);
+  await waitText(page, 'stage-next', /下一阶段：决赛，2027-04-01 14:00 开始/);
+  assert.ok(await page.getByTestId('start-round').isDisabled(), 'between the stages: no round');
+  assert.equal(await page.getByTestId('attempts-left').count(), 0);
+  await page.screenshot({ path: path.join(shots, 'stages-between.png') });
+
+  // 14:00: 决赛, with its own two attempts a day and its own mix; it is the last stage.
+  await page.clock.fastForward('02:00:00');
+  await waitText(page, 'stage-open', /当前阶段：决赛/);
+  assert.equal(await page.getByTestId('stage-next').count(), 0);
+  await waitText(page, 'attempts-left', /今天还可答 2 次/);
+  assert.equal(await playRound(page), 3, '决赛 asks two 单选 and a 多选');
+  await waitText(page, 'attempts-left', /今天还可答 1 次/);
+  assert.equal(await playRound(page), 3);
+  await waitText(page, 'attempts-left', /今天还可答 0 次/);
+
+  // The organizer's statistics: all stages, then each.
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill(PIN);
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-stats').waitFor();
+  const counts = async () => [
+    await number(page.getByTestId('stat-participants')),
+    await number(page.getByTestId('stat-participations')),
+  ];
+  await page.getByTestId('stat-participations').waitFor();
+  await waitText(page, 'stat-participations', /^3$/);
+  assert.deepEqual(await counts(), [1, 3]);
+  await page.getByTestId('stat-stage').selectOption('final');
+  await waitText(page, 'stat-participations', /^2$/);
+  assert.deepEqual(await counts(), [1, 2]);
+  await page.getByTestId('stat-stage').selectOption('daily-1');
+  await waitText(page, 'stat-participations', /^1$/);
+  assert.deepEqual(await counts(), [1, 1]);
+  await page.getByTestId('stat-stage').selectOption('');
+  await waitText(page, 'stat-participations', /^3$/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
