@@ -31,6 +31,7 @@ fn attempt(id: &str, person: &str, score: u32) -> Attempt {
         rules_revision: 1,
         bank: "b@1".into(),
         rules_hash: None,
+        receipt: None,
     }
 }
 

@@ -96,6 +96,7 @@ fn att(
         rules_revision: 1,
         bank: "demo@1".into(),
         rules_hash: None,
+        receipt: None,
     }
 }
 

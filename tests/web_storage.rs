@@ -42,6 +42,7 @@ fn ledger(n: usize, name: &str) -> AttemptLedger {
             rules_revision: 1,
             bank: "b@1".into(),
             rules_hash: None,
+            receipt: None,
         })
         .collect();
     AttemptLedger { attempts }

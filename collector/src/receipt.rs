@@ -80,6 +80,7 @@ mod tests {
             rules_revision: 1,
             bank: "b@1".into(),
             rules_hash: None,
+            receipt: None,
         };
         let sig = key.sign(&receipt_message("c", &attempt));
         assert_eq!(sig.len(), 128);

@@ -406,6 +406,7 @@ pub async fn backfill_codes(pool: &PgPool, key: &crate::receipt::ReceiptKey) -> 
                 rules_revision: 0,
                 bank: String::new(),
                 rules_hash: None,
+                receipt: None,
             };
             let receipt = key.sign(&receipt_message(&attempt.contest_id, &attempt));
             codes.push(code_of(&attempt, None));

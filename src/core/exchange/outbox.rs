@@ -290,6 +290,7 @@ mod tests {
             rules_revision: 1,
             bank: "b@1".into(),
             rules_hash: None,
+            receipt: None,
         }
     }
 

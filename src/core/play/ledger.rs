@@ -60,9 +60,23 @@ pub struct Attempt {
     /// attempts of earlier builds.
     #[serde(rename = "rh", default, skip_serializing_if = "Option::is_none")]
     pub rules_hash: Option<String>,
+    /// The results collector's Ed25519 receipt for it (hex, `submission::verify_receipt`), when
+    /// it carries one: in results files and the organizer's collection. A phone keeps the
+    /// receipts of its own attempts in its outbox and puts them here when it exports.
+    #[serde(rename = "rc", default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
 }
 
 impl Attempt {
+    /// Whether `other` is the same record, whatever receipt either carries: a receipt says
+    /// that the collector counted it, not what it is.
+    pub fn same_record(&self, other: &Attempt) -> bool {
+        match self.receipt == other.receipt {
+            true => self == other,
+            false => *self == Attempt { receipt: self.receipt.clone(), ..other.clone() },
+        }
+    }
+
     /// Records a finished round; `in_force` is `contest.fingerprint(bank)`, worked out once.
     pub fn from_round(
         round: &Round,
@@ -94,6 +108,7 @@ impl Attempt {
             rules_revision: contest.rules.revision,
             bank: bank.reference(),
             rules_hash: Some(in_force.to_string()),
+            receipt: None,
         })
     }
 
@@ -305,6 +320,7 @@ mod tests {
             rules_revision: 1,
             bank: "b@1".into(),
             rules_hash: None,
+            receipt: None,
         }
     }
 

@@ -17,6 +17,10 @@
 //! each distinct bank and fingerprint once, and `h`, beside it, the fingerprint of each entry of
 //! `b`. Rows stay as they were, so rows and files of earlier builds, without `h`, still read
 //! (their attempts have no fingerprint), and earlier builds read these rows.
+//!
+//! The collector's receipt of an attempt (`Attempt::receipt`) goes in `r`, beside `attempts`,
+//! one entry per row (`null` for none), and only when some attempt has one: rows are unchanged,
+//! earlier builds read such ledgers (without the receipts), and ours read theirs.
 
 use std::rc::Rc;
 
@@ -46,6 +50,10 @@ pub(crate) struct CompactLedger {
     #[serde(rename = "q")]
     questions: Vec<Rc<str>>,
     attempts: Vec<String>,
+    /// The collector's receipt of each row of `attempts` (`null` for none); left out when no
+    /// attempt has one.
+    #[serde(rename = "r", default, skip_serializing_if = "Vec::is_empty")]
+    receipts: Vec<Option<String>>,
 }
 
 /// Index of `value` in `table`, adding it the first time it is seen.
@@ -180,6 +188,10 @@ impl From<&AttemptLedger> for CompactLedger {
             rows.push(row);
         }
         let owned = |o: Option<&str>| o.map(str::to_string);
+        let receipts = match ledger.attempts.iter().any(|a| a.receipt.is_some()) {
+            true => ledger.attempts.iter().map(|a| a.receipt.clone()).collect(),
+            false => Vec::new(),
+        };
         let fingerprints = match banks.iter().any(|(_, h)| h.is_some()) {
             true => banks.iter().map(|(_, h)| owned(*h)).collect(),
             false => Vec::new(),
@@ -194,6 +206,7 @@ impl From<&AttemptLedger> for CompactLedger {
             fingerprints,
             questions: questions.into_iter().map(Rc::from).collect(),
             attempts: rows,
+            receipts,
         }
     }
 }
@@ -207,7 +220,11 @@ impl TryFrom<CompactLedger> for AttemptLedger {
             .attempts
             .iter()
             .enumerate()
-            .map(|(i, row)| read_row(&c, width, row).map_err(|e| format!("attempt {}: {e}", i + 1)))
+            .map(|(i, row)| {
+                let mut attempt = read_row(&c, width, row).map_err(|e| format!("attempt {}: {e}", i + 1))?;
+                attempt.receipt = c.receipts.get(i).cloned().flatten();
+                Ok::<_, String>(attempt)
+            })
             .collect::<Result<_, _>>()?;
         Ok(AttemptLedger { attempts })
     }
@@ -263,6 +280,8 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
         rules_revision: read_u32(f[3])?,
         bank: pick(&c.banks, f[2], "bank")?.clone(),
         rules_hash: c.fingerprints.get(read_b36(f[2])? as usize).cloned().flatten(),
+        // Set from `r` by the caller, which knows the row's index.
+        receipt: None,
     })
 }
 
@@ -297,6 +316,7 @@ mod tests {
                     rules_revision: 3,
                     bank: "kepu-default@2".into(),
                     rules_hash: Some("0123456789ab".into()),
+                    receipt: None,
                 }
             })
             .collect();
@@ -317,7 +337,15 @@ mod tests {
         l.attempts[7].answers = vec![35; 20];
         l.attempts[8].rules_hash = None;
         l.attempts[9].rules_hash = Some("ba9876543210".into());
+        l.attempts[10].receipt = Some("ab".repeat(64));
         let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
+        assert!(
+            text.contains(&format!(
+                r#""r":[null,null,null,null,null,null,null,null,null,null,"{}",null]"#,
+                "ab".repeat(64)
+            )),
+            "{text}"
+        );
         assert!(
             text.contains(
                 r#""b":["kepu-default@2","kepu-default@2","kepu-default@2"],"h":["0123456789ab",null,"ba9876543210"]"#
@@ -335,7 +363,7 @@ mod tests {
             a.rules_hash = None;
         }
         let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
-        assert!(!text.contains(r#""h":"#), "{text}");
+        assert!(!text.contains(r#""h":"#) && !text.contains(r#""r":"#), "{text}");
         assert_eq!(decode::<SerdeJson, AttemptLedger>(Stored::Ledger, &text), Ok(l));
     }
 
