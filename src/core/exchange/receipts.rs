@@ -17,6 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::exchange::submission::receipt_message;
+use crate::core::model::rng::FastMap;
 use crate::core::play::ledger::Attempt;
 use crate::core::{Lang, Message};
 
@@ -203,4 +204,126 @@ pub fn with_receipts<'a>(
         .into_iter()
         .map(|a| Attempt { receipt: a.receipt.clone().or_else(|| receipt_of(&a.id)), ..a.clone() })
         .collect()
+}
+
+/// The receipts of an organizer's data, kept apart: this device's own attempts (their receipts
+/// in its outbox) and those merged in from results files (their receipts carried with them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeviceReceipts {
+    pub own: ReceiptTally,
+    pub merged: ReceiptTally,
+}
+
+impl DeviceReceipts {
+    /// Counts a chunk of the organizer's attempts (own and merged together): `own` maps each
+    /// own attempt's id to its outbox receipt. Chunk by chunk, so the page can yield between.
+    pub fn add_chunk(
+        &mut self,
+        key: Option<&CollectorKey>,
+        contest: &str,
+        chunk: &[Attempt],
+        own: &FastMap<String, Option<String>>,
+    ) {
+        for a in chunk {
+            match own.get(&a.id) {
+                Some(outbox) => {
+                    let receipt = outbox.as_deref().or(a.receipt.as_deref());
+                    self.own += ReceiptTally::count(key, contest, [a], |_| receipt);
+                }
+                None => self.merged += ReceiptTally::of_records(key, contest, [a]),
+            }
+        }
+    }
+
+    /// Attempts with a valid receipt, own and merged.
+    pub fn valid(&self) -> usize {
+        self.own.valid + self.merged.valid
+    }
+
+    /// The valid receipts beside the collector's count of accepted attempts (参赛人次).
+    pub fn beside_collector(&self, counted: usize, lang: Lang) -> String {
+        let valid = self.valid();
+        let (zh, en) = match valid.cmp(&counted) {
+            std::cmp::Ordering::Equal => ("一致".to_string(), "they agree".to_string()),
+            std::cmp::Ordering::Less => (
+                format!("收集服务器多 {} 条：还有成绩文件未合并，或成绩未带回执", counted - valid),
+                format!(
+                    "the collector counted {} more: results files not merged yet, or results without receipts",
+                    counted - valid
+                ),
+            ),
+            std::cmp::Ordering::Greater => (
+                format!("有效回执多 {} 条：收集服务器可能丢失了数据，请核查", valid - counted),
+                format!(
+                    "{} more valid receipts than counted: the collector may have lost data, please check",
+                    valid - counted
+                ),
+            ),
+        };
+        match lang {
+            Lang::Zh => format!("带有效回执 {valid} 条，收集服务器计 {counted} 人次（{zh}）"),
+            Lang::En => format!("{valid} with a valid receipt, the collector counted {counted} ({en})"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    fn attempt(id: &str) -> Attempt {
+        Attempt {
+            id: id.into(),
+            contest_id: "c".into(),
+            participant_id: format!("p-{id}"),
+            name: String::new(),
+            region: Some("410102".into()),
+            crowd: None,
+            started_at: 1_000,
+            finished_at: 61_000,
+            questions: vec![],
+            answers: vec![],
+            score: 5,
+            max_score: 10,
+            correct: 1,
+            time_used_ms: 60_000,
+            question_ds: vec![],
+            rules_revision: 1,
+            bank: "b@1".into(),
+            rules_hash: None,
+            receipt: None,
+        }
+    }
+
+    #[test]
+    fn own_attempts_are_checked_with_their_outbox_receipts_and_merged_ones_with_their_own() {
+        let signer = SigningKey::from_bytes(&[3; 32]);
+        let sign = |a: &Attempt| crate::core::hex(&signer.sign(receipt_message("c", a).as_bytes()).to_bytes());
+        let key = CollectorKey::parse(&crate::core::hex(signer.verifying_key().as_bytes())).unwrap();
+        let (own1, own2, own3) = (attempt("o1"), attempt("o2"), attempt("o3"));
+        let mut merged1 = attempt("m1");
+        merged1.receipt = Some(sign(&merged1));
+        let mut merged2 = attempt("m2");
+        merged2.receipt = Some(sign(&merged1));
+        let merged3 = attempt("m3");
+        let mut own: FastMap<String, Option<String>> = FastMap::default();
+        own.insert("o1".into(), Some(sign(&own1)));
+        own.insert("o2".into(), None);
+        own.insert("o3".into(), Some(sign(&own1)));
+        let all = [own1, own2, own3, merged1, merged2, merged3];
+        let mut tally = DeviceReceipts::default();
+        for chunk in all.chunks(4) {
+            tally.add_chunk(Some(&key), "c", chunk, &own);
+        }
+        assert_eq!(tally.own, ReceiptTally { valid: 1, invalid: 1, without: 1, unchecked: 0 });
+        assert_eq!(tally.merged, ReceiptTally { valid: 1, invalid: 1, without: 1, unchecked: 0 });
+        assert_eq!(tally.valid(), 2);
+        assert_eq!(tally.beside_collector(2, Lang::Zh), "带有效回执 2 条，收集服务器计 2 人次（一致）");
+        assert!(tally.beside_collector(5, Lang::En).contains("the collector counted 3 more"));
+        assert!(tally.beside_collector(1, Lang::Zh).contains("有效回执多 1 条"));
+        let mut unkeyed = DeviceReceipts::default();
+        unkeyed.add_chunk(None, "c", &all, &own);
+        assert_eq!((unkeyed.own.unchecked, unkeyed.merged.unchecked, unkeyed.valid()), (2, 2, 0));
+    }
 }

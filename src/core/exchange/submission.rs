@@ -149,6 +149,10 @@ impl CollectedCounts {
 pub struct CollectorLink {
     pub address: String,
     pub token: String,
+    /// The collector's public receipt key (hex), pasted by the organizer or read from
+    /// `GET /v1/receipt-key` when connecting; merges check receipts with it, offline too.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub receipt_key: String,
 }
 
 impl crate::core::formats::codec::Meaningful for CollectorLink {}

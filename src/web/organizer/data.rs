@@ -9,7 +9,11 @@ use crate::core::exchange::ledger_file::{
     export_ledger, merge_into, refusal_summary, CheckSpec, KnownRules, LedgerFileError, Merge, MergeReport,
     CHUNK_ATTEMPTS, MAX_RESULTS_FILE_BYTES,
 };
+use crate::core::exchange::outbox::Outbox;
+use crate::core::exchange::receipts::with_receipts;
+use crate::core::exchange::submission::CollectorLink;
 use crate::core::formats::codec::SerdeJson;
+use crate::core::model::rng::FastMap;
 use crate::core::play::ledger::{Attempt, AttemptLedger};
 use crate::core::reports::export::{
     attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name, XlsxExportError,
@@ -23,7 +27,7 @@ use crate::web::browser::download::{download, mime};
 use crate::web::browser::idb;
 use crate::web::browser::import_worker::{Checked, ImportWorker};
 use crate::web::browser::json::BrowserJson;
-use crate::web::browser::storage::LocalStore;
+use crate::web::browser::storage::{read_or_set_aside, LocalStore};
 use crate::web::now_ms;
 use std::rc::Rc;
 
@@ -63,12 +67,12 @@ pub fn DataTab(props: &DeskProps) -> Html {
         let desk = desk.clone();
         Callback::from(move |_| {
             let id = &desk.contest.rules.id;
-            let text = export_ledger::<crate::core::formats::codec::SerdeJson>(
-                id,
-                &device_label(),
-                &desk.ledger.attempts,
-                now_ms(),
-            );
+            // This device's own attempts go out with the receipts of its outbox; merged ones
+            // carry theirs already.
+            let outbox = outbox_receipts(id);
+            let attempts = with_receipts(&desk.ledger.attempts, |a| outbox.get(a).cloned().flatten());
+            let text =
+                export_ledger::<crate::core::formats::codec::SerdeJson>(id, &device_label(), &attempts, now_ms());
             let name = report_file_name(id, "成绩文件", "json", now_ms());
             download(&name, "application/json", text.as_bytes());
         })
@@ -141,7 +145,15 @@ fn check_spec(desk: &Desk) -> CheckSpec {
     if here != known[0].fingerprint {
         known.push(KnownRules { fingerprint: here, rules: desk.contest.rules.clone(), bank: desk.bank.to_json() });
     }
-    CheckSpec { contest: package.package_contest.rules.clone(), known, now: now_ms() }
+    let link = read_or_set_aside::<CollectorLink>(Stored::CollectorLink, "", &mut Vec::new()).unwrap_or_default();
+    let receipt_key = Some(link.receipt_key).filter(|k| !k.is_empty());
+    CheckSpec { contest: package.package_contest.rules.clone(), known, now: now_ms(), receipt_key }
+}
+
+/// The receipts in this device's outbox for `contest`, by attempt id (`None`: sent, no receipt).
+pub fn outbox_receipts(contest: &str) -> FastMap<String, Option<String>> {
+    let outbox = read_or_set_aside::<Outbox>(Stored::Outbox, contest, &mut Vec::new()).unwrap_or_default();
+    outbox.settled.into_iter().filter(|s| s.refused.is_none()).map(|s| (s.id, s.receipt)).collect()
 }
 
 /// Gives the page back to the browser between chunks of work, so none runs long.
@@ -185,8 +197,8 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
                 continue;
             }
         };
-        let (chunks, impossible) = match worker.results(&name, buffer, spec.clone()).await {
-            Ok(Checked::Records { chunks, refused }) => (chunks, refused),
+        let (chunks, impossible, receipts) = match worker.results(&name, buffer, spec.clone()).await {
+            Ok(Checked::Records { chunks, refused, receipts }) => (chunks, refused, receipts),
             Ok(Checked::Refused(reason)) => {
                 refused.push(format!("{name}: {reason}"));
                 continue;
@@ -222,8 +234,8 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
         let refused_here = refusal_summary(&impossible, lang).map(|r| format!("{}{r}", lang.pick("；", "; ")));
         let (added_here, already_present, conflicting) = (r.added, r.already_present, r.conflicting);
         merged.push(match lang {
-            Lang::Zh => format!("{name}：新增 {added_here} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）{}", refused_here.unwrap_or_default()),
-            Lang::En => format!("{name}: {added_here} added, {already_present} already here, {conflicting} conflicting (the record here kept){}", refused_here.unwrap_or_default()),
+            Lang::Zh => format!("{name}：新增 {added_here} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）{}；{}", refused_here.unwrap_or_default(), receipts.message(lang)),
+            Lang::En => format!("{name}: {added_here} added, {already_present} already here, {conflicting} conflicting (the record here kept){}; {}", refused_here.unwrap_or_default(), receipts.message(lang)),
         });
     }
     let added = merge.into_added();
