@@ -90,6 +90,13 @@ async function playOffline(name) {
   return page;
 }
 
+/** The results file of the round on the result screen, downloaded. */
+async function phoneResultsFile(page) {
+  const file = await download(page, 'download-unsaved');
+  assert.match(file.name, /\.json$/);
+  return file;
+}
+
 const outboxOf = (page) => page.evaluate((key) => JSON.parse(localStorage.getItem(key)), `kepu.v1.outbox.${CONTEST}`);
 
 test('a round played offline is counted once when the phone is back online, and a resend is not counted again', async () => {
@@ -103,6 +110,9 @@ test('a round played offline is counted once when the phone is back online, and 
   const settled = (await outboxOf(page)).data;
   assert.equal(settled.waiting.length, 0);
   assert.match(settled.settled[0].receipt, /^[0-9a-f]{128}$/, 'the receipt is kept');
+  // The phone's results file carries it (the organizer merges the file in the last test).
+  h.files = [await phoneResultsFile(page)];
+  assert.equal(JSON.parse(h.files[0].bytes.toString('utf8')).ledger.r[0], settled.settled[0].receipt);
   let c = await counts();
   assert.deepEqual([c.participants, c.participations], [1, 1]);
   assert.deepEqual(c.regions.map((r) => [r.code, r.participants, r.participations]), [['410102', 1, 1]]);
@@ -126,8 +136,10 @@ test('a round played offline is counted once when the phone is back online, and 
   await page.getByTestId('live-address').fill('/');
   await page.getByTestId('live-token').fill(TOKEN);
   await page.getByTestId('live-connect').click();
+  await waitText(page, 'receipt-own', /有效 1 条，无回执 0 条/);
+  await waitText(page, 'receipt-result', /带有效回执 1 条，收集服务器计 1 人次（一致）/);
   await page.getByTestId('receipt-check').click();
-  await waitText(page, 'receipt-result', /回执核对：1 条有效，0 条无效/);
+  await waitText(page, 'receipt-merged', /有效 0 条，无回执 0 条/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
@@ -188,4 +200,54 @@ test("the organizer's live view shows the collector's counts beside the device's
   await waitText(page, 'live-total', /^合计1100$/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
+});
+
+test("a phone's results file carries its receipt, and the organizer's valid receipts equal the collector's count", async () => {
+  // A second phone plays online: submitted at once, and its results file carries the receipt.
+  const phone = await clockedDevice(h.browser);
+  await phone.goto(`${h.server.url}?contest=e2e/collected.json`);
+  await phone.getByTestId('start-round').click();
+  await fillRegistration(phone, { name: '赵敏', ...PERSON, county: '金水区' });
+  await phone.getByTestId('participant').waitFor();
+  await phone.getByTestId('start-round').click();
+  await phone.getByTestId('question').waitFor();
+  while (!(await phone.getByTestId('result-score').count())) {
+    await phone.clock.fastForward(3000);
+    await phone.getByTestId('option').first().click();
+    await confirmAndWait(phone);
+  }
+  await waitText(phone, 'submit-status', /已提交/);
+  const file = await phoneResultsFile(phone);
+  const written = JSON.parse(file.bytes.toString('utf8'));
+  assert.equal(written.count, 1);
+  assert.match(written.ledger.r[0], /^[0-9a-f]{128}$/, 'the receipt travels inside the results file');
+  h.files.push(file);
+  await phone.context().close();
+  const counted = (await counts()).participations;
+  assert.equal(counted, 2, 'the first phone\'s attempt and this one');
+
+  // The organizer, in another browser: connects (the receipt key is read from the collector and
+  // kept), then merges both phones' files.
+  const org = await clockedDevice(h.browser);
+  await org.goto(`${h.server.url}?contest=e2e/collected.json`);
+  await org.getByTestId('organizer-entry').click();
+  await org.getByTestId('pin-input').fill('1357');
+  await org.getByTestId('pin-submit').click();
+  await org.getByTestId('tab-live').click();
+  await org.getByTestId('live-address').fill('/');
+  await org.getByTestId('live-token').fill(TOKEN);
+  await org.getByTestId('live-connect').click();
+  await waitText(org, 'receipt-key', /收集服务器公布的公钥，已保存/);
+  await org.getByTestId('tab-data').click();
+  await org.getByTestId('ledger-file').setInputFiles(h.files.map((f, i) => ({ name: `phone-${i + 1}.json`, mimeType: 'application/json', buffer: f.bytes })));
+  await waitText(org, 'flash', /phone-1\.json：新增 1 条.*回执：有效 1 条，无回执 0 条.*phone-2\.json：新增 1 条.*回执：有效 1 条，无回执 0 条/);
+
+  // Beside the collector's count: every attempt it counted is in the merged files with a valid
+  // receipt.
+  await org.getByTestId('tab-live').click();
+  await waitText(org, 'receipt-merged', /有效 2 条，无回执 0 条/);
+  await waitText(org, 'receipt-result', new RegExp(`带有效回执 ${counted} 条，收集服务器计 ${counted} 人次（一致）`));
+  assert.equal(await org.getByTestId('receipt-result').getAttribute('data-valid'), String(counted));
+  assert.deepEqual(org.problems, []);
+  await org.context().close();
 });
