@@ -90,9 +90,9 @@ async function playOffline(name) {
   return page;
 }
 
-/** The results file of the round on the result screen, downloaded. */
+/** The device's results file, downloaded from the 数据 tab of its organizer page. */
 async function phoneResultsFile(page) {
-  const file = await download(page, 'download-unsaved');
+  const file = await download(page, 'export-ledger');
   assert.match(file.name, /\.json$/);
   return file;
 }
@@ -110,9 +110,6 @@ test('a round played offline is counted once when the phone is back online, and 
   const settled = (await outboxOf(page)).data;
   assert.equal(settled.waiting.length, 0);
   assert.match(settled.settled[0].receipt, /^[0-9a-f]{128}$/, 'the receipt is kept');
-  // The phone's results file carries it (the organizer merges the file in the last test).
-  h.files = [await phoneResultsFile(page)];
-  assert.equal(JSON.parse(h.files[0].bytes.toString('utf8')).ledger.r[0], settled.settled[0].receipt);
   let c = await counts();
   assert.deepEqual([c.participants, c.participations], [1, 1]);
   assert.deepEqual(c.regions.map((r) => [r.code, r.participants, r.participations]), [['410102', 1, 1]]);
@@ -140,6 +137,11 @@ test('a round played offline is counted once when the phone is back online, and 
   await waitText(page, 'receipt-result', /带有效回执 1 条，收集服务器计 1 人次（一致）/);
   await page.getByTestId('receipt-check').click();
   await waitText(page, 'receipt-merged', /有效 0 条，无回执 0 条/);
+  // The phone's results file (导出成绩文件 of its organizer page) carries the receipt; the
+  // organizer merges it in the last test.
+  await page.getByTestId('tab-data').click();
+  h.files = [await phoneResultsFile(page)];
+  assert.equal(JSON.parse(h.files[0].bytes.toString('utf8')).ledger.r[0], settled.settled[0].receipt);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
@@ -217,6 +219,11 @@ test("a phone's results file carries its receipt, and the organizer's valid rece
     await confirmAndWait(phone);
   }
   await waitText(phone, 'submit-status', /已提交/);
+  await phone.getByText('返回首页').click();
+  await phone.getByTestId('organizer-entry').click();
+  await phone.getByTestId('pin-input').fill('1357');
+  await phone.getByTestId('pin-submit').click();
+  await phone.getByTestId('tab-data').click();
   const file = await phoneResultsFile(phone);
   const written = JSON.parse(file.bytes.toString('utf8'));
   assert.equal(written.count, 1);
