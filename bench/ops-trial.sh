@@ -85,17 +85,22 @@ say "== operations trial, $(date -u +%FT%TZ), $(nproc) cores, PostgreSQL $(sql "
 # -- The collector's schema, then a streaming replica of it.
 export KEPU_ORGANIZER_TOKEN=ops-token
 target/server/examples/sample-attempt questions kepu-demo > "$work/body.json"
-collector() { # listen-port database-url [more flags]
+# Starts the collector; status 1 (its log in $work/collector.log) when it does not come up.
+try_collector() { # listen-port database-url [more flags]
   local port=$1 url=$2
   shift 2
   "$BIN" --listen "127.0.0.1:$port" --contests questions --database-url "$url" "$@" >> "$work/collector.log" 2>&1 &
   cpid=$!
   pids+=("$cpid")
   for _ in $(seq 600); do
-    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return
+    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$cpid" 2>/dev/null || return 1
     sleep 0.1
   done
-  echo "the collector did not start" >&2; cat "$work/collector.log" >&2; exit 1
+  return 1
+}
+collector() {
+  try_collector "$@" || { echo "the collector did not start" >&2; cat "$work/collector.log" >&2; exit 1; }
 }
 stop_collector() { kill -TERM "$cpid"; wait "$cpid" 2>/dev/null || true; }
 CPORT=$(pg_temp_free_port)
@@ -179,9 +184,18 @@ if [ "$POOL_MODE" = session ]; then
   stop_collector
   pgbouncer_stop
   pgbouncer_start transaction
+  : > "$work/collector.log"
+  if try_collector "$CPORT" "$BOUNCER" --read-database-url "$REPLICA"; then
+    DURATION=5 run_wrk pgbouncer-transaction "$CPORT"
+    stop_collector
+  else
+    kill -TERM "$cpid" 2>/dev/null || true
+    say "-- pgbouncer-transaction: the collector cannot start: $(grep -m1 'prepared statement' "$work/collector.log" || tail -1 "$work/collector.log")"
+  fi
+  say "  (pgbouncer before 1.21 does not carry the collector's prepared statements (sqlx) from one transaction's server connection to the next; 1.21+ does with max_prepared_statements, so this pgbouncer pools by session)"
+  pgbouncer_stop
+  pgbouncer_start session
   collector "$CPORT" "$BOUNCER" --read-database-url "$REPLICA"
-  DURATION=5 run_wrk pgbouncer-transaction "$CPORT"
-  say "  (pgbouncer before 1.21 cannot carry prepared statements across transactions: $(grep -c 'prepared statement' "$work/collector.log" || true) collector log lines name one)"
 fi
 
 # -- The replica catches up; its counts against the primary's.
