@@ -2,7 +2,9 @@
 // real PostgreSQL (a throw-away cluster from scripts/pg-temp.sh). The site forwards /v1/ to the
 // collector, as nginx does (the contest names its collector as "/"). A round played offline is
 // counted once when the phone comes back online; resending it is not counted again; a tampered
-// score is refused with the reason; the organizer's counts show what was counted.
+// score is refused with the reason; the organizer's counts show what was counted; the phones'
+// results files carry the collector's receipts, and the organizer, merging them in another
+// browser, sees as many valid receipts as the collector counted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
