@@ -145,9 +145,11 @@ fn a_changed_receipt_or_a_record_changed_after_signing_is_found() {
     // Another collector's key verifies none; without a key they are counted, not checked.
     let stranger = CollectorKey::parse(&hex(SigningKey::from_bytes(&[8; 32]).verifying_key().as_bytes())).unwrap();
     assert_eq!(ReceiptTally::of_records(Some(&stranger), CONTEST, &back).invalid, 3);
+    let unkeyed = ReceiptTally::of_records(None, CONTEST, &back);
+    assert_eq!(unkeyed, ReceiptTally { valid: 0, invalid: 0, without: 1, unchecked: 3 });
     assert_eq!(
-        ReceiptTally::of_records(None, CONTEST, &back),
-        ReceiptTally { valid: 0, invalid: 0, without: 1, unchecked: 3 }
+        unkeyed.message(Lang::Zh),
+        "回执：无回执 1 条，3 条有回执但未核验（没有回执公钥，请在“实时”页连接收集服务器或填写公钥）"
     );
     let invalid = ReceiptTally { valid: 2, invalid: 1, without: 1, unchecked: 0 };
     assert!(invalid.message(Lang::Zh).contains("无效 1 条（签名后记录被改过"), "{}", invalid.message(Lang::Zh));

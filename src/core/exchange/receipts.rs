@@ -160,8 +160,11 @@ impl Message for ReceiptTally {
         let ReceiptTally { valid, invalid, without, unchecked } = *self;
         let mut parts = Vec::new();
         match lang {
+            // Without a key (`unchecked`) nothing was found valid or not: say only that.
             Lang::Zh => {
-                parts.push(format!("有效 {valid} 条"));
+                if unchecked == 0 {
+                    parts.push(format!("有效 {valid} 条"));
+                }
                 if invalid > 0 {
                     parts.push(format!(
                         "无效 {invalid} 条（签名后记录被改过，或不是这个收集服务器的回执；已合并但不计为有效）"
@@ -176,7 +179,9 @@ impl Message for ReceiptTally {
                 format!("回执：{}", parts.join("，"))
             }
             Lang::En => {
-                parts.push(format!("{valid} valid"));
+                if unchecked == 0 {
+                    parts.push(format!("{valid} valid"));
+                }
                 if invalid > 0 {
                     parts.push(format!(
                         "{invalid} invalid (the record changed after signing, or another collector's receipt; merged, not counted as valid)"

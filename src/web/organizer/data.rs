@@ -124,8 +124,8 @@ pub fn DataTab(props: &DeskProps) -> Html {
                 <button class="primary" data-testid="export-ledger" onclick={export_ledger_file}>{ lang.pick("导出成绩文件（含合并进来的）", "Export the results file (merged ones included)") }</button>
                 <super::file_pick::FilePick id="ledger-file" label={lang.pick("合并其他设备的成绩文件（可多选）", "Merge results files from other devices (several allowed)")}
                     accept=".json,application/json" multiple=true {lang} onchange={on_ledger_file} />
-                <p class="hint">{ lang.pick("同一条记录只计一次，本机已有记录不会被改变。损坏、被截断或被随手改过的文件以及其他竞赛的文件会被拒绝；不可能成立的记录（得分超过满分、时间顺序或竞赛时间不对、用时过短、与按题库重新计算的得分不符）不会合并，并说明原因。校验和只能发现损坏，不能防止有意伪造。",
-                    "Each record counts once; records already here are never changed. Damaged, cut or carelessly edited files and files of another contest are refused; impossible records (score above the maximum, times out of order or outside the contest, too fast, a score its answers do not earn) are not merged, with the reason. A checksum catches damage, not a deliberate forgery.") }</p>
+                <p class="hint">{ lang.pick("同一条记录只计一次，本机已有记录不会被改变。损坏、被截断或被随手改过的文件以及其他竞赛的文件会被拒绝；不可能成立的记录（得分超过满分、时间顺序或竞赛时间不对、用时过短、与按题库重新计算的得分不符）不会合并，并说明原因。校验和只能发现损坏，不能防止有意伪造；收集服务器的回执才能证明成绩确实被计入：合并时用“实时”页保存的回执公钥核对，并分别统计有效、无效和无回执的条数。",
+                    "Each record counts once; records already here are never changed. Damaged, cut or carelessly edited files and files of another contest are refused; impossible records (score above the maximum, times out of order or outside the contest, too fast, a score its answers do not earn) are not merged, with the reason. A checksum catches damage, not a deliberate forgery; the collector's receipts prove an attempt was counted: merging checks them with the receipt key kept on the Live tab and counts valid, invalid and missing ones.") }</p>
             </section>
             <super::verify::VerifyBox desk={props.desk.clone()} />
         </>
