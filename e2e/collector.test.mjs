@@ -2,7 +2,9 @@
 // real PostgreSQL (a throw-away cluster from scripts/pg-temp.sh). The site forwards /v1/ to the
 // collector, as nginx does (the contest names its collector as "/"). A round played offline is
 // counted once when the phone comes back online; resending it is not counted again; a tampered
-// score is refused with the reason; the organizer's counts show what was counted.
+// score is refused with the reason; the organizer's counts show what was counted; the phones'
+// results files carry the collector's receipts, and the organizer, merging them in another
+// browser, sees as many valid receipts as the collector counted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -90,6 +92,13 @@ async function playOffline(name) {
   return page;
 }
 
+/** The device's results file, downloaded from the 数据 tab of its organizer page. */
+async function phoneResultsFile(page) {
+  const file = await download(page, 'export-ledger');
+  assert.match(file.name, /\.json$/);
+  return file;
+}
+
 const outboxOf = (page) => page.evaluate((key) => JSON.parse(localStorage.getItem(key)), `kepu.v1.outbox.${CONTEST}`);
 
 test('a round played offline is counted once when the phone is back online, and a resend is not counted again', async () => {
@@ -126,8 +135,15 @@ test('a round played offline is counted once when the phone is back online, and 
   await page.getByTestId('live-address').fill('/');
   await page.getByTestId('live-token').fill(TOKEN);
   await page.getByTestId('live-connect').click();
+  await waitText(page, 'receipt-own', /有效 1 条，无回执 0 条/);
+  await waitText(page, 'receipt-result', /带有效回执 1 条，收集服务器计 1 人次（一致）/);
   await page.getByTestId('receipt-check').click();
-  await waitText(page, 'receipt-result', /回执核对：1 条有效，0 条无效/);
+  await waitText(page, 'receipt-merged', /有效 0 条，无回执 0 条/);
+  // The phone's results file (导出成绩文件 of its organizer page) carries the receipt; the
+  // organizer merges it in the last test.
+  await page.getByTestId('tab-data').click();
+  h.files = [await phoneResultsFile(page)];
+  assert.equal(JSON.parse(h.files[0].bytes.toString('utf8')).ledger.r[0], settled.settled[0].receipt);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
@@ -188,4 +204,59 @@ test("the organizer's live view shows the collector's counts beside the device's
   await waitText(page, 'live-total', /^合计1100$/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
+});
+
+test("a phone's results file carries its receipt, and the organizer's valid receipts equal the collector's count", async () => {
+  // A second phone plays online: submitted at once, and its results file carries the receipt.
+  const phone = await clockedDevice(h.browser);
+  await phone.goto(`${h.server.url}?contest=e2e/collected.json`);
+  await phone.getByTestId('start-round').click();
+  await fillRegistration(phone, { name: '赵敏', ...PERSON, county: '金水区' });
+  await phone.getByTestId('participant').waitFor();
+  await phone.getByTestId('start-round').click();
+  await phone.getByTestId('question').waitFor();
+  while (!(await phone.getByTestId('result-score').count())) {
+    await phone.clock.fastForward(3000);
+    await phone.getByTestId('option').first().click();
+    await confirmAndWait(phone);
+  }
+  await waitText(phone, 'submit-status', /已提交/);
+  await phone.getByText('返回首页').click();
+  await phone.getByTestId('organizer-entry').click();
+  await phone.getByTestId('pin-input').fill('1357');
+  await phone.getByTestId('pin-submit').click();
+  await phone.getByTestId('tab-data').click();
+  const file = await phoneResultsFile(phone);
+  const written = JSON.parse(file.bytes.toString('utf8'));
+  assert.equal(written.count, 1);
+  assert.match(written.ledger.r[0], /^[0-9a-f]{128}$/, 'the receipt travels inside the results file');
+  h.files.push(file);
+  await phone.context().close();
+  const counted = (await counts()).participations;
+  assert.equal(counted, 2, 'the first phone\'s attempt and this one');
+
+  // The organizer, in another browser: connects (the receipt key is read from the collector and
+  // kept), then merges both phones' files.
+  const org = await clockedDevice(h.browser);
+  await org.goto(`${h.server.url}?contest=e2e/collected.json`);
+  await org.getByTestId('organizer-entry').click();
+  await org.getByTestId('pin-input').fill('1357');
+  await org.getByTestId('pin-submit').click();
+  await org.getByTestId('tab-live').click();
+  await org.getByTestId('live-address').fill('/');
+  await org.getByTestId('live-token').fill(TOKEN);
+  await org.getByTestId('live-connect').click();
+  await waitText(org, 'receipt-key', /收集服务器公布的公钥，已保存/);
+  await org.getByTestId('tab-data').click();
+  await org.getByTestId('ledger-file').setInputFiles(h.files.map((f, i) => ({ name: `phone-${i + 1}.json`, mimeType: 'application/json', buffer: f.bytes })));
+  await waitText(org, 'flash', /phone-1\.json：新增 1 条.*回执：有效 1 条，无回执 0 条.*phone-2\.json：新增 1 条.*回执：有效 1 条，无回执 0 条/);
+
+  // Beside the collector's count: every attempt it counted is in the merged files with a valid
+  // receipt.
+  await org.getByTestId('tab-live').click();
+  await waitText(org, 'receipt-merged', /有效 2 条，无回执 0 条/);
+  await waitText(org, 'receipt-result', new RegExp(`带有效回执 ${counted} 条，收集服务器计 ${counted} 人次（一致）`));
+  assert.equal(await org.getByTestId('receipt-result').getAttribute('data-valid'), String(counted));
+  assert.deepEqual(org.problems, []);
+  await org.context().close();
 });

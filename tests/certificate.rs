@@ -32,6 +32,7 @@ fn attempt(id: &str, person: &str, score: u32) -> Attempt {
         bank: "b@1".into(),
         rules_hash: None,
         stage: None,
+        receipt: None,
     }
 }
 

@@ -97,6 +97,7 @@ fn att(
         bank: "demo@1".into(),
         rules_hash: None,
         stage: None,
+        receipt: None,
     }
 }
 

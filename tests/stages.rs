@@ -303,6 +303,7 @@ fn attempt(i: usize, stage: Option<&str>) -> Attempt {
         bank: "kepu-default@2".into(),
         rules_hash: Some("0123456789ab".into()),
         stage: stage.map(str::to_string),
+        receipt: None,
     }
 }
 
@@ -354,6 +355,7 @@ fn results_files_and_submissions_carry_the_stage_and_are_checked_under_its_rules
             bank: bank.to_json(),
         }],
         now: t("2027-04-02 08:00"),
+        receipt_key: None,
     };
     let checked = read_and_check(&file, &spec).unwrap();
     assert!(checked.refused.is_empty(), "{:?}", checked.refused);

@@ -43,6 +43,7 @@ fn ledger(n: usize, name: &str) -> AttemptLedger {
             bank: "b@1".into(),
             rules_hash: None,
             stage: None,
+            receipt: None,
         })
         .collect();
     AttemptLedger { attempts }

@@ -45,6 +45,9 @@ pub struct Config {
     pub writers: usize,
     /// Hex of a 32-byte Ed25519 secret; otherwise the one kept in the database.
     pub receipt_key: Option<String>,
+    /// Where the organizer's reads (counts, CSV, recount, certificates) go, e.g. a streaming
+    /// replica; otherwise `database_url`.
+    pub read_database_url: Option<String>,
 }
 
 pub const USAGE: &str = "\
@@ -56,6 +59,8 @@ kepu-collector: the results collector of 科普答题
                                        (exit status 1 on any difference)
 options (each also an environment variable):
   --database-url URL      DATABASE_URL          PostgreSQL; migrations run at start-up
+  --read-database-url URL KEPU_READ_DATABASE_URL  the organizer's reads (counts, CSV, recount,
+                                                certificates) from there, e.g. a streaming replica
   --listen ADDR:PORT      KEPU_LISTEN           default 127.0.0.1:8090
   --contests DIR          KEPU_CONTESTS         contest packages, default questions/
   --regions FILE          KEPU_REGIONS          default DIR/regions.json
@@ -110,6 +115,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     let flag = |name: &str| flags.iter().rev().find(|(n, _)| n == name).and_then(|(_, v)| v.clone());
     let known = [
         "database-url",
+        "read-database-url",
         "listen",
         "contests",
         "regions",
@@ -176,5 +182,6 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         batch_max: number("batch-max", "KEPU_BATCH_MAX", 200.0)? as usize,
         writers: number("writers", "KEPU_WRITERS", 4.0)? as usize,
         receipt_key: env("KEPU_RECEIPT_KEY"),
+        read_database_url: flag("read-database-url").or_else(|| env("KEPU_READ_DATABASE_URL")),
     })))
 }

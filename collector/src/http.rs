@@ -32,6 +32,8 @@ use crate::store::{self, StoreError};
 pub struct AppState {
     pub contests: Contests,
     pub pool: PgPool,
+    /// The organizer's reads: a replica's pool when one is given, else `pool`.
+    pub read_pool: PgPool,
     pub writer: store::Writer,
     pub key: ReceiptKey,
     pub limits: Limits,
@@ -231,7 +233,7 @@ async fn region_report(
     if !state.contests.by_id.contains_key(contest) {
         return Err(error(StatusCode::NOT_FOUND, "收集服务器上没有这个竞赛"));
     }
-    let counts = store::counts(&state.pool, contest).await.map_err(|e| unavailable(&e))?;
+    let counts = store::counts(&state.read_pool, contest).await.map_err(|e| unavailable(&e))?;
     Ok(RegionReport::of_counts(&counts, &state.contests.regions, level))
 }
 
@@ -287,7 +289,7 @@ async fn recount(State(state): State<Shared>, Path(contest): Path<String>, heade
     if !authorized(&state, &headers) {
         return unauthorized();
     }
-    match store::recount(&state.pool, &contest).await {
+    match store::recount(&state.read_pool, &contest).await {
         Ok(r) => axum::Json(json!({
             "participants": r.participants,
             "participations": r.participations,
@@ -315,7 +317,7 @@ async fn certificate(
     let Some(code) = normalize_code(&code) else {
         return error(StatusCode::BAD_REQUEST, not_a_code_message(Lang::Zh));
     };
-    match store::by_code(&state.pool, &contest, &code).await {
+    match store::by_code(&state.read_pool, &contest, &code).await {
         Ok(attempt) => axum::Json(CollectorVerification { found: attempt.is_some(), attempt }).into_response(),
         Err(e) => unavailable(&e),
     }

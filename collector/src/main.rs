@@ -56,9 +56,15 @@ async fn serve(config: Config) -> Result<(), String> {
         Some(h) => Some(HeaderName::try_from(h.as_str()).map_err(|_| format!("--client-ip-header: {h}"))?),
         None => None,
     };
+    // A replica is read only: no migrations there (they arrive by streaming).
+    let read_pool = match &config.read_database_url {
+        Some(url) => store::pool(url, config.pool_size)?,
+        None => pool.clone(),
+    };
     let state = Arc::new(http::AppState {
         contests,
         pool: pool.clone(),
+        read_pool,
         writer: store::Writer::start(pool.clone(), config.batch_max, config.writers),
         key,
         limits: Limits::new(config.per_ip_rate, config.per_ip_burst, config.global_rate, config.global_burst),

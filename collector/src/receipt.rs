@@ -81,6 +81,7 @@ mod tests {
             bank: "b@1".into(),
             rules_hash: None,
             stage: None,
+            receipt: None,
         };
         let sig = key.sign(&receipt_message("c", &attempt));
         assert_eq!(sig.len(), 128);

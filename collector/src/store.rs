@@ -411,6 +411,7 @@ pub async fn backfill_codes(pool: &PgPool, key: &crate::receipt::ReceiptKey) -> 
                 bank: String::new(),
                 rules_hash: None,
                 stage: None,
+                receipt: None,
             };
             let receipt = key.sign(&receipt_message(&attempt.contest_id, &attempt));
             codes.push(code_of(&attempt, None));

@@ -10,7 +10,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use common::*;
 use kepu_collector::contests::{self, Contests};
 use kepu_collector::sample;
+use kepu_quiz::core::exchange::ledger_file::{export_ledger, read_ledger_file};
+use kepu_quiz::core::exchange::receipts::{CollectorKey, ReceiptTally};
 use kepu_quiz::core::exchange::submission::{verify_receipt, Submission, SubmittedAttempt};
+use kepu_quiz::core::formats::codec::SerdeJson;
 use kepu_quiz::core::play::ledger::Attempt;
 use kepu_quiz::core::reports::export::region_csv;
 use kepu_quiz::core::reports::stats::region_report;
@@ -85,6 +88,23 @@ fn attempts_are_checked_stored_once_and_counted_like_the_organizers_page() {
     let mut forged = checked[0].clone();
     forged.score += 5;
     assert!(!verify_receipt(&key, CONTEST, &forged, &receipt));
+    // The organizer's page counts them with the same core function it uses on a merged results
+    // file (`ReceiptTally`, `CollectorKey`): each attempt as the phone keeps it, with the receipt
+    // the collector answered, written to a results file and read back.
+    let mut carried = core_attempts(&loaded, &[&a1, &a2, &a3]);
+    for (a, r) in carried.iter_mut().zip(first.json()["results"].as_array().unwrap()) {
+        a.receipt = Some(r["receipt"].as_str().unwrap().to_string());
+    }
+    let file = export_ledger::<SerdeJson>(CONTEST, "phone", &carried, now_ms());
+    let read = read_ledger_file(&file, CONTEST).unwrap();
+    let collector_key = CollectorKey::parse(&key).unwrap();
+    assert_eq!(
+        ReceiptTally::of_records(Some(&collector_key), CONTEST, &read),
+        ReceiptTally { valid: 3, invalid: 0, without: 0, unchecked: 0 }
+    );
+    forged = read[1].clone();
+    forged.started_at -= 1;
+    assert_eq!(ReceiptTally::of_records(Some(&collector_key), CONTEST, [&forged]).invalid, 1);
 
     // A resend is a duplicate; a tampered score, a region outside the data and a city where the
     // contest asks for a county are refused with reasons; nothing of those is counted.
@@ -247,6 +267,46 @@ fn the_database_going_down_gives_503_and_coming_back_needs_no_restart() {
     let province = counts(&c, "province");
     assert_eq!((province["participants"].as_u64(), province["participations"].as_u64()), (Some(1), Some(2)));
     assert!(c.terminate().success());
+}
+
+/// `--read-database-url` (the organizer's reads from a streaming replica): counts, the CSV, the
+/// recount and certificate lookups read there, while attempts are written to `DATABASE_URL`.
+/// Two independent clusters stand in for primary and replica, so where each answer came from
+/// shows in the numbers.
+#[test]
+fn the_organizers_reads_go_to_the_read_database() {
+    let (primary, replica) = (Cluster::start(), Cluster::start());
+    let loaded = load();
+    // The "replica" holds one attempt (written there by a collector of its own)…
+    let on_replica = Collector::start(&replica, &[]);
+    let r1 = attempt(&loaded, "rr-a", "rr", "440106", 30);
+    assert_eq!(statuses(&on_replica.post(&body(&[&r1]))), ["accepted"]);
+    assert!(on_replica.terminate().success());
+    // …the primary gets two, through a collector that reads from the replica.
+    let url = replica.url();
+    let c = Collector::start(&primary, &["--read-database-url", &url]);
+    let (p1, p2) = (attempt(&loaded, "rp-a", "rp", "410102", 30), attempt(&loaded, "rq-a", "rq", "410102", 20));
+    assert_eq!(statuses(&c.post(&body(&[&p1, &p2]))), ["accepted", "accepted"]);
+    let province = counts(&c, "province");
+    assert_eq!((province["participants"].as_u64(), province["participations"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(province["regions"][0]["code"], "440000", "the replica's attempt, not the primary's");
+    let csv = c.get(&format!("/v1/contests/{CONTEST}/counts.csv?level=province"), Some(TOKEN));
+    assert!(csv.text().contains("440000,广东省,1,1"), "{}", csv.text());
+    let recount = c.get(&format!("/v1/contests/{CONTEST}/recount"), Some(TOKEN));
+    assert_eq!(recount.status, 200, "{}", recount.text());
+    let code = |a: &SubmittedAttempt| {
+        let attempt = core_attempts(&loaded, &[a]).remove(0);
+        kepu_quiz::core::exchange::certificate::code_of(&attempt, None)
+    };
+    let found = |a: &SubmittedAttempt| {
+        c.get(&format!("/v1/contests/{CONTEST}/certificates/{}", code(a)), Some(TOKEN)).json()["found"].clone()
+    };
+    assert_eq!((found(&r1), found(&p1)), (Value::Bool(true), Value::Bool(false)));
+    // Writes went to the primary: without the option the same database counts them.
+    assert!(c.terminate().success());
+    let plain = Collector::start(&primary, &[]);
+    assert_eq!(counts(&plain, "province")["participations"].as_u64(), Some(2));
+    assert_eq!(statuses(&plain.post(&body(&[&p1]))), ["duplicate"]);
 }
 
 #[test]

@@ -5,7 +5,12 @@
 //!
 //! The checksum catches a damaged or cut file and a careless edit, not a forgery: anyone can
 //! recompute a plain SHA-256. [`check_records`] refuses what cannot be true; only a server's
-//! signed receipt (the collector) could prove a record was really played.
+//! signed receipt (the collector's, carried by each attempt that has one: `Attempt::receipt`,
+//! checked by `receipts`) proves a record was counted as it reads.
+//!
+//! The receipts are inside the checksum: they are part of `ledger` as written, so a damaged
+//! receipt fails the file like any damaged record. The checksum still proves nothing against a
+//! forger; the receipt's signature does, whatever the checksum.
 
 use crate::core::Message;
 use sha2::{Digest, Sha256};
@@ -13,6 +18,7 @@ use sha2::{Digest, Sha256};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::core::exchange::receipts::{CollectorKey, ReceiptTally};
 use crate::core::formats::codec::{self, DecodeError, Json, SerdeJson};
 use crate::core::model::bank::{AnswerSet, Bank};
 use crate::core::model::contest::{Contest, ContestRules, Window};
@@ -339,6 +345,9 @@ pub struct CheckSpec {
     pub contest: ContestRules,
     pub known: Vec<KnownRules>,
     pub now: i64,
+    /// The collector's public key (hex) the receipts are checked with, when the organizer has one.
+    #[serde(default)]
+    pub receipt_key: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -355,6 +364,9 @@ pub struct CheckedFile {
     /// (`persist::encode` of `Stored::Collected`).
     pub chunks: Vec<String>,
     pub refused: Vec<(String, Implausible)>,
+    /// The receipts of the records kept, checked with [`CheckSpec::receipt_key`].
+    #[serde(default)]
+    pub receipts: ReceiptTally,
 }
 
 /// Reads a results file ([`read_ledger_file`]), checks its records ([`check_records`]) against
@@ -377,7 +389,9 @@ pub fn read_and_check(text: &str, spec: &CheckSpec) -> Result<CheckedFile, Ledge
         now: spec.now,
     };
     let (kept, refused) = check_records(attempts, &check);
-    Ok(CheckedFile { chunks: stored_chunks(kept), refused })
+    let key = spec.receipt_key.as_deref().and_then(|k| CollectorKey::parse(k).ok());
+    let receipts = ReceiptTally::of_records(key.as_ref(), &spec.contest.id, &kept);
+    Ok(CheckedFile { chunks: stored_chunks(kept), refused, receipts })
 }
 
 /// Attempts as stored chunks of at most [`CHUNK_ATTEMPTS`] each.
@@ -472,7 +486,8 @@ impl<'a> Merge<'a> {
                 None => &self.added[i - self.here.len()],
             });
             match existing {
-                Some(e) if *e == attempt => report.already_present += 1,
+                // The same record with or without a receipt: the one here stays as it is.
+                Some(e) if e.same_record(&attempt) => report.already_present += 1,
                 Some(_) => report.conflicting += 1,
                 None => {
                     self.index.insert(attempt.id.clone(), self.here.len() + self.added.len());
@@ -532,6 +547,7 @@ mod tests {
             bank: "b@1".into(),
             rules_hash: None,
             stage: None,
+            receipt: None,
         }
     }
 
@@ -648,6 +664,7 @@ mod tests {
                 bank: bank.to_json(),
             }],
             now: crate::core::model::clock::parse_shanghai("2026-11-21 10:00").unwrap(),
+            receipt_key: None,
         };
         let checked = read_and_check(&text, &spec).unwrap();
         assert_eq!(checked.refused, vec![("a3".to_string(), Implausible::ScoreOverMax)]);
@@ -659,6 +676,66 @@ mod tests {
             .collect();
         attempts.remove(3);
         assert_eq!(back, attempts);
+    }
+
+    #[test]
+    fn the_receipts_of_the_records_kept_are_counted_valid_invalid_and_without() {
+        use crate::core::exchange::submission::receipt_message;
+        use crate::core::model::contest::tests::{bank, rules};
+        use ed25519_dalek::{Signer, SigningKey};
+        let (contest, bank) = (Contest::new(rules()).unwrap(), bank());
+        let key = SigningKey::from_bytes(&[5; 32]);
+        let sign = |a: &Attempt| crate::core::hex(&key.sign(receipt_message("c1", a).as_bytes()).to_bytes());
+        let honest = played(&contest, &bank);
+        let mut attempts: Vec<Attempt> = (0..6).map(|i| Attempt { id: format!("a{i}"), ..honest.clone() }).collect();
+        for a in &mut attempts[..4] {
+            a.receipt = Some(sign(a));
+        }
+        // Signed, then its region changed: still a plausible record, no longer the one counted.
+        attempts[1].region = Some("440106".into());
+        // Signed, then refused for its score: not merged, so not counted either way.
+        attempts[3].score = 999;
+        let text = export_ledger::<SerdeJson>("c1", "d", &attempts, 0);
+        let mut spec = CheckSpec {
+            contest: rules(),
+            known: vec![KnownRules {
+                fingerprint: contest.fingerprint::<SerdeJson>(&bank),
+                rules: rules(),
+                bank: bank.to_json(),
+            }],
+            now: crate::core::model::clock::parse_shanghai("2026-11-21 10:00").unwrap(),
+            receipt_key: Some(crate::core::hex(key.verifying_key().as_bytes())),
+        };
+        let checked = read_and_check(&text, &spec).unwrap();
+        assert_eq!(checked.receipts, ReceiptTally { valid: 2, invalid: 1, without: 2, unchecked: 0 });
+        let kept: Vec<Attempt> = checked
+            .chunks
+            .iter()
+            .flat_map(|c| {
+                crate::core::storage::persist::decode::<SerdeJson, AttemptLedger>(
+                    crate::core::storage::persist::Stored::Collected,
+                    c,
+                )
+                .unwrap()
+                .attempts
+            })
+            .collect();
+        assert_eq!(
+            kept.iter().filter(|a| a.receipt.is_some()).count(),
+            3,
+            "every receipt is kept, the invalid one too"
+        );
+        assert_eq!(kept[1].receipt, attempts[1].receipt);
+        spec.receipt_key = None;
+        assert_eq!(
+            read_and_check(&text, &spec).unwrap().receipts,
+            ReceiptTally { valid: 0, invalid: 0, without: 2, unchecked: 3 }
+        );
+        // A merge meets the same record again with a receipt: already here, the one here unchanged.
+        let mut ledger = AttemptLedger { attempts: vec![Attempt { receipt: None, ..attempts[0].clone() }] };
+        let report = merge_into(&mut ledger, vec![attempts[0].clone()]);
+        assert_eq!((report.added, report.already_present, report.conflicting), (0, 1, 0));
+        assert_eq!(ledger.attempts[0].receipt, None);
     }
 
     #[test]

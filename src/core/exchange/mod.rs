@@ -3,4 +3,5 @@
 pub mod certificate;
 pub mod ledger_file;
 pub mod outbox;
+pub mod receipts;
 pub mod submission;

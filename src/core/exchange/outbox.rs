@@ -291,6 +291,7 @@ mod tests {
             bank: "b@1".into(),
             rules_hash: None,
             stage: None,
+            receipt: None,
         }
     }
 

@@ -152,6 +152,10 @@ impl CollectedCounts {
 pub struct CollectorLink {
     pub address: String,
     pub token: String,
+    /// The collector's public receipt key (hex), pasted by the organizer or read from
+    /// `GET /v1/receipt-key` when connecting; merges check receipts with it, offline too.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub receipt_key: String,
 }
 
 impl crate::core::formats::codec::Meaningful for CollectorLink {}
@@ -349,6 +353,7 @@ impl SubmittedAttempt {
             bank: bank.reference(),
             rules_hash: Some(fingerprint.clone()),
             stage: self.stage.clone(),
+            receipt: None,
         };
         if let Some(why) = check.problem(&attempt) {
             return Err(Refusal::Implausible(why));
@@ -379,25 +384,8 @@ pub fn receipt_message(contest: &str, attempt: &Attempt) -> String {
 /// Whether `receipt` (hex) is the collector's Ed25519 signature, under `public_key` (hex), of
 /// what it counted of `attempt` in `contest` ([`receipt_message`]).
 pub fn verify_receipt(public_key: &str, contest: &str, attempt: &Attempt, receipt: &str) -> bool {
-    fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-        let bytes = text.as_bytes();
-        if bytes.len() != 2 * N {
-            return None;
-        }
-        let mut out = [0u8; N];
-        for (i, pair) in bytes.chunks(2).enumerate() {
-            out[i] = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
-        }
-        Some(out)
-    }
-    let Some(key) = unhex::<32>(public_key.trim()).and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
-    else {
-        return false;
-    };
-    let Some(signature) = unhex::<64>(receipt.trim()).map(|s| ed25519_dalek::Signature::from_bytes(&s)) else {
-        return false;
-    };
-    key.verify_strict(receipt_message(contest, attempt).as_bytes(), &signature).is_ok()
+    crate::core::exchange::receipts::CollectorKey::parse(public_key)
+        .is_ok_and(|k| k.verifies(contest, attempt, receipt))
 }
 
 #[cfg(test)]

@@ -63,9 +63,23 @@ pub struct Attempt {
     /// The id of the contest's stage it was played in; `None` in a contest without stages.
     #[serde(rename = "st", default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
+    /// The results collector's Ed25519 receipt for it (hex, `submission::verify_receipt`), when
+    /// it carries one: in results files and the organizer's collection. A phone keeps the
+    /// receipts of its own attempts in its outbox and puts them here when it exports.
+    #[serde(rename = "rc", default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
 }
 
 impl Attempt {
+    /// Whether `other` is the same record, whatever receipt either carries: a receipt says
+    /// that the collector counted it, not what it is.
+    pub fn same_record(&self, other: &Attempt) -> bool {
+        match self.receipt == other.receipt {
+            true => self == other,
+            false => *self == Attempt { receipt: self.receipt.clone(), ..other.clone() },
+        }
+    }
+
     /// Records a finished round; `in_force` is `contest.fingerprint(bank)`, worked out once.
     pub fn from_round(
         round: &Round,
@@ -98,6 +112,7 @@ impl Attempt {
             bank: bank.reference(),
             rules_hash: Some(in_force.to_string()),
             stage: round.stage.clone(),
+            receipt: None,
         })
     }
 
@@ -332,6 +347,7 @@ mod tests {
             bank: "b@1".into(),
             rules_hash: None,
             stage: None,
+            receipt: None,
         }
     }
 

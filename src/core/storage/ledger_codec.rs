@@ -20,6 +20,9 @@
 //!
 //! The stage of a contest in stages (`Attempt::stage`) goes there too: `st`, beside `b`, names
 //! each entry's stage (left out when no attempt has one), so rows stay as they were.
+//! The collector's receipt of an attempt (`Attempt::receipt`) goes in `r`, beside `attempts`,
+//! one entry per row (`null` for none), and only when some attempt has one: rows are unchanged,
+//! earlier builds read such ledgers (without the receipts), and ours read theirs.
 
 use std::rc::Rc;
 
@@ -52,6 +55,10 @@ pub(crate) struct CompactLedger {
     #[serde(rename = "q")]
     questions: Vec<Rc<str>>,
     attempts: Vec<String>,
+    /// The collector's receipt of each row of `attempts` (`null` for none); left out when no
+    /// attempt has one.
+    #[serde(rename = "r", default, skip_serializing_if = "Vec::is_empty")]
+    receipts: Vec<Option<String>>,
 }
 
 /// Index of `value` in `table`, adding it the first time it is seen.
@@ -195,6 +202,10 @@ impl From<&AttemptLedger> for CompactLedger {
             true => banks.iter().map(|(_, _, s)| owned(*s)).collect(),
             false => Vec::new(),
         };
+        let receipts = match ledger.attempts.iter().any(|a| a.receipt.is_some()) {
+            true => ledger.attempts.iter().map(|a| a.receipt.clone()).collect(),
+            false => Vec::new(),
+        };
         CompactLedger {
             contests: contests.into_iter().map(str::to_string).collect(),
             people: people
@@ -206,6 +217,7 @@ impl From<&AttemptLedger> for CompactLedger {
             stages,
             questions: questions.into_iter().map(Rc::from).collect(),
             attempts: rows,
+            receipts,
         }
     }
 }
@@ -219,7 +231,11 @@ impl TryFrom<CompactLedger> for AttemptLedger {
             .attempts
             .iter()
             .enumerate()
-            .map(|(i, row)| read_row(&c, width, row).map_err(|e| format!("attempt {}: {e}", i + 1)))
+            .map(|(i, row)| {
+                let mut attempt = read_row(&c, width, row).map_err(|e| format!("attempt {}: {e}", i + 1))?;
+                attempt.receipt = c.receipts.get(i).cloned().flatten();
+                Ok::<_, String>(attempt)
+            })
             .collect::<Result<_, _>>()?;
         Ok(AttemptLedger { attempts })
     }
@@ -276,6 +292,8 @@ fn read_row(c: &CompactLedger, width: usize, row: &str) -> Result<Attempt, Strin
         bank: pick(&c.banks, f[2], "bank")?.clone(),
         rules_hash: c.fingerprints.get(read_b36(f[2])? as usize).cloned().flatten(),
         stage: c.stages.get(read_b36(f[2])? as usize).cloned().flatten(),
+        // Set from `r` by the caller, which knows the row's index.
+        receipt: None,
     })
 }
 
@@ -311,6 +329,7 @@ mod tests {
                     bank: "kepu-default@2".into(),
                     rules_hash: Some("0123456789ab".into()),
                     stage: None,
+                    receipt: None,
                 }
             })
             .collect();
@@ -331,10 +350,20 @@ mod tests {
         l.attempts[7].answers = vec![35; 20];
         l.attempts[8].rules_hash = None;
         l.attempts[9].rules_hash = Some("ba9876543210".into());
+        l.attempts[10].receipt = Some("ab".repeat(64));
+        l.attempts[10].stage = Some("final".into());
+        l.attempts[11].stage = Some("week-1".into());
         let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
         assert!(
+            text.contains(&format!(
+                r#""r":[null,null,null,null,null,null,null,null,null,null,"{}",null]"#,
+                "ab".repeat(64)
+            )),
+            "{text}"
+        );
+        assert!(
             text.contains(
-                r#""b":["kepu-default@2","kepu-default@2","kepu-default@2"],"h":["0123456789ab",null,"ba9876543210"]"#
+                r#""b":["kepu-default@2","kepu-default@2","kepu-default@2","kepu-default@2","kepu-default@2"],"h":["0123456789ab",null,"ba9876543210","0123456789ab","0123456789ab"],"st":[null,null,null,"final","week-1"]"#
             ),
             "{text}"
         );
@@ -349,7 +378,7 @@ mod tests {
             a.rules_hash = None;
         }
         let text = encode::<SerdeJson, _>(Stored::Ledger, &l);
-        assert!(!text.contains(r#""h":"#), "{text}");
+        assert!(!text.contains(r#""h":"#) && !text.contains(r#""r":"#), "{text}");
         assert_eq!(decode::<SerdeJson, AttemptLedger>(Stored::Ledger, &text), Ok(l));
     }
 

@@ -67,6 +67,8 @@ enum Answer {
     /// A results file read and checked; its chunks travel beside this answer.
     Checked {
         refused: Vec<(String, crate::core::exchange::ledger_file::Implausible)>,
+        #[serde(default)]
+        receipts: crate::core::exchange::receipts::ReceiptTally,
     },
     NotMerged(LedgerFileError),
     /// The worker panicked, with the panic's message; it stops right after.
@@ -116,7 +118,7 @@ fn answer(request: Request, bytes: Vec<u8>) -> (Answer, Option<Vec<String>>) {
         Request::Results { spec, .. } => {
             let text = String::from_utf8_lossy(&bytes);
             match read_and_check(&text, &spec) {
-                Ok(CheckedFile { chunks, refused }) => (Answer::Checked { refused }, Some(chunks)),
+                Ok(CheckedFile { chunks, refused, receipts }) => (Answer::Checked { refused, receipts }, Some(chunks)),
                 Err(e) => (Answer::NotMerged(e), None),
             }
         }
@@ -203,6 +205,8 @@ pub enum Checked {
     Records {
         chunks: Vec<JsValue>,
         refused: Vec<(String, crate::core::exchange::ledger_file::Implausible)>,
+        /// The receipts of the records kept, checked with the spec's key.
+        receipts: crate::core::exchange::receipts::ReceiptTally,
     },
     Refused(String),
 }
@@ -371,12 +375,12 @@ impl ImportWorker {
         let request = Request::Results { name: name.to_string(), spec: Box::new(spec) };
         let value = self.ask(&request, Some(bytes)).await?;
         Ok(match ImportWorker::answer_of(&value)? {
-            Answer::Checked { refused } => {
+            Answer::Checked { refused, receipts } => {
                 let chunks = js_sys::Reflect::get(&value, &"chunks".into())
                     .ok()
                     .map(|c| js_sys::Array::from(&c).iter().collect())
                     .unwrap_or_default();
-                Checked::Records { chunks, refused }
+                Checked::Records { chunks, refused, receipts }
             }
             Answer::NotMerged(e) => Checked::Refused(e.message(self.lang)),
             _ => Checked::Refused(String::new()),

@@ -9,7 +9,11 @@ use crate::core::exchange::ledger_file::{
     export_ledger, merge_into, refusal_summary, CheckSpec, KnownRules, LedgerFileError, Merge, MergeReport,
     CHUNK_ATTEMPTS, MAX_RESULTS_FILE_BYTES,
 };
+use crate::core::exchange::outbox::Outbox;
+use crate::core::exchange::receipts::with_receipts;
+use crate::core::exchange::submission::CollectorLink;
 use crate::core::formats::codec::SerdeJson;
+use crate::core::model::rng::FastMap;
 use crate::core::play::ledger::{Attempt, AttemptLedger};
 use crate::core::reports::export::{
     attempts_csv, attempts_xlsx, items_csv, items_xlsx, report_file_name, XlsxExportError,
@@ -23,7 +27,7 @@ use crate::web::browser::download::{download, mime};
 use crate::web::browser::idb;
 use crate::web::browser::import_worker::{Checked, ImportWorker};
 use crate::web::browser::json::BrowserJson;
-use crate::web::browser::storage::LocalStore;
+use crate::web::browser::storage::{read_or_set_aside, LocalStore};
 use crate::web::now_ms;
 use std::rc::Rc;
 
@@ -63,12 +67,12 @@ pub fn DataTab(props: &DeskProps) -> Html {
         let desk = desk.clone();
         Callback::from(move |_| {
             let id = &desk.contest.rules.id;
-            let text = export_ledger::<crate::core::formats::codec::SerdeJson>(
-                id,
-                &device_label(),
-                &desk.ledger.attempts,
-                now_ms(),
-            );
+            // This device's own attempts go out with the receipts of its outbox; merged ones
+            // carry theirs already.
+            let outbox = outbox_receipts(id);
+            let attempts = with_receipts(&desk.ledger.attempts, |a| outbox.get(a).cloned().flatten());
+            let text =
+                export_ledger::<crate::core::formats::codec::SerdeJson>(id, &device_label(), &attempts, now_ms());
             let name = report_file_name(id, "成绩文件", "json", now_ms());
             download(&name, "application/json", text.as_bytes());
         })
@@ -120,8 +124,8 @@ pub fn DataTab(props: &DeskProps) -> Html {
                 <button class="primary" data-testid="export-ledger" onclick={export_ledger_file}>{ lang.pick("导出成绩文件（含合并进来的）", "Export the results file (merged ones included)") }</button>
                 <super::file_pick::FilePick id="ledger-file" label={lang.pick("合并其他设备的成绩文件（可多选）", "Merge results files from other devices (several allowed)")}
                     accept=".json,application/json" multiple=true {lang} onchange={on_ledger_file} />
-                <p class="hint">{ lang.pick("同一条记录只计一次，本机已有记录不会被改变。损坏、被截断或被随手改过的文件以及其他竞赛的文件会被拒绝；不可能成立的记录（得分超过满分、时间顺序或竞赛时间不对、用时过短、与按题库重新计算的得分不符）不会合并，并说明原因。校验和只能发现损坏，不能防止有意伪造。",
-                    "Each record counts once; records already here are never changed. Damaged, cut or carelessly edited files and files of another contest are refused; impossible records (score above the maximum, times out of order or outside the contest, too fast, a score its answers do not earn) are not merged, with the reason. A checksum catches damage, not a deliberate forgery.") }</p>
+                <p class="hint">{ lang.pick("同一条记录只计一次，本机已有记录不会被改变。损坏、被截断或被随手改过的文件以及其他竞赛的文件会被拒绝；不可能成立的记录（得分超过满分、时间顺序或竞赛时间不对、用时过短、与按题库重新计算的得分不符）不会合并，并说明原因。校验和只能发现损坏，不能防止有意伪造；收集服务器的回执才能证明成绩确实被计入：合并时用“实时”页保存的回执公钥核对，并分别统计有效、无效和无回执的条数。",
+                    "Each record counts once; records already here are never changed. Damaged, cut or carelessly edited files and files of another contest are refused; impossible records (score above the maximum, times out of order or outside the contest, too fast, a score its answers do not earn) are not merged, with the reason. A checksum catches damage, not a deliberate forgery; the collector's receipts prove an attempt was counted: merging checks them with the receipt key kept on the Live tab and counts valid, invalid and missing ones.") }</p>
             </section>
             <super::verify::VerifyBox desk={props.desk.clone()} />
         </>
@@ -141,7 +145,15 @@ fn check_spec(desk: &Desk) -> CheckSpec {
     if here != known[0].fingerprint {
         known.push(KnownRules { fingerprint: here, rules: desk.contest.rules.clone(), bank: desk.bank.to_json() });
     }
-    CheckSpec { contest: package.package_contest.rules.clone(), known, now: now_ms() }
+    let link = read_or_set_aside::<CollectorLink>(Stored::CollectorLink, "", &mut Vec::new()).unwrap_or_default();
+    let receipt_key = Some(link.receipt_key).filter(|k| !k.is_empty());
+    CheckSpec { contest: package.package_contest.rules.clone(), known, now: now_ms(), receipt_key }
+}
+
+/// The receipts in this device's outbox for `contest`, by attempt id (`None`: sent, no receipt).
+pub fn outbox_receipts(contest: &str) -> FastMap<String, Option<String>> {
+    let outbox = read_or_set_aside::<Outbox>(Stored::Outbox, contest, &mut Vec::new()).unwrap_or_default();
+    outbox.settled.into_iter().filter(|s| s.refused.is_none()).map(|s| (s.id, s.receipt)).collect()
 }
 
 /// Gives the page back to the browser between chunks of work, so none runs long.
@@ -185,8 +197,8 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
                 continue;
             }
         };
-        let (chunks, impossible) = match worker.results(&name, buffer, spec.clone()).await {
-            Ok(Checked::Records { chunks, refused }) => (chunks, refused),
+        let (chunks, impossible, receipts) = match worker.results(&name, buffer, spec.clone()).await {
+            Ok(Checked::Records { chunks, refused, receipts }) => (chunks, refused, receipts),
             Ok(Checked::Refused(reason)) => {
                 refused.push(format!("{name}: {reason}"));
                 continue;
@@ -222,8 +234,8 @@ async fn merge_files(desk: UseReducerHandle<Desk>, files: Vec<web_sys::File>) {
         let refused_here = refusal_summary(&impossible, lang).map(|r| format!("{}{r}", lang.pick("；", "; ")));
         let (added_here, already_present, conflicting) = (r.added, r.already_present, r.conflicting);
         merged.push(match lang {
-            Lang::Zh => format!("{name}：新增 {added_here} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）{}", refused_here.unwrap_or_default()),
-            Lang::En => format!("{name}: {added_here} added, {already_present} already here, {conflicting} conflicting (the record here kept){}", refused_here.unwrap_or_default()),
+            Lang::Zh => format!("{name}：新增 {added_here} 条，已有 {already_present} 条，冲突 {conflicting} 条（保留本机记录）{}；{}", refused_here.unwrap_or_default(), receipts.message(lang)),
+            Lang::En => format!("{name}: {added_here} added, {already_present} already here, {conflicting} conflicting (the record here kept){}; {}", refused_here.unwrap_or_default(), receipts.message(lang)),
         });
     }
     let added = merge.into_added();

@@ -8,9 +8,12 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::core::exchange::outbox::Outbox;
-use crate::core::exchange::submission::{side_by_side, verify_receipt, CollectedCounts, CollectorLink};
+use std::rc::Rc;
+
+use crate::core::exchange::receipts::{CollectorKey, DeviceReceipts};
+use crate::core::exchange::submission::{side_by_side, CollectedCounts, CollectorLink};
 use crate::core::formats::codec::Json;
+use crate::core::model::rng::FastMap;
 use crate::core::play::ledger::AttemptLedger;
 use crate::core::reports::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::reports::stats::region_report;
@@ -59,40 +62,71 @@ async fn fetch_counts(link: &CollectorLink, contest: &str, level: u8, lang: Lang
 }
 
 #[derive(serde::Deserialize)]
-struct ReceiptKey {
+struct PublishedKey {
     public_key: String,
 }
 
-/// Checks the receipts this device holds (its outbox's) against the collector's public key:
-/// the words to show.
-async fn check_receipts(link: &CollectorLink, contest: &str, ledger: &AttemptLedger, lang: Lang) -> String {
-    let key = async {
-        let window = web_sys::window()?;
-        let page = window.location().href().ok()?;
-        let base = web_sys::Url::new_with_base(&link.address, &page).ok()?;
-        let url = web_sys::Url::new_with_base("v1/receipt-key", &base.href()).ok()?;
-        let response: web_sys::Response =
-            JsFuture::from(window.fetch_with_str(&url.href())).await.ok()?.dyn_into().ok()?;
-        let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
-        BrowserJson::decode::<ReceiptKey>(&text).ok().map(|k| k.public_key)
+/// The collector's `GET /v1/receipt-key`, if it answers.
+async fn fetch_key(link: &CollectorLink) -> Option<String> {
+    let window = web_sys::window()?;
+    let page = window.location().href().ok()?;
+    let base = web_sys::Url::new_with_base(&link.address, &page).ok()?;
+    let url = web_sys::Url::new_with_base("v1/receipt-key", &base.href()).ok()?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&url.href())).await.ok()?.dyn_into().ok()?;
+    if response.status() != 200 {
+        return None;
     }
-    .await;
-    let Some(key) = key else {
-        return lang.pick("无法读取收集服务器的公钥", "cannot read the collector's public key").into();
+    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    BrowserJson::decode::<PublishedKey>(&text).ok().map(|k| k.public_key)
+}
+
+/// The key receipts are checked with, and where it came from in words: the one kept in the
+/// settings (pasted, or read before), else the collector's, which is then kept so merges check
+/// receipts offline too.
+async fn resolve_key(link: &CollectorLink, lang: Lang) -> Result<(CollectorKey, String), String> {
+    let published = match link.address.is_empty() {
+        true => None,
+        false => fetch_key(link).await,
     };
-    let outbox = read_or_set_aside::<Outbox>(Stored::Outbox, contest, &mut Vec::new()).unwrap_or_default();
-    let (mut valid, mut invalid) = (0, 0);
-    for s in &outbox.settled {
-        let (Some(receipt), None) = (&s.receipt, &s.refused) else { continue };
-        match ledger.attempts.iter().find(|a| a.id == s.id) {
-            Some(a) if verify_receipt(&key, contest, a, receipt) => valid += 1,
-            _ => invalid += 1,
-        }
+    if !link.receipt_key.is_empty() {
+        let key = CollectorKey::parse(&link.receipt_key).map_err(|e| e.message(lang))?;
+        let differs = published.as_deref().is_some_and(|p| CollectorKey::parse(p).ok().as_ref() != Some(&key));
+        let source = match differs {
+            true => lang.pick(
+                "设置中保存的公钥，与收集服务器现在公布的不同！",
+                "the key kept in the settings, NOT the one the collector publishes now!",
+            ),
+            false => lang.pick("设置中保存的公钥", "the key kept in the settings"),
+        };
+        return Ok((key, source.into()));
     }
-    match lang {
-        Lang::Zh => format!("回执核对：{valid} 条有效，{invalid} 条无效（公钥 {}…）", &key[..key.len().min(16)]),
-        Lang::En => format!("Receipts: {valid} valid, {invalid} invalid (public key {}…)", &key[..key.len().min(16)]),
+    let published = published
+        .ok_or_else(|| lang.pick("无法读取收集服务器的公钥", "cannot read the collector's public key").to_string())?;
+    let key = CollectorKey::parse(&published).map_err(|e| e.message(lang))?;
+    let kept = CollectorLink { receipt_key: key.hex(), ..link.clone() };
+    if let Ok(store) = LocalStore::open() {
+        let _ = store.save(Stored::CollectorLink, "", &kept);
     }
+    Ok((key, lang.pick("收集服务器公布的公钥，已保存", "published by the collector, now kept").into()))
+}
+
+/// The receipts of this device's own attempts (from its outbox) and of those merged in, checked
+/// a chunk per task so the page stays responsive.
+async fn count_receipts(
+    key: CollectorKey,
+    contest: String,
+    ledger: Rc<AttemptLedger>,
+    own: Rc<AttemptLedger>,
+) -> DeviceReceipts {
+    let outbox = super::data::outbox_receipts(&contest);
+    let own: FastMap<String, Option<String>> =
+        own.attempts.iter().map(|a| (a.id.clone(), outbox.get(&a.id).cloned().flatten())).collect();
+    let mut tally = DeviceReceipts::default();
+    for chunk in ledger.attempts.chunks(500) {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        tally.add_chunk(Some(&key), &contest, chunk, &own);
+    }
+    tally
 }
 
 #[component]
@@ -122,27 +156,45 @@ pub fn LiveTab(props: &DeskProps) -> Html {
             move || drop(timer)
         });
     }
-    let receipts = use_state(|| None::<String>);
+    // The receipts of the data here, checked again when the key or the data change, or when asked.
+    let asked = use_state(|| 0u32);
+    let receipts = use_state(|| None::<Result<(String, DeviceReceipts), String>>);
+    {
+        let receipts = receipts.clone();
+        let (contest, ledger, own) = (desk.contest.rules.id.clone(), desk.ledger.clone(), desk.own.clone());
+        let data = (desk.ledger.attempts.len(), desk.own.attempts.len());
+        use_effect_with(((*link).clone(), data, *asked), move |(link, _, _)| {
+            let link = link.clone();
+            if !link.address.is_empty() || !link.receipt_key.is_empty() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let checked = match resolve_key(&link, lang).await {
+                        Ok((key, source)) => {
+                            let shown = format!("{}…（{source}）", &key.hex()[..16]);
+                            Ok((shown, count_receipts(key, contest, ledger, own).await))
+                        }
+                        Err(why) => Err(why),
+                    };
+                    receipts.set(Some(checked));
+                });
+            }
+        });
+    }
     let check = {
-        let (receipts, link, contest, ledger) =
-            (receipts.clone(), (*link).clone(), desk.contest.rules.id.clone(), desk.ledger.clone());
-        Callback::from(move |_| {
-            let (receipts, link, contest, ledger) = (receipts.clone(), link.clone(), contest.clone(), ledger.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                receipts.set(Some(check_receipts(&link, &contest, &ledger, lang).await));
-            });
-        })
+        let asked = asked.clone();
+        Callback::from(move |_| asked.set(*asked + 1))
     };
     let address_ref = use_node_ref();
     let token_ref = use_node_ref();
+    let key_ref = use_node_ref();
     let connect = {
         let (link, counts) = (link.clone(), counts.clone());
-        let (address_ref, token_ref) = (address_ref.clone(), token_ref.clone());
+        let (address_ref, token_ref, key_ref) = (address_ref.clone(), token_ref.clone(), key_ref.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let value =
                 |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value().trim().to_string()).unwrap_or_default();
-            let next = CollectorLink { address: value(&address_ref), token: value(&token_ref) };
+            let next =
+                CollectorLink { address: value(&address_ref), token: value(&token_ref), receipt_key: value(&key_ref) };
             if let Ok(store) = LocalStore::open() {
                 let _ = store.save(Stored::CollectorLink, "", &next);
             }
@@ -226,6 +278,9 @@ pub fn LiveTab(props: &DeskProps) -> Html {
                 <label>{ lang.pick("主办方令牌", "Organizer token") }
                     <input ref={token_ref} data-testid="live-token" type="password" value={link.token.clone()} autocomplete="off" />
                 </label>
+                <label>{ lang.pick("回执公钥（可不填：连接时从收集服务器读取并保存）", "Receipt key (optional: read from the collector when connecting, then kept)") }
+                    <input ref={key_ref} data-testid="live-receipt-key" value={link.receipt_key.clone()} placeholder="64 hex" autocomplete="off" spellcheck="false" />
+                </label>
                 <button class="primary" data-testid="live-connect" type="submit">{ lang.pick("连接", "Connect") }</button>
             </form>
             <label>{ lang.pick("层级 ", "Level ") }
@@ -238,13 +293,31 @@ pub fn LiveTab(props: &DeskProps) -> Html {
             <p class="hint">{ lang.pick("每 5 秒刷新。收集数为服务器上的全部成绩；本机数为本机与合并进来的成绩。",
                 "Refreshed every 5 s. Collected: every result the server counted; this device: its own and merged results.") }</p>
             { table }
-            if !link.address.is_empty() {
-                <p>
-                    <button class="secondary" data-testid="receipt-check" onclick={check}>{ lang.pick("核对本机成绩的回执", "Check this device's receipts") }</button>
-                    if let Some(r) = &*receipts {
-                        <span data-testid="receipt-result" role="status">{ " " }{ r.clone() }</span>
-                    }
-                </p>
+            if !link.address.is_empty() || !link.receipt_key.is_empty() {
+                <div class="receipts" data-testid="receipt-panel">
+                    <h3>{ lang.pick("回执核对", "Receipts") }</h3>
+                    { match &*receipts {
+                        None => html! { <p class="loading" role="status">{ lang.pick("正在核对…", "Checking…") }</p> },
+                        Some(Err(why)) => html! { <p class="notice" data-testid="receipt-result" role="status">{ why.clone() }</p> },
+                        Some(Ok((key, tally))) => html! {
+                            <>
+                            <p class="hint" data-testid="receipt-key">{ lang.pick("公钥 ", "Key ") }<code>{ key.clone() }</code></p>
+                            <p data-testid="receipt-own">{ lang.pick("本机成绩 · ", "This device · ") }{ tally.own.message(lang) }</p>
+                            <p data-testid="receipt-merged">{ lang.pick("合并进来的成绩 · ", "Merged in · ") }{ tally.merged.message(lang) }</p>
+                            <p data-testid="receipt-result" role="status" data-valid={tally.valid().to_string()}>{ match &*counts {
+                                Some(Ok(c)) => tally.beside_collector(c.participations, lang),
+                                _ => match lang {
+                                    Lang::Zh => format!("带有效回执 {} 条", tally.valid()),
+                                    Lang::En => format!("{} with a valid receipt", tally.valid()),
+                                },
+                            } }</p>
+                            </>
+                        },
+                    } }
+                    <p class="hint">{ lang.pick("回执是收集服务器对它计入的每条成绩的签名：带有效回执的成绩确实按文件所写被计入。回执无效（签名后记录被改过，或不是这个服务器的回执）的成绩照常合并、单独列出，因为去掉回执的成绩同样会被合并。",
+                        "A receipt is the collector's signature of each attempt it counted: an attempt with a valid receipt was counted as the file says. Attempts whose receipt is invalid (changed after signing, or another server's) are merged as usual and shown apart, since an attempt with its receipt removed would be merged too.") }</p>
+                    <button class="secondary" data-testid="receipt-check" onclick={check}>{ lang.pick("重新核对", "Check again") }</button>
+                </div>
             }
         </section>
     }

@@ -37,8 +37,11 @@ fn look_here(desk: &Desk, code: &str) -> Option<(Found, VerifiedAttempt)> {
         return Some((Found::ThisDevice, VerifiedAttempt::of(a)));
     }
     let own: std::collections::HashSet<&str> = desk.own.attempts.iter().map(|a| a.id.as_str()).collect();
-    find(code, desk.ledger.attempts.iter().filter(|a| !own.contains(a.id.as_str())), |_| None)
-        .map(|a| (Found::Merged, VerifiedAttempt::of(a)))
+    // Merged attempts carry their receipts.
+    let merged = || desk.ledger.attempts.iter().filter(|a| !own.contains(a.id.as_str()));
+    let carried: crate::core::model::rng::FastMap<&str, &str> =
+        merged().filter_map(|a| Some((a.id.as_str(), a.receipt.as_deref()?))).collect();
+    find(code, merged(), |id| carried.get(id).copied()).map(|a| (Found::Merged, VerifiedAttempt::of(a)))
 }
 
 /// `GET …/v1/contests/{contest}/certificates/{code}` on the collector; `Err` says why not.

@@ -76,12 +76,15 @@ pub fn ResultPage(props: &PageProps) -> Html {
         set.indices().map(|i| q.choice_text(i, lang)).collect::<Vec<_>>().join(lang.pick("；", "; "))
     };
     let save_file = {
+        // With the collector's receipt, when it accepted the attempt: the organizer checks it.
+        let receipt = outbox.as_ref().and_then(|o| o.receipt(&a.id));
         let (a, id) = (a.clone(), rules.id.clone());
         Callback::from(move |_| {
+            let carried = crate::core::play::ledger::Attempt { receipt: receipt.clone(), ..(*a).clone() };
             let text = crate::core::exchange::ledger_file::export_ledger::<crate::web::browser::json::BrowserJson>(
                 &id,
                 "unsaved",
-                std::slice::from_ref(&*a),
+                std::slice::from_ref(&carried),
                 crate::web::now_ms(),
             );
             let name = crate::core::reports::export::report_file_name(&id, "成绩文件", "json", a.finished_at);
