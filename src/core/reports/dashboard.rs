@@ -29,6 +29,17 @@ pub fn parent_area(area: &str, start: &str) -> Option<String> {
     Some(if area.ends_with("0000") { COUNTRY.to_string() } else { format!("{}0000", &area[..2]) })
 }
 
+/// The area whose regions are at `chosen` level, going up from `area` (a map can go up by
+/// itself; going down needs a region to be picked): `None` when `area` already is at that
+/// level, or the level is below it, or above the contest's `start`.
+pub fn map_area_for_level(area: &str, start: &str, chosen: u8) -> Option<String> {
+    let mut current = area.to_string();
+    while inner_level(&current) > chosen {
+        current = parent_area(&current, start)?;
+    }
+    (current != area).then_some(current)
+}
+
 /// The level (1 province, 2 city, 3 county) of the regions inside `area`.
 pub fn inner_level(area: &str) -> u8 {
     if area == COUNTRY {
@@ -72,7 +83,12 @@ pub fn map_regions(shapes: &[(String, String)], report: &RegionReport, by: RankB
                 RankBy::Composite { .. } => *v * 100.0,
                 _ => *v,
             });
-            MapRegion { code: code.clone(), name: row.as_ref().map(|r| r.name.clone()).unwrap_or_else(|| name.clone()), row, value }
+            MapRegion {
+                code: code.clone(),
+                name: row.as_ref().map(|r| r.name.clone()).unwrap_or_else(|| name.clone()),
+                row,
+                value,
+            }
         })
         .collect()
 }
@@ -207,30 +223,58 @@ pub fn read_map_file(text: &str, regions: Option<&RegionTable>) -> Result<(MapSh
     if features.is_empty() {
         return Err(MapFileError::NotGeoJson);
     }
-    let by_name = |name: &str| -> Option<String> {
-        let table = regions?;
-        let mut found = None;
+    // Every region named `name` (county names repeat across the country).
+    let named = |name: &str| -> Vec<String> {
+        let Some(table) = regions else { return Vec::new() };
+        let mut found = Vec::new();
         for (p, pn) in table.children(None) {
             if pn == name {
-                return Some(p.to_string());
+                found.push(p.to_string());
             }
             for (c, cn) in table.children(Some(p)) {
                 if cn == name {
-                    found = found.or(Some(c.to_string()));
+                    found.push(c.to_string());
                 }
+                found.extend(
+                    table.children(Some(c)).into_iter().filter(|(_, n)| *n == name).map(|(k, _)| k.to_string()),
+                );
             }
         }
         found
+    };
+    let given: Vec<Option<String>> = features
+        .iter()
+        .map(|f| {
+            let props = f.get("properties");
+            ["code", "adcode", "id"]
+                .iter()
+                .find_map(|k| props.and_then(|p| p.get(*k)).and_then(code_of))
+                .or_else(|| f.get("id").and_then(code_of))
+        })
+        .collect();
+    // A name with several regions is taken inside the area of the first code given or found.
+    let anchor = given.iter().flatten().next().cloned().or_else(|| {
+        features.iter().find_map(|f| {
+            let found = named(f.get("properties")?.get("name")?.as_str()?);
+            (found.len() == 1).then(|| found[0].clone())
+        })
+    });
+    let by_name = |name: &str| -> Option<String> {
+        let found = named(name);
+        match (found.len(), &anchor) {
+            (0, _) => None,
+            (1, _) => found.into_iter().next(),
+            (_, Some(a)) => {
+                found.into_iter().find(|c| c.get(..4) == a.get(..4) || (level(a) == 1 && c.get(..2) == a.get(..2)))
+            }
+            (_, None) => None,
+        }
     };
     let mut shapes = Vec::new();
     for (i, f) in features.iter_mut().enumerate() {
         let props = f.get("properties").cloned().unwrap_or(Value::Null);
         let name = props.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-        let code = ["code", "adcode", "id"]
-            .iter()
-            .find_map(|k| props.get(*k).and_then(code_of))
-            .or_else(|| f.get("id").and_then(code_of))
-            .or_else(|| by_name(&name));
+        let code = given[i].clone().or_else(|| by_name(&name));
         let key = code.clone().unwrap_or_else(|| format!("?{i}:{name}"));
         if let Some(obj) = f.as_object_mut() {
             let props = obj.entry("properties").or_insert_with(|| Value::Object(Default::default()));
@@ -250,7 +294,8 @@ pub fn read_map_file(text: &str, regions: Option<&RegionTable>) -> Result<(MapSh
         return Err(MapFileError::NoRegions);
     }
     let levels: Vec<u8> = codes.iter().map(|c| level(c)).collect();
-    let inner = doc.get("level").and_then(Value::as_u64).map(|l| l as u8).unwrap_or_else(|| *levels.iter().max().unwrap_or(&1));
+    let inner =
+        doc.get("level").and_then(Value::as_u64).map(|l| l as u8).unwrap_or_else(|| *levels.iter().max().unwrap_or(&1));
     let area = match doc.get("code").and_then(code_of) {
         Some(a) => a,
         None if inner == 1 => COUNTRY.to_string(),
@@ -282,6 +327,11 @@ mod tests {
         assert_eq!(parent_area("430000", COUNTRY).as_deref(), Some(COUNTRY));
         assert_eq!(parent_area(COUNTRY, COUNTRY), None);
         assert_eq!(parent_area("430000", "430000"), None, "not above the contest's scope");
+        assert_eq!(map_area_for_level("430100", COUNTRY, 1).as_deref(), Some(COUNTRY));
+        assert_eq!(map_area_for_level("430100", COUNTRY, 2).as_deref(), Some("430000"));
+        assert_eq!(map_area_for_level("430100", COUNTRY, 3), None);
+        assert_eq!(map_area_for_level(COUNTRY, COUNTRY, 3), None, "going down needs a region picked");
+        assert_eq!(map_area_for_level("430100", "430100", 1), None, "not above the contest's area");
         assert!(within("430104", "430100") && !within("430204", "430100"));
         assert!(within("430204", "430000") && !within("440204", "430000"));
     }
