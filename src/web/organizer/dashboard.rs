@@ -149,7 +149,7 @@ pub fn map_option(
     json!({
         "animation": false,
         "tooltip": { "trigger": "item", "className": "map-tip", "confine": true },
-        "visualMap": { "type": "piecewise", "pieces": pieces, "left": 0, "bottom": 0, "orient": "vertical",
+        "visualMap": { "type": "piecewise", "pieces": pieces, "left": 0, "bottom": 0, "orient": "vertical", "showLabel": true,
                        "text": [measure_name(by, lang)], "textStyle": { "color": text, "fontSize": if big { 18 } else { 12 } },
                        "itemWidth": 14, "itemHeight": 10 },
         "series": [{

@@ -138,10 +138,13 @@ pub struct ChartProps {
 pub fn Chart(props: &ChartProps) -> Html {
     let node = use_node_ref();
     let handler = use_mut_ref(|| None::<Closure<dyn Fn(JsValue)>>);
+    // The latest click callback, read at the click: a new callback alone does not redraw.
+    let onclick = use_mut_ref(|| None::<Callback<String>>);
+    *onclick.borrow_mut() = props.onclick.clone();
     {
-        let (node, option, onclick) = (node.clone(), props.option.clone(), props.onclick.clone());
-        use_effect_with((option, onclick), move |(option, onclick)| {
-            let (option, onclick) = (option.clone(), onclick.clone());
+        let (node, option, clickable) = (node.clone(), props.option.clone(), props.onclick.is_some());
+        use_effect_with((option, clickable), move |(option, clickable)| {
+            let (option, clickable) = (option.clone(), *clickable);
             wasm_bindgen_futures::spawn_local(async move {
                 if ready().await.is_err() {
                     return;
@@ -153,15 +156,16 @@ pub fn Chart(props: &ChartProps) -> Html {
                 });
                 chart.set_option(&to_js(&option), true);
                 chart.off("click");
-                if let Some(onclick) = onclick {
+                if clickable {
                     let closure = Closure::<dyn Fn(JsValue)>::new(move |params: JsValue| {
                         let data = js_sys::Reflect::get(&params, &"data".into()).unwrap_or(JsValue::UNDEFINED);
                         let code = js_sys::Reflect::get(&data, &"code".into())
                             .ok()
                             .and_then(|c| c.as_string())
                             .or_else(|| js_sys::Reflect::get(&params, &"name".into()).ok().and_then(|n| n.as_string()));
-                        if let Some(code) = code {
-                            onclick.emit(code);
+                        let callback = onclick.borrow().clone();
+                        if let (Some(code), Some(callback)) = (code, callback) {
+                            callback.emit(code);
                         }
                     });
                     chart.on("click", closure.as_ref().unchecked_ref());

@@ -229,7 +229,8 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         report.as_ref().map(|r| Rc::new(dashboard::top_option(*lang, &top_regions(r, *by, 10), *by, false)))
     });
     let top_option: Option<Rc<serde_json::Value>> = (*top_option).clone();
-    let big_top = use_memo((report.clone(), by, lang, *big), |(report, by, lang, big)| {
+    // The big screen ranks the regions its map shows.
+    let big_top = use_memo((map_report.clone(), by, lang, *big), |(report, by, lang, big)| {
         report
             .as_ref()
             .filter(|_| *big)
