@@ -154,7 +154,7 @@ pub fn map_option(
                        "itemWidth": 14, "itemHeight": 10 },
         "series": [{
             "type": "map", "map": shapes.area, "nameProperty": "code", "roam": false, "selectedMode": false,
-            "layoutCenter": ["55%", "50%"], "layoutSize": "95%",
+            "layoutCenter": ["50%", "48%"], "layoutSize": "92%",
             "itemStyle": { "areaColor": if big { "#33405a" } else { "#eeeeee" }, "borderColor": if big { "#8aa" } else { "#999" }, "borderWidth": 0.6 },
             "emphasis": { "label": { "show": false }, "itemStyle": { "areaColor": "#f2c14e" } },
             "data": data,
