@@ -46,7 +46,11 @@ try {
    * title and its figures; ms from the input to the next frame after that. */
   const timed = (act, area, legend) =>
     page.evaluate(async ([act, area, legend]) => {
-      const chart = () => window.echarts.getInstanceByDom(document.querySelector('[data-testid="map"]'));
+      // The map's box is replaced by a 'drawing' note while a new level is worked out.
+      const chart = () => {
+        const el = document.querySelector('[data-testid="map"]');
+        return el && window.echarts.getInstanceByDom(el);
+      };
       const t0 = performance.now();
       if (act.rank) {
         const s = document.querySelector('[data-testid="stat-rank"]');
@@ -82,7 +86,8 @@ try {
     const t0 = Date.now();
     await page.mouse.click(box.x + x, box.y + y);
     await page.waitForFunction((code) => {
-      const o = window.echarts.getInstanceByDom(document.querySelector('[data-testid="map"]'))?.getOption();
+      const el = document.querySelector('[data-testid="map"]');
+      const o = el && window.echarts.getInstanceByDom(el)?.getOption();
       return o && o.series[0].map === code && o.series[0].data.some((d) => d.value != null);
     }, code, { polling: 'raf', timeout: 60_000 });
     return Date.now() - t0;
