@@ -296,6 +296,33 @@ pub async fn load_collection(desk: UseReducerHandle<Desk>) {
         Ok(chunks) => chunks,
         Err(e) => return desk.dispatch(DeskAction::Notice(Notice::of(&e))),
     };
+    let own = desk.own.attempts.clone();
+    put_together(desk, chunks, own).await;
+}
+
+/// What [`refresh`] last saw: this device's attempts and the stored chunks' total length.
+pub type Seen = Rc<std::cell::RefCell<Option<(usize, u32)>>>;
+
+/// Reads this device's attempts and the stored collection again (for the big screen, every few
+/// seconds: another tab may have answered or merged a file); puts them together only when
+/// either changed since `seen`.
+pub async fn refresh(desk: UseReducerHandle<Desk>, seen: Seen) {
+    let id = desk.id().to_owned();
+    let own = crate::web::browser::storage::read_or_set_aside::<AttemptLedger>(Stored::Ledger, &id, &mut Vec::new())
+        .unwrap_or_default();
+    let Ok(chunks) = idb::load_chunks(Stored::Collected, &id).await else { return };
+    let length: u32 =
+        chunks.iter().filter_map(|c| wasm_bindgen::JsCast::dyn_ref::<js_sys::JsString>(c).map(|s| s.length())).sum();
+    let now = Some((own.attempts.len(), length));
+    if *seen.borrow() == now {
+        return;
+    }
+    *seen.borrow_mut() = now;
+    put_together(desk, chunks, own.attempts).await;
+}
+
+async fn put_together(desk: UseReducerHandle<Desk>, chunks: Vec<wasm_bindgen::JsValue>, own: Vec<Attempt>) {
+    let id = desk.id().to_owned();
     let mut collected = AttemptLedger::default();
     let mut oversized = false;
     for chunk in chunks.iter() {
@@ -326,6 +353,6 @@ pub async fn load_collection(desk: UseReducerHandle<Desk>) {
     };
     gloo_timers::future::TimeoutFuture::new(0).await;
     let count = collected.attempts.len();
-    merge_into(&mut collected, desk.own.attempts.clone());
+    merge_into(&mut collected, own);
     desk.dispatch(DeskAction::Collected { all: collected, collected: count, chunks: Rc::new(chunks), flash: None });
 }

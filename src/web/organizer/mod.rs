@@ -2,7 +2,9 @@
 //! PIN gate, statistics, question banks, rules, exports and merging results files.
 
 mod banks;
+mod dashboard;
 mod data;
+mod echarts;
 mod file_pick;
 mod live;
 mod pin;

@@ -10,10 +10,11 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::model::bank::AnswerSet;
+use crate::core::reports::dashboard::{inner_level, map_area_for_level, start_area, top_regions};
 use crate::core::reports::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::reports::stats::{
     by_crowd, by_day, grouped, headline, of_stage, parse_population_csv, rank_regions, region_report,
-    score_distribution, GroupRow, Headline, ItemAnalysis, ItemFlag, ItemStat, RankBy,
+    score_distribution, GroupRow, Headline, ItemAnalysis, ItemFlag, ItemStat, RankBy, RegionReport,
 };
 use crate::core::Lang;
 use crate::web::browser::download::download;
@@ -21,6 +22,7 @@ use crate::web::browser::fetch::file_text;
 use crate::web::browser::loader::{load_regions, REGIONS_FILE};
 use crate::web::now_ms;
 
+use super::dashboard;
 use super::{DeskAction, DeskProps};
 
 /// Loads the region table once for the organizer's pages.
@@ -52,10 +54,11 @@ struct Overview {
     changed_on_device: usize,
 }
 
-/// Attempts per day and the score distribution, as the charts draw them.
+/// The charts' options: attempts and people per day, the score distribution, crowd groups.
 struct Charts {
-    days: Vec<(String, usize)>,
-    scores: Vec<(String, usize)>,
+    days: Rc<serde_json::Value>,
+    scores: Rc<serde_json::Value>,
+    crowds: Rc<serde_json::Value>,
 }
 
 /// A value worked out in a task of its own once the page is drawn, and again when `deps`
@@ -114,34 +117,14 @@ where
     value.as_ref().filter(|(d, _)| *d == deps).map(|(_, v)| v.clone())
 }
 
+/// How often the big screen reads this device's data again (ms).
+const BIG_REFRESH_MS: u32 = 3_000;
+
 /// Attempts counted per task by the work done over several tasks (a few milliseconds each).
 const SLICE: usize = 10_000;
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
-}
-
-/// A horizontal bar chart in plain SVG (no library): one bar per labelled value.
-pub fn bar_chart(title: &str, rows: &[(String, usize)]) -> Html {
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
-    let h = 26;
-    let height = (rows.len() * h + 4).max(30);
-    html! {
-        <figure class="chart">
-            <figcaption>{ title.to_string() }</figcaption>
-            <svg viewBox={format!("0 0 320 {height}")} role="img" aria-label={title.to_string()} width="100%">
-                { for rows.iter().enumerate().map(|(i, (label, v))| {
-                    let y = i * h + 2;
-                    let w = (*v as f64 / max as f64 * 170.0).round() as usize;
-                    html! { <g>
-                        <text x="0" y={(y + 17).to_string()} font-size="13">{ label.clone() }</text>
-                        <rect x="100" y={(y + 4).to_string()} width={w.max(1).to_string()} height="16" fill="#0b6e4f" rx="2" />
-                        <text x={(104 + w).to_string()} y={(y + 17).to_string()} font-size="13">{ grouped(*v) }</text>
-                    </g> }
-                }) }
-            </svg>
-        </figure>
-    }
 }
 
 fn group_table(lang: Lang, key_label: &str, rows: &[GroupRow]) -> Html {
@@ -187,15 +170,15 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         use_later(ledger_key, move |_| by_crowd(&ledger.attempts))
     };
     let charts = {
-        let ledger = (*stage_ledger).clone();
-        use_later(ledger_key, move |_| Charts {
-            days: by_day(&ledger.attempts).into_iter().map(|r| (r.key[5..].to_string(), r.participations)).collect(),
-            scores: score_distribution(&ledger.attempts, 10)
-                .into_iter()
-                .map(|(lo, hi, n)| (format!("{lo}–{hi}%"), n))
-                .collect(),
+        let (ledger, lang) = ((*stage_ledger).clone(), lang);
+        use_later((ledger_key, lang), move |_| Charts {
+            days: Rc::new(dashboard::days_option(lang, &by_day(&ledger.attempts))),
+            scores: Rc::new(dashboard::scores_option(lang, &score_distribution(&ledger.attempts, 10))),
+            crowds: Rc::new(dashboard::crowds_option(lang, &by_crowd(&ledger.attempts))),
         })
     };
+    let area = use_state(|| start_area(desk.contest.rules.registration.region_scope.as_deref()));
+    let big = use_state(|| false);
     let items = {
         let (ledger, bank) = ((*stage_ledger).clone(), desk.bank.clone());
         use_later_async(
@@ -216,9 +199,31 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         let table_key = table.as_ref().map(|t| Rc::as_ptr(t) as usize);
         let population = (*population).clone();
         use_later((ledger_key, table_key, *level, population_key), move |(_, _, level, _)| {
-            table.map(|t| region_report(&ledger.attempts, &t, *level, population.as_deref()))
+            table.map(|t| Rc::new(region_report(&ledger.attempts, &t, *level, population.as_deref())))
         })
     };
+    let report: Option<Rc<RegionReport>> = region_report.as_deref().cloned().flatten();
+    // The map draws its area's level; when the table shows another, the same report is worked
+    // out at the map's level too.
+    let map_level = use_state(|| inner_level(&area));
+    let map_report = {
+        let (ledger, table) = ((*stage_ledger).clone(), desk.regions.clone());
+        let population_key = population.as_ref().map(|p| Rc::as_ptr(p) as usize);
+        let table_key = table.as_ref().map(|t| Rc::as_ptr(t) as usize);
+        let population = (*population).clone();
+        let same = *map_level == *level;
+        use_later((ledger_key, table_key, *map_level, population_key, same), move |(_, _, map_level, _, same)| {
+            table.filter(|_| !*same).map(|t| {
+                Rc::new(crate::core::reports::stats::region_report(
+                    &ledger.attempts,
+                    &t,
+                    *map_level,
+                    population.as_deref(),
+                ))
+            })
+        })
+    };
+    let map_report = if *map_level == *level { report.clone() } else { map_report.as_deref().cloned().flatten() };
     let computing = || html! { <p class="loading" role="status">{ lang.pick("正在计算…", "Working it out…") }</p> };
     let by = match rank.as_str() {
         "participations" => RankBy::Participations,
@@ -226,7 +231,58 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         "composite" => RankBy::Composite { participants_weight: *weight },
         _ => RankBy::Participants,
     };
-    let regions_html = match (&desk.regions, region_report.as_deref().and_then(Option::as_ref)) {
+    let top_option = use_memo((report.clone(), by, lang), |(report, by, lang)| {
+        report.as_ref().map(|r| Rc::new(dashboard::top_option(*lang, &top_regions(r, *by, 10), *by, false)))
+    });
+    let top_option: Option<Rc<serde_json::Value>> = (*top_option).clone();
+    // The big screen ranks the regions its map shows.
+    let big_top = use_memo((map_report.clone(), by, lang, *big), |(report, by, lang, big)| {
+        report
+            .as_ref()
+            .filter(|_| *big)
+            .map(|r| Rc::new(dashboard::top_option(*lang, &top_regions(r, *by, 10), *by, true)))
+    });
+    // The map's level once its boundaries are in; after a click on the map (not when it opens)
+    // the table follows to that level.
+    let on_map_level = {
+        let (level, map_level) = (level.clone(), map_level.clone());
+        Callback::from(move |(l, opening): (u8, bool)| {
+            if *map_level != l {
+                map_level.set(l);
+            }
+            if !opening && *level != l {
+                level.set(l)
+            }
+        })
+    };
+    let start = start_area(desk.contest.rules.registration.region_scope.as_deref());
+    let map_card = |big: bool| {
+        html! {
+            <dashboard::MapCard desk={desk.clone()} area={area.clone()} start={start.clone()} report={map_report.clone()} level={*map_level}
+                by={by} with_population={population.is_some()} on_level={on_map_level.clone()} {big} />
+        }
+    };
+    // The big screen refreshes from this device's storage while it is open.
+    {
+        let (desk, seen) = (desk.clone(), use_mut_ref(|| None::<(usize, u32)>));
+        use_effect_with(*big, move |big| {
+            let timer = big.then(|| {
+                gloo_timers::callback::Interval::new(BIG_REFRESH_MS, move || {
+                    wasm_bindgen_futures::spawn_local(super::data::refresh(desk.clone(), seen.clone()));
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    let open_big = {
+        let big = big.clone();
+        Callback::from(move |_| big.set(true))
+    };
+    let close_big = {
+        let big = big.clone();
+        Callback::from(move |_| big.set(false))
+    };
+    let regions_html = match (&desk.regions, region_report.as_deref().and_then(Option::as_deref)) {
         (None, _) => html! { <p class="loading">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
         (Some(_), None) => computing(),
         (Some(_), Some(report)) => {
@@ -282,9 +338,14 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         }
     };
     let on_level = {
-        let level = level.clone();
+        let (level, area, start) = (level.clone(), area.clone(), start.clone());
         Callback::from(move |e: Event| {
-            level.set(e.target_unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(3))
+            let chosen = e.target_unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(3);
+            level.set(chosen);
+            // The map follows where it can: up to the level chosen (never above the contest's area).
+            if let Some(up) = map_area_for_level(&area, &start, chosen) {
+                area.set(up);
+            }
         })
     };
     let on_rank = {
@@ -348,8 +409,15 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     };
     html! {
         <div class="stats-board">
+            if *big {
+                <dashboard::BigScreen desk={desk.clone()} headline={overview.as_ref().map(|o| o.headline.clone())}
+                    map={map_card(true)} top={(*big_top).clone()} on_close={close_big} />
+            }
             <section class="card wide">
-                <h2>{ lang.pick("参赛概况", "Overview") }</h2>
+                <div class="card-head">
+                    <h2>{ lang.pick("参赛概况", "Overview") }</h2>
+                    <button class="secondary small" data-testid="open-bigscreen" onclick={open_big}>{ lang.pick("数据大屏", "Big screen") }</button>
+                </div>
                 if !desk.contest.rules.stages.is_empty() {
                     <label>{ lang.pick("阶段", "Stage") }
                         <select data-testid="stat-stage" onchange={let stage = stage.clone(); Callback::from(move |e: Event| {
@@ -415,16 +483,31 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                     <super::file_pick::FilePick id="population-file" label={lang.pick("人口数据（CSV：地区代码,人口）", "Population (CSV: code,population)")}
                         accept=".csv,text/csv" {lang} onchange={on_population} />
                 </div>
-                { regions_html }
+                if report.is_some() || desk.regions.is_some() {
+                    <div class="map-split">
+                        { map_card(false) }
+                        <div class="region-list">{ regions_html }</div>
+                    </div>
+                } else {
+                    { regions_html }
+                }
             </section>
             <section class="card">
                 <h2>{ lang.pick("按人群", "By group") }</h2>
                 { match &crowds { Some(c) => group_table(lang, lang.pick("人群", "Group"), c), None => computing() } }
             </section>
-            <section class="card">
+            <section class="card wide charts">
                 if let Some(c) = &charts {
-                    { bar_chart(lang.pick("每日参赛人次", "Attempts per day"), &c.days) }
-                    { bar_chart(lang.pick("得分分布（占满分比例）", "Scores (share of the maximum)"), &c.scores) }
+                    <dashboard::ChartCard desk={desk.clone()} option={c.days.clone()} testid="chart-days" kind={lang.pick("每日参赛", "per-day")}
+                        label={lang.pick("每日参赛人次与人数折线图", "Line chart of attempts and participants per day")} />
+                    <dashboard::ChartCard desk={desk.clone()} option={c.scores.clone()} testid="chart-scores" kind={lang.pick("得分分布", "scores")}
+                        label={lang.pick("得分分布柱状图", "Bar chart of scores")} />
+                    <dashboard::ChartCard desk={desk.clone()} option={c.crowds.clone()} testid="chart-crowds" kind={lang.pick("按人群", "groups")}
+                        label={lang.pick("按人群柱状图", "Bar chart by group")} />
+                    if let Some(top) = &top_option {
+                        <dashboard::ChartCard desk={desk.clone()} option={top.clone()} testid="chart-top" kind={lang.pick("地区前10", "top-regions")}
+                            label={lang.pick("地区前 10 名条形图", "Bar chart of the top 10 regions")} />
+                    }
                 } else {
                     { computing() }
                 }
