@@ -547,7 +547,7 @@ fn attempts_csv_matches_the_fixture_byte_for_byte() {
     // and guards @吴十 against formula injection.
     let mut a = with_fingerprints();
     a.reverse();
-    let bytes = attempts_csv(&a, &regions(), &package());
+    let bytes = attempts_csv(&a, &regions(), &package(), &[]);
     assert_eq!(String::from_utf8(bytes.clone()).unwrap(), String::from_utf8(fixture_file("attempts.csv")).unwrap());
     assert_eq!(bytes, fixture_file("attempts.csv"));
 }
@@ -714,7 +714,7 @@ fn region_xlsx_holds_the_region_csv_table() {
 
 #[test]
 fn attempts_xlsx_writes_raw_text_and_numbers() {
-    let sheet = ReportSheet::read(attempts_xlsx(&with_fingerprints(), &regions(), &package()).unwrap());
+    let sheet = ReportSheet::read(attempts_xlsx(&with_fingerprints(), &regions(), &package(), &[]).unwrap());
     assert_eq!(sheet.name, "答题记录");
     assert_eq!(sheet.rows.len(), 14);
     assert_eq!(sheet.rows[0][10], s("用时(秒)"));

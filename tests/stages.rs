@@ -16,7 +16,8 @@ use kepu_quiz::core::model::clock::parse_shanghai;
 use kepu_quiz::core::model::contest::{Contest, ContestError, RuleProblem, ScorePolicy, Window};
 use kepu_quiz::core::model::participant::{nfkc, register, Participant, RegistrationForm};
 use kepu_quiz::core::model::region::RegionTable;
-use kepu_quiz::core::play::ledger::{Attempt, AttemptLedger, StartRefusal};
+use kepu_quiz::core::play::ledger::{Attempt, AttemptLedger, PackageRules, StartRefusal};
+use kepu_quiz::core::reports::export::attempts_csv;
 use kepu_quiz::core::reports::stats::{headline, of_stage};
 use kepu_quiz::core::storage::loaded::Loaded;
 use kepu_quiz::core::storage::organizer::ContestSetup;
@@ -407,4 +408,22 @@ fn statistics_per_stage_and_overall() {
     let daily = headline(&of_stage(&ledger, Some("daily-1")).attempts, 5);
     assert_eq!((daily.participants, daily.participations, daily.perfect_rate), (1, 1, 1.0));
     assert_eq!(headline(&of_stage(&ledger, Some("week-9")).attempts, 5).participations, 0);
+}
+
+#[test]
+fn the_attempt_list_names_each_attempts_stage() {
+    let (contest, _) = staged();
+    let regions = RegionTable::from_json(&read("questions/regions.json")).unwrap();
+    let package = PackageRules { revision: 1, fingerprint: String::new() };
+    let attempts = [attempt(0, Some("daily-1")), attempt(1, Some("final")), attempt(2, None), attempt(3, Some("gone"))];
+    let csv = String::from_utf8(attempts_csv(&attempts, &regions, &package, &contest.rules.stages)).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with(",规则,阶段"), "{}", lines[0]);
+    let stage_of = |line: &str| line.rsplit(',').next().unwrap().to_string();
+    let titles: Vec<String> = lines[1..].iter().map(|l| stage_of(l)).collect();
+    let expected = |id: &str| contest.rules.stages.iter().find(|s| s.id == id).unwrap().title.clone();
+    assert_eq!(titles, [expected("daily-1"), expected("final"), String::new(), "gone".to_string()]);
+    // A contest without stages keeps the columns it always had.
+    let plain = String::from_utf8(attempts_csv(&attempts[2..3], &regions, &package, &[])).unwrap();
+    assert!(plain.lines().next().unwrap().ends_with(",规则"));
 }

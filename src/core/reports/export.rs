@@ -14,6 +14,7 @@ use rust_xlsxwriter::{Format, RowNum, Workbook, XlsxError};
 use crate::core::formats::csv_io::{guard_formula, CsvWriter};
 use crate::core::model::bank::Bank;
 use crate::core::model::clock::{format_day, format_shanghai, shanghai_day};
+use crate::core::model::contest::Stage;
 use crate::core::model::region::RegionTable;
 use crate::core::play::ledger::{Attempt, PackageRules};
 use crate::core::reports::stats::{ItemStat, RegionReport};
@@ -231,11 +232,15 @@ pub fn region_xlsx(report: &RegionReport) -> Result<Vec<u8>, XlsxExportError> {
 /// Every attempt, earliest start first. 参赛者编号 is the participant id (a person key or a
 /// random id: no phone is kept, see `participant`); times are Asia/Shanghai text; 用时 is
 /// whole seconds rounded up, as the result page shows it; 规则 says 本机修改过规则 for an
-/// attempt played under rules or a bank changed on its device (see [`PackageRules`]).
-fn attempts_table(attempts: &[Attempt], regions: &RegionTable, package: &PackageRules) -> Table {
+/// attempt played under rules or a bank changed on its device (see [`PackageRules`]). A
+/// contest in stages adds 阶段: the title of the stage an attempt was played in (its id when
+/// the contest no longer names it).
+fn attempts_table(attempts: &[Attempt], regions: &RegionTable, package: &PackageRules, stages: &[Stage]) -> Table {
     let mut sorted: Vec<&Attempt> = attempts.iter().collect();
     sorted.sort_by(|a, b| a.started_at.cmp(&b.started_at).then_with(|| a.id.cmp(&b.id)));
-    let mut table = vec![header(&[
+    let with_stage = !stages.is_empty() || attempts.iter().any(|a| a.stage.is_some());
+    let stage_title = |id: &str| stages.iter().find(|s| s.id == id).map_or(id, |s| s.title.as_str()).to_string();
+    let mut columns = vec![
         "姓名",
         "参赛者编号",
         "地区代码",
@@ -248,10 +253,14 @@ fn attempts_table(attempts: &[Attempt], regions: &RegionTable, package: &Package
         "答对题数",
         "用时(秒)",
         "规则",
-    ])];
+    ];
+    if with_stage {
+        columns.push("阶段");
+    }
+    let mut table = vec![header(&columns)];
     for a in sorted {
         let region = a.region.as_deref().unwrap_or("");
-        table.push(vec![
+        let mut row = vec![
             text(&a.name),
             text(&a.participant_id),
             text(region),
@@ -264,14 +273,18 @@ fn attempts_table(attempts: &[Attempt], regions: &RegionTable, package: &Package
             Cell::count(a.correct),
             Cell::count(((a.time_used_ms.max(0) + 999) / 1000) as u64),
             text(if package.changed_on_device(a) { CHANGED_ON_DEVICE } else { "" }),
-        ]);
+        ];
+        if with_stage {
+            row.push(text(&a.stage.as_deref().map(stage_title).unwrap_or_default()));
+        }
+        table.push(row);
     }
     table
 }
 
 /// Every attempt, earliest start first; see [`attempts_table`] for the columns.
-pub fn attempts_csv(attempts: &[Attempt], regions: &RegionTable, package: &PackageRules) -> Vec<u8> {
-    table_csv(&attempts_table(attempts, regions, package))
+pub fn attempts_csv(attempts: &[Attempt], regions: &RegionTable, package: &PackageRules, stages: &[Stage]) -> Vec<u8> {
+    table_csv(&attempts_table(attempts, regions, package, stages))
 }
 
 /// The attempt list of [`attempts_csv`] as a one-sheet workbook (答题记录).
@@ -279,8 +292,9 @@ pub fn attempts_xlsx(
     attempts: &[Attempt],
     regions: &RegionTable,
     package: &PackageRules,
+    stages: &[Stage],
 ) -> Result<Vec<u8>, XlsxExportError> {
-    table_xlsx("答题记录", &attempts_table(attempts, regions, package))
+    table_xlsx("答题记录", &attempts_table(attempts, regions, package, stages))
 }
 
 /// Item analysis in the order given (hardest first from `item_analysis`). 正确率 is a

@@ -52,10 +52,14 @@ pub fn DataTab(props: &DeskProps) -> Html {
         })
     };
     let export_attempts = report("答题记录", "csv", |d| {
-        d.regions.as_ref().map(|r| Ok(attempts_csv(&d.ledger.attempts, r, &d.package.package_rules)))
+        d.regions
+            .as_ref()
+            .map(|r| Ok(attempts_csv(&d.ledger.attempts, r, &d.package.package_rules, &d.contest.rules.stages)))
     });
     let export_attempts_xlsx = report("答题记录", "xlsx", |d| {
-        d.regions.as_ref().map(|r| attempts_xlsx(&d.ledger.attempts, r, &d.package.package_rules))
+        d.regions
+            .as_ref()
+            .map(|r| attempts_xlsx(&d.ledger.attempts, r, &d.package.package_rules, &d.contest.rules.stages))
     });
     let export_items = report("题目分析", "csv", |d| {
         Some(Ok(items_csv(&item_analysis(&d.ledger.attempts, &d.bank, None), &d.bank)))
