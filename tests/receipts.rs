@@ -176,3 +176,22 @@ fn files_of_earlier_builds_still_verify_and_merge_without_receipts() {
         assert_eq!(read_ledger_file(&again, CONTEST).unwrap(), attempts);
     }
 }
+
+#[test]
+fn a_receipt_signs_the_stage_and_earlier_receipts_keep_verifying() {
+    let staged = Attempt { stage: Some("final".into()), ..attempt(0) };
+    let message = receipt_message(CONTEST, &staged);
+    assert!(message.starts_with("kepu-receipt/2\n") && message.ends_with("\nfinal\n"), "{message}");
+    // Without a stage the message is the one earlier builds signed (the fixture's receipts).
+    assert!(receipt_message(CONTEST, &attempt(0)).starts_with("kepu-receipt/1\n"));
+    let receipt = hex(&collector().sign(message.as_bytes()).to_bytes());
+    assert!(verify_receipt(&public_hex(), CONTEST, &staged, &receipt));
+    // Moved to another stage, or stripped of it, the receipt no longer verifies.
+    assert!(!verify_receipt(
+        &public_hex(),
+        CONTEST,
+        &Attempt { stage: Some("daily-1".into()), ..staged.clone() },
+        &receipt
+    ));
+    assert!(!verify_receipt(&public_hex(), CONTEST, &Attempt { stage: None, ..staged }, &receipt));
+}

@@ -366,10 +366,16 @@ impl SubmittedAttempt {
 }
 
 /// What a receipt signs: every figure that is counted, one per line, so a receipt cannot be
-/// moved to another attempt, person, region or score.
+/// moved to another attempt, person, region, score or stage. An attempt of a contest in stages
+/// adds its stage on a line of its own (`kepu-receipt/2`); without one the message is the
+/// `kepu-receipt/1` of earlier builds, so their receipts still verify.
 pub fn receipt_message(contest: &str, attempt: &Attempt) -> String {
+    let (version, stage) = match &attempt.stage {
+        Some(stage) => (2, format!("{stage}\n")),
+        None => (1, String::new()),
+    };
     format!(
-        "kepu-receipt/1\n{contest}\n{}\n{}\n{}\n{}\n{}\n{}/{}/{}\n",
+        "kepu-receipt/{version}\n{contest}\n{}\n{}\n{}\n{}\n{}\n{}/{}/{}\n{stage}",
         attempt.id,
         attempt.participant_id,
         attempt.region.as_deref().unwrap_or(""),
