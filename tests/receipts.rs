@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 const CONTEST: &str = "kepu-demo";
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 const FIXTURE: &str = "tests/fixtures/reports/results-v2-receipts.json";
 

@@ -43,7 +43,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let ids: Vec<String> = contests.by_id.keys().cloned().collect();
     store::ensure_partitions(&pool, &ids).await.map_err(|e| e.to_string())?;
     let secret = match &config.receipt_key {
-        Some(hex) => receipt::unhex(hex).ok_or("KEPU_RECEIPT_KEY is not hex")?,
+        Some(hex) => hex::decode(hex).ok().ok_or("KEPU_RECEIPT_KEY is not hex")?,
         None => store::receipt_secret(&pool).await.map_err(|e| e.to_string())?,
     };
     let key = receipt::ReceiptKey::from_secret(&secret).ok_or("the receipt key is not 32 bytes")?;

@@ -5,21 +5,9 @@ use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 // Receipts are verified by the app's core (`submission::verify_receipt`), as the organizer's
 // page does.
 
-/// Lowercase hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
-}
-
 /// `bytes` random bytes from the operating system, as hex.
 pub fn random_hex(bytes: usize) -> String {
-    hex(&random_bytes(bytes))
+    hex::encode(random_bytes(bytes))
 }
 
 pub fn random_bytes(n: usize) -> Vec<u8> {
@@ -40,7 +28,7 @@ impl ReceiptKey {
 
     /// Hex of the signature of `message`.
     pub fn sign(&self, message: &str) -> String {
-        hex(&self.key.sign(message.as_bytes()).to_bytes())
+        hex::encode(self.key.sign(message.as_bytes()).to_bytes())
     }
 
     pub fn public_key(&self) -> VerifyingKey {
@@ -48,7 +36,7 @@ impl ReceiptKey {
     }
 
     pub fn public_hex(&self) -> String {
-        hex(self.public_key().as_bytes())
+        hex::encode(self.public_key().as_bytes())
     }
 }
 
@@ -87,7 +75,6 @@ mod tests {
         assert_eq!(sig.len(), 128);
         assert!(verify_receipt(&key.public_hex(), "c", &attempt, &sig));
         assert!(!verify_receipt(&ReceiptKey::from_secret(&[8u8; 32]).unwrap().public_hex(), "c", &attempt, &sig));
-        assert_eq!(unhex(&hex(&[0, 255, 16])), Some(vec![0, 255, 16]));
         assert!(ReceiptKey::from_secret(&[1; 31]).is_none());
     }
 }

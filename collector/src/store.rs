@@ -111,7 +111,7 @@ fn partition_name(table: &str, contest: &str) -> String {
     let digest = Sha256::digest(contest.as_bytes());
     let clean: String =
         contest.chars().filter(|c| c.is_ascii_alphanumeric()).take(30).collect::<String>().to_lowercase();
-    format!("{table}_{clean}_{}", crate::receipt::hex(&digest[..4]))
+    format!("{table}_{clean}_{}", hex::encode(&digest[..4]))
 }
 
 /// Gives each served contest its own partitions of `attempts` and `participants`.

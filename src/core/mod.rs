@@ -14,11 +14,6 @@ pub mod play;
 pub mod reports;
 pub mod storage;
 
-/// Lowercase hex of `bytes` (digests, keys and checksums).
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The language a person reads the app in. Error types render their messages in it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -48,7 +48,7 @@ pub const CHUNK_ATTEMPTS: usize = 2_000;
 fn checksum(contest_id: &str, attempts_json: &str) -> String {
     let digest =
         Sha256::new().chain_update(contest_id.as_bytes()).chain_update(b"\n").chain_update(attempts_json).finalize();
-    crate::core::hex(&digest)
+    hex::encode(digest)
 }
 
 /// Writes this device's results file for `contest_id`. Only that contest's attempts are
@@ -685,7 +685,7 @@ mod tests {
         use ed25519_dalek::{Signer, SigningKey};
         let (contest, bank) = (Contest::new(rules()).unwrap(), bank());
         let key = SigningKey::from_bytes(&[5; 32]);
-        let sign = |a: &Attempt| crate::core::hex(&key.sign(receipt_message("c1", a).as_bytes()).to_bytes());
+        let sign = |a: &Attempt| hex::encode(key.sign(receipt_message("c1", a).as_bytes()).to_bytes());
         let honest = played(&contest, &bank);
         let mut attempts: Vec<Attempt> = (0..6).map(|i| Attempt { id: format!("a{i}"), ..honest.clone() }).collect();
         for a in &mut attempts[..4] {
@@ -704,7 +704,7 @@ mod tests {
                 bank: bank.to_json(),
             }],
             now: crate::core::model::clock::parse_shanghai("2026-11-21 10:00").unwrap(),
-            receipt_key: Some(crate::core::hex(key.verifying_key().as_bytes())),
+            receipt_key: Some(hex::encode(key.verifying_key().as_bytes())),
         };
         let checked = read_and_check(&text, &spec).unwrap();
         assert_eq!(checked.receipts, ReceiptTally { valid: 2, invalid: 1, without: 2, unchecked: 0 });

@@ -43,14 +43,8 @@ impl Message for NotAKey {
 
 /// `N` bytes from exactly `2 × N` hex digits.
 fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 2 * N {
-        return None;
-    }
     let mut out = [0u8; N];
-    for (i, pair) in bytes.chunks(2).enumerate() {
-        out[i] = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
-    }
+    hex::decode_to_slice(text, &mut out).ok()?;
     Some(out)
 }
 
@@ -63,7 +57,7 @@ impl CollectorKey {
 
     /// Lowercase hex, as the collector publishes it.
     pub fn hex(&self) -> String {
-        crate::core::hex(self.key.as_bytes())
+        hex::encode(self.key.as_bytes())
     }
 
     /// Whether `receipt` (hex) is this key's signature of what the collector counted of
@@ -305,8 +299,8 @@ mod tests {
     #[test]
     fn own_attempts_are_checked_with_their_outbox_receipts_and_merged_ones_with_their_own() {
         let signer = SigningKey::from_bytes(&[3; 32]);
-        let sign = |a: &Attempt| crate::core::hex(&signer.sign(receipt_message("c", a).as_bytes()).to_bytes());
-        let key = CollectorKey::parse(&crate::core::hex(signer.verifying_key().as_bytes())).unwrap();
+        let sign = |a: &Attempt| hex::encode(signer.sign(receipt_message("c", a).as_bytes()).to_bytes());
+        let key = CollectorKey::parse(&hex::encode(signer.verifying_key().as_bytes())).unwrap();
         let (own1, own2, own3) = (attempt("o1"), attempt("o2"), attempt("o3"));
         let mut merged1 = attempt("m1");
         merged1.receipt = Some(sign(&merged1));

@@ -486,15 +486,15 @@ mod tests {
         let check = check_under(&contest, &bank);
         let attempt = honest(&contest, &bank).check(&check, &regions()).unwrap();
         let key = SigningKey::from_bytes(&[9; 32]);
-        let public = crate::core::hex(key.verifying_key().as_bytes());
-        let receipt = crate::core::hex(&key.sign(receipt_message("c1", &attempt).as_bytes()).to_bytes());
+        let public = hex::encode(key.verifying_key().as_bytes());
+        let receipt = hex::encode(key.sign(receipt_message("c1", &attempt).as_bytes()).to_bytes());
         assert!(verify_receipt(&public, "c1", &attempt, &receipt));
         assert!(!verify_receipt(&public, "c2", &attempt, &receipt), "another contest");
         let moved = Attempt { region: Some("440106".into()), ..attempt.clone() };
         assert!(!verify_receipt(&public, "c1", &moved, &receipt), "another region");
         let raised = Attempt { score: attempt.score + 1, ..attempt.clone() };
         assert!(!verify_receipt(&public, "c1", &raised, &receipt), "another score");
-        let other = crate::core::hex(SigningKey::from_bytes(&[8; 32]).verifying_key().as_bytes());
+        let other = hex::encode(SigningKey::from_bytes(&[8; 32]).verifying_key().as_bytes());
         assert!(!verify_receipt(&other, "c1", &attempt, &receipt), "another key");
         assert!(!verify_receipt(&public, "c1", &attempt, "zz"));
     }

@@ -694,7 +694,7 @@ impl Contest {
             .chain_update(b"\n")
             .chain_update(bank.reference().as_bytes())
             .finalize();
-        crate::core::hex(&digest[..6])
+        hex::encode(&digest[..6])
     }
 
     /// When what the home page shows next changes with time alone: the start, the end, and,

@@ -244,7 +244,7 @@ pub fn person_key(name: &str, phone: &str, region: Option<&str>) -> String {
     let secret = format!("{name}\u{1f}{phone}\u{1f}{}", region.unwrap_or(""));
     let mut key = [0u8; 12];
     pbkdf2::pbkdf2_hmac::<Sha256>(secret.as_bytes(), PERSON_KEY_SALT.as_bytes(), PERSON_KEY_ROUNDS, &mut key);
-    format!("k{}", crate::core::hex(&key))
+    format!("k{}", hex::encode(key))
 }
 
 /// The id builds before person keys gave this form (`p` + FNV-1a of name, phone and region),

@@ -9,7 +9,7 @@ use crate::core::formats::codec::Json;
 use crate::core::model::bank::{Bank, BankError, QuestionType, RawBank, RawQuestion};
 use crate::core::model::contest::{Contest, ContestRules, RuleProblem, CONTEST_FORMAT, CONTEST_VERSION};
 use crate::core::storage::persist::Stored;
-use crate::core::{hex, Lang};
+use crate::core::Lang;
 
 pub const PIN_MIN_DIGITS: usize = 4;
 /// PBKDF2-HMAC-SHA256 rounds for a new PIN.
@@ -32,7 +32,7 @@ const PBKDF2: &str = "pbkdf2-sha256";
 fn pbkdf2(pin: &str, salt: &str, iterations: u32) -> String {
     let mut out = [0u8; 32];
     pbkdf2::pbkdf2_hmac::<Sha256>(pin.as_bytes(), salt.as_bytes(), iterations, &mut out);
-    hex(&out)
+    hex::encode(out)
 }
 
 /// The iterated SHA-256 of the first builds, kept only to accept their stored PINs.
@@ -44,7 +44,7 @@ fn legacy(pin: &str, salt: &str, iterations: u32) -> String {
         h.update(digest);
         digest = h.finalize();
     }
-    hex(&digest)
+    hex::encode(digest)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
