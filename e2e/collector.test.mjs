@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
-import { clockedDevice, fillRegistration, confirmAndWait, download, waitText } from './helpers.mjs';
+import { clockedDevice, phonePage, fillRegistration, confirmAndWait, download, waitText } from './helpers.mjs';
 
 const TOKEN = 'e2e-organizer-token';
 const CONTEST = 'e2e-collect';
@@ -206,12 +206,12 @@ test("the organizer's live view shows the collector's counts beside the device's
   await page.context().close();
 });
 
-test("a phone's results file carries its receipt, and the organizer's valid receipts equal the collector's count", async () => {
-  // A second phone plays online: submitted at once, and its results file carries the receipt.
+/** Registers on a fresh device and plays a round online: submitted at once. Returns the page. */
+async function playOnline(name, county) {
   const phone = await clockedDevice(h.browser);
   await phone.goto(`${h.server.url}?contest=e2e/collected.json`);
   await phone.getByTestId('start-round').click();
-  await fillRegistration(phone, { name: '赵敏', ...PERSON, county: '金水区' });
+  await fillRegistration(phone, { name, ...PERSON, county });
   await phone.getByTestId('participant').waitFor();
   await phone.getByTestId('start-round').click();
   await phone.getByTestId('question').waitFor();
@@ -221,6 +221,12 @@ test("a phone's results file carries its receipt, and the organizer's valid rece
     await confirmAndWait(phone);
   }
   await waitText(phone, 'submit-status', /已提交/);
+  return phone;
+}
+
+test("a phone's results file carries its receipt, and the organizer's valid receipts equal the collector's count", async () => {
+  // A second phone plays online: submitted at once, and its results file carries the receipt.
+  const phone = await playOnline('赵敏', '金水区');
   await phone.getByText('返回首页').click();
   await phone.getByTestId('organizer-entry').click();
   await phone.getByTestId('pin-input').fill('1357');
@@ -257,6 +263,46 @@ test("a phone's results file carries its receipt, and the organizer's valid rece
   await waitText(org, 'receipt-merged', /有效 2 条，无回执 0 条/);
   await waitText(org, 'receipt-result', new RegExp(`带有效回执 ${counted} 条，收集服务器计 ${counted} 人次（一致）`));
   assert.equal(await org.getByTestId('receipt-result').getAttribute('data-valid'), String(counted));
+  assert.deepEqual(org.problems, []);
+  await org.context().close();
+});
+
+test("the big screen shows the collector's counts when one is set, refreshed without a reload, and this device's when it is removed", async () => {
+  // A real clock: the screen refreshes on a timer. A desk's screen, as for a projector.
+  const org = await phonePage(h.browser, await h.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' }));
+  await org.goto(`${h.server.url}?contest=e2e/collected.json`);
+  await org.getByTestId('organizer-entry').click();
+  await org.getByTestId('pin-input').fill('1357');
+  await org.getByTestId('pin-submit').click();
+  await org.getByTestId('tab-live').click();
+  await org.getByTestId('live-address').fill('/');
+  await org.getByTestId('live-token').fill(TOKEN);
+  await org.getByTestId('live-connect').click();
+  await org.getByTestId('live-total').waitFor();
+  if ((await counts()).participations === 0) await (await playOnline('孙丽', '惠济区')).context().close();
+  const before = (await counts()).participations;
+  await org.getByTestId('tab-stats').click();
+  await org.getByTestId('open-bigscreen').click();
+  await waitText(org, 'big-source', /^数据来源：汇总服务器$/);
+  await waitText(org, 'big-participations', new RegExp(`^${before}$`));
+  assert.equal(await org.getByTestId('big-average').count(), 0, 'the collector counts no scores');
+  assert.equal(await org.getByTestId('big-participants').textContent(), String((await counts()).participants));
+  await org.waitForFunction(() => {
+    const chart = window.echarts?.getInstanceByDom(document.querySelector('[data-testid="big-map"]'));
+    return chart && chart.getOption().series[0].data.some((d) => d.value != null);
+  }, null, { timeout: 20_000 });
+  await org.screenshot({ path: 'docs/dashboard-bigscreen-collector.png' });
+
+  // A phone plays now: the screen counts it without a reload.
+  await (await playOnline('钱进', '二七区')).context().close();
+  assert.equal((await counts()).participations, before + 1);
+  await waitText(org, 'big-participations', new RegExp(`^${before + 1}$`));
+
+  // The collector's settings removed (as a PIN reset does): back to this device's own data.
+  await org.evaluate(() => localStorage.removeItem('kepu.v1.organizer.collector'));
+  await waitText(org, 'big-source', /^数据来源：本机数据$/);
+  assert.equal(await org.getByTestId('big-participations').textContent(), '0');
+  assert.equal(await org.getByTestId('big-average').count(), 1);
   assert.deepEqual(org.problems, []);
   await org.context().close();
 });

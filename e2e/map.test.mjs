@@ -143,7 +143,14 @@ test('at a desk: one shape per province, tooltips equal the table, drill-down to
   assert.equal(await page.getByTestId('stat-level').inputValue(), '3');
   assert.equal(changsha.drawn, shapesIn('430100').length, 'one shape per county of 长沙市');
   assert.ok(changsha.drawn >= 9);
-  const counties = (await tableRows(page)).filter((r) => r.name.startsWith('湖南省 长沙市 '));
+  // The table follows the drilled area: 长沙市's counties only, with a note; downloads hold all.
+  const listed = await tableRows(page);
+  assert.ok(listed.length > 0 && listed.every((r) => r.name.startsWith('湖南省 长沙市 ')), listed.map((r) => r.name).join());
+  assert.match(await page.getByTestId('region-area-note').textContent(), /^只列出湖南省 长沙市的 \d+ 个地区（另有 [\d,]+ 个不在其中）；下载的文件包含全部地区。$/);
+  const csv = (await download(page, 'export-region-csv')).bytes.toString('utf8');
+  const csvRegions = csv.trim().split('\r\n').slice(1, -1);
+  assert.ok(csvRegions.some((l) => !l.includes(',湖南省 长沙市 ')) && csvRegions.length > listed.length, 'the download keeps regions outside the area');
+  const counties = listed;
   for (const row of counties) {
     const item = changsha.items.find((i) => i.tip.split('<br/>')[0] === row.name);
     assert.ok(item, `a shape for ${row.name}`);
@@ -162,6 +169,7 @@ test('at a desk: one shape per province, tooltips equal the table, drill-down to
   await page.getByTestId('map-up').click();
   await waitMap(page, '100000');
   assert.equal(await page.getByTestId('map-up').count(), 0, 'no level above the country');
+  assert.equal(await page.getByTestId('region-area-note').count(), 0, 'the whole country lists every region');
   await page.evaluate(() => window.scrollTo(0, document.querySelector('[data-testid="map"]').getBoundingClientRect().top + window.scrollY - 80));
   await page.screenshot({ path: 'docs/dashboard-map.png' });
 

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use kepu_quiz::core::model::region::RegionTable;
 use kepu_quiz::core::play::ledger::Attempt;
 use kepu_quiz::core::reports::dashboard::{
-    inner_level, legend_bands, map_regions, short_name, start_area, tooltip_lines, top_regions, COUNTRY,
+    inner_level, legend_bands, map_regions, report_within, short_name, start_area, tooltip_lines, top_regions,
+    ScreenFigures, ScreenSource, COUNTRY,
 };
-use kepu_quiz::core::reports::stats::{by_day, region_report, RankBy};
+use kepu_quiz::core::reports::stats::{by_day, headline, region_report, RankBy, RegionReport};
 use kepu_quiz::core::Lang;
 
 fn regions() -> RegionTable {
@@ -178,4 +179,36 @@ fn boundary_files_by_code_or_by_name() {
     assert_eq!(read_map_file(nameless, Some(&regions())).unwrap_err(), MapFileError::NoRegions);
     let mixed = r#"{"type":"FeatureCollection","features":[{"properties":{"code":"430102"}},{"properties":{"code":"430202"}}]}"#;
     assert_eq!(read_map_file(mixed, None).unwrap_err(), MapFileError::Mixed);
+}
+
+#[test]
+fn a_drilled_down_area_keeps_its_own_rows_and_sums_them() {
+    let counties = region_report(&fixture(), &regions(), 3, None);
+    let hunan = report_within(&counties, "430000");
+    let codes = |r: &RegionReport| r.rows.iter().map(|r| r.code.clone()).collect::<Vec<_>>();
+    assert_eq!(codes(&hunan), ["430102", "430104", "430202"]);
+    assert_eq!((hunan.participants, hunan.participations), (3, 4));
+    let changsha = report_within(&counties, "430100");
+    assert_eq!(codes(&changsha), ["430102", "430104"]);
+    assert_eq!((changsha.participants, changsha.participations), (2, 3));
+    // The top 10 of a drilled map ranks only its area's regions.
+    let top = top_regions(&changsha, RankBy::Participations, 10);
+    assert_eq!(top.iter().map(|(r, v)| (r.code.as_str(), *v)).collect::<Vec<_>>(), [("430102", 2.0), ("430104", 1.0)]);
+    // The country keeps everything, 未知地区 included.
+    assert_eq!(report_within(&counties, COUNTRY), counties);
+    assert!(codes(&report_within(&counties, "440000")).iter().all(|c| c.starts_with("44")));
+}
+
+#[test]
+fn the_big_screen_shows_scores_only_for_this_devices_data() {
+    let device = ScreenFigures::of_device(&headline(&fixture(), 0));
+    assert_eq!((device.source, device.participants, device.participations), (ScreenSource::Device, 6, 7));
+    assert_eq!(device.scores.map(|(_, pass)| pass), Some(1.0));
+    assert_eq!(device.source_line(Lang::Zh), "数据来源：本机数据");
+    let counted = region_report(&fixture(), &regions(), 1, None);
+    let collected = ScreenFigures::of_collector(&counted);
+    assert_eq!((collected.source, collected.participants, collected.participations), (ScreenSource::Collector, 6, 7));
+    assert_eq!(collected.scores, None);
+    assert_eq!(collected.source_line(Lang::Zh), "数据来源：汇总服务器");
+    assert_eq!(collected.source_line(Lang::En), "Source: the results collector");
 }

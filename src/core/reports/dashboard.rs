@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::core::model::region::{level, RegionTable};
-use crate::core::reports::stats::{grouped, rank_regions, RankBy, RegionReport, RegionRow};
+use crate::core::reports::stats::{grouped, rank_regions, Headline, RankBy, RegionReport, RegionRow};
 use crate::core::Lang;
 use crate::core::Message;
 
@@ -55,6 +55,69 @@ pub fn within(code: &str, area: &str) -> bool {
         COUNTRY => true,
         a if a.ends_with("0000") => code.get(..2) == a.get(..2),
         a => code.get(..4) == a.get(..4),
+    }
+}
+
+/// The rows of `report` inside `area` (the 未知地区 row only for the whole country), with
+/// totals that are the sums of those rows: the table and the top 10 of a drilled-down map.
+pub fn report_within(report: &RegionReport, area: &str) -> RegionReport {
+    if area == COUNTRY {
+        return report.clone();
+    }
+    let rows: Vec<RegionRow> = report.rows.iter().filter(|r| within(&r.code, area)).cloned().collect();
+    RegionReport {
+        participants: rows.iter().map(|r| r.participants).sum(),
+        participations: rows.iter().map(|r| r.participations).sum(),
+        rows,
+    }
+}
+
+/// Where the big screen's figures come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScreenSource {
+    /// This device's ledger (its own attempts and those merged in).
+    Device,
+    /// The results collector's counters.
+    Collector,
+}
+
+/// The big screen's headline figures. Only this device's data has the scores: the
+/// collector counts people and attempts, so its screen shows no average or pass rate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScreenFigures {
+    pub source: ScreenSource,
+    pub participants: usize,
+    pub participations: usize,
+    /// The average score and the pass rate (0–1).
+    pub scores: Option<(f64, f64)>,
+}
+
+impl ScreenFigures {
+    pub fn of_device(headline: &Headline) -> ScreenFigures {
+        ScreenFigures {
+            source: ScreenSource::Device,
+            participants: headline.participants,
+            participations: headline.participations,
+            scores: Some((headline.average_score, headline.pass_rate)),
+        }
+    }
+
+    /// The collector's totals, from its counts at any level.
+    pub fn of_collector(counts: &RegionReport) -> ScreenFigures {
+        ScreenFigures {
+            source: ScreenSource::Collector,
+            participants: counts.participants,
+            participations: counts.participations,
+            scores: None,
+        }
+    }
+
+    /// The line naming the source under the figures.
+    pub fn source_line(&self, lang: Lang) -> &'static str {
+        match self.source {
+            ScreenSource::Device => lang.pick("数据来源：本机数据", "Source: this device's data"),
+            ScreenSource::Collector => lang.pick("数据来源：汇总服务器", "Source: the results collector"),
+        }
     }
 }
 

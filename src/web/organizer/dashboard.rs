@@ -10,11 +10,12 @@ use serde_json::{json, Value};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::core::reports::dashboard::ScreenFigures;
 use crate::core::reports::dashboard::{
     legend_bands, map_regions, parent_area, read_map_file, short_name, tooltip_lines, MapShapes,
 };
 use crate::core::reports::export::report_file_name;
-use crate::core::reports::stats::{grouped, GroupRow, Headline, RankBy, RegionReport};
+use crate::core::reports::stats::{grouped, GroupRow, RankBy, RegionReport};
 use crate::core::{Lang, Message, Notice};
 use crate::web::browser::download::download;
 use crate::web::browser::fetch::file_text;
@@ -389,14 +390,18 @@ pub fn MapCard(props: &MapCardProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct BigScreenProps {
     pub desk: UseReducerHandle<Desk>,
-    pub headline: Option<Headline>,
+    /// This device's figures, or the collector's when one is set.
+    pub figures: Option<ScreenFigures>,
+    /// Why the collector's newest counts could not be read (the last ones stay on screen).
+    pub error: Option<String>,
     pub map: Html,
     pub top: Option<Rc<Value>>,
     pub on_close: Callback<()>,
 }
 
 /// The big screen (数据大屏): full screen, large figures, the map and the top regions, no
-/// controls; Esc (or leaving full screen) closes it. The page refreshes the data under it.
+/// controls; Esc (or leaving full screen) closes it. The page refreshes the data under it, and
+/// a line names where the figures come from.
 #[component]
 pub fn BigScreen(props: &BigScreenProps) -> Html {
     let lang = props.desk.lang;
@@ -445,13 +450,21 @@ pub fn BigScreen(props: &BigScreenProps) -> Html {
         <div class="bigscreen" ref={node} data-testid="bigscreen" tabindex="-1" role="dialog" aria-modal="true"
             aria-label={lang.pick("数据大屏（按 Esc 退出）", "Big screen (Esc leaves)")}>
             <h1>{ props.desk.contest.rules.title.clone() }</h1>
-            if let Some(h) = &props.headline {
+            if let Some(f) = &props.figures {
                 <div class="big-kpis">
-                    { kpi(grouped(h.participants), lang.pick("参赛人数", "participants"), "big-participants") }
-                    { kpi(grouped(h.participations), lang.pick("参赛人次", "attempts"), "big-participations") }
-                    { kpi(format!("{:.1}", h.average_score), lang.pick("平均分", "average score"), "big-average") }
-                    { kpi(format!("{:.1}%", h.pass_rate * 100.0), lang.pick("及格率", "pass rate"), "big-pass") }
+                    { kpi(grouped(f.participants), lang.pick("参赛人数", "participants"), "big-participants") }
+                    { kpi(grouped(f.participations), lang.pick("参赛人次", "attempts"), "big-participations") }
+                    if let Some((average, pass)) = f.scores {
+                        { kpi(format!("{average:.1}"), lang.pick("平均分", "average score"), "big-average") }
+                        { kpi(format!("{:.1}%", pass * 100.0), lang.pick("及格率", "pass rate"), "big-pass") }
+                    }
                 </div>
+                <p class="big-source" data-testid="big-source">{ f.source_line(lang) }{
+                    props.error.as_ref().map(|why| match lang {
+                        Lang::Zh => format!("（暂时无法更新：{why}）"),
+                        Lang::En => format!(" (cannot update now: {why})"),
+                    }).unwrap_or_default()
+                }</p>
             }
             <div class="big-body">
                 <div class="big-map">{ props.map.clone() }</div>

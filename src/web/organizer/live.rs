@@ -32,7 +32,12 @@ use super::{DeskAction, DeskProps};
 const REFRESH_MS: u32 = 5_000;
 
 /// The collector's counts, or why there are none, in words.
-async fn fetch_counts(link: &CollectorLink, contest: &str, level: u8, lang: Lang) -> Result<CollectedCounts, String> {
+pub(super) async fn fetch_counts(
+    link: &CollectorLink,
+    contest: &str,
+    level: u8,
+    lang: Lang,
+) -> Result<CollectedCounts, String> {
     let window = web_sys::window().ok_or("no window")?;
     let page = window.location().href().map_err(|_| "no location")?;
     let base = web_sys::Url::new_with_base(&link.address, &page).map_err(|_| lang.pick("地址无效", "bad address"))?;

@@ -9,17 +9,24 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::core::exchange::submission::CollectorLink;
 use crate::core::model::bank::AnswerSet;
-use crate::core::reports::dashboard::{inner_level, map_area_for_level, start_area, top_regions};
+use crate::core::model::region::RegionTable;
+use crate::core::play::ledger::AttemptLedger;
+use crate::core::reports::dashboard::{
+    inner_level, map_area_for_level, report_within, start_area, top_regions, ScreenFigures, COUNTRY,
+};
 use crate::core::reports::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::reports::stats::{
     by_crowd, by_day, grouped, headline, of_stage, parse_population_csv, rank_regions, region_report,
     score_distribution, GroupRow, Headline, ItemAnalysis, ItemFlag, ItemStat, RankBy, RegionReport,
 };
+use crate::core::storage::persist::Stored;
 use crate::core::Lang;
 use crate::web::browser::download::download;
 use crate::web::browser::fetch::file_text;
 use crate::web::browser::loader::{load_regions, REGIONS_FILE};
+use crate::web::browser::storage::read_or_set_aside;
 use crate::web::now_ms;
 
 use super::dashboard;
@@ -117,7 +124,70 @@ where
     value.as_ref().filter(|(d, _)| *d == deps).map(|(_, v)| v.clone())
 }
 
-/// How often the big screen reads this device's data again (ms).
+/// The region reports of `ledger` at each level (province, city, county), worked out once per
+/// ledger, region list and population: the levels in `first` (the table's and the map's)
+/// before the others, each in a task of its own, so a level chosen or drilled to later is
+/// already there and the map only redraws.
+#[hook]
+fn use_region_reports(
+    ledger: Rc<AttemptLedger>,
+    table: Option<Rc<RegionTable>>,
+    population: Option<Rc<HashMap<String, u64>>>,
+    first: [u8; 2],
+) -> [Option<Rc<RegionReport>>; 3] {
+    let key = (
+        Rc::as_ptr(&ledger) as usize,
+        table.as_ref().map(|t| Rc::as_ptr(t) as usize),
+        population.as_ref().map(|p| Rc::as_ptr(p) as usize),
+    );
+    let cache = use_mut_ref(|| (key, [None, None, None]));
+    if cache.borrow().0 != key {
+        *cache.borrow_mut() = (key, [None, None, None]);
+    }
+    let redraw = use_force_update();
+    {
+        let cache = cache.clone();
+        use_effect_with((key, first), move |(_, first)| {
+            let cancelled = Rc::new(std::cell::Cell::new(false));
+            let order: Vec<u8> = first.iter().copied().chain(1..=3).fold(Vec::new(), |mut o, l| {
+                if (1..=3).contains(&l) && !o.contains(&l) {
+                    o.push(l);
+                }
+                o
+            });
+            if let Some(table) = table {
+                let cancelled = cancelled.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    for level in order {
+                        gloo_timers::future::TimeoutFuture::new(0).await;
+                        if cancelled.get() {
+                            return;
+                        }
+                        let slot = usize::from(level - 1);
+                        if cache.borrow().1[slot].is_none() {
+                            let report = region_report(&ledger.attempts, &table, level, population.as_deref());
+                            cache.borrow_mut().1[slot] = Some(Rc::new(report));
+                            redraw.force_update();
+                        }
+                    }
+                });
+            }
+            move || cancelled.set(true)
+        });
+    }
+    let reports = cache.borrow().1.clone();
+    reports
+}
+
+/// The big screen's figures from the results collector, when one is set on 实时: its counts at
+/// the map's level, the last ones kept while it cannot be reached (with the reason).
+#[derive(Clone, PartialEq)]
+struct Collected {
+    report: Option<Rc<RegionReport>>,
+    error: Option<String>,
+}
+
+/// How often the big screen reads this device's data, or the collector's counts, again (ms).
 const BIG_REFRESH_MS: u32 = 3_000;
 
 /// Attempts counted per task by the work done over several tasks (a few milliseconds each).
@@ -193,37 +263,19 @@ pub fn StatsTab(props: &DeskProps) -> Html {
             },
         )
     };
-    let region_report = {
-        let (ledger, table) = ((*stage_ledger).clone(), desk.regions.clone());
-        let population_key = population.as_ref().map(|p| Rc::as_ptr(p) as usize);
-        let table_key = table.as_ref().map(|t| Rc::as_ptr(t) as usize);
-        let population = (*population).clone();
-        use_later((ledger_key, table_key, *level, population_key), move |(_, _, level, _)| {
-            table.map(|t| Rc::new(region_report(&ledger.attempts, &t, *level, population.as_deref())))
-        })
-    };
-    let report: Option<Rc<RegionReport>> = region_report.as_deref().cloned().flatten();
-    // The map draws its area's level; when the table shows another, the same report is worked
-    // out at the map's level too.
+    // The map draws its area's level, the table its own (the same after a click on the map).
     let map_level = use_state(|| inner_level(&area));
-    let map_report = {
-        let (ledger, table) = ((*stage_ledger).clone(), desk.regions.clone());
-        let population_key = population.as_ref().map(|p| Rc::as_ptr(p) as usize);
-        let table_key = table.as_ref().map(|t| Rc::as_ptr(t) as usize);
-        let population = (*population).clone();
-        let same = *map_level == *level;
-        use_later((ledger_key, table_key, *map_level, population_key, same), move |(_, _, map_level, _, same)| {
-            table.filter(|_| !*same).map(|t| {
-                Rc::new(crate::core::reports::stats::region_report(
-                    &ledger.attempts,
-                    &t,
-                    *map_level,
-                    population.as_deref(),
-                ))
-            })
-        })
-    };
-    let map_report = if *map_level == *level { report.clone() } else { map_report.as_deref().cloned().flatten() };
+    let reports =
+        use_region_reports((*stage_ledger).clone(), desk.regions.clone(), (*population).clone(), [*level, *map_level]);
+    let report: Option<Rc<RegionReport>> = reports[usize::from(*level - 1)].clone();
+    let map_report = reports[usize::from(*map_level - 1)].clone();
+    // The table and its top 10 list the regions inside the map's area; downloads hold them all.
+    let in_area = use_memo((report.clone(), (*area).clone()), |(report, area)| {
+        report.as_ref().map(|r| Rc::new(report_within(r, area)))
+    });
+    let in_area: Option<Rc<RegionReport>> = (*in_area).clone();
+    // The collector's counts while the big screen is open and one is set on 实时.
+    let collected = use_state_eq(|| None::<Collected>);
     let computing = || html! { <p class="loading" role="status">{ lang.pick("正在计算…", "Working it out…") }</p> };
     let by = match rank.as_str() {
         "participations" => RankBy::Participations,
@@ -231,17 +283,26 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         "composite" => RankBy::Composite { participants_weight: *weight },
         _ => RankBy::Participants,
     };
-    let top_option = use_memo((report.clone(), by, lang), |(report, by, lang)| {
+    let top_option = use_memo((in_area.clone(), by, lang), |(report, by, lang)| {
         report.as_ref().map(|r| Rc::new(dashboard::top_option(*lang, &top_regions(r, *by, 10), *by, false)))
     });
     let top_option: Option<Rc<serde_json::Value>> = (*top_option).clone();
-    // The big screen ranks the regions its map shows.
-    let big_top = use_memo((map_report.clone(), by, lang, *big), |(report, by, lang, big)| {
-        report
-            .as_ref()
-            .filter(|_| *big)
-            .map(|r| Rc::new(dashboard::top_option(*lang, &top_regions(r, *by, 10), *by, true)))
-    });
+    // The big screen's figures: the collector's when one answers, else this device's.
+    let screen_report = match &*collected {
+        Some(c) => c.report.clone(),
+        None => map_report.clone(),
+    };
+    let figures = match &*collected {
+        Some(c) => c.report.as_deref().map(ScreenFigures::of_collector),
+        None => overview.as_ref().map(|o| ScreenFigures::of_device(&o.headline)),
+    };
+    // It ranks the regions its map shows.
+    let big_top =
+        use_memo((screen_report.clone(), (*area).clone(), by, lang, *big), |(report, area, by, lang, big)| {
+            report.as_ref().filter(|_| *big).map(|r| {
+                Rc::new(dashboard::top_option(*lang, &top_regions(&report_within(r, area), *by, 10), *by, true))
+            })
+        });
     // The map's level once its boundaries are in; after a click on the map (not when it opens)
     // the table follows to that level.
     let on_map_level = {
@@ -256,20 +317,53 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         })
     };
     let start = start_area(desk.contest.rules.registration.region_scope.as_deref());
-    let map_card = |big: bool| {
+    let map_card = |big: bool, report: Option<Rc<RegionReport>>| {
         html! {
-            <dashboard::MapCard desk={desk.clone()} area={area.clone()} start={start.clone()} report={map_report.clone()} level={*map_level}
+            <dashboard::MapCard desk={desk.clone()} area={area.clone()} start={start.clone()} {report} level={*map_level}
                 by={by} with_population={population.is_some()} on_level={on_map_level.clone()} {big} />
         }
     };
-    // The big screen refreshes from this device's storage while it is open.
+    // While the big screen is open it reads, every few seconds, the collector's counts when one
+    // is set on 实时 (the settings are read each time: set or removed in another tab, they
+    // apply), else this device's storage.
     {
-        let (desk, seen) = (desk.clone(), use_mut_ref(|| None::<(usize, u32)>));
-        use_effect_with(*big, move |big| {
+        let (desk, seen, collected) = (desk.clone(), use_mut_ref(|| None::<(usize, u32)>), collected.clone());
+        use_effect_with((*big, *map_level), move |(big, level)| {
+            let level = *level;
             let timer = big.then(|| {
-                gloo_timers::callback::Interval::new(BIG_REFRESH_MS, move || {
-                    wasm_bindgen_futures::spawn_local(super::data::refresh(desk.clone(), seen.clone()));
-                })
+                let last = Rc::new(std::cell::RefCell::new(None::<Rc<RegionReport>>));
+                // Counts that arrive after the settings were removed are dropped.
+                let removed = Rc::new(std::cell::Cell::new(0u64));
+                let tick = move || {
+                    let link = read_or_set_aside::<CollectorLink>(Stored::CollectorLink, "", &mut Vec::new())
+                        .filter(|l| !l.address.is_empty());
+                    let Some(link) = link else {
+                        removed.set(removed.get() + 1);
+                        collected.set(None);
+                        last.replace(None);
+                        wasm_bindgen_futures::spawn_local(super::data::refresh(desk.clone(), seen.clone()));
+                        return;
+                    };
+                    let (collected, last, contest, lang) =
+                        (collected.clone(), last.clone(), desk.contest.rules.id.clone(), desk.lang);
+                    let (removed, then) = (removed.clone(), removed.get());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let fetched = super::live::fetch_counts(&link, &contest, level, lang).await;
+                        if removed.get() != then {
+                            return;
+                        }
+                        let error = match fetched {
+                            Ok(counts) => {
+                                last.replace(Some(Rc::new(counts.report())));
+                                None
+                            }
+                            Err(why) => Some(why),
+                        };
+                        collected.set(Some(Collected { report: last.borrow().clone(), error }));
+                    });
+                };
+                tick();
+                gloo_timers::callback::Interval::new(BIG_REFRESH_MS, tick)
             });
             move || drop(timer)
         });
@@ -282,19 +376,27 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         let big = big.clone();
         Callback::from(move |_| big.set(false))
     };
-    let regions_html = match (&desk.regions, region_report.as_deref().and_then(Option::as_deref)) {
-        (None, _) => html! { <p class="loading">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
-        (Some(_), None) => computing(),
-        (Some(_), Some(report)) => {
-            let ranked = rank_regions(&report.rows, by);
+    let area_name = |code: &str| match code {
+        COUNTRY => lang.pick("全国", "China").to_string(),
+        _ => desk
+            .regions
+            .as_ref()
+            .map(|t| t.full_name(code))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| code.to_string()),
+    };
+    let regions_html = match (&desk.regions, &report, &in_area) {
+        (None, ..) => html! { <p class="loading">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
+        (Some(_), Some(all), Some(shown)) => {
+            let ranked = rank_regions(&shown.rows, by);
+            let left_out = all.rows.len() - shown.rows.len();
             let shown_regions = if *all_regions { ranked.len() } else { ranked.len().min(REGIONS_SHOWN) };
             let export = |extension: &'static str| {
-                let (desk, report) = (desk.clone(), region_report.clone());
+                let (desk, report) = (desk.clone(), all.clone());
                 Callback::from(move |_| {
-                    let Some(report) = report.as_deref().and_then(Option::as_ref) else { return };
                     let bytes = match extension {
-                        "xlsx" => region_xlsx(report),
-                        _ => Ok(region_csv(report)),
+                        "xlsx" => region_xlsx(&report),
+                        _ => Ok(region_csv(&report)),
                     };
                     match bytes {
                         Ok(bytes) => {
@@ -325,6 +427,12 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                         }) }</tbody>
                     </table>
                     </div>
+                    if left_out > 0 {
+                        <p class="hint" data-testid="region-area-note">{ match lang {
+                            Lang::Zh => format!("只列出{}的 {} 个地区（另有 {} 个不在其中）；下载的文件包含全部地区。", area_name(&area), grouped(ranked.len()), grouped(left_out)),
+                            Lang::En => format!("Only the {} regions in {} are listed ({} more elsewhere); downloads include every region.", grouped(ranked.len()), area_name(&area), grouped(left_out)),
+                        } }</p>
+                    }
                     if shown_regions < ranked.len() {
                         <button class="secondary" data-testid="show-all-regions" onclick={let all = all_regions.clone(); Callback::from(move |_| all.set(true))}>{ match lang {
                             Lang::Zh => format!("显示全部 {} 个地区（下载的文件总是包含全部）", grouped(ranked.len())),
@@ -336,6 +444,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                 </>
             }
         }
+        _ => computing(),
     };
     let on_level = {
         let (level, area, start) = (level.clone(), area.clone(), start.clone());
@@ -410,8 +519,8 @@ pub fn StatsTab(props: &DeskProps) -> Html {
     html! {
         <div class="stats-board">
             if *big {
-                <dashboard::BigScreen desk={desk.clone()} headline={overview.as_ref().map(|o| o.headline.clone())}
-                    map={map_card(true)} top={(*big_top).clone()} on_close={close_big} />
+                <dashboard::BigScreen desk={desk.clone()} {figures} error={collected.as_ref().and_then(|c| c.error.clone())}
+                    map={map_card(true, screen_report)} top={(*big_top).clone()} on_close={close_big} />
             }
             <section class="card wide">
                 <div class="card-head">
@@ -483,9 +592,9 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                     <super::file_pick::FilePick id="population-file" label={lang.pick("人口数据（CSV：地区代码,人口）", "Population (CSV: code,population)")}
                         accept=".csv,text/csv" {lang} onchange={on_population} />
                 </div>
-                if report.is_some() || desk.regions.is_some() {
+                if desk.regions.is_some() {
                     <div class="map-split">
-                        { map_card(false) }
+                        { map_card(false, map_report.clone()) }
                         <div class="region-list">{ regions_html }</div>
                     </div>
                 } else {
