@@ -1,6 +1,6 @@
 // Lighthouse accessibility of the organizer's page (issue #14) in the states behind the PIN,
 // with Lighthouse's user-flow snapshots (the page as it stands, no reload): the PIN screen,
-// 数据 after merging a results file, 统计 with the map and the charts drawn, the big screen
+// 导出与合并 after merging a results file, 统计 with the map and the charts drawn, the big screen
 // (数据大屏), and 实时; each at a desk (1366×768) and on a phone (390×844). Prints one line per
 // snapshot with its score and, below 100, each failing audit with the offending selectors;
 // exits 1 if any snapshot scores below 100. Debian's Chromium through puppeteer-core (which
@@ -71,7 +71,7 @@ const STATES = [
     await page.goto(`${base}organizer/`, { waitUntil: 'load' });
     await page.waitForSelector(byTestId('pin-input'), { visible: true, timeout: TIMEOUT });
   }],
-  ['数据 (merged)', async (page) => {
+  ['导出与合并 (merged)', async (page) => {
     await page.type(byTestId('pin-input'), PIN);
     await click(page, 'pin-submit');
     await click(page, 'tab-data');
@@ -90,6 +90,8 @@ const STATES = [
     await page.waitForSelector(byTestId('bigscreen'), { timeout: TIMEOUT });
     await drawn(page, 'big-map', '100000');
     await drawn(page, 'big-top');
+    const box = await page.$eval(byTestId('bigscreen'), (el) => [el.offsetWidth, el.offsetHeight, innerWidth, innerHeight]);
+    if (box[0] !== box[2] || box[1] !== box[3]) throw new Error(`the big screen is ${box[0]}×${box[1]} in a ${box[2]}×${box[3]} window`);
   }],
   ['实时', async (page) => {
     await page.keyboard.press('Escape');
@@ -108,8 +110,9 @@ function describe(label, lhr) {
     for (const ref of category.auditRefs) {
       const audit = lhr.audits[ref.id];
       if (ref.weight === 0 || audit.score === null || audit.score === 1) continue;
-      const selectors = (audit.details?.items ?? []).map((i) => i.node?.selector).filter(Boolean);
-      lines.push(`  ✗ ${ref.id}: ${selectors.length ? selectors.join(' | ') : audit.title}`);
+      const selectors = [...new Set((audit.details?.items ?? []).map((i) => i.node?.selector).filter(Boolean))];
+      const shown = selectors.slice(0, 8).join(' | ') + (selectors.length > 8 ? ` | … ${selectors.length - 8} more` : '');
+      lines.push(`  ✗ ${ref.id}: ${selectors.length ? shown : audit.title}`);
     }
   }
   if (lhr.runtimeError) lines.push(`  runtime error: ${lhr.runtimeError.message}`);
