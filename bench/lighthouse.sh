@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile, its default simulated throttling) scores of the built citizen app,
 # with Debian's Chromium. Installs npm lighthouse 12 under target/ on first use (not in CI).
+# `bench/lighthouse.sh organizer [DIST]`: accessibility of the organizer's page behind its PIN
+# instead (bench/lighthouse-organizer.mjs: ten snapshots, exits 1 below 100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lh=target/lighthouse
 [ -x "$lh/node_modules/.bin/lighthouse" ] || npm install --prefix "$lh" --no-audit --no-fund --loglevel=error lighthouse@12 >/dev/null
+if [ "${1:-}" = organizer ]; then
+  shift
+  exec node bench/lighthouse-organizer.mjs "$@"
+fi
 port=8099
 node e2e/server.mjs dist 127.0.0.1 "$port" >/dev/null &
 server=$!
