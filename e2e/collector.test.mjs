@@ -99,6 +99,18 @@ async function phoneResultsFile(page) {
   return file;
 }
 
+/** Opens the organizer's page of the contest on `page` and connects 实时 to the collector. */
+async function connectOrganizer(page, token = TOKEN) {
+  await page.goto(`${h.server.url}?contest=e2e/collected.json`);
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill('1357');
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-live').click();
+  await page.getByTestId('live-address').fill('/');
+  await page.getByTestId('live-token').fill(token);
+  await page.getByTestId('live-connect').click();
+}
+
 const outboxOf = (page) => page.evaluate((key) => JSON.parse(localStorage.getItem(key)), `kepu.v1.outbox.${CONTEST}`);
 
 test('a round played offline is counted once when the phone is back online, and a resend is not counted again', async () => {
@@ -128,13 +140,7 @@ test('a round played offline is counted once when the phone is back online, and 
   assert.deepEqual([c.participants, c.participations], [1, 1]);
 
   // The organizer's page on this device checks the receipt with the collector's public key.
-  await page.getByTestId('organizer-entry').click();
-  await page.getByTestId('pin-input').fill('1357');
-  await page.getByTestId('pin-submit').click();
-  await page.getByTestId('tab-live').click();
-  await page.getByTestId('live-address').fill('/');
-  await page.getByTestId('live-token').fill(TOKEN);
-  await page.getByTestId('live-connect').click();
+  await connectOrganizer(page);
   await waitText(page, 'receipt-own', /有效 1 条，无回执 0 条/);
   await waitText(page, 'receipt-result', /带有效回执 1 条，收集服务器计 1 人次（一致）/);
   await page.getByTestId('receipt-check').click();
@@ -176,14 +182,7 @@ test('a tampered score is refused with the reason, and the organizer counts only
 
 test("the organizer's live view shows the collector's counts beside the device's own", async () => {
   const page = await clockedDevice(h.browser);
-  await page.goto(`${h.server.url}?contest=e2e/collected.json`);
-  await page.getByTestId('organizer-entry').click();
-  await page.getByTestId('pin-input').fill('1357');
-  await page.getByTestId('pin-submit').click();
-  await page.getByTestId('tab-live').click();
-  await page.getByTestId('live-address').fill('/');
-  await page.getByTestId('live-token').fill('wrong');
-  await page.getByTestId('live-connect').click();
+  await connectOrganizer(page, 'wrong');
   await waitText(page, 'live-error', /401/);
   await page.getByTestId('live-token').fill(TOKEN);
   await page.getByTestId('live-connect').click();
@@ -244,14 +243,7 @@ test("a phone's results file carries its receipt, and the organizer's valid rece
   // The organizer, in another browser: connects (the receipt key is read from the collector and
   // kept), then merges both phones' files.
   const org = await clockedDevice(h.browser);
-  await org.goto(`${h.server.url}?contest=e2e/collected.json`);
-  await org.getByTestId('organizer-entry').click();
-  await org.getByTestId('pin-input').fill('1357');
-  await org.getByTestId('pin-submit').click();
-  await org.getByTestId('tab-live').click();
-  await org.getByTestId('live-address').fill('/');
-  await org.getByTestId('live-token').fill(TOKEN);
-  await org.getByTestId('live-connect').click();
+  await connectOrganizer(org);
   await waitText(org, 'receipt-key', /收集服务器公布的公钥，已保存/);
   await org.getByTestId('tab-data').click();
   await org.getByTestId('ledger-file').setInputFiles(h.files.map((f, i) => ({ name: `phone-${i + 1}.json`, mimeType: 'application/json', buffer: f.bytes })));
@@ -270,14 +262,7 @@ test("a phone's results file carries its receipt, and the organizer's valid rece
 test("the big screen shows the collector's counts when one is set, refreshed without a reload, and this device's when it is removed", async () => {
   // A real clock: the screen refreshes on a timer. A desk's screen, as for a projector.
   const org = await phonePage(h.browser, await h.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' }));
-  await org.goto(`${h.server.url}?contest=e2e/collected.json`);
-  await org.getByTestId('organizer-entry').click();
-  await org.getByTestId('pin-input').fill('1357');
-  await org.getByTestId('pin-submit').click();
-  await org.getByTestId('tab-live').click();
-  await org.getByTestId('live-address').fill('/');
-  await org.getByTestId('live-token').fill(TOKEN);
-  await org.getByTestId('live-connect').click();
+  await connectOrganizer(org);
   await org.getByTestId('live-total').waitFor();
   if ((await counts()).participations === 0) await (await playOnline('孙丽', '惠济区')).context().close();
   const before = (await counts()).participations;
