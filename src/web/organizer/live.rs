@@ -215,8 +215,14 @@ pub fn LiveTab(props: &DeskProps) -> Html {
             }
         })
     };
-    let local = desk.regions.as_ref().map(|t| region_report(&desk.ledger.attempts, t, *level, None));
-    let table = match (&*counts, &local) {
+    // Worked out again only when the data, the region list or the level change, not on every
+    // refresh of the collector's counts.
+    let local = {
+        let (ledger, regions) = (desk.ledger.clone(), desk.regions.clone());
+        let key = (Rc::as_ptr(&ledger) as usize, regions.as_ref().map(|t| Rc::as_ptr(t) as usize), *level);
+        use_memo(key, move |(_, _, level)| regions.map(|t| region_report(&ledger.attempts, &t, *level, None)))
+    };
+    let table = match (&*counts, &*local) {
         (Some(Ok(c)), Some(local)) => {
             let rows = side_by_side(&local.rows, c);
             let total_local = (local.participants, local.participations);
