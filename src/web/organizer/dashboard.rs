@@ -229,6 +229,19 @@ pub async fn map_shapes(area: &str) -> Result<Rc<MapShapes>, Notice> {
     Ok(shapes)
 }
 
+/// What an area is called: 全国, or its full name from the region list (its code without one).
+pub fn area_name(desk: &Desk, area: &str) -> String {
+    match area {
+        crate::core::reports::dashboard::COUNTRY => desk.lang.pick("全国", "China").to_string(),
+        _ => desk
+            .regions
+            .as_ref()
+            .map(|t| t.full_name(area))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| area.to_string()),
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct MapCardProps {
     pub desk: UseReducerHandle<Desk>,
@@ -355,13 +368,7 @@ pub fn MapCard(props: &MapCardProps) -> Html {
     if props.big {
         return chart;
     }
-    let area_name = current.as_ref().map(|_| {
-        if area == crate::core::reports::dashboard::COUNTRY {
-            lang.pick("全国", "China").to_string()
-        } else {
-            desk.regions.as_ref().map(|t| t.full_name(&area)).filter(|n| !n.is_empty()).unwrap_or_else(|| area.clone())
-        }
-    });
+    let area_name = current.as_ref().map(|_| area_name(desk, &area));
     let source = current.as_ref().map(|s| s.source.clone()).unwrap_or_default();
     let png = {
         let desk = desk.clone();

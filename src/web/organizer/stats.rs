@@ -14,7 +14,7 @@ use crate::core::model::bank::AnswerSet;
 use crate::core::model::region::RegionTable;
 use crate::core::play::ledger::AttemptLedger;
 use crate::core::reports::dashboard::{
-    inner_level, map_area_for_level, report_within, start_area, top_regions, ScreenFigures, COUNTRY,
+    inner_level, map_area_for_level, report_within, start_area, top_regions, ScreenFigures,
 };
 use crate::core::reports::export::{region_csv, region_xlsx, report_file_name};
 use crate::core::reports::stats::{
@@ -149,12 +149,8 @@ fn use_region_reports(
         let cache = cache.clone();
         use_effect_with((key, first), move |(_, first)| {
             let cancelled = Rc::new(std::cell::Cell::new(false));
-            let order: Vec<u8> = first.iter().copied().chain(1..=3).fold(Vec::new(), |mut o, l| {
-                if (1..=3).contains(&l) && !o.contains(&l) {
-                    o.push(l);
-                }
-                o
-            });
+            // A level already worked out is passed over.
+            let order: Vec<u8> = first.iter().copied().chain(1..=3).filter(|l| (1..=3).contains(l)).collect();
             if let Some(table) = table {
                 let cancelled = cancelled.clone();
                 wasm_bindgen_futures::spawn_local(async move {
@@ -376,15 +372,6 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         let big = big.clone();
         Callback::from(move |_| big.set(false))
     };
-    let area_name = |code: &str| match code {
-        COUNTRY => lang.pick("全国", "China").to_string(),
-        _ => desk
-            .regions
-            .as_ref()
-            .map(|t| t.full_name(code))
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| code.to_string()),
-    };
     let regions_html = match (&desk.regions, &report, &in_area) {
         (None, ..) => html! { <p class="loading">{ lang.pick("正在加载地区…", "Loading regions…") }</p> },
         (Some(_), Some(all), Some(shown)) => {
@@ -429,8 +416,8 @@ pub fn StatsTab(props: &DeskProps) -> Html {
                     </div>
                     if left_out > 0 {
                         <p class="hint" data-testid="region-area-note">{ match lang {
-                            Lang::Zh => format!("只列出{}的 {} 个地区（另有 {} 个不在其中）；下载的文件包含全部地区。", area_name(&area), grouped(ranked.len()), grouped(left_out)),
-                            Lang::En => format!("Only the {} regions in {} are listed ({} more elsewhere); downloads include every region.", grouped(ranked.len()), area_name(&area), grouped(left_out)),
+                            Lang::Zh => format!("只列出{}的 {} 个地区（另有 {} 个不在其中）；下载的文件包含全部地区。", dashboard::area_name(desk, &area), grouped(ranked.len()), grouped(left_out)),
+                            Lang::En => format!("Only the {} regions in {} are listed ({} more elsewhere); downloads include every region.", grouped(ranked.len()), dashboard::area_name(desk, &area), grouped(left_out)),
                         } }</p>
                     }
                     if shown_regions < ranked.len() {
