@@ -206,9 +206,15 @@ fn the_big_screen_shows_scores_only_for_this_devices_data() {
     assert_eq!(device.scores.map(|(_, pass)| pass), Some(1.0));
     assert_eq!(device.source_line(Lang::Zh), "数据来源：本机数据");
     let counted = region_report(&fixture(), &regions(), 1, None);
-    let collected = ScreenFigures::of_collector(&counted);
-    assert_eq!((collected.source, collected.participants, collected.participations), (ScreenSource::Collector, 6, 7));
+    let collected = ScreenFigures::of_collector(&counted, false);
+    assert_eq!(
+        (collected.source, collected.participants, collected.participations),
+        (ScreenSource::Collector { stage_chosen: false }, 6, 7)
+    );
     assert_eq!(collected.scores, None);
     assert_eq!(collected.source_line(Lang::Zh), "数据来源：汇总服务器");
     assert_eq!(collected.source_line(Lang::En), "Source: the results collector");
+    // One stage chosen: the collector's figures are of every stage, and the screen says so.
+    let one_stage = ScreenFigures::of_collector(&counted, true);
+    assert_eq!(one_stage.source_line(Lang::Zh), "数据来源：汇总服务器（全部阶段：服务器不分阶段计数）");
 }

@@ -77,8 +77,9 @@ pub fn report_within(report: &RegionReport, area: &str) -> RegionReport {
 pub enum ScreenSource {
     /// This device's ledger (its own attempts and those merged in).
     Device,
-    /// The results collector's counters.
-    Collector,
+    /// The results collector's counters, of every stage: it counts no stage apart, so
+    /// `true` when the organizer has chosen one (the screen then says it shows them all).
+    Collector { stage_chosen: bool },
 }
 
 /// The big screen's headline figures. Only this device's data has the scores: the
@@ -102,10 +103,11 @@ impl ScreenFigures {
         }
     }
 
-    /// The collector's totals, from its counts at any level.
-    pub fn of_collector(counts: &RegionReport) -> ScreenFigures {
+    /// The collector's totals, from its counts at any level, while the statistics show one
+    /// stage (`stage_chosen`) or all of them.
+    pub fn of_collector(counts: &RegionReport, stage_chosen: bool) -> ScreenFigures {
         ScreenFigures {
-            source: ScreenSource::Collector,
+            source: ScreenSource::Collector { stage_chosen },
             participants: counts.participants,
             participations: counts.participations,
             scores: None,
@@ -116,7 +118,13 @@ impl ScreenFigures {
     pub fn source_line(&self, lang: Lang) -> &'static str {
         match self.source {
             ScreenSource::Device => lang.pick("数据来源：本机数据", "Source: this device's data"),
-            ScreenSource::Collector => lang.pick("数据来源：汇总服务器", "Source: the results collector"),
+            ScreenSource::Collector { stage_chosen: false } => {
+                lang.pick("数据来源：汇总服务器", "Source: the results collector")
+            }
+            ScreenSource::Collector { stage_chosen: true } => lang.pick(
+                "数据来源：汇总服务器（全部阶段：服务器不分阶段计数）",
+                "Source: the results collector (all stages: it does not count stages apart)",
+            ),
         }
     }
 }

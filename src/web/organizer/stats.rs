@@ -289,7 +289,7 @@ pub fn StatsTab(props: &DeskProps) -> Html {
         None => map_report.clone(),
     };
     let figures = match &*collected {
-        Some(c) => c.report.as_deref().map(ScreenFigures::of_collector),
+        Some(c) => c.report.as_deref().map(|r| ScreenFigures::of_collector(r, stage.is_some())),
         None => overview.as_ref().map(|o| ScreenFigures::of_device(&o.headline)),
     };
     // It ranks the regions its map shows.
