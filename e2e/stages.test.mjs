@@ -95,3 +95,82 @@ test('two stages switch at their boundaries with their own rounds and limits; st
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('the organizer adds stages in the rules form; an overlap is refused with its reason, and home shows the stage', async () => {
+  const page = await phonePage(h.browser);
+  await page.clock.install({ time: new Date('2027-04-03T09:00:00+08:00') });
+  await page.goto(h.server.url);
+  await page.getByTestId('start-round').waitFor();
+  assert.equal(await page.getByTestId('stage-open').count(), 0, 'the default contest has no stages');
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill(PIN);
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-rules').click();
+  const rows = page.getByTestId('stage-row');
+  const field = (i, id) => rows.nth(i).getByTestId(id);
+  const fill = async (i, id, value) => {
+    await field(i, id).fill(value);
+    await field(i, id).dispatchEvent('change');
+  };
+
+  // The first stage spans the contest; the next starts where the last one ends.
+  await page.getByTestId('stage-add').click();
+  assert.equal(await rows.count(), 1);
+  assert.deepEqual(
+    [await field(0, 'stage-title').inputValue(), await field(0, 'stage-starts').inputValue(), await field(0, 'stage-ends').inputValue()],
+    ['第 1 阶段', '2026-01-01 00:00', '2030-12-31 23:59'],
+  );
+  await fill(0, 'stage-title', '第一周');
+  await fill(0, 'stage-ends', '2027-04-07 23:59');
+  await page.getByTestId('stage-add').click();
+  assert.equal(await field(1, 'stage-starts').inputValue(), '2027-04-08 00:00');
+  await fill(1, 'stage-title', '决赛');
+  await fill(1, 'stage-attempts', '1');
+
+  // An overlap is refused, naming both stages, and nothing is saved.
+  await fill(1, 'stage-starts', '2027-04-07 12:00');
+  await page.getByTestId('rules-save').click();
+  await waitText(page, 'error', /阶段“stage-1”与阶段“stage-2”的时间重叠/);
+  await page.goto(h.server.url);
+  await page.getByTestId('start-round').waitFor();
+  assert.equal(await page.getByTestId('stage-open').count(), 0, 'the refused stages were not saved');
+
+  // Fixed and saved: home shows the stage open now and the next one.
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill(PIN);
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-rules').click();
+  await page.getByTestId('stage-add').click();
+  await fill(0, 'stage-title', '第一周');
+  await fill(0, 'stage-ends', '2027-04-07 23:59');
+  await page.getByTestId('stage-add').click();
+  await fill(1, 'stage-title', '决赛');
+  await fill(1, 'stage-attempts', '1');
+  await page.getByTestId('rules-save').click();
+  await waitText(page, 'flash', /规则已保存/);
+  await page.goto(h.server.url);
+  await waitText(page, 'stage-open', /当前阶段：第一周（2026-01-01 00:00 至 2027-04-07 23:59）/);
+  await waitText(page, 'stage-next', /下一阶段：决赛，2027-04-08 00:00 开始/);
+  // 决赛 with its own daily limit once it opens.
+  await page.clock.setSystemTime(new Date('2027-04-08T09:00:00+08:00'));
+  await page.reload();
+  await waitText(page, 'stage-open', /当前阶段：决赛/);
+  await page.getByTestId('start-round').click();
+  await fillRegistration(page, { name: '孙阶段', province: '湖南省', city: '长沙市', county: '岳麓区' });
+  await waitText(page, 'attempts-left', /今天还可答 1 次/);
+  // Removed again: the stage lines go.
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill(PIN);
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('tab-rules').click();
+  await rows.first().getByTestId('stage-remove').click();
+  await rows.first().getByTestId('stage-remove').click();
+  assert.equal(await rows.count(), 0);
+  await page.getByTestId('rules-save').click();
+  await waitText(page, 'flash', /规则已保存/);
+  await page.goto(h.server.url);
+  await page.getByTestId('start-round').waitFor();
+  assert.equal(await page.getByTestId('stage-open').count(), 0);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

@@ -427,3 +427,36 @@ fn the_attempt_list_names_each_attempts_stage() {
     let plain = String::from_utf8(attempts_csv(&attempts[2..3], &regions, &package, &[])).unwrap();
     assert!(plain.lines().next().unwrap().ends_with(",规则"));
 }
+
+#[test]
+fn a_stage_added_in_the_rules_form_follows_the_last_one_and_keeps_a_new_id() {
+    let (contest, _) = staged();
+    let mut rules = contest.rules.clone();
+    // After 决赛 (ends 2027-04-02 23:59, that minute included) up to the contest's end.
+    let added = rules.new_stage();
+    assert_eq!((added.id.as_str(), added.title.as_str()), ("stage-3", "第 3 阶段"));
+    assert_eq!((added.starts.as_str(), added.ends.as_str()), ("2027-04-03 00:00", "2027-04-30 23:59"));
+    assert_eq!((added.mix.clone(), added.attempts_per_day, added.score_policy), (None, None, None));
+    rules.stages.push(added);
+    let three = Contest::new(rules.clone()).expect("an added stage is valid as it comes");
+    assert_eq!(three.stage_at(t("2027-04-03 00:00")), Some(2));
+    assert_eq!(three.stage_at(t("2027-04-02 23:59")), Some(1));
+    // The first stage of a contest without any spans the contest; an id in use is passed over.
+    let mut plain = contest.rules.clone();
+    plain.stages.clear();
+    let first = plain.new_stage();
+    assert_eq!(
+        (first.id.as_str(), first.starts.as_str(), first.ends.as_str()),
+        ("stage-1", "2027-04-01 00:00", "2027-04-30 23:59")
+    );
+    plain.stages.push(first);
+    plain.stages[0].id = "stage-2".into();
+    assert_eq!(plain.new_stage().id, "stage-3");
+    // One more after a stage that reaches the contest's end cannot be saved as it comes.
+    rules.stages.push(rules.new_stage());
+    let problems = match Contest::new(rules) {
+        Err(ContestError::Rules(p)) => p.iter().map(|p| p.message(Lang::Zh)).collect::<Vec<_>>().join("；"),
+        other => panic!("expected rule problems, got {other:?}"),
+    };
+    assert!(problems.contains("stage-4"), "{problems}");
+}

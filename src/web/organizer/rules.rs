@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::core::model::bank::QuestionType;
 use crate::core::model::contest::Award;
 use crate::core::model::contest::{
-    ContestRules, CrowdFirst, MixItem, MultipleScoring, PhoneField, ReadingPause, ScorePolicy,
+    ContestRules, CrowdFirst, MixItem, MultipleScoring, PhoneField, ReadingPause, ScorePolicy, Stage,
 };
 use crate::core::Lang;
 
@@ -98,6 +98,54 @@ pub fn RulesTab(props: &DeskProps) -> Html {
             </tr>
         }
     });
+    let add_stage = {
+        let draft = draft.clone();
+        Callback::from(move |_| {
+            let mut r = (*draft).clone();
+            r.stages.push(r.new_stage());
+            draft.set(r);
+        })
+    };
+    let stage_rows = r.stages.iter().enumerate().map(|(i, st)| {
+        let set = |f: fn(&mut Stage, String)| {
+            let draft = draft.clone();
+            Callback::from(move |e: Event| {
+                let mut r = (*draft).clone();
+                f(&mut r.stages[i], input_value(&e));
+                draft.set(r);
+            })
+        };
+        let remove = {
+            let draft = draft.clone();
+            Callback::from(move |_| {
+                let mut r = (*draft).clone();
+                r.stages.remove(i);
+                draft.set(r);
+            })
+        };
+        let own = match (st.mix.is_some(), lang) {
+            (true, Lang::Zh) => "本阶段另有题目组成（在竞赛文件中设置）。",
+            (true, Lang::En) => "This stage has its own mix of questions (set in the contest package).",
+            (false, Lang::Zh) => "题目组成与计分同上面的设置。",
+            (false, Lang::En) => "Questions and scoring as set above.",
+        };
+        html! {
+            <div class="stage-edit" data-testid="stage-row">
+                <p class="hint">{ match lang {
+                    Lang::Zh => format!("编号 {}（成绩按编号记录，不可修改）", st.id),
+                    Lang::En => format!("Id {} (results keep it; it cannot change)", st.id),
+                } }</p>
+                <label>{ lang.pick("阶段名称", "Stage title") }<input type="text" data-testid="stage-title" value={st.title.clone()} onchange={set(|s, v| s.title = v)} /></label>
+                <label>{ lang.pick("开始时间（北京时间）", "Starts (Beijing time)") }<input type="text" data-testid="stage-starts" placeholder="2026-05-01 08:00" value={st.starts.clone()} onchange={set(|s, v| s.starts = v.trim().to_string())} /></label>
+                <label>{ lang.pick("结束时间（北京时间，含这一分钟）", "Ends (Beijing time, that minute included)") }<input type="text" data-testid="stage-ends" placeholder="2026-05-07 23:59" value={st.ends.clone()} onchange={set(|s, v| s.ends = v.trim().to_string())} /></label>
+                <label>{ lang.pick("每人每天答题次数（空为同整个竞赛，0 为不限）", "Attempts per person per day (empty = as the contest, 0 = unlimited)") }
+                    <input type="number" min="0" data-testid="stage-attempts" value={st.attempts_per_day.map(|n| n.to_string()).unwrap_or_default()}
+                        onchange={set(|s, v| s.attempts_per_day = v.trim().parse().ok())} /></label>
+                <p class="hint">{ own }</p>
+                <button type="button" class="link" data-testid="stage-remove" onclick={remove}>{ lang.pick("删除这个阶段（已有成绩不会删除）", "Remove this stage (results stay)") }</button>
+            </div>
+        }
+    });
     html! {
         <form class="card rules-form" onsubmit={save}>
             <h2>{ lang.pick("竞赛规则", "Contest rules") }</h2>
@@ -108,6 +156,14 @@ pub fn RulesTab(props: &DeskProps) -> Html {
             <fieldset><legend>{ lang.pick("每轮组卷", "Questions per round") }</legend>
                 <table class="grid"><tbody>{ for mix_rows }</tbody></table>
                 <button type="button" class="secondary" onclick={add_mix}>{ lang.pick("增加一项", "Add a row") }</button>
+            </fieldset>
+            <fieldset data-testid="stages"><legend>{ lang.pick("阶段（可不设）", "Stages (optional)") }</legend>
+                <p class="hint">{ lang.pick(
+                    "设了阶段，就只在阶段时间内可以答题，首页显示当前阶段和下一阶段，统计可按阶段查看。阶段不能重叠，且要在竞赛时间内。",
+                    "With stages, rounds can be played only while a stage is open; home shows the open and the next stage, and the statistics can be read per stage. Stages may not overlap and must lie within the contest's dates.",
+                ) }</p>
+                { for stage_rows }
+                <button type="button" class="secondary" data-testid="stage-add" onclick={add_stage}>{ lang.pick("增加一个阶段", "Add a stage") }</button>
             </fieldset>
             <label>{ lang.pick("每题限时（秒，空为不限）", "Seconds per question (empty = none)") }
                 <input type="number" min="0" value={r.round.seconds_per_question.map(|s| s.to_string()).unwrap_or_default()}
