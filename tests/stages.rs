@@ -10,6 +10,7 @@ use kepu_quiz::core::exchange::ledger_file::{
 };
 use kepu_quiz::core::exchange::submission::SubmittedAttempt;
 use kepu_quiz::core::formats::codec::{Json, SerdeJson};
+use kepu_quiz::core::machines::desk::new_stage;
 use kepu_quiz::core::machines::device::{Action, Device, Screen};
 use kepu_quiz::core::model::bank::Bank;
 use kepu_quiz::core::model::clock::parse_shanghai;
@@ -433,7 +434,7 @@ fn a_stage_added_in_the_rules_form_follows_the_last_one_and_keeps_a_new_id() {
     let (contest, _) = staged();
     let mut rules = contest.rules.clone();
     // After 决赛 (ends 2027-04-02 23:59, that minute included) up to the contest's end.
-    let added = rules.new_stage();
+    let added = new_stage(&rules);
     assert_eq!((added.id.as_str(), added.title.as_str()), ("stage-3", "第 3 阶段"));
     assert_eq!((added.starts.as_str(), added.ends.as_str()), ("2027-04-03 00:00", "2027-04-30 23:59"));
     assert_eq!((added.mix.clone(), added.attempts_per_day, added.score_policy), (None, None, None));
@@ -444,16 +445,16 @@ fn a_stage_added_in_the_rules_form_follows_the_last_one_and_keeps_a_new_id() {
     // The first stage of a contest without any spans the contest; an id in use is passed over.
     let mut plain = contest.rules.clone();
     plain.stages.clear();
-    let first = plain.new_stage();
+    let first = new_stage(&plain);
     assert_eq!(
         (first.id.as_str(), first.starts.as_str(), first.ends.as_str()),
         ("stage-1", "2027-04-01 00:00", "2027-04-30 23:59")
     );
     plain.stages.push(first);
     plain.stages[0].id = "stage-2".into();
-    assert_eq!(plain.new_stage().id, "stage-3");
+    assert_eq!(new_stage(&plain).id, "stage-3");
     // One more after a stage that reaches the contest's end cannot be saved as it comes.
-    rules.stages.push(rules.new_stage());
+    rules.stages.push(new_stage(&rules));
     let problems = match Contest::new(rules) {
         Err(ContestError::Rules(p)) => p.iter().map(|p| p.message(Lang::Zh)).collect::<Vec<_>>().join("；"),
         other => panic!("expected rule problems, got {other:?}"),

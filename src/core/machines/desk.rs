@@ -12,7 +12,8 @@ use std::rc::Rc;
 
 use crate::core::formats::codec::Json;
 use crate::core::model::bank::Bank;
-use crate::core::model::contest::{Contest, ContestRules};
+use crate::core::model::clock::{format_shanghai, parse_shanghai_end};
+use crate::core::model::contest::{Contest, ContestRules, Stage};
 use crate::core::model::region::RegionTable;
 use crate::core::play::ledger::AttemptLedger;
 use crate::core::storage::loaded::{in_force, Loaded};
@@ -135,6 +136,27 @@ pub enum DeskAction<K> {
     },
     Notice(Notice),
     Flash(Notice),
+}
+
+/// A stage for the organizer to add to `rules` in the rules form: the first unused id `stage-N`
+/// (attempts keep it, so it never changes), titled 第 N 阶段, from the end of the latest
+/// stage (or the contest's start) to the contest's end, with the contest's own mix, daily
+/// limit and score policy. Saving checks it as every stage is checked.
+pub fn new_stage(rules: &ContestRules) -> Stage {
+    let n = (rules.stages.len() + 1..)
+        .find(|n| rules.stages.iter().all(|s| s.id != format!("stage-{n}")))
+        .unwrap_or_default();
+    let after_last = rules.stages.iter().filter_map(|s| parse_shanghai_end(&s.ends)).max();
+    Stage {
+        id: format!("stage-{n}"),
+        title: format!("第 {n} 阶段"),
+        title_en: String::new(),
+        starts: after_last.map(format_shanghai).unwrap_or_else(|| rules.starts.clone()),
+        ends: rules.ends.clone(),
+        mix: None,
+        attempts_per_day: None,
+        score_policy: None,
+    }
 }
 
 impl<K> Desk<K> {

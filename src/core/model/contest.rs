@@ -301,29 +301,6 @@ pub struct Stage {
     pub score_policy: Option<ScorePolicy>,
 }
 
-impl ContestRules {
-    /// A stage for the organizer to add in the rules form: the first unused id `stage-N`
-    /// (attempts keep it, so it never changes), titled 第 N 阶段, from the end of the latest
-    /// stage (or the contest's start) to the contest's end, with the contest's own mix, daily
-    /// limit and score policy. Saving checks it as every stage is checked.
-    pub fn new_stage(&self) -> Stage {
-        let n = (self.stages.len() + 1..)
-            .find(|n| self.stages.iter().all(|s| s.id != format!("stage-{n}")))
-            .unwrap_or_default();
-        let after_last = self.stages.iter().filter_map(|s| parse_shanghai_end(&s.ends)).max();
-        Stage {
-            id: format!("stage-{n}"),
-            title: format!("第 {n} 阶段"),
-            title_en: String::new(),
-            starts: after_last.map(format_shanghai).unwrap_or_else(|| self.starts.clone()),
-            ends: self.ends.clone(),
-            mix: None,
-            attempts_per_day: None,
-            score_policy: None,
-        }
-    }
-}
-
 impl Stage {
     pub fn title(&self, lang: Lang) -> &str {
         match lang {

@@ -4,6 +4,7 @@ use crate::core::Message;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::core::machines::desk::new_stage;
 use crate::core::model::bank::QuestionType;
 use crate::core::model::contest::Award;
 use crate::core::model::contest::{
@@ -102,7 +103,7 @@ pub fn RulesTab(props: &DeskProps) -> Html {
         let draft = draft.clone();
         Callback::from(move |_| {
             let mut r = (*draft).clone();
-            r.stages.push(r.new_stage());
+            r.stages.push(new_stage(&r));
             draft.set(r);
         })
     };
