@@ -28,6 +28,13 @@ async function playRound(page) {
   return questions;
 }
 
+/** From the citizen's page, opens the organizer's page (the PIN set or entered). */
+async function openOrganizer(page) {
+  await page.getByTestId('organizer-entry').click();
+  await page.getByTestId('pin-input').fill(PIN);
+  await page.getByTestId('pin-submit').click();
+}
+
 test('two stages switch at their boundaries with their own rounds and limits; statistics per stage', async () => {
   fs.mkdirSync(shots, { recursive: true });
   const page = await phonePage(h.browser);
@@ -73,9 +80,7 @@ test('two stages switch at their boundaries with their own rounds and limits; st
   await waitText(page, 'attempts-left', /今天还可答 0 次/);
 
   // The organizer's statistics: all stages, then each.
-  await page.getByTestId('organizer-entry').click();
-  await page.getByTestId('pin-input').fill(PIN);
-  await page.getByTestId('pin-submit').click();
+  await openOrganizer(page);
   await page.getByTestId('tab-stats').waitFor();
   const counts = async () => [
     await number(page.getByTestId('stat-participants')),
@@ -102,15 +107,23 @@ test('the organizer adds stages in the rules form; an overlap is refused with it
   await page.goto(h.server.url);
   await page.getByTestId('start-round').waitFor();
   assert.equal(await page.getByTestId('stage-open').count(), 0, 'the default contest has no stages');
-  await page.getByTestId('organizer-entry').click();
-  await page.getByTestId('pin-input').fill(PIN);
-  await page.getByTestId('pin-submit').click();
+  await openOrganizer(page);
   await page.getByTestId('tab-rules').click();
   const rows = page.getByTestId('stage-row');
   const field = (i, id) => rows.nth(i).getByTestId(id);
   const fill = async (i, id, value) => {
     await field(i, id).fill(value);
     await field(i, id).dispatchEvent('change');
+  };
+
+  /** Adds 第一周 (the contest's start to 2027-04-07) and 决赛 (after it, once a day). */
+  const addTwoStages = async () => {
+    await page.getByTestId('stage-add').click();
+    await fill(0, 'stage-title', '第一周');
+    await fill(0, 'stage-ends', '2027-04-07 23:59');
+    await page.getByTestId('stage-add').click();
+    await fill(1, 'stage-title', '决赛');
+    await fill(1, 'stage-attempts', '1');
   };
 
   // The first stage spans the contest; the next starts where the last one ends.
@@ -120,12 +133,10 @@ test('the organizer adds stages in the rules form; an overlap is refused with it
     [await field(0, 'stage-title').inputValue(), await field(0, 'stage-starts').inputValue(), await field(0, 'stage-ends').inputValue()],
     ['第 1 阶段', '2026-01-01 00:00', '2030-12-31 23:59'],
   );
-  await fill(0, 'stage-title', '第一周');
-  await fill(0, 'stage-ends', '2027-04-07 23:59');
-  await page.getByTestId('stage-add').click();
+  await rows.first().getByTestId('stage-remove').click();
+  await addTwoStages();
+  assert.equal(await rows.count(), 2);
   assert.equal(await field(1, 'stage-starts').inputValue(), '2027-04-08 00:00');
-  await fill(1, 'stage-title', '决赛');
-  await fill(1, 'stage-attempts', '1');
 
   // An overlap is refused, naming both stages, and nothing is saved.
   await fill(1, 'stage-starts', '2027-04-07 12:00');
@@ -136,16 +147,9 @@ test('the organizer adds stages in the rules form; an overlap is refused with it
   assert.equal(await page.getByTestId('stage-open').count(), 0, 'the refused stages were not saved');
 
   // Fixed and saved: home shows the stage open now and the next one.
-  await page.getByTestId('organizer-entry').click();
-  await page.getByTestId('pin-input').fill(PIN);
-  await page.getByTestId('pin-submit').click();
+  await openOrganizer(page);
   await page.getByTestId('tab-rules').click();
-  await page.getByTestId('stage-add').click();
-  await fill(0, 'stage-title', '第一周');
-  await fill(0, 'stage-ends', '2027-04-07 23:59');
-  await page.getByTestId('stage-add').click();
-  await fill(1, 'stage-title', '决赛');
-  await fill(1, 'stage-attempts', '1');
+  await addTwoStages();
   await page.getByTestId('rules-save').click();
   await waitText(page, 'flash', /规则已保存/);
   await page.goto(h.server.url);
@@ -159,9 +163,7 @@ test('the organizer adds stages in the rules form; an overlap is refused with it
   await fillRegistration(page, { name: '孙阶段', province: '湖南省', city: '长沙市', county: '岳麓区' });
   await waitText(page, 'attempts-left', /今天还可答 1 次/);
   // Removed again: the stage lines go.
-  await page.getByTestId('organizer-entry').click();
-  await page.getByTestId('pin-input').fill(PIN);
-  await page.getByTestId('pin-submit').click();
+  await openOrganizer(page);
   await page.getByTestId('tab-rules').click();
   await rows.first().getByTestId('stage-remove').click();
   await rows.first().getByTestId('stage-remove').click();
